@@ -1,0 +1,38 @@
+/** `acelens fit` — fit a linear ACE model (src/fit) and write the model JSON. */
+import { formatHelp, parseArgs, type OptionSpec } from '../args';
+import type { Command } from '../command';
+
+const USAGE =
+  'acelens fit TRAIN.xyz [--valid VALID.xyz | --valid-fraction 0.1] --order K [--basis standard|purified] [--rcut R] [--degree D] [--lambda L] [--energy-weight W] [--force-weight W] [--e0 auto|VALUE] --out M.json [--json]';
+
+export const FIT_OPTIONS: Record<string, OptionSpec> = {
+  valid: { kind: 'string', value: 'VALID.xyz', help: 'separate validation file' },
+  'valid-fraction': { kind: 'number', value: 'F', help: 'hold out this fraction of the training structures (seeded split)' },
+  seed: { kind: 'integer', value: 'S', help: 'seed of the train/validation split', default: '1' },
+  order: { kind: 'integer', value: 'K', help: 'body order K = 2..5 (required)' },
+  basis: { kind: 'string', value: 'standard|purified', help: 'basis variant', default: 'standard' },
+  rcut: { kind: 'number', value: 'R', help: 'cutoff radius (Å)' },
+  degree: { kind: 'string', value: 'D|D1,D2,..', help: 'maximal degree: one number (scaled per order) or one per correlation order' },
+  lambda: { kind: 'number', value: 'L', help: 'Tikhonov regularisation strength', default: '1e-6' },
+  'energy-weight': { kind: 'number', value: 'W', help: 'weight of energy rows (per atom)', default: '1' },
+  'force-weight': { kind: 'number', value: 'W', help: 'weight of force rows', default: '1' },
+  'virial-weight': { kind: 'number', value: 'W', help: 'weight of virial rows (when stress is labelled)', default: '0' },
+  e0: { kind: 'string', value: 'auto|VALUE', help: 'isolated-atom energy (eV): from an isolated_atom frame, or given', default: 'auto' },
+  workers: { kind: 'integer', value: 'N', help: 'worker threads for assembly (0 = in-process)', default: 'cores' },
+  out: { kind: 'string', value: 'M.json', help: 'where to write the model (required)' },
+};
+
+export const fitCommand: Command = {
+  name: 'fit',
+  summary: 'fit a linear ACE model',
+  async run(argv, io) {
+    const args = parseArgs('fit', argv, FIT_OPTIONS);
+    if (args.options.help) {
+      io.stdout(formatHelp(USAGE, 'Fit a linear ACE model of body order K to DFT energies and forces (eV, eV/Å).', FIT_OPTIONS));
+      return 0;
+    }
+    const { runFit } = await import('./fit-run');
+    return runFit(args, io);
+  },
+};
+
