@@ -1,0 +1,43 @@
+/**
+ * The acelens viewer page: a Mol* plugin UI with the acelens behaviour, and the default embedded dataset loaded.
+ */
+import { createPluginUI } from 'molstar/lib/mol-plugin-ui';
+import { renderReact18 } from 'molstar/lib/mol-plugin-ui/react18';
+import { DefaultPluginUISpec } from 'molstar/lib/mol-plugin-ui/spec';
+import { PluginSpec } from 'molstar/lib/mol-plugin/spec';
+import { PluginConfig } from 'molstar/lib/mol-plugin/config';
+import 'molstar/lib/mol-plugin-ui/skin/light.scss';
+import { AcelensPlugin } from '../index';
+import { defaultAsset, loadAsset } from '../assets';
+
+declare global {
+    interface Window { acelens: { plugin: import('molstar/lib/mol-plugin-ui/context').PluginUIContext; ready: boolean; error?: string } }
+}
+
+async function main() {
+    const target = document.getElementById('app')!;
+    const base = DefaultPluginUISpec();
+    const plugin = await createPluginUI({
+        target,
+        render: renderReact18,
+        spec: {
+            ...base,
+            behaviors: [...base.behaviors, PluginSpec.Behavior(AcelensPlugin)],
+            layout: { initial: { isExpanded: false, showControls: true, regionState: { left: 'collapsed', right: 'full', top: 'full', bottom: 'hidden' } } },
+            config: [...(base.config ?? []), [PluginConfig.Viewport.ShowAnimation, false]],
+        },
+    });
+    window.acelens = { plugin, ready: false };
+    const asset = defaultAsset();
+    try {
+        if (asset) await loadAsset(plugin, asset.id);
+        window.acelens.ready = true;
+    } catch (e) {
+        window.acelens.error = String((e as Error).message ?? e);
+        console.error(e);
+        plugin.log.error(window.acelens.error);
+        window.acelens.ready = true;
+    }
+}
+
+main();

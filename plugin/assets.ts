@@ -1,0 +1,42 @@
+/**
+ * Loading the embedded assets (manifest.json "assets") and user files into Mol* as extended XYZ trajectories.
+ */
+import type { PluginContext } from 'molstar/lib/mol-plugin/context';
+import { AcelensManifest, type AssetEntry } from './manifest';
+import { ExtXyzFormatProvider } from './formats/extxyz';
+
+/** Where the app serves the repository's assets/ folder (Vite serves the project root in development). */
+export function assetUrl(asset: AssetEntry): string {
+    const base = (import.meta as any).env?.BASE_URL ?? '/';
+    return `${base}${asset.file}`;
+}
+
+export function findAsset(id: string): AssetEntry {
+    const asset = AcelensManifest.assets.find(a => a.id === id);
+    if (!asset) throw new Error(`acelens: no asset "${id}" in manifest.json`);
+    return asset;
+}
+
+export async function fetchAssetText(asset: AssetEntry): Promise<string> {
+    const response = await fetch(assetUrl(asset));
+    if (!response.ok) throw new Error(`acelens: asset ${asset.file} could not be loaded (HTTP ${response.status})`);
+    return response.text();
+}
+
+/** Parses extended XYZ text into a trajectory and draws its first frame with the unit cell. */
+export async function loadExtXyzText(plugin: PluginContext, text: string, name: string) {
+    const data = await plugin.builders.data.rawData({ data: text, label: name });
+    const parsed = await ExtXyzFormatProvider.parse(plugin, data, { name });
+    await ExtXyzFormatProvider.visuals!(plugin, parsed);
+    return parsed;
+}
+
+export async function loadAsset(plugin: PluginContext, id: string) {
+    const asset = findAsset(id);
+    const text = await fetchAssetText(asset);
+    return loadExtXyzText(plugin, text, asset.file.split('/').pop()!);
+}
+
+export function defaultAsset(): AssetEntry | undefined {
+    return AcelensManifest.assets.find(a => a.default);
+}

@@ -1,0 +1,114 @@
+/**
+ * Extended XYZ as a Mol* trajectory format. All frames are read with the acelens reader (src/io), each becomes
+ * a model of the trajectory; periodic frames get a P1 unit cell (rotated into Mol*'s standard orientation, atoms
+ * with it) and every model keeps its Frame with the DFT labels (plugin/props/frame-data.ts).
+ */
+import { Column } from 'molstar/lib/mol-data/db';
+import { Vec3 } from 'molstar/lib/mol-math/linear-algebra';
+import type { Trajectory } from 'molstar/lib/mol-model/structure';
+import { trajectoryFromXyz } from 'molstar/lib/mol-model-formats/structure/xyz';
+import { ModelSymmetry } from 'molstar/lib/mol-model-formats/structure/property/symmetry';
+import type { XyzFile } from 'molstar/lib/mol-io/reader/xyz/parser';
+import type { DataFormatProvider } from 'molstar/lib/mol-plugin-state/formats/provider';
+import { TrajectoryFormatCategory } from 'molstar/lib/mol-plugin-state/formats/trajectory';
+import { PluginStateObject as SO, PluginStateTransform } from 'molstar/lib/mol-plugin-state/objects';
+import type { PluginContext } from 'molstar/lib/mol-plugin/context';
+import { StateObjectRef } from 'molstar/lib/mol-state';
+import { Task } from 'molstar/lib/mol-task';
+import { ParamDefinition as PD } from 'molstar/lib/mol-util/param-definition';
+import { parseExtXyz } from '../../src/io/extxyz';
+import type { Frame } from '../../src/structure/frame';
+import { setFrameData, type AcelensDataset } from '../props/frame-data';
+import { rotateVectors, standardCell } from './standard-cell';
+
+function isPeriodic(frame: Frame) {
+    return !!frame.cell && frame.pbc.some(p => p);
+}
+
+/** Builds the Mol* trajectory of a dataset (a Task, so Mol* shows progress). */
+export function trajectoryFromFrames(dataset: AcelensDataset): Task<Trajectory> {
+    return Task.create('acelens: build trajectory', async ctx => {
+        const rotations: (Float64Array | null)[] = [];
+        const molecules: XyzFile['molecules'][number][] = dataset.frames.map((frame, index) => {
+            let positions = frame.positions;
+            let rotation: Float64Array | null = null;
+            if (isPeriodic(frame)) {
+                rotation = standardCell(frame.cell!).rotation;
+                positions = rotateVectors(frame.positions, rotation);
+            }
+            rotations.push(rotation);
+            const n = frame.natoms;
+            const x = new Float64Array(n), y = new Float64Array(n), z = new Float64Array(n);
+            for (let i = 0; i < n; i++) { x[i] = positions[3 * i]; y[i] = positions[3 * i + 1]; z[i] = positions[3 * i + 2]; }
+            return {
+                comment: `${dataset.name} #${index}`,
+                count: n,
+                x: Column.ofFloatArray(x), y: Column.ofFloatArray(y), z: Column.ofFloatArray(z),
+                type_symbol: Column.ofStringArray(frame.species),
+            };
+        });
+        const trajectory = await trajectoryFromXyz({ molecules }).runInContext(ctx);
+        for (let i = 0; i < trajectory.frameCount; i++) {
+            const model = await Promise.resolve(trajectory.getFrameAtIndex(i));
+            const frame = dataset.frames[i];
+            if (isPeriodic(frame)) {
+                const cell = standardCell(frame.cell!);
+                ModelSymmetry.Provider.set(model, ModelSymmetry.fromCell(Vec3.create(...cell.lengths), Vec3.create(...cell.angles)));
+            }
+            setFrameData(model, { dataset, index: i, rotation: rotations[i] });
+        }
+        return trajectory;
+    });
+}
+
+export const TrajectoryFromExtXyz = PluginStateTransform.BuiltIn({
+    name: 'acelens-trajectory-from-extxyz',
+    display: { name: 'Parse extended XYZ (acelens)', description: 'All frames with cell and DFT labels.' },
+    from: SO.Data.String,
+    to: SO.Molecule.Trajectory,
+    params: { name: PD.Text('dataset.xyz', { description: 'file name, used in error messages' }) },
+})({
+    apply({ a, params }) {
+        return Task.create('acelens: read extended XYZ', async ctx => {
+            await ctx.update('reading frames');
+            const frames = parseExtXyz(a.data, { fileName: params.name });
+            if (frames.length === 0) throw new Error(`${params.name}: no frames`);
+            const dataset: AcelensDataset = { name: params.name, frames };
+            const trajectory = await trajectoryFromFrames(dataset).runInContext(ctx);
+            return new SO.Molecule.Trajectory(trajectory, { label: params.name, description: `${frames.length} frame${frames.length === 1 ? '' : 's'}` });
+        });
+    },
+});
+
+/** Draws model 0: ball-and-stick (Mol*'s auto preset for small structures) and the unit cell, visible. */
+export async function extXyzVisuals(plugin: PluginContext, data: { trajectory: StateObjectRef<SO.Molecule.Trajectory> }) {
+    const builder = plugin.builders.structure;
+    const model = await builder.createModel(data.trajectory, { modelIndex: 0 });
+    const structure = await builder.createStructure(model, { name: 'model', params: {} });
+    const unitcell = await builder.tryCreateUnitcell(model, undefined, { isHidden: false });
+    const representation = await builder.representation.applyPreset(structure, 'auto');
+    return { model, structure, unitcell, representation };
+}
+
+function looksExtended(text: string): boolean {
+    const firstNewline = text.indexOf('\n');
+    const secondNewline = text.indexOf('\n', firstNewline + 1);
+    const comment = text.slice(firstNewline + 1, secondNewline < 0 ? undefined : secondNewline);
+    return /(^|\s)(Lattice|Properties|pbc)=/.test(comment);
+}
+
+export const ExtXyzFormatProvider: DataFormatProvider<{ name: string }, { trajectory: StateObjectRef<SO.Molecule.Trajectory> }, any> = {
+    label: 'Extended XYZ (acelens)',
+    description: 'Extended XYZ as written by ASE: frames, cell, pbc, energies, forces, stress, config_type',
+    category: TrajectoryFormatCategory,
+    stringExtensions: ['extxyz', 'xyz'],
+    isApplicable: (info, data) => info.ext === 'extxyz' || (typeof data === 'string' && looksExtended(data)),
+    parse: async (plugin, data, params) => {
+        const name = params?.name ?? (data.obj?.label || 'dataset.xyz');
+        const trajectory = await plugin.state.data.build().to(data)
+            .apply(TrajectoryFromExtXyz, { name })
+            .commit({ revertOnError: true });
+        return { trajectory };
+    },
+    visuals: extXyzVisuals,
+};

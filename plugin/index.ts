@@ -1,0 +1,46 @@
+/**
+ * acelens as a Mol* plugin behaviour. `register()` reads manifest.json and adds what it lists: data formats
+ * (ahead of Mol*'s own plain XYZ reader for .xyz files that carry Lattice/Properties), colour themes and panels.
+ *
+ * Use: add `PluginSpec.Behavior(AcelensPlugin)` to a Mol* plugin spec (see plugin/app/main.ts).
+ */
+import { PluginBehavior } from 'molstar/lib/mol-plugin/behavior/behavior';
+import type { PluginContext } from 'molstar/lib/mol-plugin/context';
+import { AcelensManifest } from './manifest';
+import { FormatImplementations, PanelImplementations, ThemeImplementations } from './registry';
+
+function lookup<T>(table: Record<string, T>, kind: string, id: string): T {
+    const impl = table[id];
+    if (!impl) throw new Error(`acelens: manifest.json lists ${kind} "${id}" but the plugin has no implementation for it`);
+    return impl;
+}
+
+export function registerAcelens(ctx: PluginContext) {
+    const m = AcelensManifest;
+    const builtinXyz = ctx.dataFormats.list.find(e => e.name === 'xyz');
+    if (builtinXyz) ctx.dataFormats.remove('xyz');
+    for (const f of m.formats) ctx.dataFormats.add(f.id, lookup(FormatImplementations, 'format', f.id));
+    // Mol*'s plain XYZ keeps handling .xyz files without extended comment lines.
+    if (builtinXyz) ctx.dataFormats.add('xyz', builtinXyz.provider);
+    for (const t of m.themes) ctx.representation.structure.themes.colorThemeRegistry.add(lookup(ThemeImplementations, 'theme', t.id));
+    for (const p of m.panels) ctx.customStructureControls.set(p.id, lookup(PanelImplementations, 'panel', p.id));
+}
+
+export function unregisterAcelens(ctx: PluginContext) {
+    const m = AcelensManifest;
+    for (const f of m.formats) ctx.dataFormats.remove(f.id);
+    for (const t of m.themes) ctx.representation.structure.themes.colorThemeRegistry.remove(lookup(ThemeImplementations, 'theme', t.id));
+    for (const p of m.panels) ctx.customStructureControls.delete(p.id);
+}
+
+export const AcelensPlugin = PluginBehavior.create({
+    name: AcelensManifest.id,
+    category: 'misc',
+    display: { name: AcelensManifest.name, description: AcelensManifest.description },
+    ctor: class extends PluginBehavior.Handler {
+        register() { registerAcelens(this.ctx); }
+        unregister() { unregisterAcelens(this.ctx); }
+    },
+});
+
+export { AcelensManifest };

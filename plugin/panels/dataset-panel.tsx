@@ -1,0 +1,184 @@
+/**
+ * Dataset panel: the frames of the loaded extended XYZ dataset as a sortable, filterable table
+ * (index, atoms, config_type, DFT energy per atom relative to E0, max |F|); a click shows that frame in 3D.
+ * Also loads the embedded datasets listed in manifest.json.
+ */
+import * as React from 'react';
+import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
+import type { TrajectoryRef } from 'molstar/lib/mol-plugin-state/manager/structure/hierarchy-state';
+import { StateTransforms } from 'molstar/lib/mol-plugin-state/transforms';
+import type { Frame } from '../../src/structure/frame';
+import { getFrameData, type AcelensDataset } from '../props/frame-data';
+import { AcelensManifest } from '../manifest';
+import { loadAsset } from '../assets';
+
+export interface FrameRow {
+    index: number;
+    natoms: number;
+    configType: string;
+    /** (E_DFT − N·E0)/N in eV/atom, or E_DFT/N when the dataset has no isolated atom */
+    energyPerAtom: number | null;
+    maxForce: number | null;
+}
+
+/** E0 of a dataset: the energy of its isolated-atom frame (config_type isolated_atom, or a single atom). */
+export function datasetE0(frames: Frame[]): number | null {
+    const atom = frames.find(f => f.configType === 'isolated_atom') ?? frames.find(f => f.natoms === 1 && f.energy !== undefined);
+    return atom?.energy ?? null;
+}
+
+export function frameRows(dataset: AcelensDataset): FrameRow[] {
+    const e0 = datasetE0(dataset.frames) ?? 0;
+    return dataset.frames.map((f, index) => {
+        let maxForce: number | null = null;
+        if (f.forces) {
+            maxForce = 0;
+            for (let i = 0; i < f.natoms; i++) {
+                const fx = f.forces[3 * i], fy = f.forces[3 * i + 1], fz = f.forces[3 * i + 2];
+                maxForce = Math.max(maxForce, Math.sqrt(fx * fx + fy * fy + fz * fz));
+            }
+        }
+        return {
+            index,
+            natoms: f.natoms,
+            configType: f.configType ?? '',
+            energyPerAtom: f.energy === undefined ? null : (f.energy - f.natoms * e0) / f.natoms,
+            maxForce,
+        };
+    });
+}
+
+type SortKey = keyof FrameRow;
+
+interface State {
+    trajectory?: TrajectoryRef;
+    dataset?: AcelensDataset;
+    currentIndex: number;
+    sortKey: SortKey;
+    sortAscending: boolean;
+    filter: string;
+    loading: boolean;
+    error?: string;
+}
+
+export class DatasetPanel extends CollapsableControls<{}, State> {
+    protected defaultState(): State & CollapsableState {
+        return { header: 'acelens · Dataset', isCollapsed: false, currentIndex: 0, sortKey: 'index', sortAscending: true, filter: '', loading: false };
+    }
+
+    componentDidMount() {
+        this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => this.sync());
+        this.sync();
+    }
+
+    private sync() {
+        const trajectories = this.plugin.managers.structure.hierarchy.current.trajectories;
+        for (let t = trajectories.length - 1; t >= 0; t--) {
+            const traj = trajectories[t];
+            const representative = traj.cell.obj?.data.representative;
+            const data = getFrameData(representative);
+            if (data) {
+                const modelCell = traj.models[0]?.cell;
+                const currentIndex = (modelCell?.transform.params as any)?.modelIndex ?? 0;
+                this.setState({ trajectory: traj, dataset: data.dataset, currentIndex });
+                return;
+            }
+        }
+        this.setState({ trajectory: undefined, dataset: undefined });
+    }
+
+    private showFrame = async (index: number) => {
+        const model = this.state.trajectory?.models[0];
+        if (!model) return;
+        await this.plugin.build().to(model.cell.transform.ref)
+            .update(StateTransforms.Model.ModelFromTrajectory, old => ({ ...old, modelIndex: index }))
+            .commit();
+        this.setState({ currentIndex: index });
+    };
+
+    private load = async (id: string) => {
+        this.setState({ loading: true, error: undefined });
+        try {
+            await this.plugin.clear();
+            await loadAsset(this.plugin, id);
+        } catch (e) {
+            this.setState({ error: String((e as Error).message ?? e) });
+        } finally {
+            this.setState({ loading: false });
+        }
+    };
+
+    private sortBy(key: SortKey) {
+        this.setState(s => ({ sortKey: key, sortAscending: s.sortKey === key ? !s.sortAscending : true }));
+    }
+
+    private rows(): FrameRow[] {
+        if (!this.state.dataset) return [];
+        const filter = this.state.filter.trim().toLowerCase();
+        const rows = frameRows(this.state.dataset).filter(r => !filter || r.configType.toLowerCase().includes(filter) || String(r.index) === filter);
+        const { sortKey, sortAscending } = this.state;
+        const sign = sortAscending ? 1 : -1;
+        rows.sort((a, b) => {
+            const x = a[sortKey], y = b[sortKey];
+            if (x === y) return a.index - b.index;
+            if (x === null) return 1;
+            if (y === null) return -1;
+            return (x < y ? -1 : 1) * sign;
+        });
+        return rows;
+    }
+
+    protected renderControls() {
+        const datasets = AcelensManifest.assets.filter(a => a.kind === 'dataset');
+        const rows = this.rows();
+        const header = (key: SortKey, label: string, title: string) =>
+            <th title={title} style={{ cursor: 'pointer', textAlign: 'right', padding: '2px 4px' }} onClick={() => this.sortBy(key)}>
+                {label}{this.state.sortKey === key ? (this.state.sortAscending ? ' ▲' : ' ▼') : ''}
+            </th>;
+        return <div className='acelens-dataset-panel' data-testid='acelens-dataset-panel'>
+            <div className='msp-control-row'>
+                <span className='msp-control-row-label'>Load</span>
+                <div className='msp-control-row-ctrl'>
+                    <select className='msp-form-control' value='' disabled={this.state.loading} onChange={e => e.target.value && this.load(e.target.value)} data-testid='acelens-load-asset'>
+                        <option value=''>{this.state.loading ? 'loading…' : 'embedded dataset…'}</option>
+                        {datasets.map(a => <option key={a.id} value={a.id}>{a.name}</option>)}
+                    </select>
+                </div>
+            </div>
+            {this.state.error && <div className='msp-help-text' style={{ color: '#b00' }}>{this.state.error}</div>}
+            {!this.state.dataset && <div className='msp-help-text'>No extended XYZ dataset loaded. Open a .xyz/.extxyz file or load an embedded dataset.</div>}
+            {this.state.dataset && <>
+                <div className='msp-help-text' data-testid='acelens-dataset-summary'>
+                    {this.state.dataset.name}: {this.state.dataset.frames.length} frames; showing #{this.state.currentIndex}
+                </div>
+                <div className='msp-control-row'>
+                    <span className='msp-control-row-label'>Filter</span>
+                    <div className='msp-control-row-ctrl'>
+                        <input className='msp-form-control' placeholder='config_type or index' value={this.state.filter} onChange={e => this.setState({ filter: e.target.value })} />
+                    </div>
+                </div>
+                <div style={{ maxHeight: 260, overflowY: 'auto', fontSize: 11 }}>
+                    <table style={{ width: '100%', borderCollapse: 'collapse' }} data-testid='acelens-frame-table'>
+                        <thead><tr>
+                            {header('index', '#', 'frame index')}
+                            {header('natoms', 'atoms', 'number of atoms')}
+                            {header('configType', 'config_type', 'config_type label')}
+                            {header('energyPerAtom', 'E/atom (eV)', 'DFT energy per atom relative to the isolated atom, eV/atom')}
+                            {header('maxForce', 'max|F| (eV/Å)', 'largest DFT force on an atom, eV/Å')}
+                        </tr></thead>
+                        <tbody>
+                            {rows.map(r => <tr key={r.index} onClick={() => this.showFrame(r.index)} data-frame-index={r.index}
+                                style={{ cursor: 'pointer', background: r.index === this.state.currentIndex ? 'rgba(80,140,220,0.25)' : undefined }}>
+                                <td style={{ textAlign: 'right' }}>{r.index}</td>
+                                <td style={{ textAlign: 'right' }}>{r.natoms}</td>
+                                <td style={{ textAlign: 'right' }}>{r.configType}</td>
+                                <td style={{ textAlign: 'right' }}>{r.energyPerAtom === null ? '—' : r.energyPerAtom.toFixed(3)}</td>
+                                <td style={{ textAlign: 'right' }}>{r.maxForce === null ? '—' : r.maxForce.toFixed(2)}</td>
+                            </tr>)}
+                        </tbody>
+                    </table>
+                </div>
+            </>}
+        </div>;
+    }
+}

@@ -1,0 +1,65 @@
+/**
+ * Debian's Chromium, headless, WebGL2 through SwiftShader, no network but loopback. Helpers shared by the e2e tests.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const OutputDir = join(import.meta.dirname, 'output');
+
+export async function launchBrowser(): Promise<Browser> {
+    return chromium.launch({
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        headless: true,
+        args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
+            '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+}
+
+export async function openViewer(browser: Browser, baseUrl: string, opts: { width?: number; height?: number } = {}): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage({ viewport: { width: opts.width ?? 1400, height: opts.height ?? 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', e => errors.push(String(e)));
+    page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+    await page.goto(baseUrl, { waitUntil: 'load' });
+    await page.waitForFunction(() => (window as any).acelens?.ready === true, undefined, { timeout: 180_000 });
+    return { page, errors };
+}
+
+/** Waits until the Mol* canvas has drawn something (at least one structure and a few rendered frames). */
+export async function waitForStructure(page: Page) {
+    await page.waitForFunction(() => {
+        const p = (window as any).acelens?.plugin;
+        return p && p.managers.structure.hierarchy.current.structures.length > 0 && p.managers.structure.hierarchy.current.structures[0].components.length > 0;
+    }, undefined, { timeout: 120_000 });
+    await page.waitForTimeout(1500);
+}
+
+export interface PixelStats { width: number; height: number; nonBackground: number; fraction: number; distinctColours: number }
+
+/** Counts pixels of the viewport that differ from its background colour (the corner pixel). */
+export function pixelStats(png: Buffer): PixelStats {
+    const img = PNG.sync.read(png);
+    const { width, height, data } = img;
+    const br = data[0], bg = data[1], bb = data[2];
+    let nonBackground = 0;
+    const colours = new Set<number>();
+    for (let k = 0; k < width * height; k++) {
+        const r = data[4 * k], g = data[4 * k + 1], b = data[4 * k + 2];
+        if (Math.abs(r - br) + Math.abs(g - bg) + Math.abs(b - bb) > 30) {
+            nonBackground++;
+            colours.add(((r >> 3) << 10) | ((g >> 3) << 5) | (b >> 3));
+        }
+    }
+    return { width, height, nonBackground, fraction: nonBackground / (width * height), distinctColours: colours.size };
+}
+
+export async function screenshotViewport(page: Page, name: string): Promise<Buffer> {
+    mkdirSync(OutputDir, { recursive: true });
+    const canvas = page.locator('.msp-viewport canvas').first();
+    const png = await canvas.screenshot();
+    writeFileSync(join(OutputDir, `${name}.png`), png);
+    await page.screenshot({ path: join(OutputDir, `${name}-page.png`) });
+    return png;
+}
