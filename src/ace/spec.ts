@@ -1,0 +1,104 @@
+/**
+ * The serialisable description of an ACE basis.
+ *
+ * Degree convention (as ACE1x / the reference study): the one-particle function φ_nlm has radial index
+ * n = 1, 2, … (1-based; polynomial degree n − 1) and degree n + w_L·l. A ν-correlation tuple
+ * ((n_1,l_1), …, (n_ν,l_ν)) is kept when Σ_t (n_t + w_L l_t) ≤ D_ν. So D_1 = 24 gives exactly 24 pair
+ * functions (n = 1..24, l = 0). Body order K = ν + 1; `order` is the maximal K.
+ */
+
+export type BasisVariant = 'standard' | 'purified';
+
+export interface BasisSpec {
+  /** maximal body order K = 2..5 (correlation orders ν = 1..K−1) */
+  order: number;
+  /** 'purified' = self-interaction-free (sums over distinct neighbours only) */
+  variant: BasisVariant;
+  /** cutoff (Å) */
+  rcut: number;
+  /** inner distance of the distance transform (Å): x(r_in) = 1 */
+  rin: number;
+  /** scale of the distance transform (Å), e.g. the C₂ bond length */
+  r0: number;
+  /** D_ν for ν = 1..K−1 (length K−1) */
+  maxDegree: number[];
+  /** w_L, the weight of l in the degree */
+  lWeight: number;
+  /** optional cap on the radial index n (1-based) */
+  nmax?: number;
+  /** optional cap on l */
+  lmax?: number;
+}
+
+export class SpecError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SpecError';
+  }
+}
+
+/**
+ * Default carbon basis for body order K (2..5): r_cut 5 Å, r_in 0, r0 1.287 Å (C₂ bond length), w_L 1.5,
+ * degrees D = [12, 10, 8, 6] (truncated to K − 1 orders).
+ * Sizes (standard and purified alike): K=2: 12, K=3: 12+65 = 77, K=4: 77+127 = 204, K=5: 204+56 = 260
+ * functions (see test/engine/basis-size.test.ts). K=4 evaluates 1000 atoms with forces in ~0.1–0.2 s.
+ */
+export const DEFAULT_DEGREES = [12, 10, 8, 6];
+
+export function defaultSpec(order: number, variant: BasisVariant = 'standard'): BasisSpec {
+  if (!Number.isInteger(order) || order < 2 || order > 5) throw new SpecError(`body order must be an integer 2..5, got ${order}`);
+  return { order, variant, rcut: 5, rin: 0, r0: 1.287, maxDegree: DEFAULT_DEGREES.slice(0, order - 1), lWeight: 1.5 };
+}
+
+/** The reference study's carbon bases (v2): D = [24, 20, 16, 12] truncated at K, w_L 1.5, r_cut 5 Å. */
+export function paperSpec(order: number, variant: BasisVariant = 'standard'): BasisSpec {
+  if (!Number.isInteger(order) || order < 2 || order > 5) throw new SpecError(`body order must be an integer 2..5, got ${order}`);
+  return { order, variant, rcut: 5, rin: 0, r0: 1.287, maxDegree: [24, 20, 16, 12].slice(0, order - 1), lWeight: 1.5 };
+}
+
+function num(o: Record<string, unknown>, key: string, where: string): number {
+  const v = o[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new SpecError(`${where}: '${key}' must be a finite number, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** Checks an untrusted value (e.g. parsed model JSON) and returns a clean BasisSpec. */
+export function validateSpec(spec: unknown, where = 'basis spec'): BasisSpec {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new SpecError(`${where}: expected an object, got ${JSON.stringify(spec)}`);
+  const o = spec as Record<string, unknown>;
+  const order = num(o, 'order', where);
+  if (!Number.isInteger(order) || order < 2 || order > 5) throw new SpecError(`${where}: 'order' (maximal body order K) must be an integer 2..5, got ${order}`);
+  const variant = o.variant ?? 'standard';
+  if (variant !== 'standard' && variant !== 'purified') throw new SpecError(`${where}: 'variant' must be 'standard' or 'purified', got ${JSON.stringify(variant)}`);
+  const rcut = num(o, 'rcut', where);
+  if (!(rcut > 0)) throw new SpecError(`${where}: 'rcut' must be > 0 Å, got ${rcut}`);
+  const rin = o.rin === undefined ? 0 : num(o, 'rin', where);
+  if (!(rin >= 0 && rin < rcut)) throw new SpecError(`${where}: 'rin' must satisfy 0 ≤ rin < rcut (${rcut}), got ${rin}`);
+  const r0 = num(o, 'r0', where);
+  if (!(r0 > 0)) throw new SpecError(`${where}: 'r0' must be > 0 Å, got ${r0}`);
+  const lWeight = o.lWeight === undefined ? 1.5 : num(o, 'lWeight', where);
+  if (!(lWeight > 0)) throw new SpecError(`${where}: 'lWeight' must be > 0, got ${lWeight}`);
+  const md = o.maxDegree;
+  if (!Array.isArray(md) || md.length !== order - 1) {
+    throw new SpecError(`${where}: 'maxDegree' must be an array of ${order - 1} numbers (D_ν for ν = 1..${order - 1}), got ${JSON.stringify(md)}`);
+  }
+  md.forEach((d, t) => {
+    if (typeof d !== 'number' || !Number.isFinite(d) || d < t + 1) {
+      throw new SpecError(`${where}: maxDegree[${t}] (D_${t + 1}) must be a number ≥ ${t + 1} (every factor has n ≥ 1), got ${JSON.stringify(d)}`);
+    }
+  });
+  const out: BasisSpec = { order, variant, rcut, rin, r0, maxDegree: md.slice() as number[], lWeight };
+  if (o.nmax !== undefined) {
+    const nmax = num(o, 'nmax', where);
+    if (!Number.isInteger(nmax) || nmax < 1) throw new SpecError(`${where}: 'nmax' must be an integer ≥ 1, got ${nmax}`);
+    out.nmax = nmax;
+  }
+  if (o.lmax !== undefined) {
+    const lmax = num(o, 'lmax', where);
+    if (!Number.isInteger(lmax) || lmax < 0) throw new SpecError(`${where}: 'lmax' must be an integer ≥ 0, got ${lmax}`);
+    out.lmax = lmax;
+  }
+  const known = new Set(['order', 'variant', 'rcut', 'rin', 'r0', 'maxDegree', 'lWeight', 'nmax', 'lmax']);
+  for (const k of Object.keys(o)) if (!known.has(k)) throw new SpecError(`${where}: unknown key '${k}' (expected ${[...known].join(', ')})`);
+  return out;
+}
