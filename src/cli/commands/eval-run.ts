@@ -1,0 +1,119 @@
+/** `acelens eval` body: predictions and errors per structure, metrics, optional extended XYZ output. */
+import { writeFileSync } from 'node:fs';
+import { checkFitFrame } from '../../fit/fit';
+import { MetricsAccumulator } from '../../fit/metrics';
+import { writeExtXyzFrame, type ExtraColumn } from '../../io/extxyz';
+import { describeFsError, loadModel } from '../../model/model-node';
+import type { ParsedArgs } from '../args';
+import { printJson, type CliIO } from '../command';
+import { frameLocation, readDataset } from '../data';
+import { CliError } from '../errors';
+import { formatMetricsTable, table } from '../format';
+
+/** Per-atom columns written by --out (units: eV, eV/Å). */
+export const PREDICTION_COLUMNS = {
+  energy: 'ace_energies',
+  forces: 'ace_forces',
+  forceError: 'ace_force_error',
+} as const;
+/** Comment-line key of the predicted total energy (eV) written by --out. */
+export const PREDICTION_ENERGY_KEY = 'ace_energy';
+
+export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
+  const o = args.options;
+  const modelPath = o.model as string | undefined;
+  if (!modelPath) throw new CliError("option '--model M.json' is required");
+  if (args.positionals.length !== 1) {
+    throw new CliError(args.positionals.length === 0 ? 'missing DATA.xyz (see acelens eval --help)' : `expected one data file, got ${args.positionals.length}: ${args.positionals.join(' ')}`);
+  }
+  const model = loadModel(modelPath);
+  const data = await readDataset(args.positionals[0]);
+  data.frames.forEach((f, i) => checkFitFrame(f, frameLocation(data, i)));
+
+  const acc = new MetricsAccumulator();
+  const structures: Array<{
+    index: number;
+    natoms: number;
+    energy: number;
+    energy_dft: number | null;
+    energy_error_meV_atom: number | null;
+    force_rmse_meV_A: number | null;
+  }> = [];
+  const out = o.out as string | undefined;
+  const parts: string[] = [];
+  data.frames.forEach((frame, index) => {
+    const p = model.predict(frame, { forces: true });
+    const errs = acc.add(frame.configType, frame.natoms, p.energy, p.forces, frame.energy, frame.forces);
+    structures.push({
+      index,
+      natoms: frame.natoms,
+      energy: p.energy,
+      energy_dft: frame.energy ?? null,
+      energy_error_meV_atom: errs.energy_error_meV_atom,
+      force_rmse_meV_A: errs.force_rmse_meV_A,
+    });
+    if (out) {
+      const extraColumns: Record<string, ExtraColumn> = {
+        [PREDICTION_COLUMNS.energy]: { type: 'R', ncols: 1, values: p.perAtomEnergy },
+        [PREDICTION_COLUMNS.forces]: { type: 'R', ncols: 3, values: p.forces! },
+      };
+      if (frame.forces) {
+        const err = new Float64Array(frame.natoms);
+        for (let i = 0; i < frame.natoms; i++) {
+          const dx = p.forces![3 * i] - frame.forces[3 * i];
+          const dy = p.forces![3 * i + 1] - frame.forces[3 * i + 1];
+          const dz = p.forces![3 * i + 2] - frame.forces[3 * i + 2];
+          err[i] = Math.sqrt(dx * dx + dy * dy + dz * dz);
+        }
+        extraColumns[PREDICTION_COLUMNS.forceError] = { type: 'R', ncols: 1, values: err };
+      }
+      parts.push(writeExtXyzFrame({ ...frame, info: { ...frame.info, [PREDICTION_ENERGY_KEY]: p.energy } }, { extraColumns, realFormat: 'exact' }));
+    }
+  });
+  if (out) {
+    try {
+      writeFileSync(out, parts.join(''));
+    } catch (err) {
+      throw new CliError(`${out}: cannot write: ${describeFsError(err)}`);
+    }
+  }
+  const report = acc.report();
+  const per: Record<string, object> = {};
+  for (const [k, m] of Object.entries(report.per_config_type)) {
+    per[k] = {
+      structures: m.structures,
+      energy_rmse_meV_atom: m.energy_rmse_meV_atom,
+      energy_mae_meV_atom: m.energy_mae_meV_atom,
+      force_rmse_meV_A: m.force_rmse_meV_A,
+      force_mae_meV_A: m.force_mae_meV_A,
+    };
+  }
+  if (o.json) {
+    printJson(io, {
+      structures,
+      metrics: { energy_rmse_meV_atom: report.energy_rmse_meV_atom, force_rmse_meV_A: report.force_rmse_meV_A, per_config_type: per },
+    });
+    return 0;
+  }
+  const f = (x: number | null, d: number) => (x === null ? '—' : x.toFixed(d));
+  const rows = structures.map((s) => [
+    String(s.index),
+    data.frames[s.index].configType ?? '',
+    String(s.natoms),
+    s.energy.toFixed(6),
+    s.energy_dft === null ? '—' : s.energy_dft.toFixed(6),
+    f(s.energy_error_meV_atom, 2),
+    f(s.force_rmse_meV_A, 1),
+  ]);
+  io.stdout(
+    [
+      `model ${modelPath} (K = ${model.order}, ${model.spec.variant}, ${model.coefficients.length} functions) on ${data.path}`,
+      '',
+      table(['index', 'config_type', 'atoms', 'E model (eV)', 'E DFT (eV)', 'ΔE meV/atom', 'F RMSE meV/Å'], rows),
+      '',
+      formatMetricsTable({ [data.path]: report }),
+      out ? `\npredictions written to ${out} (columns ${Object.values(PREDICTION_COLUMNS).join(', ')}; key ${PREDICTION_ENERGY_KEY})` : '',
+    ].join('\n') + '\n',
+  );
+  return 0;
+}

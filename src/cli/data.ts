@@ -1,0 +1,106 @@
+/**
+ * Reading a data file for the CLI: the frames (streamed through the extended XYZ reader), the SHA-256 of its
+ * bytes and the line on which each frame starts (so that data errors found later — a missing energy, a NaN
+ * force, a non-carbon atom — can name file, line and frame like the reader's own errors). One pass.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { ExtXyzReader } from '../io/extxyz';
+import { describeFsError } from '../model/model-node';
+import type { Frame } from '../structure/frame';
+import { CliError } from './errors';
+
+export interface Dataset {
+  path: string;
+  frames: Frame[];
+  /** 1-based line of each frame's atom-count line */
+  lines: number[];
+  sha256: string;
+}
+
+/** "train.xyz:120: frame 3" — the location prefix used in messages (frame index 0-based, as the reader). */
+export function frameLocation(data: Dataset, index: number): string {
+  return `${data.path}:${data.lines[index] ?? '?'}: frame ${index}`;
+}
+
+/** Tracks on which line each frame starts (atom-count lines; blank lines between frames are skipped). */
+class FrameLineScanner {
+  readonly lines: number[] = [];
+  private lineNo = 0;
+  private skip = 0;
+  private partial = '';
+  private lost = false;
+
+  push(text: string): void {
+    if (this.lost) return;
+    const s = this.partial + text;
+    let start = 0;
+    for (;;) {
+      const nl = s.indexOf('\n', start);
+      if (nl < 0) break;
+      this.line(s.slice(start, nl));
+      start = nl + 1;
+    }
+    this.partial = s.slice(start);
+  }
+
+  finish(): void {
+    if (this.partial) this.line(this.partial);
+    this.partial = '';
+  }
+
+  private line(text: string): void {
+    this.lineNo++;
+    if (this.lost) return;
+    if (this.skip > 0) {
+      this.skip--;
+      return;
+    }
+    const t = text.trim();
+    if (!t) return;
+    const n = Number(t);
+    if (!Number.isInteger(n) || n < 0) {
+      this.lost = true; // the reader reports this
+      return;
+    }
+    this.lines.push(this.lineNo);
+    this.skip = n + 1;
+  }
+}
+
+export async function readDataset(path: string): Promise<Dataset> {
+  try {
+    if (statSync(path).isDirectory()) throw new CliError(`${path}: is a directory, expected an extended XYZ file`);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(`${path}: cannot read: ${describeFsError(err)}`);
+  }
+  const reader = new ExtXyzReader({ fileName: path });
+  const scanner = new FrameLineScanner();
+  const hash = createHash('sha256');
+  const decoder = new StringDecoder('utf8');
+  const frames: Frame[] = [];
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of stream) {
+      const buf = chunk as Buffer;
+      hash.update(buf);
+      const text = decoder.write(buf);
+      scanner.push(text);
+      for (const f of reader.push(text)) frames.push(f);
+    }
+    const rest = decoder.end();
+    scanner.push(rest);
+    scanner.finish();
+    for (const f of reader.push(rest)) frames.push(f);
+    for (const f of reader.finish()) frames.push(f);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code) throw new CliError(`${path}: cannot read: ${describeFsError(err)}`);
+    throw err;
+  } finally {
+    stream.destroy();
+  }
+  if (frames.length === 0) throw new CliError(`${path}:1: no structures in the file (expected extended XYZ frames)`);
+  return { path, frames, lines: scanner.lines, sha256: hash.digest('hex') };
+}

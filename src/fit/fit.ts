@@ -1,0 +1,325 @@
+/**
+ * fitModel: the whole linear ACE fit — checks, E0, train/validation split, assembly of the normal
+ * equations, regularised solve, error metrics — returning a Model file (src/model/model.ts).
+ *
+ * Decisions (documented in the model's `fit` record too):
+ *  - E0 'auto': the energy of the isolated-atom frames in the training data (config_type `isolated_atom`,
+ *    or a single atom without periodic boundaries); their mean when there are several. Such frames are
+ *    used for E0 only: they add no rows (a lone atom has no neighbours, so all its basis functions vanish
+ *    and its only residual E − E0 does not depend on c) and are left out of the split and the metrics.
+ *  - Labels are used where present and weighted: a frame without forces adds only its energy row, etc.
+ *    A training set without any energy (with energy weight > 0) or without any label at all is an error,
+ *    and so is a non-finite label or an element other than carbon.
+ *  - The split is by structure: a seeded shuffle (mulberry32) of the non-isolated frames, the first
+ *    round(f·n) go to validation (at least 1 when f > 0, at most n − 1).
+ *  - A failed or aborted fit throws; nothing passed in is modified.
+ *
+ * Browser-safe: no Node APIs here. Parallel assembly over Node worker threads is injected by the caller
+ * (`assemble`, see ./parallel.ts); the default assembles in-process.
+ */
+import { AceBasis } from '../ace/basis';
+import { predict } from '../ace/evaluate';
+import { validateSpec, type BasisSpec } from '../ace/spec';
+import { type Frame, SUPPORTED_SPECIES } from '../structure/frame';
+import { assembleInProcess } from './assemble';
+import { MetricsAccumulator, type MetricsReport } from './metrics';
+import { symmetrize, type LossWeights, type NormalSums } from './normal-equations';
+import { smoothnessPrior, DEFAULT_PRIOR_EXPONENT } from './prior';
+import { solveNormalEquations, type SolveResult } from './solve';
+import { MODEL_FORMAT, MODEL_VERSION, type ModelFile, type FileProvenance, SOFTWARE } from '../model/model';
+
+export interface FitProgress {
+  stage: 'check' | 'basis' | 'assemble' | 'solve' | 'metrics';
+  done: number;
+  total: number;
+  message: string;
+}
+
+/** Assembles the normal equations of `frames` (e.g. across worker threads). */
+export type Assembler = (
+  basis: AceBasis,
+  frames: readonly Frame[],
+  weights: LossWeights,
+  hooks: { onStructure: (done: number) => void; signal?: AbortSignal },
+) => Promise<NormalSums>;
+
+export interface FitOptions {
+  spec: BasisSpec;
+  /** Tikhonov strength λ of λ‖Γc‖². Default 1e-6 */
+  lambda?: number;
+  /** exponent p of the smoothness prior Γ_kk = (1 + degree_k)^p (see ./prior.ts). Default 2; 0 = ridge */
+  priorExponent?: number;
+  /** weights of the loss; defaults 1, 1, 0 */
+  energyWeight?: number;
+  forceWeight?: number;
+  virialWeight?: number;
+  /** isolated-atom energy (eV) or 'auto' (from the data). Default 'auto' */
+  e0?: 'auto' | number;
+  /** a separate validation set (takes precedence over validFraction) */
+  validFrames?: readonly Frame[];
+  /** fraction of the training structures held out for validation (seeded). Default 0 */
+  validFraction?: number;
+  seed?: number;
+  onProgress?: (p: FitProgress) => void;
+  signal?: AbortSignal;
+  assemble?: Assembler;
+  /** data provenance recorded in the model (file names, hashes); counts are filled in here */
+  provenance?: { train?: FileProvenance[]; valid?: FileProvenance[] };
+  /** names a frame in error messages, e.g. "train.xyz:120: frame 3"; default "training structure 3" */
+  describe?: (set: 'train' | 'valid', index: number) => string;
+}
+
+export interface FitResult {
+  model: ModelFile;
+  solve: SolveResult;
+  metrics: { train: MetricsReport; valid: MetricsReport | null };
+  /** indices (into the training frames) used for fitting and for validation */
+  split: { train: number[]; valid: number[] };
+  seconds: number;
+}
+
+export class FitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FitError';
+  }
+}
+
+export const DEFAULT_LAMBDA = 1e-6;
+
+/** A frame that only serves for E0: config_type isolated_atom, or one atom without periodic boundaries. */
+export function isIsolatedAtom(frame: Frame): boolean {
+  if ((frame.configType ?? '').toLowerCase() === 'isolated_atom') return true;
+  return frame.natoms === 1 && !frame.pbc.some((p) => p);
+}
+
+/** E0 from the isolated-atom frames (mean of their energies), or null when there is none with an energy. */
+export function e0FromFrames(frames: readonly Frame[]): { e0: number; count: number } | null {
+  let sum = 0;
+  let count = 0;
+  for (const f of frames) {
+    if (!isIsolatedAtom(f) || f.energy === undefined) continue;
+    sum += f.energy / f.natoms;
+    count++;
+  }
+  return count ? { e0: sum / count, count } : null;
+}
+
+/** mulberry32: small, seeded, reproducible across platforms. */
+export function seededRng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Seeded split of the indices into [train, valid]; each keeps ascending order. */
+export function splitIndices(indices: readonly number[], fraction: number, seed: number): { train: number[]; valid: number[] } {
+  if (!(fraction >= 0 && fraction < 1)) throw new FitError(`validation fraction must be in [0, 1), got ${fraction}`);
+  const n = indices.length;
+  let nvalid = Math.round(fraction * n);
+  if (fraction > 0) nvalid = Math.max(1, nvalid);
+  nvalid = Math.min(nvalid, Math.max(0, n - 1));
+  const order = [...indices];
+  const rnd = seededRng(seed);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  const valid = order.slice(0, nvalid).sort((a, b) => a - b);
+  const train = order.slice(nvalid).sort((a, b) => a - b);
+  return { train, valid };
+}
+
+/** Checks the labels and species of one frame; throws a FitError naming it. */
+export function checkFitFrame(frame: Frame, where: string): void {
+  for (let i = 0; i < frame.natoms; i++) {
+    if (!SUPPORTED_SPECIES.has(frame.species[i])) {
+      throw new FitError(`${where}: atom ${i + 1} is '${frame.species[i]}'; acelens fits carbon only (expected C)`);
+    }
+  }
+  for (let k = 0; k < frame.positions.length; k++) {
+    if (!Number.isFinite(frame.positions[k])) throw new FitError(`${where}: position of atom ${Math.floor(k / 3) + 1} is not a finite number`);
+  }
+  if (frame.energy !== undefined && !Number.isFinite(frame.energy)) throw new FitError(`${where}: energy is ${frame.energy}, expected a finite number`);
+  if (frame.forces) {
+    for (let k = 0; k < frame.forces.length; k++) {
+      if (!Number.isFinite(frame.forces[k])) throw new FitError(`${where}: force on atom ${Math.floor(k / 3) + 1} is not a finite number (${frame.forces[k]})`);
+    }
+  }
+  if (frame.stress) {
+    for (let k = 0; k < 9; k++) if (!Number.isFinite(frame.stress[k])) throw new FitError(`${where}: stress has a non-finite entry`);
+  }
+}
+
+function checkWeight(name: string, v: number): number {
+  if (!Number.isFinite(v) || v < 0) throw new FitError(`${name} must be a finite number ≥ 0, got ${v}`);
+  return v;
+}
+
+export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions): Promise<FitResult> {
+  const t0 = Date.now();
+  const signal = opts.signal;
+  signal?.throwIfAborted();
+  const progress = (p: FitProgress) => opts.onProgress?.(p);
+  const describe = opts.describe ?? ((set: 'train' | 'valid', i: number) => `${set === 'train' ? 'training' : 'validation'} structure ${i}`);
+
+  // --- settings
+  const lambda = opts.lambda ?? DEFAULT_LAMBDA;
+  if (!Number.isFinite(lambda) || lambda < 0) throw new FitError(`lambda must be a finite number ≥ 0, got ${lambda}`);
+  const priorExponent = opts.priorExponent ?? DEFAULT_PRIOR_EXPONENT;
+  if (!Number.isFinite(priorExponent) || priorExponent < 0) throw new FitError(`prior exponent must be ≥ 0, got ${priorExponent}`);
+  const energyWeight = checkWeight('energy weight', opts.energyWeight ?? 1);
+  const forceWeight = checkWeight('force weight', opts.forceWeight ?? 1);
+  const virialWeight = checkWeight('virial weight', opts.virialWeight ?? 0);
+  if (energyWeight === 0 && forceWeight === 0 && virialWeight === 0) throw new FitError('all loss weights are 0: nothing to fit');
+  const seed = opts.seed ?? 1;
+  const validFraction = opts.validFrames ? 0 : (opts.validFraction ?? 0);
+  let spec: BasisSpec;
+  try {
+    spec = validateSpec(opts.spec);
+  } catch (err) {
+    throw new FitError(`basis spec: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  // --- data checks
+  progress({ stage: 'check', done: 0, total: trainFrames.length, message: `checking ${trainFrames.length} structures` });
+  if (trainFrames.length === 0) throw new FitError('the training set is empty');
+  trainFrames.forEach((f, i) => checkFitFrame(f, describe('train', i)));
+  opts.validFrames?.forEach((f, i) => checkFitFrame(f, describe('valid', i)));
+
+  let e0: number;
+  let e0Frames = 0;
+  if (opts.e0 === undefined || opts.e0 === 'auto') {
+    const found = e0FromFrames(trainFrames);
+    if (!found) {
+      throw new FitError(
+        'E0 auto: the training data has no isolated-atom frame with an energy (config_type=isolated_atom, or a single non-periodic atom); give E0 explicitly',
+      );
+    }
+    e0 = found.e0;
+    e0Frames = found.count;
+  } else {
+    e0 = opts.e0;
+    if (!Number.isFinite(e0)) throw new FitError(`E0 must be a finite number, got ${e0}`);
+  }
+
+  const candidates: number[] = [];
+  trainFrames.forEach((f, i) => {
+    if (!isIsolatedAtom(f)) candidates.push(i);
+  });
+  if (candidates.length === 0) throw new FitError('the training set has no structure besides isolated atoms');
+  if (energyWeight > 0 && !candidates.some((i) => trainFrames[i].energy !== undefined)) {
+    throw new FitError('the training set has no energies (give energy weight 0 to fit forces only)');
+  }
+  if (!candidates.some((i) => {
+    const f = trainFrames[i];
+    return (energyWeight > 0 && f.energy !== undefined) || (forceWeight > 0 && f.forces !== undefined) || (virialWeight > 0 && f.stress !== undefined);
+  })) {
+    throw new FitError('no training structure has a label with a non-zero weight (energies, forces or stresses)');
+  }
+  const split = splitIndices(candidates, validFraction, seed);
+  const fitFrames = split.train.map((i) => trainFrames[i]);
+  const validFrames: readonly Frame[] | null = opts.validFrames
+    ? opts.validFrames.filter((f) => !isIsolatedAtom(f))
+    : split.valid.length
+      ? split.valid.map((i) => trainFrames[i])
+      : null;
+
+  // --- basis and assembly
+  progress({ stage: 'basis', done: 0, total: 1, message: 'building the basis' });
+  const basis = AceBasis.create(spec);
+  signal?.throwIfAborted();
+  const weights: LossWeights = { e0, energyWeight, forceWeight, virialWeight };
+  const total = fitFrames.length;
+  const onStructure = (done: number) =>
+    progress({ stage: 'assemble', done, total, message: `assembled ${done}/${total} structures` });
+  progress({ stage: 'assemble', done: 0, total, message: `assembled 0/${total} structures` });
+  const assemble = opts.assemble ?? ((b, fr, w, hooks) => assembleInProcess(b, fr, w, hooks));
+  const sums = await assemble(basis, fitFrames, weights, { onStructure, signal });
+  signal?.throwIfAborted();
+  const nrows = sums.energyRows + sums.forceRows + sums.virialRows;
+  if (nrows === 0) throw new FitError('no rows were assembled (no labels with a non-zero weight)');
+
+  // --- solve
+  progress({ stage: 'solve', done: 0, total: 1, message: `solving ${basis.size} × ${basis.size} normal equations` });
+  const xtx = symmetrize(sums);
+  const prior = smoothnessPrior(basis, priorExponent);
+  const solved = solveNormalEquations(xtx, sums.xty, basis.size, { lambda, prior });
+  for (const c of solved.coefficients) if (!Number.isFinite(c)) throw new FitError('the solve produced non-finite coefficients');
+  signal?.throwIfAborted();
+  progress({ stage: 'solve', done: 1, total: 1, message: `solved (${solved.method}, rank ${solved.rank}/${basis.size})` });
+
+  // --- metrics
+  const coefficients = solved.coefficients;
+  const metricsTotal = fitFrames.length + (validFrames?.length ?? 0);
+  let done = 0;
+  const evaluate = async (frames: readonly Frame[]): Promise<MetricsReport> => {
+    const acc = new MetricsAccumulator();
+    let last = Date.now();
+    for (const f of frames) {
+      signal?.throwIfAborted();
+      const p = predict(basis, coefficients, e0, f, { forces: f.forces !== undefined });
+      acc.add(f.configType, f.natoms, p.energy, p.forces ?? null, f.energy, f.forces);
+      done++;
+      if (Date.now() - last > 50) {
+        progress({ stage: 'metrics', done, total: metricsTotal, message: `evaluated ${done}/${metricsTotal} structures` });
+        await new Promise<void>((r) => setTimeout(r, 0));
+        last = Date.now();
+      }
+    }
+    return acc.report();
+  };
+  const trainMetrics = await evaluate(fitFrames);
+  const validMetrics = validFrames && validFrames.length ? await evaluate(validFrames) : null;
+  progress({ stage: 'metrics', done: metricsTotal, total: metricsTotal, message: `evaluated ${metricsTotal}/${metricsTotal} structures` });
+
+  const count = (frames: readonly Frame[]) => ({ structures: frames.length, atoms: frames.reduce((s, f) => s + f.natoms, 0) });
+  const model: ModelFile = {
+    format: MODEL_FORMAT,
+    version: MODEL_VERSION,
+    created: new Date().toISOString(),
+    software: SOFTWARE,
+    spec,
+    e0,
+    nbasis: basis.size,
+    coefficients: Array.from(coefficients),
+    fit: {
+      lambda,
+      prior: { kind: 'algebraic', exponent: priorExponent },
+      energyWeight,
+      forceWeight,
+      virialWeight,
+      e0Source: opts.e0 === undefined || opts.e0 === 'auto' ? 'isolated_atom' : 'given',
+      validation: opts.validFrames ? 'file' : validFraction > 0 ? 'fraction' : 'none',
+      validFraction,
+      seed,
+      solver: { method: solved.method, rank: solved.rank, condition: finiteOrNull(solved.condition), reason: solved.reason ?? null },
+    },
+    data: {
+      files: [
+        ...(opts.provenance?.train ?? []).map((f) => ({ ...f, role: 'train' as const })),
+        ...(opts.provenance?.valid ?? []).map((f) => ({ ...f, role: 'valid' as const })),
+      ],
+      train: { ...count(fitFrames), energyRows: sums.energyRows, forceRows: sums.forceRows, virialRows: sums.virialRows },
+      valid: validFrames && validFrames.length ? count(validFrames) : null,
+      e0Frames,
+    },
+    metrics: { train: trainMetrics, valid: validMetrics },
+  };
+  return {
+    model,
+    solve: solved,
+    metrics: { train: trainMetrics, valid: validMetrics },
+    split: opts.validFrames ? { train: split.train, valid: [] } : split,
+    seconds: (Date.now() - t0) / 1000,
+  };
+}
+
+function finiteOrNull(x: number): number | null {
+  return Number.isFinite(x) ? x : null;
+}

@@ -1,0 +1,120 @@
+/**
+ * Error metrics of predictions against DFT labels, overall and per config_type.
+ *
+ * Energy errors are per structure and per atom: ΔE_s / N_s, in meV/atom; RMSE = √(mean_s (ΔE_s/N_s)²).
+ * Force errors are over Cartesian components, in meV/Å: RMSE = √(Σ ΔF² / Σ 3N_s), MAE = Σ|ΔF| / Σ 3N_s.
+ * A metric with no labelled data is null (e.g. force errors of a set without forces).
+ */
+
+export interface ErrorMetrics {
+  structures: number;
+  atoms: number;
+  /** structures with an energy label */
+  energy_count: number;
+  /** force components with a label */
+  force_count: number;
+  energy_rmse_meV_atom: number | null;
+  energy_mae_meV_atom: number | null;
+  force_rmse_meV_A: number | null;
+  force_mae_meV_A: number | null;
+}
+
+export interface MetricsReport extends ErrorMetrics {
+  per_config_type: Record<string, ErrorMetrics>;
+}
+
+/** The config_type key used for structures without one. */
+export const NO_CONFIG_TYPE = 'default';
+
+class Sums {
+  structures = 0;
+  atoms = 0;
+  ne = 0;
+  e2 = 0;
+  e1 = 0;
+  nf = 0;
+  f2 = 0;
+  f1 = 0;
+
+  result(): ErrorMetrics {
+    return {
+      structures: this.structures,
+      atoms: this.atoms,
+      energy_count: this.ne,
+      force_count: this.nf,
+      energy_rmse_meV_atom: this.ne ? 1000 * Math.sqrt(this.e2 / this.ne) : null,
+      energy_mae_meV_atom: this.ne ? (1000 * this.e1) / this.ne : null,
+      force_rmse_meV_A: this.nf ? 1000 * Math.sqrt(this.f2 / this.nf) : null,
+      force_mae_meV_A: this.nf ? (1000 * this.f1) / this.nf : null,
+    };
+  }
+}
+
+/** Per-structure errors, as returned by `MetricsAccumulator.add`. */
+export interface StructureErrors {
+  /** (E_model − E_DFT) / N in meV/atom, or null without a DFT energy */
+  energy_error_meV_atom: number | null;
+  /** RMSE over this structure's force components (meV/Å), or null without DFT forces */
+  force_rmse_meV_A: number | null;
+}
+
+export class MetricsAccumulator {
+  private total = new Sums();
+  private byType = new Map<string, Sums>();
+
+  /**
+   * Adds one structure: predicted energy (eV) and forces (3N, eV/Å), DFT labels when present.
+   * Returns the structure's own errors.
+   */
+  add(
+    configType: string | undefined,
+    natoms: number,
+    energy: number,
+    forces: ArrayLike<number> | null,
+    dftEnergy: number | undefined,
+    dftForces: ArrayLike<number> | undefined,
+  ): StructureErrors {
+    const key = configType ?? NO_CONFIG_TYPE;
+    let t = this.byType.get(key);
+    if (!t) this.byType.set(key, (t = new Sums()));
+    const targets = [this.total, t];
+    let energyError: number | null = null;
+    let forceRmse: number | null = null;
+    for (const s of targets) {
+      s.structures++;
+      s.atoms += natoms;
+    }
+    if (dftEnergy !== undefined) {
+      const d = (energy - dftEnergy) / natoms;
+      energyError = 1000 * d;
+      for (const s of targets) {
+        s.ne++;
+        s.e2 += d * d;
+        s.e1 += Math.abs(d);
+      }
+    }
+    if (dftForces !== undefined && forces) {
+      let f2 = 0;
+      let f1 = 0;
+      const m = 3 * natoms;
+      for (let k = 0; k < m; k++) {
+        const d = forces[k] - dftForces[k];
+        f2 += d * d;
+        f1 += Math.abs(d);
+      }
+      forceRmse = m ? 1000 * Math.sqrt(f2 / m) : null;
+      for (const s of targets) {
+        s.nf += m;
+        s.f2 += f2;
+        s.f1 += f1;
+      }
+    }
+    return { energy_error_meV_atom: energyError, force_rmse_meV_A: forceRmse };
+  }
+
+  report(): MetricsReport {
+    const per: Record<string, ErrorMetrics> = {};
+    for (const key of [...this.byType.keys()].sort()) per[key] = this.byType.get(key)!.result();
+    return { ...this.total.result(), per_config_type: per };
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * Normal equations of the weighted linear least-squares fit, assembled structure by structure.
+ *
+ * The loss (ACE_NOTES, "Fitting") for coefficients c is
+ *
+ *   L(c) = Σ_s w_E² ((E_s − N_s·E0 − c·X_E,s) / N_s)²                       energy per atom
+ *        + Σ_s (w_F² / (3 N_s)) Σ_i |F_i − X_F,i c|²                        force components
+ *        + Σ_s (w_V² / (9 N_s²)) Σ_ab (W_ab − X_W,ab c)²                    virial per atom (when stress is labelled)
+ *        + λ ‖Γ c‖²
+ *
+ * so every structure contributes rows with weights
+ *   energy: w_E / N,   force components: w_F / √(3N),   virial components: w_V / (3N)
+ * (the virial row averages its 9 components and is per atom, like the energy; DFT virial W = −σ·V with the
+ * ASE stress σ of the Frame). Only XᵀWX (nbasis², upper triangle accumulated, mirrored on finish), XᵀWy and
+ * yᵀWy are kept: memory O(nbasis²), independent of the number of rows. Partial sums over disjoint subsets of
+ * structures add up (`mergeSums`), so workers can each assemble a share.
+ *
+ * This module is free of Node and DOM APIs (used by the CLI, Node workers and the browser worker).
+ */
+import { cellVolume, type Frame } from '../structure/frame';
+
+/** The weights of the loss. */
+export interface LossWeights {
+  /** E0 per atom (eV) subtracted from every energy: target E − N·E0 */
+  e0: number;
+  energyWeight: number;
+  forceWeight: number;
+  /** 0 = ignore stresses */
+  virialWeight: number;
+}
+
+/** Design rows of one structure, as produced by the engine (`designRows`). */
+export interface StructureRows {
+  natoms: number;
+  nbasis: number;
+  /** Σ_i B_ik, length nbasis */
+  energy: Float64Array;
+  /** (3N × nbasis) row-major, F = forces · c; null when not computed */
+  forces: Float64Array | null;
+  /** (9 × nbasis) row-major, model virial W = virial · c; null when not computed */
+  virial: Float64Array | null;
+}
+
+/** Accumulated normal equations. Plain data (structured-clonable; typed arrays transferable). */
+export interface NormalSums {
+  nbasis: number;
+  /** XᵀWX, nbasis × nbasis row-major. While assembling only the upper triangle (j ≥ i) is filled. */
+  xtx: Float64Array;
+  /** XᵀWy */
+  xty: Float64Array;
+  /** yᵀWy (for the training loss without another pass) */
+  yty: number;
+  /** structures added */
+  structures: number;
+  /** rows added, by kind */
+  energyRows: number;
+  forceRows: number;
+  virialRows: number;
+}
+
+export function createSums(nbasis: number): NormalSums {
+  return {
+    nbasis,
+    xtx: new Float64Array(nbasis * nbasis),
+    xty: new Float64Array(nbasis),
+    yty: 0,
+    structures: 0,
+    energyRows: 0,
+    forceRows: 0,
+    virialRows: 0,
+  };
+}
+
+/** a += b (both upper-triangle sums of the same basis size). Returns a. */
+export function mergeSums(a: NormalSums, b: NormalSums): NormalSums {
+  if (a.nbasis !== b.nbasis) throw new Error(`cannot merge normal equations of ${a.nbasis} and ${b.nbasis} functions`);
+  const n = a.nbasis;
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    for (let j = i; j < n; j++) a.xtx[row + j] += b.xtx[row + j];
+    a.xty[i] += b.xty[i];
+  }
+  a.yty += b.yty;
+  a.structures += b.structures;
+  a.energyRows += b.energyRows;
+  a.forceRows += b.forceRows;
+  a.virialRows += b.virialRows;
+  return a;
+}
+
+/** Mirrors the upper triangle into the lower one: XᵀWX becomes the full symmetric matrix. */
+export function symmetrize(sums: NormalSums): Float64Array {
+  const n = sums.nbasis;
+  const a = sums.xtx;
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) a[j * n + i] = a[i * n + j];
+  return a;
+}
+
+/** Which labels of a frame enter the fit under these weights. */
+export function usedLabels(frame: Frame, w: LossWeights): { energy: boolean; forces: boolean; virial: boolean } {
+  return {
+    energy: w.energyWeight > 0 && frame.energy !== undefined,
+    forces: w.forceWeight > 0 && frame.forces !== undefined,
+    virial: w.virialWeight > 0 && frame.stress !== undefined && frame.cell !== null && frame.pbc.every((p) => p),
+  };
+}
+
+/** DFT virial W = −σ·V (row-major 3×3) from the Frame's ASE stress. */
+export function dftVirial(frame: Frame): Float64Array {
+  if (!frame.stress || !frame.cell) throw new Error('virial needs a stress and a cell');
+  const v = cellVolume(frame.cell);
+  const w = new Float64Array(9);
+  for (let k = 0; k < 9; k++) w[k] = -frame.stress[k] * v;
+  return w;
+}
+
+/**
+ * Adds the rows of one structure. `rows` holds the engine's design rows of `frame` (forces/virial present
+ * when the corresponding label is used). Labels that are missing, or whose weight is 0, add no rows.
+ */
+export function addStructure(sums: NormalSums, rows: StructureRows, frame: Frame, w: LossWeights): void {
+  const n = sums.nbasis;
+  if (rows.nbasis !== n) throw new Error(`design rows have ${rows.nbasis} functions, the normal equations ${n}`);
+  const N = rows.natoms;
+  const use = usedLabels(frame, w);
+  if (use.energy) {
+    addRows(sums, rows.energy, 0, 1, w.energyWeight / N, [frame.energy! - N * w.e0]);
+    sums.energyRows += 1;
+  }
+  if (use.forces) {
+    if (!rows.forces) throw new Error('force rows were not computed for a structure with forces');
+    addRows(sums, rows.forces, 0, 3 * N, w.forceWeight / Math.sqrt(3 * N), frame.forces!);
+    sums.forceRows += 3 * N;
+  }
+  if (use.virial) {
+    if (!rows.virial) throw new Error('virial rows were not computed for a structure with a stress');
+    addRows(sums, rows.virial, 0, 9, w.virialWeight / (3 * N), dftVirial(frame));
+    sums.virialRows += 9;
+  }
+  sums.structures += 1;
+}
+
+/**
+ * xtx += Σ_r (w·X_r)ᵀ(w·X_r), xty += Σ_r w² X_r y_r, yty += Σ_r w² y_r², for rows r = first..first+count−1
+ * of the row-major matrix X (nbasis columns). Rows are processed four at a time (one sweep of the upper
+ * triangle per block), which keeps memory traffic on XᵀX — the dominant cost — four times lower.
+ */
+export function addRows(sums: NormalSums, X: Float64Array, first: number, count: number, weight: number, y: ArrayLike<number>): void {
+  const n = sums.nbasis;
+  const A = sums.xtx;
+  const b = sums.xty;
+  const w2 = weight * weight;
+  let r = 0;
+  for (; r + 4 <= count; r += 4) {
+    const o0 = (first + r) * n;
+    const o1 = o0 + n;
+    const o2 = o1 + n;
+    const o3 = o2 + n;
+    const y0 = y[r];
+    const y1 = y[r + 1];
+    const y2 = y[r + 2];
+    const y3 = y[r + 3];
+    sums.yty += w2 * (y0 * y0 + y1 * y1 + y2 * y2 + y3 * y3);
+    for (let i = 0; i < n; i++) {
+      const a0 = X[o0 + i] * w2;
+      const a1 = X[o1 + i] * w2;
+      const a2 = X[o2 + i] * w2;
+      const a3 = X[o3 + i] * w2;
+      b[i] += a0 * y0 + a1 * y1 + a2 * y2 + a3 * y3;
+      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
+      const row = i * n;
+      for (let j = i; j < n; j++) {
+        A[row + j] += a0 * X[o0 + j] + a1 * X[o1 + j] + a2 * X[o2 + j] + a3 * X[o3 + j];
+      }
+    }
+  }
+  for (; r < count; r++) {
+    const o = (first + r) * n;
+    const yr = y[r];
+    sums.yty += w2 * yr * yr;
+    for (let i = 0; i < n; i++) {
+      const a = X[o + i] * w2;
+      if (a === 0) continue;
+      b[i] += a * yr;
+      const row = i * n;
+      for (let j = i; j < n; j++) A[row + j] += a * X[o + j];
+    }
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The acelens model file: versioned JSON holding everything needed to predict (basis spec, E0,
+ * coefficients) and to know where a model came from (fit settings, data provenance, metrics).
+ *
+ *   { "format": "acelens-model", "version": 1, "created": ISO date, "software": "acelens 0.1.0",
+ *     "spec": BasisSpec, "e0": eV per atom, "nbasis": n, "coefficients": [n numbers],
+ *     "fit": { lambda, prior, weights, e0Source, validation, seed, solver: {method, rank, condition} },
+ *     "data": { files: [{role, name, sha256, structures, atoms}], train: counts, valid: counts | null },
+ *     "metrics": { train, valid } }
+ *
+ * E_i = E0 + Σ_k c_k B_ik, so E = N·E0 + c · Σ_i B_i.
+ * Browser-safe (no Node APIs); file I/O is in ./model-node.ts.
+ */
+import { AceBasis } from '../ace/basis';
+import { predict } from '../ace/evaluate';
+import { validateSpec, type BasisSpec } from '../ace/spec';
+import type { MetricsReport } from '../fit/metrics';
+import type { Frame } from '../structure/frame';
+
+export const MODEL_FORMAT = 'acelens-model';
+export const MODEL_VERSION = 1;
+export const SOFTWARE = 'acelens 0.1.0';
+
+export interface FileProvenance {
+  /** file name as given (a path relative to where the fit ran, or a browser File name) */
+  name: string;
+  /** hex SHA-256 of the file's bytes */
+  sha256: string;
+  structures: number;
+  atoms: number;
+}
+
+export interface FitSettings {
+  lambda: number;
+  prior: { kind: 'algebraic'; exponent: number };
+  energyWeight: number;
+  forceWeight: number;
+  virialWeight: number;
+  e0Source: 'isolated_atom' | 'given';
+  validation: 'none' | 'fraction' | 'file';
+  validFraction: number;
+  seed: number;
+  solver: { method: string; rank: number; condition: number | null; reason: string | null };
+}
+
+export interface DataProvenance {
+  files: Array<FileProvenance & { role: 'train' | 'valid' }>;
+  train: { structures: number; atoms: number; energyRows: number; forceRows: number; virialRows: number };
+  valid: { structures: number; atoms: number } | null;
+  /** isolated-atom frames E0 was taken from (0 when given) */
+  e0Frames: number;
+}
+
+export interface ModelFile {
+  format: typeof MODEL_FORMAT;
+  version: typeof MODEL_VERSION;
+  created: string;
+  software: string;
+  spec: BasisSpec;
+  /** isolated-atom energy, eV per atom */
+  e0: number;
+  nbasis: number;
+  coefficients: number[];
+  fit: FitSettings;
+  data: DataProvenance;
+  metrics: { train: MetricsReport; valid: MetricsReport | null };
+}
+
+export class ModelError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelError';
+  }
+}
+
+/** JSON text of a model (stable key order, numbers round-trip exactly). */
+export function serializeModel(model: ModelFile): string {
+  return JSON.stringify(model, null, 1) + '\n';
+}
+
+/** 1-based line and column of a character offset. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, column: offset - start + 1 };
+}
+
+/**
+ * Parses and checks a model file's text. `fileName` prefixes every error message.
+ * Checks: JSON syntax (with line), format tag, version, spec, E0, coefficients (finite, nbasis of them).
+ * The basis size itself is checked against the engine in `Model` (it needs the basis).
+ */
+export function parseModel(text: string, fileName = 'model'): ModelFile {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const pos = /position (\d+)/.exec(msg);
+    const where = pos ? `:${lineColumn(text, Number(pos[1])).line}` : '';
+    throw new ModelError(`${fileName}${where}: not a valid model file: corrupt JSON (${msg.split('\n')[0]})`);
+  }
+  return checkModel(obj, fileName);
+}
+
+/** Checks an already-parsed object (e.g. received from a worker). */
+export function checkModel(obj: unknown, fileName = 'model'): ModelFile {
+  const fail = (what: string): never => {
+    throw new ModelError(`${fileName}: ${what}`);
+  };
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) fail('not a valid model file: expected a JSON object');
+  const m = obj as Record<string, unknown>;
+  if (m.format !== MODEL_FORMAT) fail(`not an acelens model file (format is ${JSON.stringify(m.format ?? null)}, expected "${MODEL_FORMAT}")`);
+  if (typeof m.version !== 'number' || !Number.isInteger(m.version)) fail(`model version is ${JSON.stringify(m.version ?? null)}, expected an integer`);
+  if ((m.version as number) > MODEL_VERSION) {
+    fail(`model format version ${m.version} is newer than this acelens reads (version ${MODEL_VERSION}); upgrade acelens`);
+  }
+  if ((m.version as number) !== MODEL_VERSION) fail(`model format version ${m.version} is not supported (this acelens reads version ${MODEL_VERSION})`);
+  try {
+    m.spec = validateSpec(m.spec);
+  } catch (err) {
+    fail(`invalid basis spec: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (typeof m.e0 !== 'number' || !Number.isFinite(m.e0)) fail(`e0 is ${JSON.stringify(m.e0 ?? null)}, expected a finite number (eV)`);
+  if (!Array.isArray(m.coefficients)) fail('coefficients missing: expected an array of numbers');
+  const c = m.coefficients as unknown[];
+  for (let k = 0; k < c.length; k++) {
+    if (typeof c[k] !== 'number' || !Number.isFinite(c[k] as number)) fail(`coefficient ${k} is ${JSON.stringify(c[k])}, expected a finite number`);
+  }
+  if (m.nbasis !== undefined && m.nbasis !== c.length) fail(`nbasis is ${m.nbasis} but there are ${c.length} coefficients`);
+  m.nbasis = c.length;
+  return m as unknown as ModelFile;
+}
+
+/** Options of Model.predict (as the engine's predict). */
+export interface PredictOptions {
+  forces?: boolean;
+}
+
+/** A loaded model: the basis built from its spec and its coefficients, ready to predict. */
+export class Model {
+  readonly basis: AceBasis;
+  readonly coefficients: Float64Array;
+  readonly e0: number;
+
+  constructor(
+    readonly file: ModelFile,
+    fileName = 'model',
+  ) {
+    this.basis = AceBasis.create(file.spec);
+    if (this.basis.size !== file.coefficients.length) {
+      throw new ModelError(
+        `${fileName}: the basis of its spec has ${this.basis.size} functions but the model has ${file.coefficients.length} coefficients (written by another acelens version?)`,
+      );
+    }
+    this.coefficients = Float64Array.from(file.coefficients);
+    this.e0 = file.e0;
+  }
+
+  static parse(text: string, fileName = 'model'): Model {
+    return new Model(parseModel(text, fileName), fileName);
+  }
+
+  get spec(): BasisSpec {
+    return this.file.spec;
+  }
+
+  /** Body order K of the model. */
+  get order(): number {
+    return this.file.spec.order;
+  }
+
+  predict(frame: Frame, opts: PredictOptions = {}): ReturnType<typeof predict> {
+    return predict(this.basis, this.coefficients, this.e0, frame, { forces: opts.forces ?? true });
+  }
+}

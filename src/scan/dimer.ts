@@ -1,0 +1,56 @@
+/**
+ * Dimer curve of a model: an isolated C₂ (no cell) at distances r, binding energy E(r) − 2·E0 in eV, and
+ * its split by body order K (the linear model's energy is Σ_K c_K·B_K, so the parts add up to the curve).
+ * For a standard basis every K contributes (self-interaction); for the purified basis only K = 2 does.
+ */
+import type { Model } from '../model/model';
+import { makeFrame } from '../structure/frame';
+
+export interface DimerOptions {
+  /** smallest distance (Å), default 0.6 */
+  rmin?: number;
+  /** largest distance (Å), default 6 */
+  rmax?: number;
+  /** number of distances, evenly spaced with both ends included, default 200 */
+  points?: number;
+  /** called after each point (e.g. to stream points into a plot) */
+  onPoint?: (index: number, r: number, energy: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface DimerCurve {
+  /** distances (Å) */
+  r: number[];
+  /** E(r) − 2·E0 (eV) */
+  energy: number[];
+  /** body order K (2..order) → its part of the energy (eV); Σ_K contributions[K][i] = energy[i] */
+  contributions: Record<number, number[]>;
+}
+
+export function dimerGrid(rmin: number, rmax: number, points: number): number[] {
+  if (!Number.isFinite(rmin) || !Number.isFinite(rmax) || !(rmin > 0)) throw new Error(`dimer scan: rmin must be a number > 0 Å, got ${rmin}`);
+  if (!(rmax > rmin)) throw new Error(`dimer scan: rmax (${rmax}) must be larger than rmin (${rmin})`);
+  if (!Number.isInteger(points) || points < 2) throw new Error(`dimer scan: points must be an integer ≥ 2, got ${points}`);
+  const r: number[] = [];
+  for (let i = 0; i < points; i++) r.push(rmin + ((rmax - rmin) * i) / (points - 1));
+  return r;
+}
+
+export function dimerCurve(model: Model, opts: DimerOptions = {}): DimerCurve {
+  const r = dimerGrid(opts.rmin ?? 0.6, opts.rmax ?? 6, opts.points ?? 200);
+  const orders: number[] = [];
+  for (let K = 2; K <= model.order; K++) orders.push(K);
+  const contributions: Record<number, number[]> = {};
+  for (const K of orders) contributions[K] = [];
+  const energy: number[] = [];
+  r.forEach((ri, i) => {
+    opts.signal?.throwIfAborted();
+    const frame = makeFrame({ positions: [0, 0, 0, ri, 0, 0], species: ['C', 'C'] });
+    const p = model.predict(frame, { forces: false });
+    const e = p.energy - 2 * model.e0;
+    energy.push(e);
+    for (const K of orders) contributions[K].push(p.energyByOrder[K] ?? 0);
+    opts.onPoint?.(i, ri, e);
+  });
+  return { r, energy, contributions };
+}
