@@ -39,11 +39,11 @@ export class SpecError extends Error {
 
 /**
  * Default carbon basis for body order K (2..5): r_cut 5 Å, r_in 0, r0 1.287 Å (C₂ bond length), w_L 1.5,
- * degrees D = [12, 10, 8, 6] (truncated to K − 1 orders).
- * Sizes (standard and purified alike): K=2: 12, K=3: 12+65 = 77, K=4: 77+127 = 204, K=5: 204+56 = 260
- * functions (see test/engine/basis-size.test.ts). K=4 evaluates 1000 atoms with forces in ~0.1–0.2 s.
+ * degrees D = [16, 14, 11, 8] (truncated to K − 1 orders).
+ * Sizes (standard and purified alike): K=2: 16, K=3: 16+102 = 118, K=4: 118+89 = 207, K=5: 207+15 = 222
+ * functions (see test/engine/basis.test.ts), small enough for interactive fitting in the browser.
  */
-export const DEFAULT_DEGREES = [12, 10, 8, 6];
+export const DEFAULT_DEGREES = [16, 14, 11, 8];
 
 export function defaultSpec(order: number, variant: BasisVariant = 'standard'): BasisSpec {
   if (!Number.isInteger(order) || order < 2 || order > 5) throw new SpecError(`body order must be an integer 2..5, got ${order}`);

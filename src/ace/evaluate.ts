@@ -1,0 +1,351 @@
+/**
+ * Evaluation of an ACE basis on a structure: design rows for fitting (per-function energies, forces and
+ * virials) and fast predictions for a coefficient vector (adjoint / reverse mode: one backward pass per
+ * atom with the combined weights).
+ *
+ * Model: E = Σ_i E_i, E_i = E0 + Σ_k c_k B_ik.
+ * Forces F_a = −∂E/∂r_a; with r_ij = r_j + shift − r_i, a pair gradient g = ∂E_i/∂r_ij adds +g to F_i and
+ * −g to F_j. Virial W = −Σ_i Σ_j r_ij ⊗ ∂E_i/∂r_ij (W_αβ = −Σ r_α g_β), stress σ = −W/V (ASE convention,
+ * σ = (1/V) ∂E/∂ε, eV/Å³).
+ *
+ * Hot loops run over preallocated typed-array workspaces (one per basis, grown when an atom has more
+ * neighbours than seen before); nothing is allocated per neighbour.
+ */
+import { AceBasis } from './basis';
+import { Frame, FrameError, assertSupportedSpecies, cellVolume } from '../structure/frame';
+import { NeighbourList, buildNeighbourList } from '../structure/neighbours';
+
+export interface DesignRows {
+  natoms: number;
+  nbasis: number;
+  /** nbasis: Σ_i B_ik (so E = natoms·E0 + c·energy) */
+  energy: Float64Array;
+  /** natoms × nbasis: B_ik */
+  perAtom: Float64Array;
+  /** (3·natoms) × nbasis, row-major: −∂(Σ_i B_ik)/∂r_{a,α} (so F = forces·c); empty when forces are off */
+  forces: Float64Array;
+  /** 9 × nbasis: W_αβ rows (W = −Σ_ij r_ij ⊗ ∂B_ik/∂r_ij); null without a cell or when not requested */
+  virial: Float64Array | null;
+}
+
+export interface Prediction {
+  /** total energy (eV), natoms·E0 included */
+  energy: number;
+  /** E_i (eV), E0 included */
+  perAtomEnergy: Float64Array;
+  /** natoms × 3 (eV/Å); empty when forces are off */
+  forces: Float64Array;
+  /** 3×3 row-major (eV); null without a cell or without forces */
+  virial: Float64Array | null;
+  /** σ = −W/V, 3×3 row-major (eV/Å³); null without a cell or without forces */
+  stress: Float64Array | null;
+  /** energyByOrder[K] = Σ_i Σ_{k of body order K} c_k B_ik (E0 not included) */
+  energyByOrder: Record<number, number>;
+}
+
+class Workspace {
+  cap = 0;
+  phi = new Float64Array(0);
+  dphi = new Float64Array(0);
+  readonly R: Float64Array;
+  readonly dR: Float64Array;
+  readonly tmp = new Float64Array(2);
+  readonly Y: Float64Array;
+  readonly dY: Float64Array;
+  readonly G: Float64Array;
+  readonly gG: Float64Array;
+  readonly gradG: Float64Array;
+  readonly M: Float64Array;
+  readonly dM: Float64Array;
+  readonly J: Float64Array;
+  constructor(readonly basis: AceBasis) {
+    this.R = new Float64Array(basis.radial.nmax);
+    this.dR = new Float64Array(basis.radial.nmax);
+    this.Y = new Float64Array(basis.harmonics.size);
+    this.dY = new Float64Array(3 * basis.harmonics.size);
+    this.G = new Float64Array(basis.nG);
+    this.gG = new Float64Array(basis.nG);
+    this.gradG = new Float64Array(3 * basis.nG);
+    this.M = new Float64Array(basis.nMono);
+    this.dM = new Float64Array(basis.monoG.length);
+    this.J = new Float64Array(basis.jG.length);
+  }
+  ensure(nb: number): void {
+    if (nb <= this.cap) return;
+    const cap = Math.max(nb, Math.ceil(this.cap * 1.5), 16);
+    this.phi = new Float64Array(cap * this.basis.nOne);
+    this.dphi = new Float64Array(3 * cap * this.basis.nOne);
+    this.cap = cap;
+  }
+}
+
+const workspaces = new WeakMap<AceBasis, Workspace>();
+function workspace(basis: AceBasis): Workspace {
+  let ws = workspaces.get(basis);
+  if (!ws) { ws = new Workspace(basis); workspaces.set(basis, ws); }
+  return ws;
+}
+
+function neighboursFor(basis: AceBasis, frame: Frame, given?: NeighbourList): NeighbourList {
+  assertSupportedSpecies(frame);
+  if (!given) return buildNeighbourList(frame, basis.spec.rcut);
+  if (given.natoms !== frame.natoms) throw new FrameError(`neighbour list is for ${given.natoms} atoms, frame has ${frame.natoms}`);
+  if (given.rcut < basis.spec.rcut - 1e-12) throw new FrameError(`neighbour list cutoff ${given.rcut} Å is smaller than the basis cutoff ${basis.spec.rcut} Å`);
+  return given;
+}
+
+/**
+ * One-particle values φ_a(r_ij) (and gradients) for the neighbours of atom i, and the G's (A's and, for the
+ * purified basis, the same-neighbour products). Returns the number of neighbours.
+ */
+function atomFeatures(basis: AceBasis, ws: Workspace, nl: NeighbourList, i: number, grad: boolean): number {
+  const off = nl.offsets[i];
+  const nb = nl.offsets[i + 1] - off;
+  ws.ensure(nb);
+  const { nOne, oneN, oneLM, radial, harmonics, nG, gStart, gOne } = basis;
+  const { phi, dphi, R, dR, tmp, Y, dY, G } = ws;
+  G.fill(0);
+  const vec = nl.vectors, dist = nl.distances;
+  for (let kk = 0; kk < nb; kk++) {
+    const k = off + kk;
+    const r = dist[k];
+    const vx = vec[3 * k], vy = vec[3 * k + 1], vz = vec[3 * k + 2];
+    radial.evaluate(r, R, dR, tmp);
+    const base = kk * nOne;
+    if (grad) {
+      harmonics.evaluate(vx, vy, vz, Y, dY);
+      const ux = vx / r, uy = vy / r, uz = vz / r;
+      for (let a = 0; a < nOne; a++) {
+        const n = oneN[a], lm = oneLM[a];
+        const Rn = R[n], y = Y[lm];
+        const p = Rn * y;
+        phi[base + a] = p;
+        G[a] += p;
+        const t = dR[n] * y, o = 3 * (base + a), q = 3 * lm;
+        dphi[o] = t * ux + Rn * dY[q];
+        dphi[o + 1] = t * uy + Rn * dY[q + 1];
+        dphi[o + 2] = t * uz + Rn * dY[q + 2];
+      }
+    } else {
+      harmonics.evaluate(vx, vy, vz, Y);
+      for (let a = 0; a < nOne; a++) {
+        const p = R[oneN[a]] * Y[oneLM[a]];
+        phi[base + a] = p;
+        G[a] += p;
+      }
+    }
+    for (let g = nOne; g < nG; g++) {
+      let p = 1;
+      for (let s = gStart[g]; s < gStart[g + 1]; s++) p *= phi[base + gOne[s]];
+      G[g] += p;
+    }
+  }
+  return nb;
+}
+
+/** ∂(Π_{a∈g} φ_a)/∂r_ij for a multi-index G at neighbour kk into out[o..o+3). */
+function productGradient(basis: AceBasis, ws: Workspace, kk: number, g: number, out: Float64Array, o: number): void {
+  const { nOne, gStart, gOne } = basis;
+  const { phi, dphi } = ws;
+  const base = kk * nOne;
+  const s0 = gStart[g], s1 = gStart[g + 1];
+  let gx = 0, gy = 0, gz = 0;
+  for (let t = s0; t < s1; t++) {
+    let others = 1;
+    for (let u = s0; u < s1; u++) if (u !== t) others *= phi[base + gOne[u]];
+    const d = 3 * (base + gOne[t]);
+    gx += others * dphi[d]; gy += others * dphi[d + 1]; gz += others * dphi[d + 2];
+  }
+  out[o] = gx; out[o + 1] = gy; out[o + 2] = gz;
+}
+
+/** Monomial values M_q and, when dM is given, ∂M_q/∂G of each slot. */
+function monomials(basis: AceBasis, ws: Workspace, withSlots: boolean): void {
+  const { nMono, monoStart, monoG } = basis;
+  const { G, M, dM } = ws;
+  for (let q = 0; q < nMono; q++) {
+    const s0 = monoStart[q], s1 = monoStart[q + 1];
+    let p = 1;
+    for (let s = s0; s < s1; s++) p *= G[monoG[s]];
+    M[q] = p;
+    if (withSlots) {
+      for (let s = s0; s < s1; s++) {
+        let o = 1;
+        for (let u = s0; u < s1; u++) if (u !== s) o *= G[monoG[u]];
+        dM[s] = o;
+      }
+    }
+  }
+}
+
+/** Per-function values and derivatives: the rows a linear fit needs. */
+export function designRows(
+  basis: AceBasis,
+  frame: Frame,
+  opts: { forces?: boolean; virial?: boolean; neighbours?: NeighbourList } = {},
+): DesignRows {
+  const nl = neighboursFor(basis, frame, opts.neighbours);
+  const wantF = opts.forces ?? true;
+  const wantV = (opts.virial ?? true) && frame.cell !== null;
+  const N = frame.natoms, K = basis.size;
+  const energy = new Float64Array(K);
+  const perAtom = new Float64Array(N * K);
+  const forces = new Float64Array(wantF ? 3 * N * K : 0);
+  const virial = wantV ? new Float64Array(9 * K) : null;
+  const ws = workspace(basis);
+  const { dStart, dMono, dCoef, monoStart, jStart, jG, dSlotStart, dSlotJ, nOne } = basis;
+  const needGrad = wantF || wantV;
+  for (let i = 0; i < N; i++) {
+    const nb = atomFeatures(basis, ws, nl, i, needGrad);
+    monomials(basis, ws, needGrad);
+    const { M, dM, J, gradG, dphi } = ws;
+    for (let k = 0; k < K; k++) {
+      let b = 0;
+      for (let p = dStart[k]; p < dStart[k + 1]; p++) b += dCoef[p] * M[dMono[p]];
+      perAtom[i * K + k] = b;
+      energy[k] += b;
+    }
+    if (!needGrad || nb === 0) continue;
+    // Jacobian ∂B_k/∂G_g on the fixed pattern
+    J.fill(0);
+    for (let k = 0; k < K; k++) {
+      for (let p = dStart[k]; p < dStart[k + 1]; p++) {
+        const c = dCoef[p], q = dMono[p];
+        const m0 = monoStart[q], s0 = dSlotStart[p], ns = dSlotStart[p + 1] - s0;
+        for (let t = 0; t < ns; t++) J[dSlotJ[s0 + t]] += c * dM[m0 + t];
+      }
+    }
+    const off = nl.offsets[i];
+    for (let kk = 0; kk < nb; kk++) {
+      const pair = off + kk;
+      if (nl.distances[pair] >= basis.spec.rcut) continue;
+      for (let g = nOne; g < basis.nG; g++) productGradient(basis, ws, kk, g, gradG, 3 * g);
+      const j = nl.index[pair];
+      const vx = nl.vectors[3 * pair], vy = nl.vectors[3 * pair + 1], vz = nl.vectors[3 * pair + 2];
+      const base = 3 * kk * nOne;
+      for (let k = 0; k < K; k++) {
+        let gx = 0, gy = 0, gz = 0;
+        for (let p = jStart[k]; p < jStart[k + 1]; p++) {
+          const g = jG[p], c = J[p];
+          if (g < nOne) {
+            const o = base + 3 * g;
+            gx += c * dphi[o]; gy += c * dphi[o + 1]; gz += c * dphi[o + 2];
+          } else {
+            const o = 3 * g;
+            gx += c * gradG[o]; gy += c * gradG[o + 1]; gz += c * gradG[o + 2];
+          }
+        }
+        if (wantF) {
+          forces[(3 * i) * K + k] += gx; forces[(3 * i + 1) * K + k] += gy; forces[(3 * i + 2) * K + k] += gz;
+          forces[(3 * j) * K + k] -= gx; forces[(3 * j + 1) * K + k] -= gy; forces[(3 * j + 2) * K + k] -= gz;
+        }
+        if (virial) {
+          virial[k] -= vx * gx; virial[K + k] -= vx * gy; virial[2 * K + k] -= vx * gz;
+          virial[3 * K + k] -= vy * gx; virial[4 * K + k] -= vy * gy; virial[5 * K + k] -= vy * gz;
+          virial[6 * K + k] -= vz * gx; virial[7 * K + k] -= vz * gy; virial[8 * K + k] -= vz * gz;
+        }
+      }
+    }
+  }
+  return { natoms: N, nbasis: K, energy, perAtom, forces, virial };
+}
+
+/** Combined monomial weights w_q = Σ_k c_k D_kq for a coefficient vector. */
+export function monomialWeights(basis: AceBasis, coefficients: ArrayLike<number>): Float64Array {
+  if (coefficients.length !== basis.size) throw new FrameError(`coefficient vector has ${coefficients.length} entries, the basis has ${basis.size} functions`);
+  const w = new Float64Array(basis.nMono);
+  const { dStart, dMono, dCoef } = basis;
+  for (let k = 0; k < basis.size; k++) {
+    const c = coefficients[k];
+    if (!Number.isFinite(c)) throw new FrameError(`coefficient ${k} is not finite (${c})`);
+    if (c === 0) continue;
+    for (let p = dStart[k]; p < dStart[k + 1]; p++) w[dMono[p]] += c * dCoef[p];
+  }
+  return w;
+}
+
+/** Energy, per-atom energies, forces, virial and stress of a linear ACE model (adjoint evaluation). */
+export function predict(
+  basis: AceBasis,
+  coefficients: Float64Array,
+  e0: number,
+  frame: Frame,
+  opts: { forces?: boolean; neighbours?: NeighbourList } = {},
+): Prediction {
+  const nl = neighboursFor(basis, frame, opts.neighbours);
+  const wantF = opts.forces ?? true;
+  const N = frame.natoms;
+  const w = monomialWeights(basis, coefficients);
+  const ws = workspace(basis);
+  const perAtomEnergy = new Float64Array(N);
+  const forces = new Float64Array(wantF ? 3 * N : 0);
+  const W = wantF && frame.cell ? new Float64Array(9) : null;
+  const maxNu = basis.spec.order - 1;
+  const byNu = new Float64Array(maxNu + 1);
+  const { nMono, monoStart, monoG, monoNu, nOne, nG } = basis;
+  const rcut = basis.spec.rcut;
+  const { G, gG, gradG } = ws;
+  let total = 0;
+  for (let i = 0; i < N; i++) {
+    const nb = atomFeatures(basis, ws, nl, i, wantF);
+    let Ei = 0;
+    if (wantF) gG.fill(0);
+    for (let q = 0; q < nMono; q++) {
+      const wq = w[q];
+      if (wq === 0) continue;
+      const s0 = monoStart[q], s1 = monoStart[q + 1];
+      let p = 1;
+      for (let s = s0; s < s1; s++) p *= G[monoG[s]];
+      const v = wq * p;
+      Ei += v;
+      byNu[monoNu[q]] += v;
+      if (wantF) {
+        for (let s = s0; s < s1; s++) {
+          let o = wq;
+          for (let u = s0; u < s1; u++) if (u !== s) o *= G[monoG[u]];
+          gG[monoG[s]] += o;
+        }
+      }
+    }
+    perAtomEnergy[i] = e0 + Ei;
+    total += e0 + Ei;
+    if (!wantF || nb === 0) continue;
+    const off = nl.offsets[i];
+    const dphi = ws.dphi;
+    for (let kk = 0; kk < nb; kk++) {
+      const pair = off + kk;
+      if (nl.distances[pair] >= rcut) continue;
+      let gx = 0, gy = 0, gz = 0;
+      const base = 3 * kk * nOne;
+      for (let a = 0; a < nOne; a++) {
+        const c = gG[a];
+        if (c === 0) continue;
+        const o = base + 3 * a;
+        gx += c * dphi[o]; gy += c * dphi[o + 1]; gz += c * dphi[o + 2];
+      }
+      for (let g = nOne; g < nG; g++) {
+        const c = gG[g];
+        if (c === 0) continue;
+        productGradient(basis, ws, kk, g, gradG, 0);
+        gx += c * gradG[0]; gy += c * gradG[1]; gz += c * gradG[2];
+      }
+      const j = nl.index[pair];
+      forces[3 * i] += gx; forces[3 * i + 1] += gy; forces[3 * i + 2] += gz;
+      forces[3 * j] -= gx; forces[3 * j + 1] -= gy; forces[3 * j + 2] -= gz;
+      if (W) {
+        const vx = nl.vectors[3 * pair], vy = nl.vectors[3 * pair + 1], vz = nl.vectors[3 * pair + 2];
+        W[0] -= vx * gx; W[1] -= vx * gy; W[2] -= vx * gz;
+        W[3] -= vy * gx; W[4] -= vy * gy; W[5] -= vy * gz;
+        W[6] -= vz * gx; W[7] -= vz * gy; W[8] -= vz * gz;
+      }
+    }
+  }
+  let stress: Float64Array | null = null;
+  if (W && frame.cell) {
+    const V = cellVolume(frame.cell);
+    if (V > 1e-8) stress = W.map((x) => -x / V);
+  }
+  const energyByOrder: Record<number, number> = {};
+  for (let nu = 1; nu <= maxNu; nu++) energyByOrder[nu + 1] = byNu[nu];
+  return { energy: total, perAtomEnergy, forces, virial: W, stress, energyByOrder };
+}
