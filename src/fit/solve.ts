@@ -1,9 +1,10 @@
 /**
  * Solves the regularised normal equations (XᵀWX + λ Γ²) c = XᵀWy.
  *
- * 1. Jacobi scaling: S = D⁻¹ M D⁻¹ with D = diag(√M_kk) (1 for an all-zero column), so basis functions of
- *    very different magnitude (products of many atomic bases at high body order) do not spoil the
- *    factorisation. The reported condition number is the one of S.
+ * 1. Jacobi scaling: S = D⁻¹ M D⁻¹ with D = diag(√M_kk), so basis functions of very different magnitude
+ *    (products of many atomic bases at high body order) do not spoil the factorisation. A column whose
+ *    M_kk is below 1e-24 of the largest (zero up to round-off) is dropped: coefficient 0, not in the rank.
+ *    The reported condition number is the one of S.
  * 2. Cholesky of S. Its condition number is estimated with power iteration (largest eigenvalue) and
  *    inverse iteration through the Cholesky factor (smallest). When the factorisation succeeds and
  *    cond(S) ≤ `maxCondition` the Cholesky solution is returned (method 'cholesky', full rank).
@@ -41,6 +42,8 @@ export interface SolveResult {
 }
 
 const EPS = 2.220446049250313e-16;
+/** Relative size (of its diagonal entry, i.e. squared norm) below which a column counts as zero. */
+const NEGLIGIBLE_COLUMN = 1e-24;
 
 /**
  * `xtx`: full symmetric n×n matrix (row-major; not modified). `xty`: right-hand side (not modified).
@@ -58,10 +61,17 @@ export function solveNormalEquations(xtx: Float64Array, xty: Float64Array, n: nu
   // S = D⁻¹ (XᵀWX + λΓ²) D⁻¹, r = D⁻¹ XᵀWy
   const S = new Float64Array(n * n);
   const dinv = new Float64Array(n);
+  let maxDiag = 0;
+  for (let k = 0; k < n; k++) {
+    const g = opts.prior ? opts.prior[k] : 1;
+    maxDiag = Math.max(maxDiag, xtx[k * n + k] + lambda * g * g);
+  }
   for (let k = 0; k < n; k++) {
     const g = opts.prior ? opts.prior[k] : 1;
     const m = xtx[k * n + k] + lambda * g * g;
-    dinv[k] = m > 0 ? 1 / Math.sqrt(m) : 1;
+    // a column that is zero up to round-off (e.g. purified ν-functions on clusters of ≤ ν neighbours, which
+    // vanish exactly in exact arithmetic) is dropped, not scaled up to unit size
+    dinv[k] = m > NEGLIGIBLE_COLUMN * maxDiag ? 1 / Math.sqrt(m) : 0;
   }
   for (let i = 0; i < n; i++) {
     const di = dinv[i];
