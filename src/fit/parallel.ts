@@ -20,8 +20,20 @@ import { createSums, mergeSums, type LossWeights, type NormalSums } from './norm
 export interface ParallelOptions {
   /** number of worker threads; default: available cores. ≤ 1 assembles in-process */
   workers?: number;
-  /** below workers × this many structures, assemble in-process (worker start-up is ~0.3 s). Default 6 */
+  /** below workers × this many structures, assemble in-process. Default 6 */
   minStructuresPerWorker?: number;
+  /**
+   * below this estimated work (multiply-adds of the rank updates, Σ (3N + 1)·n²/2), assemble in-process:
+   * a worker needs ~0.5 s to start (loading the TypeScript sources). Default 1e9 (~1 s of work)
+   */
+  minWork?: number;
+}
+
+/** Multiply-adds of the rank-k updates of a set of structures (the dominant cost of the assembly). */
+export function assemblyWork(frames: readonly Frame[], nbasis: number): number {
+  let rows = 0;
+  for (const f of frames) rows += 3 * f.natoms + 1;
+  return (rows * nbasis * nbasis) / 2;
 }
 
 /** The labels and geometry a worker needs (drops verbatim info/arrays). */
@@ -70,7 +82,8 @@ export async function assembleParallel(
   opts: ParallelOptions = {},
 ): Promise<NormalSums> {
   const minPer = opts.minStructuresPerWorker ?? 6;
-  const nworkers = Math.min(opts.workers ?? defaultWorkerCount(), Math.floor(frames.length / minPer));
+  let nworkers = Math.min(opts.workers ?? defaultWorkerCount(), Math.floor(frames.length / minPer));
+  if (assemblyWork(frames, basis.size) < (opts.minWork ?? 1e9)) nworkers = 1;
   if (nworkers <= 1) return assembleInProcess(basis, frames, weights, hooks);
   hooks.signal?.throwIfAborted();
 

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { AceBasis } from '../../src/ace/basis';
+import { assembleInProcess } from '../../src/fit/assemble';
+import { fitModel, isIsolatedAtom } from '../../src/fit/fit';
+import { assembleParallel, createParallelAssembler } from '../../src/fit/parallel';
+import { E0, smallSpec, syntheticData } from './data';
+import { maxAbsDiff } from './helpers';
+
+describe('parallel assembly (worker threads)', () => {
+  const spec = smallSpec(3);
+  const { frames } = syntheticData(spec, 14, 61, { stress: true });
+  const fit = frames.filter((f) => !isIsolatedAtom(f));
+  const weights = { e0: E0, energyWeight: 1, forceWeight: 1, virialWeight: 0.5 };
+
+  it('equals the serial sums (2 and 3 workers, batches handed out on demand)', async () => {
+    const basis = AceBasis.create(spec);
+    const serial = await assembleInProcess(basis, fit, weights);
+    for (const workers of [2, 3]) {
+      let last = 0;
+      const par = await assembleParallel(basis, fit, weights, { onStructure: (d) => (last = d) }, { workers, minStructuresPerWorker: 1, minWork: 0 });
+      const scale = Math.max(...serial.xtx.map(Math.abs));
+      expect(maxAbsDiff(par.xtx, serial.xtx) / scale).toBeLessThan(1e-13);
+      expect(maxAbsDiff(par.xty, serial.xty) / Math.max(...serial.xty.map(Math.abs))).toBeLessThan(1e-13);
+      expect(par.yty).toBeCloseTo(serial.yty, 8);
+      expect(par.structures).toBe(fit.length);
+      expect(par.forceRows).toBe(serial.forceRows);
+      expect(par.virialRows).toBe(serial.virialRows);
+      expect(last).toBe(fit.length);
+    }
+  });
+
+  it('a fit with the parallel assembler gives the serial coefficients', async () => {
+    const a = await fitModel(frames, { spec, lambda: 1e-6 });
+    const b = await fitModel(frames, { spec, lambda: 1e-6, assemble: createParallelAssembler({ workers: 2, minStructuresPerWorker: 1, minWork: 0 }) });
+    expect(maxAbsDiff(a.model.coefficients, b.model.coefficients) / Math.max(...a.model.coefficients.map(Math.abs))).toBeLessThan(1e-9);
+  });
+
+  it('falls back to in-process assembly for few structures', async () => {
+    const basis = AceBasis.create(spec);
+    const t0 = Date.now();
+    const par = await assembleParallel(basis, fit.slice(0, 3), weights, {}, { workers: 2 });
+    expect(par.structures).toBe(3);
+    expect(Date.now() - t0).toBeLessThan(2000);
+  });
+
+  it('aborting terminates the workers and rejects', async () => {
+    const basis = AceBasis.create(spec);
+    const controller = new AbortController();
+    const p = assembleParallel(
+      basis,
+      fit,
+      weights,
+      { signal: controller.signal, onStructure: (d) => d >= 2 && controller.abort() },
+      { workers: 2, minStructuresPerWorker: 1, minWork: 0 },
+    );
+    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('a worker error (bad frame) rejects with its message', async () => {
+    const basis = AceBasis.create(spec);
+    const bad = fit.map((f, i) => (i === 5 ? { ...f, species: f.species.map(() => 'Si') } : f));
+    await expect(assembleParallel(basis, bad, weights, {}, { workers: 2, minStructuresPerWorker: 1, minWork: 0 })).rejects.toThrow(/assembly worker: .*Si/);
+  });
+});
