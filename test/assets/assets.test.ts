@@ -1,0 +1,241 @@
+/**
+ * The DFT reference assets (assets/*.xyz, written by tools/dft/collect.py from GPAW results) and their
+ * provenance files: they parse with acelens' reader, the physics is sane, and nothing is missing.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseExtXyz } from '../../src/io/extxyz';
+import type { Frame } from '../../src/structure/frame';
+
+const ASSETS = join(__dirname, '..', '..', 'assets');
+const NAMES = ['c2-dimer-curve', 'c2-dimers', 'carbon-narrow', 'carbon-diverse'] as const;
+type Name = (typeof NAMES)[number];
+
+const REQUIRED_PROVENANCE_KEYS = [
+  'file', 'description', 'format', 'n_frames', 'n_planned', 'complete', 'config_types', 'E0_eV', 'code',
+  'settings', 'convergence_check', 'date', 'wall_time_s', 'scripts_sha256',
+] as const;
+const REQUIRED_SETTINGS_KEYS = ['code', 'xc', 'mode', 'pw_cutoff_eV', 'setups', 'kpoints', 'smearing', 'spin', 'energy'];
+const REQUIRED_SCRIPTS = ['settings.py', 'structures.py', 'run_one.py', 'driver.py', 'collect.py', 'amorphous.py', 'convergence.py'];
+
+interface Provenance {
+  [key: string]: unknown;
+  n_frames: number;
+  n_planned: number;
+  E0_eV: number;
+  settings: Record<string, unknown>;
+  code: Record<string, unknown>;
+  convergence_check: { checks: unknown[]; max_abs_deviation_meV_per_atom: number; passed: boolean } | null;
+  scripts_sha256: Record<string, string>;
+  config_types: Record<string, number>;
+}
+
+function load(name: Name): { frames: Frame[]; prov: Provenance } {
+  const file = join(ASSETS, `${name}.xyz`);
+  const provFile = join(ASSETS, `${name}.provenance.json`);
+  if (!existsSync(file)) throw new Error(`missing asset ${file} (run tools/dft/collect.py)`);
+  if (!existsSync(provFile)) throw new Error(`missing provenance ${provFile} (run tools/dft/collect.py)`);
+  const frames = parseExtXyz(readFileSync(file, 'utf8'), { fileName: `${name}.xyz` });
+  const prov = JSON.parse(readFileSync(provFile, 'utf8')) as Provenance;
+  return { frames, prov };
+}
+
+const data = Object.fromEntries(NAMES.map((n) => [n, load(n)])) as Record<Name, { frames: Frame[]; prov: Provenance }>;
+
+const isPeriodic = (f: Frame) => f.pbc[0] && f.pbc[1] && f.pbc[2];
+const id = (f: Frame) => String(f.info.structure_id);
+
+/** Shortest interatomic distance, including periodic images one cell away along periodic directions. */
+function minDistance(f: Frame): number {
+  const n = f.natoms;
+  const p = f.positions;
+  const c = f.cell;
+  const shifts: number[][] = [];
+  const r = (k: number) => (f.pbc[k] && c ? [-1, 0, 1] : [0]);
+  for (const i of r(0)) for (const j of r(1)) for (const k of r(2)) {
+    shifts.push(c ? [0, 1, 2].map((x) => i * c[x] + j * c[3 + x] + k * c[6 + x]) : [0, 0, 0]);
+  }
+  let best = Infinity;
+  for (let a = 0; a < n; a++) {
+    for (let b = a; b < n; b++) {
+      for (const s of shifts) {
+        if (a === b && s[0] === 0 && s[1] === 0 && s[2] === 0) continue;
+        const dx = p[3 * b] + s[0] - p[3 * a];
+        const dy = p[3 * b + 1] + s[1] - p[3 * a + 1];
+        const dz = p[3 * b + 2] + s[2] - p[3 * a + 2];
+        best = Math.min(best, Math.hypot(dx, dy, dz));
+      }
+    }
+  }
+  return best;
+}
+
+/** Geometry fingerprint: cell and sorted positions rounded to 1e-4 Å. */
+function fingerprint(f: Frame): string {
+  const rows: string[] = [];
+  for (let i = 0; i < f.natoms; i++) {
+    rows.push([0, 1, 2].map((k) => f.positions[3 * i + k].toFixed(4)).join(','));
+  }
+  rows.sort();
+  return `${f.cell ? Array.from(f.cell, (x) => x.toFixed(4)).join(',') : 'nocell'}|${rows.join(';')}`;
+}
+
+describe.each(NAMES)('asset %s', (name) => {
+  const { frames, prov } = data[name];
+  const e0 = prov.E0_eV;
+
+  it('parses, starts with the isolated atom and matches its provenance', () => {
+    expect(frames.length).toBeGreaterThanOrEqual(2);
+    expect(frames.length).toBe(prov.n_frames);
+    const atom = frames[0];
+    expect(atom.configType).toBe('isolated_atom');
+    expect(atom.natoms).toBe(1);
+    expect(atom.energy).toBeCloseTo(e0, 8);
+    expect(frames.filter((f) => f.configType === 'isolated_atom')).toHaveLength(1);
+  });
+
+  it('every frame is carbon with energy and finite forces', () => {
+    for (const [i, f] of frames.entries()) {
+      expect(f.species.every((s) => s === 'C'), `frame ${i} species`).toBe(true);
+      expect(Number.isFinite(f.energy), `frame ${i} energy`).toBe(true);
+      expect(f.forces?.length, `frame ${i} forces`).toBe(3 * f.natoms);
+      expect(Array.from(f.forces!).every(Number.isFinite), `frame ${i} forces finite`).toBe(true);
+      expect(typeof f.configType, `frame ${i} config_type`).toBe('string');
+    }
+  });
+
+  it('periodic cells have stress and forces summing to ~0', () => {
+    for (const f of frames.filter(isPeriodic)) {
+      expect(f.stress?.length, `${id(f)} stress`).toBe(9);
+      for (let k = 0; k < 3; k++) {
+        let s = 0;
+        for (let a = 0; a < f.natoms; a++) s += f.forces![3 * a + k];
+        expect(Math.abs(s), `${id(f)} force sum along ${k}`).toBeLessThan(0.02);
+      }
+    }
+  });
+
+  it('energies per atom relative to the isolated atom are sane', () => {
+    const dimerFile = name.startsWith('c2-');
+    for (const f of frames.slice(1)) {
+      const perAtom = (f.energy! - f.natoms * e0) / f.natoms;
+      expect(perAtom, `${id(f)} (E - N E0)/N`).toBeGreaterThan(-9);
+      // short dimers are repulsive: the curve starts at 0.9 Å; every extended structure is bound
+      expect(perAtom, `${id(f)} (E - N E0)/N`).toBeLessThan(dimerFile ? 4 : 0);
+    }
+  });
+
+  it('has no duplicate structures and no C-C distance below 1.0 Å', () => {
+    const ids = frames.map(id);
+    expect(new Set(ids).size).toBe(ids.length);
+    const prints = frames.map(fingerprint);
+    expect(new Set(prints).size).toBe(prints.length);
+    for (const f of frames.slice(1)) expect(minDistance(f), id(f)).toBeGreaterThanOrEqual(name.startsWith('c2-') ? 0.89 : 1.0);
+  });
+
+  it('has complete provenance', () => {
+    for (const k of REQUIRED_PROVENANCE_KEYS) expect(prov, `provenance key ${k}`).toHaveProperty(k);
+    for (const k of REQUIRED_SETTINGS_KEYS) expect(prov.settings, `settings key ${k}`).toHaveProperty(k);
+    expect(prov.settings.pw_cutoff_eV).toBeGreaterThanOrEqual(400);
+    expect(prov.code.dft).toBe('GPAW');
+    expect(String(prov.code.gpaw)).toMatch(/^\d+\.\d+/);
+    expect(String(prov.code.ase)).toMatch(/^\d+\.\d+/);
+    for (const s of REQUIRED_SCRIPTS) expect(prov.scripts_sha256[s], `sha256 of ${s}`).toMatch(/^[0-9a-f]{64}$/);
+    expect(prov.convergence_check, 'convergence check figures').not.toBeNull();
+    expect(prov.convergence_check!.checks.length).toBeGreaterThanOrEqual(2);
+    expect(prov.convergence_check!.max_abs_deviation_meV_per_atom).toBeLessThanOrEqual(2);
+    const counted = Object.values(prov.config_types).reduce((a, b) => a + b, 0);
+    expect(counted).toBe(frames.length);
+    expect(prov.n_frames).toBeLessThanOrEqual(prov.n_planned);
+    expect(Number.isFinite(prov.wall_time_s as number)).toBe(true);
+  });
+});
+
+describe('C2 dimer curve', () => {
+  const { frames, prov } = data['c2-dimer-curve'];
+  const curve = frames.slice(1);
+  const r = curve.map((f) => Number(f.info.r));
+  const eb = curve.map((f) => Number(f.info.binding_energy));
+
+  it('is a sorted scan of dimers with binding energies E - 2 E0', () => {
+    expect(curve.length).toBeGreaterThanOrEqual(5);
+    for (const [i, f] of curve.entries()) {
+      expect(f.natoms).toBe(2);
+      expect(f.configType).toBe('dimer_curve');
+      const d = Math.hypot(f.positions[3] - f.positions[0], f.positions[4] - f.positions[1], f.positions[5] - f.positions[2]);
+      expect(d).toBeCloseTo(r[i], 4);
+      expect(eb[i]).toBeCloseTo(f.energy! - 2 * prov.E0_eV, 6);
+      if (i > 0) expect(r[i]).toBeGreaterThan(r[i - 1]);
+    }
+  });
+
+  it('keeps the lowest of the fixed total moments 0, 2 and 4', () => {
+    for (const f of curve) {
+      const states = [0, 2, 4].map((m) => f.info[`energy_m${m}`]).filter((e) => e !== undefined).map(Number);
+      expect(states.length, id(f)).toBeGreaterThanOrEqual(2);
+      expect(f.energy!).toBeCloseTo(Math.min(...states), 8);
+      const m = Number(f.info.magmom);
+      expect([0, 2, 4]).toContain(m);
+      expect(Number(f.info[`energy_m${m}`])).toBeCloseTo(f.energy!, 8);
+    }
+  });
+
+  it('has its minimum between 1.2 and 1.4 Å, a well of several eV, and dissociates to ~0', () => {
+    const iMin = eb.indexOf(Math.min(...eb));
+    expect(r[iMin]).toBeGreaterThan(1.2);
+    expect(r[iMin]).toBeLessThan(1.4);
+    expect(eb[iMin]).toBeLessThan(-5);
+    expect(eb[iMin]).toBeGreaterThan(-9);
+    const last = curve.length - 1;
+    expect(r[last]).toBeGreaterThanOrEqual(5);
+    expect(Math.abs(eb[last])).toBeLessThan(0.05);
+    // the repulsive wall: the shortest distance is above the minimum
+    expect(eb[0]).toBeGreaterThan(eb[iMin]);
+  });
+
+  it('forces are along the bond, opposite and consistent with the slope of the curve', () => {
+    for (const [i, f] of curve.entries()) {
+      const F = f.forces!;
+      for (let k = 0; k < 3; k++) expect(F[k] + F[3 + k], `${id(f)} Newton's third law`).toBeCloseTo(0, 2);
+      if (i === 0 || i === curve.length - 1) continue;
+      // the force on atom 2 along the bond is -dE/dr; compare with a central difference when neighbours are close
+      const [r0, r1] = [r[i - 1], r[i + 1]];
+      if (r1 - r0 > 0.21 || curve[i - 1].info.magmom !== f.info.magmom || curve[i + 1].info.magmom !== f.info.magmom) continue;
+      const u = [3, 4, 5].map((k) => f.positions[k] - f.positions[k - 3]);
+      const norm = Math.hypot(u[0], u[1], u[2]);
+      const fBond = (F[3] * u[0] + F[4] * u[1] + F[5] * u[2]) / norm;
+      const slope = (eb[i + 1] - eb[i - 1]) / (r1 - r0);
+      expect(Math.abs(fBond + slope), `${id(f)} force vs finite-difference slope`).toBeLessThan(0.15 * Math.max(1, Math.abs(slope)));
+    }
+  });
+});
+
+describe('dimer training set and carbon pools', () => {
+  it('the dimer set holds only dimers with r in 0.95-5.5 Å', () => {
+    for (const f of data['c2-dimers'].frames.slice(1)) {
+      expect(f.natoms).toBe(2);
+      expect(f.configType).toBe('dimer');
+      expect(Number(f.info.r)).toBeGreaterThanOrEqual(0.95);
+      expect(Number(f.info.r)).toBeLessThanOrEqual(5.5);
+    }
+  });
+
+  it('narrow and diverse pools contain no dimers', () => {
+    for (const n of ['carbon-narrow', 'carbon-diverse'] as const) {
+      for (const f of data[n].frames) expect(f.natoms, `${n} ${id(f)}`).not.toBe(2);
+    }
+  });
+
+  it('the diverse pool contains the narrow pool and more kinds of structure', () => {
+    const diverse = new Set(data['carbon-diverse'].frames.map(id));
+    for (const f of data['carbon-narrow'].frames) expect(diverse.has(id(f)), id(f)).toBe(true);
+    const narrowTypes = new Set(data['carbon-narrow'].frames.map((f) => f.configType));
+    expect([...narrowTypes].every((t) => ['isolated_atom', 'diamond', 'graphite', 'graphene'].includes(t!))).toBe(true);
+  });
+
+  it('every file shares the same isolated-atom reference E0', () => {
+    const e0 = NAMES.map((n) => data[n].prov.E0_eV);
+    for (const e of e0) expect(e).toBe(e0[0]);
+  });
+});

@@ -1,0 +1,158 @@
+"""Resumable driver: computes, in priority order, every structure that has no cached result.
+
+    /usr/bin/python3 tools/dft/driver.py [--retry-failed] [--max N] [--np 2]
+
+Each structure runs as its own MPI job (`mpirun -np 2 gpaw python run_one.py`), so a crash or time-out
+loses only that structure. Results go to tools/dft/cache/<id>.json (written atomically by run_one.py);
+a failure writes tools/dft/cache/<id>.error.json and the run continues (failed ones are retried only
+with --retry-failed). The structure list is regenerated before every job, so structures added later
+(e.g. amorphous snapshots) are picked up without a restart. Progress and an ETA go to
+tools/dft/progress.log and stdout.
+"""
+import argparse
+import glob
+import importlib
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import structures  # noqa: E402
+
+CACHE = os.path.join(HERE, "cache")
+WORK = os.path.join(HERE, "work")
+PROGRESS = os.path.join(HERE, "progress.log")
+
+
+def log(msg):
+    line = f"{time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())}Z {msg}"
+    print(line, flush=True)
+    with open(PROGRESS, "a") as f:
+        f.write(line + "\n")
+
+
+def cached_times():
+    """Wall time of finished results, keyed by id: (config type, kind, atom count, seconds)."""
+    out = {}
+    for p in glob.glob(os.path.join(CACHE, "*.json")):
+        if p.endswith(".error.json"):
+            continue
+        try:
+            with open(p) as f:
+                r = json.load(f)
+        except (OSError, json.JSONDecodeError):
+            continue
+        out[r["id"]] = (r["config_type"], r["kind"], len(r["positions"]), r.get("wall_time_total_s", 0.0))
+    return out
+
+
+def estimate(structs, times):
+    """Seconds for the given structures: mean time of the same config type when one is finished,
+    else mean time per atom of the same kind (periodic / molecule), else 4 s per atom."""
+    by_type, per_atom = {}, {}
+    for ct, kind, n, t in times.values():
+        by_type.setdefault(ct, []).append(t)
+        if n > 2:
+            per_atom.setdefault(kind, []).append(t / n)
+    total = 0.0
+    for s in structs:
+        if s.config_type in by_type:
+            total += sum(by_type[s.config_type]) / len(by_type[s.config_type])
+        elif s.kind in per_atom:
+            total += sum(per_atom[s.kind]) / len(per_atom[s.kind]) * len(s.atoms)
+        else:
+            total += 4.0 * len(s.atoms) * (len(s.magmoms) if s.magmoms else 1)
+    return total
+
+
+def ordered_structures():
+    """Current structure list; structures.py is reloaded so edits apply without a restart."""
+    try:
+        importlib.reload(structures)
+    except Exception as e:  # a broken edit must not stop the run: keep the last good module
+        log(f"WARNING: reloading structures.py failed ({type(e).__name__}: {e}); using the previous version")
+    return structures.ordered_structures()
+
+
+def status(s):
+    if os.path.exists(os.path.join(CACHE, f"{s.id}.json")):
+        return "done"
+    if os.path.exists(os.path.join(CACHE, f"{s.id}.error.json")):
+        return "failed"
+    return "todo"
+
+
+def timeout_for(s):
+    return 900 + 120 * len(s.atoms) * (len(s.magmoms) if s.magmoms else 1)
+
+
+def run(s, nproc):
+    os.makedirs(WORK, exist_ok=True)
+    inp = os.path.join(WORK, f"{s.id}.in.json")
+    out = os.path.join(CACHE, f"{s.id}.json")
+    with open(inp, "w") as f:
+        json.dump(s.to_spec(), f)
+    cmd = ["mpirun", "--allow-run-as-root", "-np", str(nproc), "gpaw", "python",
+           os.path.join(HERE, "run_one.py"), inp, out]
+    t0 = time.time()
+    err = None
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_for(s))
+        if p.returncode != 0 or not os.path.exists(out):
+            err = f"exit code {p.returncode}\n--- stdout tail\n{p.stdout[-3000:]}\n--- stderr tail\n{p.stderr[-3000:]}"
+    except subprocess.TimeoutExpired:
+        err = f"timed out after {timeout_for(s)} s"
+    dt = time.time() - t0
+    if err is not None:
+        rec = {"id": s.id, "config_type": s.config_type, "error": err, "wall_time_s": dt,
+               "failed_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        tmp = os.path.join(CACHE, f"{s.id}.error.json.tmp")
+        with open(tmp, "w") as f:
+            json.dump(rec, f, indent=1)
+        os.replace(tmp, os.path.join(CACHE, f"{s.id}.error.json"))
+    else:
+        os.remove(inp)
+    return err, dt
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--retry-failed", action="store_true")
+    ap.add_argument("--max", type=int, default=0, help="stop after this many jobs (0: all)")
+    ap.add_argument("--np", type=int, default=2)
+    args = ap.parse_args()
+    os.makedirs(CACHE, exist_ok=True)
+    if args.retry_failed:
+        for p in glob.glob(os.path.join(CACHE, "*.error.json")):
+            os.remove(p)
+    t_start = time.time()
+    jobs = 0
+    attempted = set()
+    while True:
+        order = ordered_structures()
+        todo = [s for s in order if status(s) == "todo" and s.id not in attempted]
+        if not todo or (args.max and jobs >= args.max):
+            break
+        s = todo[0]
+        attempted.add(s.id)
+        times = cached_times()
+        eta = estimate(todo, times)
+        log(f"start {s.id} ({s.config_type}, {len(s.atoms)} atoms) | done {len(times)}/{len(order)}, "
+            f"todo {len(todo)}, ETA {eta / 3600:.2f} h")
+        err, dt = run(s, args.np)
+        jobs += 1
+        if err:
+            log(f"FAILED {s.id} after {dt:.0f} s: {err.splitlines()[0]}")
+        else:
+            log(f"done {s.id} in {dt:.0f} s")
+    order = ordered_structures()
+    n_done = sum(status(s) == "done" for s in order)
+    n_fail = sum(status(s) == "failed" for s in order)
+    log(f"finished: {n_done}/{len(order)} done, {n_fail} failed, {jobs} jobs in {(time.time() - t_start) / 3600:.2f} h")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,7 @@
+#!/bin/sh
+# Resumable background run of every acelens DFT structure not yet in tools/dft/cache/.
+#   nohup tools/dft/run.sh > tools/dft/run.log 2>&1 &
+# Extra arguments go to driver.py (e.g. --retry-failed).
+cd "$(dirname "$0")/../.." || exit 1
+export OMP_NUM_THREADS=1
+exec /usr/bin/python3 tools/dft/driver.py "$@"

@@ -1,0 +1,56 @@
+"""DFT settings shared by every acelens reference calculation (GPAW, PBE, plane waves).
+
+All structures use the same plane-wave cutoff, XC functional and PAW setups so that their
+energies are consistent with the isolated-atom reference E0. What differs between kinds of
+structure (k-points, smearing, spin) is listed in SETTINGS and recorded in every cache file.
+"""
+
+PW_CUTOFF_EV = 400.0
+XC = "PBE"
+SETUPS = "paw"  # GPAW default PAW datasets (gpaw-setups, C.PBE)
+KPT_DENSITY = 2.0  # Monkhorst-Pack points per reciprocal Å (ASE kptdensity convention), Gamma-centred
+SMEARING_BULK_EV = 0.1  # Fermi-Dirac width for periodic cells and slabs
+SMEARING_MOLECULE_EV = 0.01  # Fermi-Dirac width for dimers, clusters (fixed or free magnetic moment)
+SMEARING_ATOM_EV = 0.0  # integer occupations for the isolated atom (Hund's rule)
+CONVERGENCE = {"energy": 1e-5, "density": 1e-5, "eigenstates": 1e-8}  # energy in eV per valence electron
+MAXITER = 300
+
+ATOM_BOX = (10.0, 10.5, 11.0)
+# Dimer box: bond along z, fixed for every r so the plane-wave basis is the same along the curve.
+DIMER_BOX = (10.0, 10.5, 16.0)
+DIMER_MAGMOMS = (0, 2, 4)
+CLUSTER_VACUUM = 4.5  # Å of vacuum on each side of a cluster in an open box
+
+SETTINGS = {
+    "code": "GPAW",
+    "xc": XC,
+    "mode": "plane waves",
+    "pw_cutoff_eV": PW_CUTOFF_EV,
+    "setups": SETUPS,
+    "kpoints": {
+        "periodic": f"Monkhorst-Pack, Gamma-centred, density {KPT_DENSITY} points per reciprocal Angstrom "
+        "(ase.calculators.calculator.kptdensity2monkhorstpack); 1 point along non-periodic directions",
+        "molecules": "Gamma only (1x1x1)",
+    },
+    "smearing": {
+        "periodic_and_slabs": f"Fermi-Dirac {SMEARING_BULK_EV} eV",
+        "dimers_clusters": f"Fermi-Dirac {SMEARING_MOLECULE_EV} eV",
+        "isolated_atom": "integer occupations (Fermi-Dirac width 0), Hund's rule, fixed magnetic moment 2",
+    },
+    "energy": "force-consistent (free) energy, i.e. ASE get_potential_energy(force_consistent=True); "
+    "the zero-width extrapolated energy is kept in the cache as energy_extrapolated",
+    "spin": {
+        "isolated_atom": "spin-polarised, Hund's rule, magmom 2",
+        "dimer_curve": "spin-polarised, fixed total magnetic moment 0, 2 and 4 muB; lowest kept",
+        "dimer": "spin-polarised, fixed total magnetic moment 0, 2 and 4 muB; lowest kept",
+        "clusters_chains_fragments": "spin-polarised, fixed total magnetic moment 0 and 2 muB; lowest kept",
+        "periodic_and_slabs": "spin-paired",
+    },
+    "boxes": {
+        "isolated_atom": list(ATOM_BOX),
+        "dimer": list(DIMER_BOX) + ["bond along z"],
+        "clusters": f"orthorhombic, {CLUSTER_VACUUM} A vacuum on each side",
+    },
+    "scf_convergence": CONVERGENCE,
+    "stress": "computed for fully periodic cells only (ASE sign convention, eV/A^3)",
+}
