@@ -27,6 +27,12 @@ export async function fetchAssetText(asset: AssetEntry): Promise<string> {
 export async function loadExtXyzText(plugin: PluginContext, text: string, name: string) {
     const data = await plugin.builders.data.rawData({ data: text, label: name });
     const parsed = await ExtXyzFormatProvider.parse(plugin, data, { name });
+    const cell = parsed.trajectory.cell;
+    if (!parsed.trajectory.isOk) {
+        const reason = cell?.errorText ?? 'it could not be read';
+        await plugin.build().delete(data.ref).commit();
+        throw new Error(`${name}: ${reason}`);
+    }
     await ExtXyzFormatProvider.visuals!(plugin, parsed);
     return parsed;
 }

@@ -6,7 +6,7 @@ import { renderReact18 } from 'molstar/lib/mol-plugin-ui/react18';
 import { DefaultPluginUISpec } from 'molstar/lib/mol-plugin-ui/spec';
 import { PluginSpec } from 'molstar/lib/mol-plugin/spec';
 import { PluginConfig } from 'molstar/lib/mol-plugin/config';
-import 'molstar/lib/mol-plugin-ui/skin/light.scss';
+import 'molstar/build/viewer/molstar.css';
 import { AcelensPlugin } from '../index';
 import { defaultAsset, loadAsset } from '../assets';
 
@@ -23,7 +23,8 @@ async function main() {
         spec: {
             ...base,
             behaviors: [...base.behaviors, PluginSpec.Behavior(AcelensPlugin)],
-            layout: { initial: { isExpanded: false, showControls: true, regionState: { left: 'collapsed', right: 'full', top: 'full', bottom: 'hidden' } } },
+            layout: { initial: { isExpanded: false, showControls: true, regionState: { left: 'collapsed', right: 'full', top: 'full', bottom: 'hidden' }, controlsDisplay: 'landscape' } },
+            components: { ...base.components, remoteState: 'none' },
             config: [...(base.config ?? []), [PluginConfig.Viewport.ShowAnimation, false]],
         },
     });

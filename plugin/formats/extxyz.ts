@@ -49,7 +49,8 @@ export function trajectoryFromFrames(dataset: AcelensDataset): Task<Trajectory> 
         });
         const trajectory = await trajectoryFromXyz({ molecules }).runInContext(ctx);
         for (let i = 0; i < trajectory.frameCount; i++) {
-            const model = await Promise.resolve(trajectory.getFrameAtIndex(i));
+            const atIndex = trajectory.getFrameAtIndex(i);
+            const model = Task.is(atIndex) ? await atIndex.runInContext(ctx) : atIndex;
             const frame = dataset.frames[i];
             if (isPeriodic(frame)) {
                 const cell = standardCell(frame.cell!);
@@ -104,7 +105,8 @@ export const ExtXyzFormatProvider: DataFormatProvider<{ name: string }, { trajec
     stringExtensions: ['extxyz', 'xyz'],
     isApplicable: (info, data) => info.ext === 'extxyz' || (typeof data === 'string' && looksExtended(data)),
     parse: async (plugin, data, params) => {
-        const name = params?.name ?? (data.obj?.label || 'dataset.xyz');
+        const cell = StateObjectRef.resolve(plugin.state.data, data);
+        const name = params?.name ?? (cell?.obj?.label || 'dataset.xyz');
         const trajectory = await plugin.state.data.build().to(data)
             .apply(TrajectoryFromExtXyz, { name })
             .commit({ revertOnError: true });

@@ -66,7 +66,7 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
         return { header: 'acelens · Dataset', isCollapsed: false, currentIndex: 0, sortKey: 'index', sortAscending: true, filter: '', loading: false };
     }
 
-    componentDidMount() {
+    override componentDidMount() {
         this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => this.sync());
         this.sync();
     }
