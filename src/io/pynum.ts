@@ -79,6 +79,10 @@ function isExactTie(x: number, decimals: number): boolean {
 /** C/Python `'%W.Df' % x`: fixed notation, right-aligned to width (round-half-even on the exact binary value). */
 export function pyFixed(x: number, decimals: number, width: number): string {
   if (!Number.isFinite(x)) return pyFloatRepr(x).padStart(width);
+  if (Math.abs(x) >= 1e21) {
+    // toFixed switches to exponent notation here; such doubles are integers, so print them exactly
+    return `${x < 0 ? '-' : ''}${BigInt(Math.abs(x)).toString()}${decimals > 0 ? '.' + '0'.repeat(decimals) : ''}`.padStart(width);
+  }
   let s = Math.abs(x).toFixed(decimals);
   const scaled = Math.abs(x) * 10 ** decimals;
   const frac = scaled - Math.floor(scaled);
