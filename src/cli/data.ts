@@ -19,9 +19,14 @@ export interface Dataset {
   sha256: string;
 }
 
-/** "train.xyz:120: frame 3" — the location prefix used in messages (frame index 0-based, as the reader). */
-export function frameLocation(data: Dataset, index: number): string {
-  return `${data.path}:${data.lines[index] ?? '?'}: frame ${index}`;
+/**
+ * "train.xyz:120: frame 3" — the location prefix used in messages (frame and atom indices 0-based, as the
+ * reader's). With an atom, the line is that atom's line (atom-count line + 2 + atom).
+ */
+export function frameLocation(data: Dataset, index: number, atom?: number): string {
+  const start = data.lines[index];
+  if (start === undefined) return `${data.path}: frame ${index}`;
+  return `${data.path}:${atom === undefined ? start : start + 2 + atom}: frame ${index}`;
 }
 
 /** Tracks on which line each frame starts (atom-count lines; blank lines between frames are skipped). */

@@ -65,8 +65,11 @@ export interface FitOptions {
   assemble?: Assembler;
   /** data provenance recorded in the model (file names, hashes); counts are filled in here */
   provenance?: { train?: FileProvenance[]; valid?: FileProvenance[] };
-  /** names a frame in error messages, e.g. "train.xyz:120: frame 3"; default "training structure 3" */
-  describe?: (set: 'train' | 'valid', index: number) => string;
+  /**
+   * names a frame (or one atom of it) in error messages, e.g. "train.xyz:120: frame 3";
+   * default "training structure 3" / "training structure 3, atom 5"
+   */
+  describe?: FrameNamer;
 }
 
 export interface FitResult {
@@ -77,6 +80,9 @@ export interface FitResult {
   split: { train: number[]; valid: number[] };
   seconds: number;
 }
+
+/** Names a frame, or an atom of it (0-based indices), for error messages. */
+export type FrameNamer = (set: 'train' | 'valid', index: number, atom?: number) => string;
 
 export class FitError extends Error {
   constructor(message: string) {
@@ -135,24 +141,29 @@ export function splitIndices(indices: readonly number[], fraction: number, seed:
   return { train, valid };
 }
 
-/** Checks the labels and species of one frame; throws a FitError naming it. */
-export function checkFitFrame(frame: Frame, where: string): void {
+/**
+ * Checks the species and labels of one frame; throws a FitError naming it. `where(atom)` names the frame
+ * (atom undefined) or one of its atoms (0-based).
+ */
+export function checkFitFrame(frame: Frame, where: (atom?: number) => string): void {
   for (let i = 0; i < frame.natoms; i++) {
     if (!SUPPORTED_SPECIES.has(frame.species[i])) {
-      throw new FitError(`${where}: atom ${i + 1} is '${frame.species[i]}'; acelens fits carbon only (expected C)`);
+      throw new FitError(`${where(i)}: atom ${i} is '${frame.species[i]}'; acelens models carbon only (expected C)`);
     }
   }
   for (let k = 0; k < frame.positions.length; k++) {
-    if (!Number.isFinite(frame.positions[k])) throw new FitError(`${where}: position of atom ${Math.floor(k / 3) + 1} is not a finite number`);
+    const a = Math.floor(k / 3);
+    if (!Number.isFinite(frame.positions[k])) throw new FitError(`${where(a)}: position of atom ${a} is not a finite number`);
   }
-  if (frame.energy !== undefined && !Number.isFinite(frame.energy)) throw new FitError(`${where}: energy is ${frame.energy}, expected a finite number`);
+  if (frame.energy !== undefined && !Number.isFinite(frame.energy)) throw new FitError(`${where()}: energy is ${frame.energy}, expected a finite number (eV)`);
   if (frame.forces) {
     for (let k = 0; k < frame.forces.length; k++) {
-      if (!Number.isFinite(frame.forces[k])) throw new FitError(`${where}: force on atom ${Math.floor(k / 3) + 1} is not a finite number (${frame.forces[k]})`);
+      const a = Math.floor(k / 3);
+      if (!Number.isFinite(frame.forces[k])) throw new FitError(`${where(a)}: force on atom ${a} is ${frame.forces[k]}, expected a finite number (eV/Å)`);
     }
   }
   if (frame.stress) {
-    for (let k = 0; k < 9; k++) if (!Number.isFinite(frame.stress[k])) throw new FitError(`${where}: stress has a non-finite entry`);
+    for (let k = 0; k < 9; k++) if (!Number.isFinite(frame.stress[k])) throw new FitError(`${where()}: stress has a non-finite entry (${frame.stress[k]})`);
   }
 }
 
@@ -166,7 +177,8 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
   const signal = opts.signal;
   signal?.throwIfAborted();
   const progress = (p: FitProgress) => opts.onProgress?.(p);
-  const describe = opts.describe ?? ((set: 'train' | 'valid', i: number) => `${set === 'train' ? 'training' : 'validation'} structure ${i}`);
+  const describe: FrameNamer =
+    opts.describe ?? ((set, i, atom) => `${set === 'train' ? 'training' : 'validation'} structure ${i}${atom === undefined ? '' : `, atom ${atom}`}`);
 
   // --- settings
   const lambda = opts.lambda ?? DEFAULT_LAMBDA;
@@ -189,8 +201,16 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
   // --- data checks
   progress({ stage: 'check', done: 0, total: trainFrames.length, message: `checking ${trainFrames.length} structures` });
   if (trainFrames.length === 0) throw new FitError('the training set is empty');
-  trainFrames.forEach((f, i) => checkFitFrame(f, describe('train', i)));
-  opts.validFrames?.forEach((f, i) => checkFitFrame(f, describe('valid', i)));
+  trainFrames.forEach((f, i) => checkFitFrame(f, (atom) => describe('train', i, atom)));
+  opts.validFrames?.forEach((f, i) => checkFitFrame(f, (atom) => describe('valid', i, atom)));
+  const candidates: number[] = [];
+  trainFrames.forEach((f, i) => {
+    if (!isIsolatedAtom(f)) candidates.push(i);
+  });
+  if (candidates.length === 0) throw new FitError('the training set has no structure besides isolated atoms');
+  if (energyWeight > 0 && !candidates.some((i) => trainFrames[i].energy !== undefined)) {
+    throw new FitError(`${describe('train', candidates[0])}: no energy label, and no training structure has one (give energy weight 0 to fit forces only)`);
+  }
 
   let e0: number;
   let e0Frames = 0;
@@ -208,14 +228,6 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
     if (!Number.isFinite(e0)) throw new FitError(`E0 must be a finite number, got ${e0}`);
   }
 
-  const candidates: number[] = [];
-  trainFrames.forEach((f, i) => {
-    if (!isIsolatedAtom(f)) candidates.push(i);
-  });
-  if (candidates.length === 0) throw new FitError('the training set has no structure besides isolated atoms');
-  if (energyWeight > 0 && !candidates.some((i) => trainFrames[i].energy !== undefined)) {
-    throw new FitError('the training set has no energies (give energy weight 0 to fit forces only)');
-  }
   if (!candidates.some((i) => {
     const f = trainFrames[i];
     return (energyWeight > 0 && f.energy !== undefined) || (forceWeight > 0 && f.forces !== undefined) || (virialWeight > 0 && f.stress !== undefined);

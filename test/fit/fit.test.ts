@@ -200,13 +200,13 @@ describe('fitModel: E0, split, validation, inputs', () => {
 
   it('rejects non-carbon atoms, NaN labels, no energies, and all-zero weights naming the structure', async () => {
     const si = { ...frames[3], species: frames[3].species.map((s, i) => (i === 1 ? 'Si' : s)) };
-    await expect(fitModel([frames[0], si], { spec })).rejects.toThrow(/training structure 1: atom 2 is 'Si'/);
+    await expect(fitModel([frames[0], si], { spec })).rejects.toThrow(/training structure 1, atom 1: atom 1 is 'Si'/);
     const nan = { ...frames[2], forces: frames[2].forces!.map((x, i) => (i === 4 ? NaN : x)) };
-    await expect(fitModel([frames[0], nan], { spec, describe: (_s, i) => `data.xyz:7: frame ${i}` })).rejects.toThrow(
-      /data.xyz:7: frame 1: force on atom 2 is not a finite number/,
+    await expect(fitModel([frames[0], nan], { spec, describe: (_s, i, atom) => `data.xyz:${7 + (atom ?? 0)}: frame ${i}` })).rejects.toThrow(
+      /data.xyz:8: frame 1: force on atom 1 is NaN, expected a finite number/,
     );
     const noEnergy = frames.map((f) => (isIsolatedAtom(f) ? f : { ...f, energy: undefined }));
-    await expect(fitModel(noEnergy, { spec })).rejects.toThrow(/no energies/);
+    await expect(fitModel(noEnergy, { spec })).rejects.toThrow(/training structure 1: no energy label/);
     await expect(fitModel(frames, { spec, energyWeight: 0, forceWeight: 0 })).rejects.toThrow(/weights are 0/);
     await expect(fitModel([], { spec })).rejects.toThrow(/empty/);
   });

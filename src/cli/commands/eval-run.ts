@@ -28,7 +28,7 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
   }
   const model = loadModel(modelPath);
   const data = await readDataset(args.positionals[0]);
-  data.frames.forEach((f, i) => checkFitFrame(f, frameLocation(data, i)));
+  data.frames.forEach((f, i) => checkFitFrame(f, (atom) => frameLocation(data, i, atom)));
 
   const acc = new MetricsAccumulator();
   const structures: Array<{

@@ -3,7 +3,9 @@ import { defaultSpec, DEFAULT_DEGREES, validateSpec, type BasisSpec } from '../.
 import { fitModel, type FitProgress } from '../../fit/fit';
 import type { ErrorMetrics, MetricsReport } from '../../fit/metrics';
 import { createParallelAssembler } from '../../fit/parallel';
-import { saveModel } from '../../model/model-node';
+import { accessSync, constants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { describeFsError, saveModel } from '../../model/model-node';
 import type { ParsedArgs } from '../args';
 import { printJson, type CliIO } from '../command';
 import { frameLocation, readDataset, type Dataset } from '../data';
@@ -41,6 +43,16 @@ export function specFromOptions(o: ParsedArgs['options']): BasisSpec {
   }
 }
 
+/** Fails before the fit (not after it) when the model file cannot be written. */
+function checkWritable(path: string): void {
+  const dir = dirname(resolve(path));
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new CliError(`${path}: cannot write the model file: directory ${dir}: ${describeFsError(err)}`);
+  }
+}
+
 function short(m: ErrorMetrics | MetricsReport | null) {
   if (!m) return null;
   return { structures: m.structures, energy_rmse_meV_atom: m.energy_rmse_meV_atom, force_rmse_meV_A: m.force_rmse_meV_A };
@@ -53,6 +65,7 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
   }
   const out = o.out as string | undefined;
   if (!out) throw new CliError("option '--out M.json' is required");
+  checkWritable(out);
   if (o.valid !== undefined && o['valid-fraction'] !== undefined) throw new CliError("give either '--valid FILE' or '--valid-fraction F', not both");
   const validFraction = (o['valid-fraction'] as number | undefined) ?? 0;
   if (validFraction < 0 || validFraction >= 1) throw new CliError(`option '--valid-fraction' must be in [0, 1), got ${validFraction}`);
@@ -67,34 +80,46 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
   const train = await readDataset(args.positionals[0]);
   const valid: Dataset | null = o.valid !== undefined ? await readDataset(o.valid as string) : null;
 
-  const quiet = Boolean(o.json);
+  // progress on an interactive terminal only, rewritten in place (piped stderr carries only errors)
+  const live = !o.json && Boolean(process.stderr.isTTY);
   let lastReport = 0;
+  let shown = false;
   const onProgress = (p: FitProgress) => {
-    if (quiet) return;
+    if (!live) return;
     const now = Date.now();
-    if (p.stage === 'assemble' && p.done !== p.total && now - lastReport < 1000) return;
+    if (p.done !== p.total && now - lastReport < 200) return;
     lastReport = now;
-    if (process.stderr.isTTY || p.stage !== 'assemble' || p.done === p.total) io.stderr(`  ${p.message}\n`);
+    io.stderr(`\r\x1b[K  ${p.message}`);
+    shown = true;
+  };
+  const clearProgress = () => {
+    if (shown) io.stderr('\r\x1b[K');
+    shown = false;
   };
   const workers = o.workers as number | undefined;
-  const result = await fitModel(train.frames, {
-    spec,
-    lambda: o.lambda as number | undefined,
-    energyWeight: o['energy-weight'] as number | undefined,
-    forceWeight: o['force-weight'] as number | undefined,
-    virialWeight: o['virial-weight'] as number | undefined,
-    e0,
-    validFrames: valid?.frames,
-    validFraction,
-    seed: (o.seed as number | undefined) ?? 1,
-    onProgress,
-    assemble: createParallelAssembler({ workers }),
-    describe: (set, i) => (set === 'train' ? frameLocation(train, i) : frameLocation(valid!, i)),
-    provenance: {
-      train: [{ name: train.path, sha256: train.sha256, structures: train.frames.length, atoms: train.frames.reduce((s, f) => s + f.natoms, 0) }],
-      valid: valid ? [{ name: valid.path, sha256: valid.sha256, structures: valid.frames.length, atoms: valid.frames.reduce((s, f) => s + f.natoms, 0) }] : [],
-    },
-  });
+  let result;
+  try {
+    result = await fitModel(train.frames, {
+      spec,
+      lambda: o.lambda as number | undefined,
+      energyWeight: o['energy-weight'] as number | undefined,
+      forceWeight: o['force-weight'] as number | undefined,
+      virialWeight: o['virial-weight'] as number | undefined,
+      e0,
+      validFrames: valid?.frames,
+      validFraction,
+      seed: (o.seed as number | undefined) ?? 1,
+      onProgress,
+      assemble: createParallelAssembler({ workers }),
+      describe: (set, i, atom) => frameLocation(set === 'train' ? train : valid!, i, atom),
+      provenance: {
+        train: [{ name: train.path, sha256: train.sha256, structures: train.frames.length, atoms: train.frames.reduce((s, f) => s + f.natoms, 0) }],
+        valid: valid ? [{ name: valid.path, sha256: valid.sha256, structures: valid.frames.length, atoms: valid.frames.reduce((s, f) => s + f.natoms, 0) }] : [],
+      },
+    });
+  } finally {
+    clearProgress();
+  }
   saveModel(out, result.model);
 
   const m = result.model;

@@ -1,0 +1,186 @@
+/**
+ * End-to-end tests of the acelens command line: spawn `node bin/acelens.mjs ... --json`, compare with the
+ * library, and check that bad input gives a non-zero exit and a one-line message naming file and line.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fitModel } from '../../src/fit/fit';
+import { parseExtXyz, writeExtXyz } from '../../src/io/extxyz';
+import { Model, parseModel } from '../../src/model/model';
+import { dimerCurve } from '../../src/scan/dimer';
+import type { Frame } from '../../src/structure/frame';
+import { smallSpec, syntheticData } from '../fit/data';
+
+const BIN = resolve(__dirname, '../../bin/acelens.mjs');
+const dir = mkdtempSync(join(tmpdir(), 'acelens-cli-'));
+const at = (name: string) => join(dir, name);
+
+function run(args: string[]) {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function runJson(args: string[]) {
+  const r = run([...args, '--json']);
+  if (r.code !== 0) throw new Error(`acelens ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+/** Asserts a failure: non-zero exit, exactly one line on stderr, matching `pattern`; no stack trace. */
+function expectFailure(args: string[], pattern: RegExp) {
+  const r = run(args);
+  expect(r.code).not.toBe(0);
+  const lines = r.stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+  return lines[0];
+}
+
+const SPEC = smallSpec(3); // order 3, rcut 4, D = 6,6
+const BASIS_ARGS = ['--order', '3', '--rcut', '4', '--degree', '6,6'];
+let train: Frame[];
+let trainText: string;
+
+beforeAll(() => {
+  train = syntheticData(SPEC, 18, 91).frames;
+  trainText = writeExtXyz(train, { realFormat: 'exact' });
+  writeFileSync(at('train.xyz'), trainText);
+  writeFileSync(at('valid.xyz'), writeExtXyz(syntheticData(SPEC, 6, 92).frames.slice(1), { realFormat: 'exact' }));
+});
+
+describe('acelens fit / eval / dimer', () => {
+  it('fit --json matches fitModel on the same data', async () => {
+    const out = runJson(['fit', 'train.xyz', ...BASIS_ARGS, '--lambda', '1e-4', '--valid', 'valid.xyz', '--out', 'm.json']);
+    expect(Object.keys(out).sort()).toEqual(['basis', 'condition', 'model', 'nbasis', 'order', 'rank', 'seconds', 'train', 'valid'].sort());
+    const frames = parseExtXyz(trainText);
+    const valid = parseExtXyz(readFileSync(at('valid.xyz'), 'utf8'));
+    const lib = await fitModel(frames, { spec: SPEC, lambda: 1e-4, validFrames: valid });
+    const file = parseModel(readFileSync(at('m.json'), 'utf8'), 'm.json');
+    expect(out.model).toBe('m.json');
+    expect(out.order).toBe(3);
+    expect(out.basis).toBe('standard');
+    expect(out.nbasis).toBe(lib.model.nbasis);
+    expect(out.rank).toBe(lib.solve.rank);
+    expect(out.condition).toBeCloseTo(lib.solve.condition, -Math.log10(lib.solve.condition) + 6);
+    expect(typeof out.seconds).toBe('number');
+    for (let k = 0; k < lib.model.nbasis; k++) expect(file.coefficients[k]).toBeCloseTo(lib.model.coefficients[k], 10);
+    expect(out.train.structures).toBe(18);
+    expect(out.train.energy_rmse_meV_atom).toBeCloseTo(lib.metrics.train.energy_rmse_meV_atom!, 8);
+    expect(out.train.force_rmse_meV_A).toBeCloseTo(lib.metrics.train.force_rmse_meV_A!, 8);
+    expect(out.valid.structures).toBe(6);
+    expect(out.valid.force_rmse_meV_A).toBeCloseTo(lib.metrics.valid!.force_rmse_meV_A!, 8);
+    // provenance: names and hashes of the files
+    expect(file.data.files.map((f) => f.role)).toEqual(['train', 'valid']);
+    expect(file.data.files[0]).toMatchObject({ name: 'train.xyz', structures: 19 });
+    expect(file.data.files[0].sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(file.spec).toEqual(SPEC);
+  });
+
+  it('fit --valid-fraction with a seed is reproducible; a readable table without --json', () => {
+    const a = runJson(['fit', 'train.xyz', ...BASIS_ARGS, '--valid-fraction', '0.25', '--seed', '4', '--out', 'a.json']);
+    const t = run(['fit', 'train.xyz', ...BASIS_ARGS, '--valid-fraction', '0.25', '--seed', '4', '--out', 'b.json']);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/E RMSE meV\/atom/);
+    expect(t.stdout).toMatch(/^valid /m);
+    expect(a.valid.structures).toBe(5);
+    const ca = parseModel(readFileSync(at('a.json'), 'utf8')).coefficients;
+    const cb = parseModel(readFileSync(at('b.json'), 'utf8')).coefficients;
+    expect(ca).toEqual(cb);
+  });
+
+  it('eval --json matches Model.predict; --out writes per-atom energies, forces and force errors', () => {
+    const out = runJson(['eval', '--model', 'm.json', 'valid.xyz', '--out', 'pred.xyz']);
+    const model = Model.parse(readFileSync(at('m.json'), 'utf8'));
+    const frames = parseExtXyz(readFileSync(at('valid.xyz'), 'utf8'));
+    expect(out.structures).toHaveLength(frames.length);
+    let se = 0;
+    frames.forEach((f, i) => {
+      const p = model.predict(f);
+      const s = out.structures[i];
+      expect(Object.keys(s).sort()).toEqual(['energy', 'energy_dft', 'energy_error_meV_atom', 'force_rmse_meV_A', 'index', 'natoms']);
+      expect(s.index).toBe(i);
+      expect(s.natoms).toBe(f.natoms);
+      expect(s.energy).toBeCloseTo(p.energy, 9);
+      expect(s.energy_dft).toBe(f.energy);
+      expect(s.energy_error_meV_atom).toBeCloseTo((1000 * (p.energy - f.energy!)) / f.natoms, 6);
+      se += ((p.energy - f.energy!) / f.natoms) ** 2;
+    });
+    expect(out.metrics.energy_rmse_meV_atom).toBeCloseTo(1000 * Math.sqrt(se / frames.length), 6);
+    expect(out.metrics.per_config_type.bulk.structures + out.metrics.per_config_type.cluster.structures).toBe(frames.length);
+
+    const pred = parseExtXyz(readFileSync(at('pred.xyz'), 'utf8'));
+    expect(pred).toHaveLength(frames.length);
+    pred.forEach((f, i) => {
+      const p = model.predict(frames[i]);
+      expect(f.info.ace_energy as number).toBeCloseTo(p.energy, 9);
+      const e = f.arrays.ace_energies.values as Float64Array;
+      const F = f.arrays.ace_forces.values as Float64Array;
+      const err = f.arrays.ace_force_error.values as Float64Array;
+      for (let a = 0; a < f.natoms; a++) {
+        expect(e[a]).toBeCloseTo(p.perAtomEnergy[a], 9);
+        const d = [0, 1, 2].map((k) => p.forces[3 * a + k] - frames[i].forces![3 * a + k]);
+        expect(err[a]).toBeCloseTo(Math.hypot(...d), 9);
+        for (let k = 0; k < 3; k++) expect(F[3 * a + k]).toBeCloseTo(p.forces[3 * a + k], 9);
+      }
+      expect(Array.from(f.forces!)).toEqual(Array.from(frames[i].forces!)); // DFT labels kept
+    });
+  });
+
+  it('dimer --json matches dimerCurve', () => {
+    const out = runJson(['dimer', '--model', 'm.json', '--rmin', '0.8', '--rmax', '5', '--points', '22']);
+    const lib = dimerCurve(Model.parse(readFileSync(at('m.json'), 'utf8')), { rmin: 0.8, rmax: 5, points: 22 });
+    expect(Object.keys(out).sort()).toEqual(['contributions', 'energy', 'r']);
+    expect(out.r).toEqual(lib.r);
+    expect(out.energy).toEqual(lib.energy);
+    expect(Object.keys(out.contributions)).toEqual(['2', '3']);
+    expect(out.contributions['3']).toEqual(lib.contributions[3]);
+    const t = run(['dimer', '--model', 'm.json', '--points', '3']);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/r \(Å\)\s+E − 2E0\s+K=2\s+K=3/);
+  });
+});
+
+describe('acelens: bad input', () => {
+  const withLine = (lines: string[], lineNo: number, edit: (fields: string[]) => void) => {
+    const copy = lines.slice();
+    const f = copy[lineNo - 1].trim().split(/\s+/);
+    edit(f);
+    copy[lineNo - 1] = f.join(' ');
+    return copy.join('\n');
+  };
+  // train.xyz: line 1-3 isolated atom, line 4 = atom count of frame 1, line 6 = its first atom
+  it('missing file, malformed extended XYZ, NaN force, non-carbon atom, no energies', () => {
+    const lines = trainText.split('\n');
+    expectFailure(['fit', 'nope.xyz', ...BASIS_ARGS, '--out', 'x.json'], /^acelens fit: error: nope.xyz: cannot read: no such file$/);
+    writeFileSync(at('bad.xyz'), withLine(lines, 7, (f) => (f[2] = '1.2.3')));
+    expectFailure(['fit', 'bad.xyz', ...BASIS_ARGS, '--out', 'x.json'], /bad.xyz:7: frame 1: atom 1: .*not a number: '1.2.3'/);
+    writeFileSync(at('nan.xyz'), withLine(lines, 7, (f) => (f[5] = 'nan')));
+    expectFailure(['fit', 'nan.xyz', ...BASIS_ARGS, '--out', 'x.json'], /nan.xyz:7: frame 1: (atom 1: force .*not finite \(NaN\)|force on atom 1 is NaN)/);
+    writeFileSync(at('si.xyz'), withLine(lines, 8, (f) => (f[0] = 'Si')));
+    expectFailure(['fit', 'si.xyz', ...BASIS_ARGS, '--out', 'x.json'], /si.xyz:8: frame 1: atom 2 is 'Si'/);
+    expectFailure(['eval', '--model', 'm.json', 'si.xyz'], /si.xyz:8: frame 1: atom 2 is 'Si'/);
+    writeFileSync(at('noe.xyz'), trainText.replace(/ energy=\S+/g, ''));
+    expectFailure(['fit', 'noe.xyz', ...BASIS_ARGS, '--out', 'x.json'], /noe.xyz:4: frame 1: no energy label/);
+    writeFileSync(at('empty.xyz'), '');
+    expectFailure(['eval', '--model', 'm.json', 'empty.xyz'], /empty.xyz:1: no structures/);
+  });
+
+  it('bad options and bad model files', () => {
+    expectFailure(['fit', 'train.xyz', '--out', 'x.json'], /--order K.*required/);
+    expectFailure(['fit', 'train.xyz', '--order', '7', '--out', 'x.json'], /--order' must be 2..5/);
+    expectFailure(['fit', 'train.xyz', ...BASIS_ARGS, '--lambda', 'abc', '--out', 'x.json'], /--lambda' expects a finite number/);
+    expectFailure(['fit', 'train.xyz', ...BASIS_ARGS, '--valid', 'valid.xyz', '--valid-fraction', '0.1', '--out', 'x.json'], /not both/);
+    writeFileSync(at('v2.json'), JSON.stringify({ ...JSON.parse(readFileSync(at('m.json'), 'utf8')), version: 2 }));
+    expectFailure(['eval', '--model', 'v2.json', 'valid.xyz'], /v2.json: model format version 2 is newer/);
+    writeFileSync(at('corrupt.json'), readFileSync(at('m.json'), 'utf8').slice(0, 200));
+    expectFailure(['dimer', '--model', 'corrupt.json'], /corrupt.json:\d+: not a valid model file: corrupt JSON/);
+    expectFailure(['dimer', '--model', 'm.json', '--rmin', '3', '--rmax', '1'], /rmax \(1\) must be larger than rmin \(3\)/);
+    const j = run(['eval', '--model', 'missing.json', 'valid.xyz', '--json']);
+    expect(j.code).toBe(1);
+    expect(JSON.parse(j.stdout).error).toMatch(/missing.json: cannot read the model file: no such file/);
+  });
+});
