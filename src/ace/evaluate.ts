@@ -55,6 +55,7 @@ class Workspace {
   readonly G: Float64Array;
   readonly gG: Float64Array;
   readonly gradG: Float64Array;
+  readonly adj: Float64Array;
   readonly M: Float64Array;
   readonly dM: Float64Array;
   readonly J: Float64Array;
@@ -66,6 +67,7 @@ class Workspace {
     this.G = new Float64Array(basis.nG);
     this.gG = new Float64Array(basis.nG);
     this.gradG = new Float64Array(3 * basis.nG);
+    this.adj = new Float64Array(basis.nOne);
     this.M = new Float64Array(basis.nMono);
     this.dM = new Float64Array(basis.monoG.length);
     this.J = new Float64Array(basis.jG.length);
@@ -135,28 +137,48 @@ function atomFeatures(basis: AceBasis, ws: Workspace, nl: NeighbourList, i: numb
       }
     }
     for (let g = nOne; g < nG; g++) {
-      let p = 1;
-      for (let s = gStart[g]; s < gStart[g + 1]; s++) p *= phi[base + gOne[s]];
+      const s0 = gStart[g], s1 = gStart[g + 1];
+      let p = phi[base + gOne[s0]] * phi[base + gOne[s0 + 1]];
+      for (let s = s0 + 2; s < s1; s++) p *= phi[base + gOne[s]];
       G[g] += p;
     }
   }
   return nb;
 }
 
-/** ∂(Π_{a∈g} φ_a)/∂r_ij for a multi-index G at neighbour kk into out[o..o+3). */
-function productGradient(basis: AceBasis, ws: Workspace, kk: number, g: number, out: Float64Array, o: number): void {
-  const { nOne, gStart, gOne } = basis;
+/** ∂(Π_{a∈g} φ_a)/∂r_ij of every multi-index G (|g| ≥ 2) at neighbour kk into out[3g..3g+3). */
+function productGradients(basis: AceBasis, ws: Workspace, kk: number, out: Float64Array): void {
+  const { nOne, nG, gStart, gOne } = basis;
   const { phi, dphi } = ws;
   const base = kk * nOne;
-  const s0 = gStart[g], s1 = gStart[g + 1];
-  let gx = 0, gy = 0, gz = 0;
-  for (let t = s0; t < s1; t++) {
-    let others = 1;
-    for (let u = s0; u < s1; u++) if (u !== t) others *= phi[base + gOne[u]];
-    const d = 3 * (base + gOne[t]);
-    gx += others * dphi[d]; gy += others * dphi[d + 1]; gz += others * dphi[d + 2];
+  for (let g = nOne; g < nG; g++) {
+    const s0 = gStart[g], size = gStart[g + 1] - s0;
+    const a = gOne[s0], b = gOne[s0 + 1];
+    const pa = phi[base + a], pb = phi[base + b];
+    const da = 3 * (base + a), db = 3 * (base + b);
+    const o = 3 * g;
+    if (size === 2) {
+      out[o] = pb * dphi[da] + pa * dphi[db];
+      out[o + 1] = pb * dphi[da + 1] + pa * dphi[db + 1];
+      out[o + 2] = pb * dphi[da + 2] + pa * dphi[db + 2];
+    } else if (size === 3) {
+      const c = gOne[s0 + 2], pc = phi[base + c], dc = 3 * (base + c);
+      const wa = pb * pc, wb = pa * pc, wc = pa * pb;
+      out[o] = wa * dphi[da] + wb * dphi[db] + wc * dphi[dc];
+      out[o + 1] = wa * dphi[da + 1] + wb * dphi[db + 1] + wc * dphi[dc + 1];
+      out[o + 2] = wa * dphi[da + 2] + wb * dphi[db + 2] + wc * dphi[dc + 2];
+    } else {
+      let gx = 0, gy = 0, gz = 0;
+      const s1 = s0 + size;
+      for (let t = s0; t < s1; t++) {
+        let others = 1;
+        for (let u = s0; u < s1; u++) if (u !== t) others *= phi[base + gOne[u]];
+        const d = 3 * (base + gOne[t]);
+        gx += others * dphi[d]; gy += others * dphi[d + 1]; gz += others * dphi[d + 2];
+      }
+      out[o] = gx; out[o + 1] = gy; out[o + 2] = gz;
+    }
   }
-  out[o] = gx; out[o + 1] = gy; out[o + 2] = gz;
 }
 
 /** Monomial values M_q and, when dM is given, ∂M_q/∂G of each slot. */
@@ -219,7 +241,7 @@ export function designRows(
     for (let kk = 0; kk < nb; kk++) {
       const pair = off + kk;
       if (nl.distances[pair] >= basis.spec.rcut) continue;
-      for (let g = nOne; g < basis.nG; g++) productGradient(basis, ws, kk, g, gradG, 3 * g);
+      if (basis.nG > nOne) productGradients(basis, ws, kk, gradG);
       const j = nl.index[pair];
       const vx = nl.vectors[3 * pair], vy = nl.vectors[3 * pair + 1], vz = nl.vectors[3 * pair + 2];
       const base = 3 * kk * nOne;
@@ -282,9 +304,9 @@ export function predict(
   const W = wantF && frame.cell ? new Float64Array(9) : null;
   const maxNu = basis.spec.order - 1;
   const byNu = new Float64Array(maxNu + 1);
-  const { nMono, monoStart, monoG, monoNu, nOne, nG } = basis;
+  const { nMono, monoStart, monoG, monoNu, nOne, nG, gStart, gOne } = basis;
   const rcut = basis.spec.rcut;
-  const { G, gG, gradG } = ws;
+  const { G, gG, adj } = ws;
   let total = 0;
   for (let i = 0; i < N; i++) {
     const nb = atomFeatures(basis, ws, nl, i, wantF);
@@ -311,23 +333,40 @@ export function predict(
     total += e0 + Ei;
     if (!wantF || nb === 0) continue;
     const off = nl.offsets[i];
-    const dphi = ws.dphi;
+    const { phi, dphi } = ws;
     for (let kk = 0; kk < nb; kk++) {
       const pair = off + kk;
       if (nl.distances[pair] >= rcut) continue;
-      let gx = 0, gy = 0, gz = 0;
-      const base = 3 * kk * nOne;
-      for (let a = 0; a < nOne; a++) {
-        const c = gG[a];
-        if (c === 0) continue;
-        const o = base + 3 * a;
-        gx += c * dphi[o]; gy += c * dphi[o + 1]; gz += c * dphi[o + 2];
-      }
+      // adjoint of the one-particle values at this neighbour: ∂E_i/∂φ_a(r_ij)
+      const pbase = kk * nOne;
+      for (let a = 0; a < nOne; a++) adj[a] = gG[a];
       for (let g = nOne; g < nG; g++) {
         const c = gG[g];
         if (c === 0) continue;
-        productGradient(basis, ws, kk, g, gradG, 0);
-        gx += c * gradG[0]; gy += c * gradG[1]; gz += c * gradG[2];
+        const s0 = gStart[g], size = gStart[g + 1] - s0;
+        if (size === 2) {
+          const a = gOne[s0], b = gOne[s0 + 1];
+          adj[a] += c * phi[pbase + b];
+          adj[b] += c * phi[pbase + a];
+        } else if (size === 3) {
+          const a = gOne[s0], b = gOne[s0 + 1], d = gOne[s0 + 2];
+          const pa = phi[pbase + a], pb = phi[pbase + b], pd = phi[pbase + d];
+          adj[a] += c * pb * pd; adj[b] += c * pa * pd; adj[d] += c * pa * pb;
+        } else {
+          for (let t = s0; t < s0 + size; t++) {
+            let o = c;
+            for (let u = s0; u < s0 + size; u++) if (u !== t) o *= phi[pbase + gOne[u]];
+            adj[gOne[t]] += o;
+          }
+        }
+      }
+      let gx = 0, gy = 0, gz = 0;
+      const base = 3 * pbase;
+      for (let a = 0; a < nOne; a++) {
+        const c = adj[a];
+        if (c === 0) continue;
+        const o = base + 3 * a;
+        gx += c * dphi[o]; gy += c * dphi[o + 1]; gz += c * dphi[o + 2];
       }
       const j = nl.index[pair];
       forces[3 * i] += gx; forces[3 * i + 1] += gy; forces[3 * i + 2] += gz;

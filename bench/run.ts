@@ -1,0 +1,26 @@
+/**
+ * `npm run bench [-- <name> ...]`: runs the registered benchmarks (all, or those named).
+ * To add one: create bench/<name>.ts calling registerBench(...) and add its import line below.
+ */
+import { registeredBenches } from './registry';
+import './evaluator';
+import './fit';
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const names = args.filter((a) => !a.startsWith('-'));
+  const selected = registeredBenches().filter((b) => names.length === 0 || names.includes(b.name));
+  if (selected.length === 0) {
+    console.error(`no benchmark named ${names.join(', ')}; available: ${registeredBenches().map((b) => b.name).join(', ')}`);
+    process.exit(1);
+  }
+  for (const b of selected) {
+    console.log(`\n=== ${b.name}: ${b.description} ===`);
+    await b.run(args);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
