@@ -8,7 +8,7 @@ import { ExtXyzError } from './extxyz-error';
 import { DEFAULT_PROPERTIES, parseProperties, type ColumnSpec } from './extxyz-properties';
 import { normalizeSymbol, symbolOfNumber } from './elements';
 import { isVirialKey, recordSpelling, type FrameSpelling } from './extxyz-info';
-import { parsePyFloat, parsePyInt } from './pynum';
+import { parsePyFloat, parsePyFloatAt, parsePyInt } from './pynum';
 
 export interface LabelKeys {
   energyKey?: string;
@@ -28,6 +28,11 @@ interface Column extends ColumnSpec {
 
 const INT32_MIN = -2147483648, INT32_MAX = 2147483647;
 
+/** Python's str.split() whitespace in the ASCII range (space, \t, \n, \v, \f, \r, and \x1c-\x1f). */
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || (c >= 28 && c <= 31) || c === 0xa0 || c === 0x85 || (c > 0x1fff && /\s/.test(String.fromCharCode(c)));
+}
+
 export class FrameBuilder {
   private readonly columns: Column[];
   private readonly nfields: number;
@@ -36,6 +41,7 @@ export class FrameBuilder {
   private readonly cell: Float64Array | null;
   private readonly pbc: [boolean, boolean, boolean];
   private capacity: number;
+  private readonly posColumn: Column;
   /** atom lines parsed so far */
   count = 0;
 
@@ -85,6 +91,7 @@ export class FrameBuilder {
     if (!pos || pos.type !== 'R' || pos.ncols !== 3) {
       this.fail(commentLine, `Properties '${properties ?? DEFAULT_PROPERTIES}' must contain pos:R:3 (atomic positions)`);
     }
+    this.posColumn = pos;
     const hasSpecies = this.columns.find((c) => c.name === 'species');
     const hasZ = this.columns.find((c) => c.name === 'Z');
     if (hasSpecies && (hasSpecies.type !== 'S' || hasSpecies.ncols !== 1)) this.fail(commentLine, `species must be species:S:1, found species:${hasSpecies.type}:${hasSpecies.ncols}`);
@@ -137,32 +144,61 @@ export class FrameBuilder {
     return [b[0], b[1], b[2]];
   }
 
+  /** Field boundaries of the current atom line: start, end, start, end, ... (reused, no allocation per line). */
+  private bounds = new Int32Array(64);
+
+  /** Split a line on whitespace (as Python's str.split()) into this.bounds; returns the number of fields. */
+  private tokenize(line: string): number {
+    let n = 0;
+    const len = line.length;
+    let i = 0;
+    for (;;) {
+      while (i < len && isSpace(line.charCodeAt(i))) i++;
+      if (i >= len) return n;
+      const start = i;
+      while (i < len && !isSpace(line.charCodeAt(i))) i++;
+      if (2 * n + 2 > this.bounds.length) {
+        const next = new Int32Array(this.bounds.length * 2);
+        next.set(this.bounds);
+        this.bounds = next;
+      }
+      this.bounds[2 * n] = start;
+      this.bounds[2 * n + 1] = i;
+      n++;
+    }
+  }
+
+  private field(line: string, j: number): string {
+    return line.slice(this.bounds[2 * j], this.bounds[2 * j + 1]);
+  }
+
   /** Parse one atom line (1-based file line number `lineNo`). */
   addAtomLine(line: string, lineNo: number): void {
-    const fields = line.trim().split(/\s+/);
-    if (fields.length === 1 && fields[0] === '') fields.length = 0;
-    if (fields.length !== this.nfields) {
+    const nf = this.tokenize(line);
+    const b = this.bounds;
+    if (nf !== this.nfields) {
       let hint = '';
-      if (fields.length === 1 && parsePyInt(fields[0]) !== null) {
+      if (nf === 1 && parsePyInt(this.field(line, 0)) !== null) {
         hint = ` (this looks like the atom count of a next frame: is the count ${this.natoms} on line ${this.headerLine} too large?)`;
-      } else if (fields.length === 0) {
+      } else if (nf === 0) {
         hint = ` (blank line inside the frame; is the count ${this.natoms} on line ${this.headerLine} too large?)`;
       }
-      this.fail(lineNo, `atom ${this.count}: Properties declares ${this.nfields} fields per atom line, found ${fields.length}${hint}`);
+      this.fail(lineNo, `atom ${this.count}: Properties declares ${this.nfields} fields per atom line, found ${nf}${hint}`);
     }
     if (this.count === this.capacity) this.grow();
     const i = this.count;
     for (const c of this.columns) {
       for (let k = 0; k < c.ncols; k++) {
-        const tok = fields[c.offset + k];
+        const j = c.offset + k;
         const at = i * c.ncols + k;
+        if (c.type === 'R') {
+          const v = parsePyFloatAt(line, b[2 * j], b[2 * j + 1]);
+          if (v === null) this.fail(lineNo, `atom ${i}: field ${j + 1} (${c.name}, real) is not a number: '${this.field(line, j)}'`);
+          (c.store as Float64Array)[at] = v;
+          continue;
+        }
+        const tok = this.field(line, j);
         switch (c.type) {
-          case 'R': {
-            const v = parsePyFloat(tok);
-            if (v === null) this.fail(lineNo, `atom ${i}: field ${c.offset + k + 1} (${c.name}, real) is not a number: '${tok}'`);
-            (c.store as Float64Array)[at] = v;
-            break;
-          }
           case 'I': {
             const v = parsePyInt(tok);
             if (v === null) this.fail(lineNo, `atom ${i}: field ${c.offset + k + 1} (${c.name}, integer) is not an integer: '${tok}'`);
@@ -174,18 +210,18 @@ export class FrameBuilder {
             (c.store as string[])[at] = tok;
             break;
           case 'L': {
-            const b = tok === 'T' || tok === 'True' ? true : tok === 'F' || tok === 'False' ? false : null;
-            if (b === null) this.fail(lineNo, `atom ${i}: field ${c.offset + k + 1} (${c.name}, logical) must be T, F, True or False, found '${tok}'`);
-            (c.store as boolean[])[at] = b;
+            const t = tok === 'T' || tok === 'True' ? true : tok === 'F' || tok === 'False' ? false : null;
+            if (t === null) this.fail(lineNo, `atom ${i}: field ${c.offset + k + 1} (${c.name}, logical) must be T, F, True or False, found '${tok}'`);
+            (c.store as boolean[])[at] = t;
             break;
           }
         }
       }
     }
-    // positions and forces must be finite (other real columns may hold nan/inf, as Python allows)
-    const pos = this.columns.find((c) => c.name === 'pos')!;
+    // positions must be finite (other real columns may hold nan/inf, as Python allows; forces are checked at the end)
+    const pos = this.posColumn.store as Float64Array;
     for (let k = 0; k < 3; k++) {
-      if (!Number.isFinite((pos.store as Float64Array)[3 * i + k])) this.fail(lineNo, `atom ${i}: position is not finite: '${fields[pos.offset + k]}'`);
+      if (!Number.isFinite(pos[3 * i + k])) this.fail(lineNo, `atom ${i}: position is not finite: '${this.field(line, this.posColumn.offset + k)}'`);
     }
     this.count++;
   }

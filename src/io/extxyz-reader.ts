@@ -41,7 +41,7 @@ export class ExtXyzReader {
   private headerLine = 0;
   private builder: FrameBuilder | null = null;
   private finished = false;
-  /** the error that stopped a lenient read, or null */
+  /** the error that stopped the read (lenient: reported here instead of thrown), or null */
   error: ExtXyzError | null = null;
 
   constructor(opts: ReadOptions = {}) {
@@ -57,7 +57,8 @@ export class ExtXyzReader {
   /** Feed the next piece of text; returns the frames completed by it. */
   push(chunk: string): Frame[] {
     const out: Frame[] = [];
-    if (this.error || this.finished) return out;
+    if (this.error) return this.afterError();
+    if (this.finished) throw new Error('ExtXyzReader.push() after finish()');
     const text = this.partial.length > 0 ? this.partial + chunk : chunk;
     let start = 0;
     try {
@@ -79,7 +80,8 @@ export class ExtXyzReader {
   /** End of input: parses a last line without newline; throws (or, lenient, reports) on a truncated last frame. */
   finish(): Frame[] {
     const out: Frame[] = [];
-    if (this.error || this.finished) return out;
+    if (this.error) return this.afterError();
+    if (this.finished) return out;
     this.finished = true;
     try {
       if (this.partial.length > 0) {
@@ -101,10 +103,17 @@ export class ExtXyzReader {
   }
 
   private stop(e: unknown): void {
-    if (!(e instanceof ExtXyzError) || !this.opts.lenient) throw e;
+    if (!(e instanceof ExtXyzError)) throw e;
     this.error = e;
     this.builder = null;
+    if (!this.opts.lenient) throw e;
     this.opts.onError?.(e);
+  }
+
+  /** Once stopped, a reader stays stopped: lenient returns nothing more, strict throws the same error again. */
+  private afterError(): Frame[] {
+    if (!this.opts.lenient) throw this.error!;
+    return [];
   }
 
   private fail(line: number, what: string): never {

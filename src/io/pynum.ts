@@ -94,3 +94,33 @@ export function pyFixed(x: number, decimals: number, width: number): string {
   const neg = x < 0 || Object.is(x, -0);
   return ((neg ? '-' : '') + s).padStart(width);
 }
+
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k); // exact doubles up to 1e22
+
+/**
+ * Python `float(line[start:end])` without slicing in the common case: a plain decimal of at most 15 digits
+ * and no exponent is mantissa / 10^k, both exact doubles, so one IEEE division gives the correctly rounded
+ * value (Clinger's fast path), identical to Number(). Everything else goes through parsePyFloat.
+ */
+export function parsePyFloatAt(line: string, start: number, end: number): number | null {
+  let i = start;
+  let neg = false;
+  const c0 = line.charCodeAt(i);
+  if (c0 === 45 /* - */) { neg = true; i++; } else if (c0 === 43 /* + */) i++;
+  let mant = 0, digits = 0, frac = 0, seenDot = false;
+  for (; i < end; i++) {
+    const c = line.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      mant = mant * 10 + (c - 48);
+      digits++;
+      if (seenDot) frac++;
+    } else if (c === 46 /* . */ && !seenDot) {
+      seenDot = true;
+    } else {
+      return parsePyFloat(line.slice(start, end));
+    }
+  }
+  if (digits === 0 || digits > 15) return parsePyFloat(line.slice(start, end));
+  const v = frac === 0 ? mant : mant / POW10[frac];
+  return neg ? -v : v;
+}

@@ -70,6 +70,12 @@ describe('ExtXyzReader', () => {
     reader.push('2\nProperties=species:S:1:pos:R:3\nC 0 0 0\n');
     expect(() => reader.finish()).toThrow(/^t\.xyz:4: frame 0: file ends after 1 of 2 atom lines/);
   });
+  it('strict: after an error the reader stays stopped and throws the same error', () => {
+    const reader = new ExtXyzReader({ fileName: 's.xyz' });
+    expect(() => reader.push('1\nProperties=species:S:1:pos:R:3\nC 0 x 0\n')).toThrow(/^s\.xyz:3: frame 0/);
+    expect(() => reader.push('1\n\nC 0 0 0\n')).toThrow(/^s\.xyz:3: frame 0/);
+    expect(() => reader.finish()).toThrow(/^s\.xyz:3: frame 0/);
+  });
   it('lenient: push stops at the error and keeps it', () => {
     const reader = new ExtXyzReader({ lenient: true });
     const first = reader.push('1\nProperties=species:S:1:pos:R:3\nC 0 0 0\n1\nProperties=species:S:1:pos:R:3\nC 0 x 0\n');
