@@ -13,27 +13,22 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AceBasis } from '../ace/basis';
 import type { Frame } from '../structure/frame';
-import { assembleInProcess } from './assemble';
+import { assembleInProcess, assembleOne } from './assemble';
 import type { Assembler } from './fit';
 import { createSums, mergeSums, type LossWeights, type NormalSums } from './normal-equations';
 
 export interface ParallelOptions {
   /** number of worker threads; default: available cores. ≤ 1 assembles in-process */
   workers?: number;
-  /** below workers × this many structures, assemble in-process. Default 6 */
+  /** below workers × this many structures, assemble in-process. Default 4 */
   minStructuresPerWorker?: number;
   /**
-   * below this estimated work (multiply-adds of the rank updates, Σ (3N + 1)·n²/2), assemble in-process:
-   * a worker needs ~0.5 s to start (loading the TypeScript sources). Default 1e9 (~1 s of work)
+   * The first structures are assembled in-process for up to `probeSeconds` (default 0.2 s) to measure the
+   * cost per structure; workers start only when the rest would take longer than `minSeconds` in-process
+   * (default 1.5 s — a worker needs ~0.5–1 s to start, loading the TypeScript sources).
    */
-  minWork?: number;
-}
-
-/** Multiply-adds of the rank-k updates of a set of structures (the dominant cost of the assembly). */
-export function assemblyWork(frames: readonly Frame[], nbasis: number): number {
-  let rows = 0;
-  for (const f of frames) rows += 3 * f.natoms + 1;
-  return (rows * nbasis * nbasis) / 2;
+  probeSeconds?: number;
+  minSeconds?: number;
 }
 
 /** The labels and geometry a worker needs (drops verbatim info/arrays). */
@@ -81,12 +76,38 @@ export async function assembleParallel(
   hooks: { onStructure?: (done: number) => void; signal?: AbortSignal },
   opts: ParallelOptions = {},
 ): Promise<NormalSums> {
-  const minPer = opts.minStructuresPerWorker ?? 6;
-  let nworkers = Math.min(opts.workers ?? defaultWorkerCount(), Math.floor(frames.length / minPer));
-  if (assemblyWork(frames, basis.size) < (opts.minWork ?? 1e9)) nworkers = 1;
+  const minPer = opts.minStructuresPerWorker ?? 4;
+  const nworkers = Math.min(opts.workers ?? defaultWorkerCount(), Math.floor(frames.length / minPer));
   if (nworkers <= 1) return assembleInProcess(basis, frames, weights, hooks);
   hooks.signal?.throwIfAborted();
 
+  // probe: assemble in-process while measuring the cost per structure
+  const probe = createSums(basis.size);
+  const probeMs = 1000 * (opts.probeSeconds ?? 0.2);
+  const start = Date.now();
+  let first = 0;
+  while (first < frames.length && Date.now() - start < probeMs) {
+    assembleOne(probe, basis, frames[first], weights);
+    hooks.onStructure?.(++first);
+  }
+  const perStructure = first ? (Date.now() - start) / first / 1000 : Infinity;
+  const rest = frames.slice(first);
+  if (rest.length === 0) return probe;
+  const after = { signal: hooks.signal, onStructure: (d: number) => hooks.onStructure?.(first + d) };
+  if (rest.length < 2 * minPer || perStructure * rest.length < (opts.minSeconds ?? 1.5)) {
+    return mergeSums(probe, await assembleInProcess(basis, rest, weights, after));
+  }
+  return mergeSums(await assembleWorkers(basis, rest, weights, after, nworkers), probe);
+}
+
+/** Assembles all `frames` on `nworkers` worker threads (batches handed out on demand). */
+function assembleWorkers(
+  basis: AceBasis,
+  frames: readonly Frame[],
+  weights: LossWeights,
+  hooks: { onStructure?: (done: number) => void; signal?: AbortSignal },
+  nworkers: number,
+): Promise<NormalSums> {
   const batch = Math.max(1, Math.min(8, Math.ceil(frames.length / (nworkers * 4))));
   let next = 0;
   const doneBy = new Array<number>(nworkers).fill(0);
