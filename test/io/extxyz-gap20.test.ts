@@ -3,13 +3,14 @@
  * ../shared/data/gap20 exists next to the repository. Not part of the repository; skipped (with a message) when
  * absent. Keys as the files have them: per-atom 'force' (singular), 'dft_virial' (9 numbers).
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseExtXyz, writeExtXyz } from '../../src/io/extxyz';
 import { readExtXyzFile } from '../../src/io/extxyz-node';
 import { cellVolume } from '../../src/structure/frame';
-import { REPO } from './ase-peer';
+import { aseRead, expectFrameMatchesAse, hasAse, REPO } from './ase-peer';
 
 const DATA = path.resolve(REPO, '..', 'shared', 'data');
 const GAP20 = path.join(DATA, 'gap20');
@@ -72,6 +73,18 @@ describe.skipIf(!present)('GAP-20 carbon training files', () => {
       expect(Array.from(f.stress!)).toEqual(Array.from(frames[k].stress!));
       expect(Array.from(f.forces!)).toEqual(Array.from(frames[k].forces!));
     });
+  });
+  it.skipIf(!hasAse())('ASE reads the original and the acelens rewrite of two files identically, and acelens agrees with ASE', () => {
+    const tmp = mkdtempSync(path.join(tmpdir(), 'acelens-gap20-'));
+    for (const name of ['Training_Dataset_Diamond.xyz', 'Training_Dataset_Graphite_Layer_Sep.xyz']) {
+      const file = path.join(GAP20, name);
+      const frames = parseExtXyz(readFileSync(file, 'utf8'), { fileName: file });
+      const ase = aseRead(file);
+      frames.forEach((f, k) => expectFrameMatchesAse(f, ase[k], `${name} frame ${k}`));
+      const out = path.join(tmp, name);
+      writeFileSync(out, writeExtXyz(frames));
+      expect(aseRead(out), name).toEqual(ase);
+    }
   });
   it('the chemiscope C-GAP-20U file: energy, free_energy kept in info, stress preferred over virial', async () => {
     const file = path.join(DATA, 'explore_c-gap-20u.xyz');
