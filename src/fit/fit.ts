@@ -49,7 +49,7 @@ export interface FitOptions {
   lambda?: number;
   /** exponent p of the smoothness prior Γ_kk = (1 + degree_k)^p (see ./prior.ts). Default 2; 0 = ridge */
   priorExponent?: number;
-  /** weights of the loss; defaults 1, 1, 0 */
+  /** weights of the loss (see normal-equations.ts); defaults 1, 1, 1 (virials only where a periodic frame has a stress) */
   energyWeight?: number;
   forceWeight?: number;
   virialWeight?: number;
@@ -187,7 +187,7 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
   if (!Number.isFinite(priorExponent) || priorExponent < 0) throw new FitError(`prior exponent must be ≥ 0, got ${priorExponent}`);
   const energyWeight = checkWeight('energy weight', opts.energyWeight ?? 1);
   const forceWeight = checkWeight('force weight', opts.forceWeight ?? 1);
-  const virialWeight = checkWeight('virial weight', opts.virialWeight ?? 0);
+  const virialWeight = checkWeight('virial weight', opts.virialWeight ?? 1);
   if (energyWeight === 0 && forceWeight === 0 && virialWeight === 0) throw new FitError('all loss weights are 0: nothing to fit');
   const seed = opts.seed ?? 1;
   const validFraction = opts.validFrames ? 0 : (opts.validFraction ?? 0);

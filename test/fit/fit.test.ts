@@ -102,6 +102,11 @@ describe('fitModel: recovery of a known model (noise-free)', () => {
     const r = await fitModel(frames, { spec, lambda: 0, energyWeight: 0, forceWeight: 0, virialWeight: 1, e0: E0 });
     expect(r.model.data.train.virialRows).toBe(9 * frames.length);
     expect(relErr(r.model.coefficients, c)).toBeLessThan(1e-7);
+    // by default (virial weight 1) the stresses of periodic frames are used next to energies and forces
+    const d = await fitModel(frames, { spec, lambda: 0, e0: E0 });
+    expect(d.model.data.train.virialRows).toBe(9 * frames.length);
+    expect(d.model.fit.virialWeight).toBe(1);
+    expect(relErr(d.model.coefficients, c)).toBeLessThan(1e-8);
   });
 });
 
@@ -207,7 +212,8 @@ describe('fitModel: E0, split, validation, inputs', () => {
     );
     const noEnergy = frames.map((f) => (isIsolatedAtom(f) ? f : { ...f, energy: undefined }));
     await expect(fitModel(noEnergy, { spec })).rejects.toThrow(/training structure 1: no energy label/);
-    await expect(fitModel(frames, { spec, energyWeight: 0, forceWeight: 0 })).rejects.toThrow(/weights are 0/);
+    await expect(fitModel(frames, { spec, energyWeight: 0, forceWeight: 0, virialWeight: 0 })).rejects.toThrow(/weights are 0/);
+    await expect(fitModel(frames, { spec, energyWeight: 0, forceWeight: 0 })).rejects.toThrow(/no training structure has a label with a non-zero weight/);
     await expect(fitModel([], { spec })).rejects.toThrow(/empty/);
   });
 });

@@ -1,5 +1,5 @@
 /** `acelens eval` body: predictions and errors per structure, metrics, optional extended XYZ output. */
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { checkFitFrame } from '../../fit/fit';
 import { MetricsAccumulator } from '../../fit/metrics';
 import { writeExtXyzFrame, type ExtraColumn } from '../../io/extxyz';
@@ -40,42 +40,51 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
     force_rmse_meV_A: number | null;
   }> = [];
   const out = o.out as string | undefined;
-  const parts: string[] = [];
-  data.frames.forEach((frame, index) => {
-    const p = model.predict(frame, { forces: true });
-    const errs = acc.add(frame.configType, frame.natoms, p.energy, p.forces, frame.energy, frame.forces);
-    structures.push({
-      index,
-      natoms: frame.natoms,
-      energy: p.energy,
-      energy_dft: frame.energy ?? null,
-      energy_error_meV_atom: errs.energy_error_meV_atom,
-      force_rmse_meV_A: errs.force_rmse_meV_A,
-    });
-    if (out) {
-      const extraColumns: Record<string, ExtraColumn> = {
-        [PREDICTION_COLUMNS.energy]: { type: 'R', ncols: 1, values: p.perAtomEnergy },
-        [PREDICTION_COLUMNS.forces]: { type: 'R', ncols: 3, values: p.forces! },
-      };
-      if (frame.forces) {
-        const err = new Float64Array(frame.natoms);
-        for (let i = 0; i < frame.natoms; i++) {
-          const dx = p.forces![3 * i] - frame.forces[3 * i];
-          const dy = p.forces![3 * i + 1] - frame.forces[3 * i + 1];
-          const dz = p.forces![3 * i + 2] - frame.forces[3 * i + 2];
-          err[i] = Math.sqrt(dx * dx + dy * dy + dz * dz);
-        }
-        extraColumns[PREDICTION_COLUMNS.forceError] = { type: 'R', ncols: 1, values: err };
-      }
-      parts.push(writeExtXyzFrame({ ...frame, info: { ...frame.info, [PREDICTION_ENERGY_KEY]: p.energy } }, { extraColumns, realFormat: 'exact' }));
-    }
-  });
+  let fd: number | null = null;
   if (out) {
     try {
-      writeFileSync(out, parts.join(''));
+      fd = openSync(out, 'w');
     } catch (err) {
       throw new CliError(`${out}: cannot write: ${describeFsError(err)}`);
     }
+  }
+  try {
+    data.frames.forEach((frame, index) => {
+      const p = model.predict(frame, { forces: true });
+      const errs = acc.add(frame.configType, frame.natoms, p.energy, p.forces, frame.energy, frame.forces);
+      structures.push({
+        index,
+        natoms: frame.natoms,
+        energy: p.energy,
+        energy_dft: frame.energy ?? null,
+        energy_error_meV_atom: errs.energy_error_meV_atom,
+        force_rmse_meV_A: errs.force_rmse_meV_A,
+      });
+      if (out) {
+        const extraColumns: Record<string, ExtraColumn> = {
+          [PREDICTION_COLUMNS.energy]: { type: 'R', ncols: 1, values: p.perAtomEnergy },
+          [PREDICTION_COLUMNS.forces]: { type: 'R', ncols: 3, values: p.forces! },
+        };
+        if (frame.forces) {
+          const err = new Float64Array(frame.natoms);
+          for (let i = 0; i < frame.natoms; i++) {
+            const dx = p.forces![3 * i] - frame.forces[3 * i];
+            const dy = p.forces![3 * i + 1] - frame.forces[3 * i + 1];
+            const dz = p.forces![3 * i + 2] - frame.forces[3 * i + 2];
+            err[i] = Math.sqrt(dx * dx + dy * dy + dz * dz);
+          }
+          extraColumns[PREDICTION_COLUMNS.forceError] = { type: 'R', ncols: 1, values: err };
+        }
+        const text = writeExtXyzFrame({ ...frame, info: { ...frame.info, [PREDICTION_ENERGY_KEY]: p.energy } }, { extraColumns, realFormat: 'exact' });
+        try {
+          writeSync(fd!, text);
+        } catch (err) {
+          throw new CliError(`${out}: cannot write: ${describeFsError(err)}`);
+        }
+      }
+    });
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
   const report = acc.report();
   const per: Record<string, object> = {};
