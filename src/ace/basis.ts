@@ -129,6 +129,8 @@ export class AceBasis {
     const usedNL = new Set<string>();
     for (const t of tuples) for (let s = 0; s < t.nu; s++) {
       usedNL.add(`${t.n[s]},${t.l[s]}`);
+      // purified: the fully collapsed term of a ν ≥ 2 function is radial (see below) and uses φ_{n00}
+      if (spec.variant === 'purified' && t.nu >= 2) usedNL.add(`${t.n[s]},0`);
       nmaxUsed = Math.max(nmaxUsed, t.n[s]);
       lmaxUsed = Math.max(lmaxUsed, t.l[s]);
     }
@@ -205,6 +207,7 @@ export class AceBasis {
       const acc = new Map<number, number>();
       for (const p of partitionsByNu[nu]) {
         const nb = Math.max(...p) + 1;
+        if (nu >= 2 && nb === 1) continue; // the fully collapsed term is added per function (radial form)
         let mu = 1;
         const gs: number[] = [];
         for (let b = 0; b < nb; b++) {
@@ -232,6 +235,36 @@ export class AceBasis {
         const e = aaExpansion[id];
         for (let s = 0; s < e.mono.length; s++) acc.set(e.mono[s], (acc.get(e.mono[s]) ?? 0) + f.coef[k] * e.coef[s]);
       });
+      const info = functions[dStart.length - 1];
+      if (spec.variant === 'purified' && info.nu >= 2) {
+        // Fully collapsed term (all ν factors on the same neighbour j), coefficient (−1)^{ν−1}(ν−1)!:
+        //   Σ_AA C_k,AA Σ_j Π_t φ_{a_t}(r_j) = Σ_j Π_t R_{n_t}(r_j) · κ_k,  κ_k = Σ_AA C_k,AA Π_t Y_{l_t m_t}(û),
+        // because a rotation-invariant function of one direction û is a constant. With R_n = φ_{n00}/Y_00 it
+        // is the G of the l = 0 functions (n_1 0 0)…(n_ν 0 0), times κ_k / Y_00^ν: far fewer G's than the
+        // ν-fold products of φ_nlm.
+        const kappa = [0, 0];
+        const dirs = [[0.3, -0.5, 0.8], [-0.7, 0.2, 0.1]];
+        const Y = new Float64Array(this.harmonics.size);
+        dirs.forEach((d, t) => {
+          this.harmonics.evaluate(d[0], d[1], d[2], Y);
+          f.aa.forEach((id, k) => {
+            let prod = f.coef[k];
+            for (const a of aaList[id]) prod *= Y[this.oneLM[a]];
+            kappa[t] += prod;
+          });
+        });
+        if (Math.abs(kappa[0] - kappa[1]) > 1e-9 * (1 + Math.abs(kappa[0]))) {
+          throw new Error(`internal: collapsed angular factor of ${info.n.map((n, t) => `(n=${n},l=${info.l[t]})`).join('')} is not invariant (${kappa[0]} vs ${kappa[1]})`);
+        }
+        const nu = info.nu;
+        let mu = nu % 2 === 1 ? 1 : -1;
+        for (let t = 2; t < nu; t++) mu *= t;
+        const Y00 = 0.5 / Math.sqrt(Math.PI);
+        const radial = info.n.map((n) => oneIndex.get(`${n},0,0`)!).sort((x, y) => x - y);
+        const q = monoId([gId(radial)], nu);
+        const v = (mu * kappa[0]) / Y00 ** nu;
+        if (Math.abs(v) > 1e-14) acc.set(q, (acc.get(q) ?? 0) + v);
+      }
       for (const [q, v] of [...acc.entries()].sort((x, y) => x[0] - y[0])) if (v !== 0) { dMono.push(q); dCoef.push(v); }
       dStart.push(dMono.length);
     }
