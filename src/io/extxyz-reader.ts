@@ -59,7 +59,8 @@ export class ExtXyzReader {
     const out: Frame[] = [];
     if (this.error) return this.afterError();
     if (this.finished) throw new Error('ExtXyzReader.push() after finish()');
-    const text = this.partial.length > 0 ? this.partial + chunk : chunk;
+    let text = this.partial.length > 0 ? this.partial + chunk : chunk;
+    if (this.lineNo === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1); // UTF-8 byte order mark
     let start = 0;
     try {
       for (;;) {

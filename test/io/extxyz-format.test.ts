@@ -174,6 +174,9 @@ describe('reading conventions', () => {
     expect(g.species).toEqual(['Fe', 'Cl']);
     expect(() => parseExtXyz('1\nProperties=Z:I:1:pos:R:3\n119 0 0 0\n')).toThrow(/Z=119 is not an atomic number/);
   });
+  it('a UTF-8 byte order mark at the start is ignored', () => {
+    expect(parseExtXyz('\ufeff1\n\nC 0 0 0\n')).toHaveLength(1);
+  });
   it('blank lines between frames and at the end are skipped', () => {
     expect(parseExtXyz('\n1\n\nC 0 0 0\n\n\n1\n\nC 0 0 0\n\n')).toHaveLength(2);
   });
