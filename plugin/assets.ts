@@ -2,6 +2,7 @@
  * Loading the embedded assets (manifest.json "assets") and user files into Mol* as extended XYZ trajectories.
  */
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
+import { StateObjectRef } from 'molstar/lib/mol-state';
 import { AcelensManifest, type AssetEntry } from './manifest';
 import { ExtXyzFormatProvider } from './formats/extxyz';
 
@@ -27,11 +28,12 @@ export async function fetchAssetText(asset: AssetEntry): Promise<string> {
 export async function loadExtXyzText(plugin: PluginContext, text: string, name: string) {
     const data = await plugin.builders.data.rawData({ data: text, label: name });
     const parsed = await ExtXyzFormatProvider.parse(plugin, data, { name });
-    const cell = parsed.trajectory.cell;
-    if (!parsed.trajectory.isOk) {
-        const reason = cell?.errorText ?? 'it could not be read';
+    const cell = StateObjectRef.resolve(plugin.state.data, parsed.trajectory);
+    if (!cell?.obj || cell.status !== 'ok') {
+        // the reader's message names the file, frame and line; the failed nodes go, what was loaded before stays
+        const reason = cell?.errorText?.replace(/^Error:\s*/, '') ?? `${name}: the file could not be read`;
         await plugin.build().delete(data.ref).commit();
-        throw new Error(`${name}: ${reason}`);
+        throw new Error(reason.includes(name) ? reason : `${name}: ${reason}`);
     }
     await ExtXyzFormatProvider.visuals!(plugin, parsed);
     return parsed;

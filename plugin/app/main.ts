@@ -8,10 +8,12 @@ import { PluginSpec } from 'molstar/lib/mol-plugin/spec';
 import { PluginConfig } from 'molstar/lib/mol-plugin/config';
 import 'molstar/build/viewer/molstar.css';
 import { AcelensPlugin } from '../index';
-import { defaultAsset, loadAsset } from '../assets';
+import { AcelensStructureTools } from './structure-tools';
+import { defaultAsset, loadAsset, loadExtXyzText } from '../assets';
 
 declare global {
-    interface Window { acelens: { plugin: import('molstar/lib/mol-plugin-ui/context').PluginUIContext; ready: boolean; error?: string } }
+    /** The page's handle for scripts and end-to-end tests. */
+    interface Window { acelens: { plugin: import('molstar/lib/mol-plugin-ui/context').PluginUIContext; ready: boolean; error?: string; loadText: (text: string, name: string) => Promise<unknown> } }
 }
 
 async function main() {
@@ -23,12 +25,12 @@ async function main() {
         spec: {
             ...base,
             behaviors: [...base.behaviors, PluginSpec.Behavior(AcelensPlugin)],
-            layout: { initial: { isExpanded: false, showControls: true, regionState: { left: 'collapsed', right: 'full', top: 'full', bottom: 'hidden' }, controlsDisplay: 'landscape' } },
-            components: { ...base.components, remoteState: 'none' },
+            layout: { initial: { isExpanded: false, showControls: true, regionState: { left: 'collapsed', right: 'full', top: 'hidden', bottom: 'hidden' }, controlsDisplay: 'landscape' } },
+            components: { ...base.components, remoteState: 'none', structureTools: AcelensStructureTools },
             config: [...(base.config ?? []), [PluginConfig.Viewport.ShowAnimation, false]],
         },
     });
-    window.acelens = { plugin, ready: false };
+    window.acelens = { plugin, ready: false, loadText: (text, name) => loadExtXyzText(plugin, text, name) };
     const asset = defaultAsset();
     try {
         if (asset) await loadAsset(plugin, asset.id);

@@ -16,9 +16,10 @@ import type { PluginContext } from 'molstar/lib/mol-plugin/context';
 import { StateObjectRef } from 'molstar/lib/mol-state';
 import { Task } from 'molstar/lib/mol-task';
 import { ParamDefinition as PD } from 'molstar/lib/mol-util/param-definition';
-import { parseExtXyz } from '../../src/io/extxyz';
+import { ExtXyzReader } from '../../src/io/extxyz';
+import type { StringLike } from 'molstar/lib/mol-io/common/string-like';
 import type { Frame } from '../../src/structure/frame';
-import { setFrameData, type AcelensDataset } from '../props/frame-data';
+import { getFrameData, setFrameData, type AcelensDataset } from '../props/frame-data';
 import { rotateVectors, standardCell } from './standard-cell';
 
 function isPeriodic(frame: Frame) {
@@ -62,6 +63,19 @@ export function trajectoryFromFrames(dataset: AcelensDataset): Task<Trajectory> 
     });
 }
 
+/** Feeds Mol*'s string (a plain string, or a chunked one for very large files) to the incremental reader. */
+async function readFrames(data: StringLike, fileName: string, progress: (done: number, total: number) => Promise<void> | void): Promise<Frame[]> {
+    const reader = new ExtXyzReader({ fileName });
+    const frames: Frame[] = [];
+    const chunk = 1 << 20;
+    for (let start = 0; start < data.length; start += chunk) {
+        for (const f of reader.push(data.substring(start, Math.min(data.length, start + chunk)))) frames.push(f);
+        await progress(Math.min(data.length, start + chunk), data.length);
+    }
+    for (const f of reader.finish()) frames.push(f);
+    return frames;
+}
+
 export const TrajectoryFromExtXyz = PluginStateTransform.BuiltIn({
     name: 'acelens-trajectory-from-extxyz',
     display: { name: 'Parse extended XYZ (acelens)', description: 'All frames with cell and DFT labels.' },
@@ -71,8 +85,7 @@ export const TrajectoryFromExtXyz = PluginStateTransform.BuiltIn({
 })({
     apply({ a, params }) {
         return Task.create('acelens: read extended XYZ', async ctx => {
-            await ctx.update('reading frames');
-            const frames = parseExtXyz(a.data, { fileName: params.name });
+            const frames = await readFrames(a.data, params.name, (done, total) => ctx.update({ message: 'reading frames', current: done, max: total }));
             if (frames.length === 0) throw new Error(`${params.name}: no frames`);
             const dataset: AcelensDataset = { name: params.name, frames };
             const trajectory = await trajectoryFromFrames(dataset).runInContext(ctx);
@@ -81,10 +94,19 @@ export const TrajectoryFromExtXyz = PluginStateTransform.BuiltIn({
     },
 });
 
-/** Draws model 0: ball-and-stick (Mol*'s auto preset for small structures) and the unit cell, visible. */
+/** The frame shown first: the first with more than two atoms (datasets start with the isolated atom), else 0. */
+export function initialFrameIndex(frames: Frame[]): number {
+    const k = frames.findIndex(f => f.natoms > 2);
+    return k < 0 ? 0 : k;
+}
+
+/** Draws one frame: ball-and-stick (Mol*'s auto preset for small structures) and the unit cell, visible. */
 export async function extXyzVisuals(plugin: PluginContext, data: { trajectory: StateObjectRef<SO.Molecule.Trajectory> }) {
     const builder = plugin.builders.structure;
-    const model = await builder.createModel(data.trajectory, { modelIndex: 0 });
+    const trajectory = StateObjectRef.resolve(plugin.state.data, data.trajectory)?.obj?.data;
+    const first = trajectory ? await Promise.resolve(trajectory.representative) : undefined;
+    const dataset = first ? getFrameData(first)?.dataset : undefined;
+    const model = await builder.createModel(data.trajectory, { modelIndex: dataset ? initialFrameIndex(dataset.frames) : 0 });
     const structure = await builder.createStructure(model, { name: 'model', params: {} });
     const unitcell = await builder.tryCreateUnitcell(model, undefined, { isHidden: false });
     const representation = await builder.representation.applyPreset(structure, 'auto');
@@ -103,13 +125,13 @@ export const ExtXyzFormatProvider: DataFormatProvider<{ name: string }, { trajec
     description: 'Extended XYZ as written by ASE: frames, cell, pbc, energies, forces, stress, config_type',
     category: TrajectoryFormatCategory,
     stringExtensions: ['extxyz', 'xyz'],
-    isApplicable: (info, data) => info.ext === 'extxyz' || (typeof data === 'string' && looksExtended(data)),
+    isApplicable: (info, data) => info.ext === 'extxyz' || (!(data instanceof Uint8Array) && looksExtended(data.substring(0, 4096))),
     parse: async (plugin, data, params) => {
         const cell = StateObjectRef.resolve(plugin.state.data, data);
         const name = params?.name ?? (cell?.obj?.label || 'dataset.xyz');
         const trajectory = await plugin.state.data.build().to(data)
             .apply(TrajectoryFromExtXyz, { name })
-            .commit({ revertOnError: true });
+            .commit();
         return { trajectory };
     },
     visuals: extXyzVisuals,

@@ -57,8 +57,9 @@ export function pixelStats(png: Buffer): PixelStats {
 
 export async function screenshotViewport(page: Page, name: string): Promise<Buffer> {
     mkdirSync(OutputDir, { recursive: true });
-    const canvas = page.locator('.msp-viewport canvas').first();
-    const png = await canvas.screenshot();
+    const box = await page.locator('.msp-viewport canvas').first().boundingBox();
+    if (!box) throw new Error('no Mol* canvas on the page');
+    const png = await page.screenshot({ clip: box });
     writeFileSync(join(OutputDir, `${name}.png`), png);
     await page.screenshot({ path: join(OutputDir, `${name}-page.png`) });
     return png;

@@ -22,7 +22,7 @@ describe('viewer (npm start) in Chromium', () => {
         });
         expect(info.error).toBeNull();
         expect(info.structures).toBeGreaterThan(0);
-        expect(info.frames).toBeGreaterThan(1);
+        expect(info.frames).toBeGreaterThan(0);
         expect(info.webgl2).toBe(true);
         await expect.poll(() => page.locator('[data-testid=acelens-dataset-panel]').count()).toBe(1);
         const summary = await page.locator('[data-testid=acelens-dataset-summary]').innerText();
