@@ -264,7 +264,7 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
   const solved = solveNormalEquations(xtx, sums.xty, basis.size, { lambda, prior });
   for (const c of solved.coefficients) if (!Number.isFinite(c)) throw new FitError('the solve produced non-finite coefficients');
   signal?.throwIfAborted();
-  progress({ stage: 'solve', done: 1, total: 1, message: `solved (${solved.method}, rank ${solved.rank}/${basis.size})` });
+  progress({ stage: 'solve', done: 1, total: 1, message: `solved (${solved.method}, data rank ${solved.rank}/${basis.size})` });
 
   // --- metrics
   const coefficients = solved.coefficients;
@@ -310,7 +310,7 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
       validation: opts.validFrames ? 'file' : validFraction > 0 ? 'fraction' : 'none',
       validFraction,
       seed,
-      solver: { method: solved.method, rank: solved.rank, condition: finiteOrNull(solved.condition), reason: solved.reason ?? null },
+      solver: { method: solved.method, rank: solved.rank, solvedRank: solved.solvedRank, condition: finiteOrNull(solved.condition), reason: solved.reason ?? null },
     },
     data: {
       files: [

@@ -26,14 +26,23 @@ export interface SolveOptions {
   maxCondition?: number;
   /** relative eigenvalue cut-off of the eigen solve. Default 1e-12 */
   rcond?: number;
+  /** relative pivot tolerance of the data rank (squared relative distance of a column from the span of the others). Default 1e-11 */
+  rankTolerance?: number;
 }
 
 export type SolveMethod = 'cholesky' | 'eigen';
 
 export interface SolveResult {
   coefficients: Float64Array;
-  /** number of independent directions used (n for Cholesky) */
+  /**
+   * effective rank of the data, i.e. of XᵀWX without the regulariser (Jacobi-scaled, pivoted Cholesky,
+   * relative tolerance `rankTolerance`): how many independent directions the training data determine.
+   * Below n the data are rank-deficient (e.g. dimer-only training at K ≥ 3) and the regulariser (λ > 0)
+   * or the pseudo-inverse (λ = 0) fixes the rest.
+   */
   rank: number;
+  /** directions used by the solve: n for Cholesky, the eigenvalues kept for the eigen solve */
+  solvedRank: number;
   /** condition number of the Jacobi-scaled regularised matrix */
   condition: number;
   method: SolveMethod;
@@ -54,7 +63,7 @@ export function solveNormalEquations(xtx: Float64Array, xty: Float64Array, n: nu
   if (xtx.length !== n * n || xty.length !== n) throw new Error(`normal equations: expected ${n}×${n} matrix and ${n} right-hand side`);
   const maxCondition = opts.maxCondition ?? 1e12;
   const rcond = opts.rcond ?? 1e-12;
-  if (n === 0) return { coefficients: new Float64Array(0), rank: 0, condition: 1, method: 'cholesky' };
+  if (n === 0) return { coefficients: new Float64Array(0), rank: 0, solvedRank: 0, condition: 1, method: 'cholesky' };
   for (let k = 0; k < n * n; k++) if (!Number.isFinite(xtx[k])) throw new Error('normal equations contain a non-finite entry (NaN or infinite design rows)');
   for (let k = 0; k < n; k++) if (!Number.isFinite(xty[k])) throw new Error('normal equations contain a non-finite right-hand side (NaN or infinite labels)');
 
@@ -82,6 +91,7 @@ export function solveNormalEquations(xtx: Float64Array, xty: Float64Array, n: nu
   const r = new Float64Array(n);
   for (let k = 0; k < n; k++) r[k] = xty[k] * dinv[k];
 
+  const rank = effectiveRank(xtx, n, opts.rankTolerance ?? 1e-11);
   let reason: string;
   const L = cholesky(S, n);
   if (L) {
@@ -91,16 +101,59 @@ export function solveNormalEquations(xtx: Float64Array, xty: Float64Array, n: nu
     if (condition <= maxCondition) {
       const z = choleskySolve(L, n, r);
       for (let k = 0; k < n; k++) z[k] *= dinv[k];
-      return { coefficients: z, rank: n, condition, method: 'cholesky' };
+      return { coefficients: z, rank, solvedRank: n, condition, method: 'cholesky' };
     }
     reason = `ill-conditioned (condition ${condition.toExponential(2)} > ${maxCondition.toExponential(0)})`;
   } else {
     reason = 'not positive definite';
   }
-  return { ...eigenSolve(S, n, r, dinv, rcond), reason };
+  return { ...eigenSolve(S, n, r, dinv, rcond), rank, reason };
 }
 
-function eigenSolve(S: Float64Array, n: number, r: Float64Array, dinv: Float64Array, rcond: number): Omit<SolveResult, 'reason'> {
+/**
+ * Numerical rank of a symmetric PSD matrix (row-major n×n, not modified): Jacobi-scale it to unit diagonal
+ * (round-off-zero columns dropped), then greedy pivoted Cholesky until the largest remaining pivot is
+ * ≤ tol. A pivot is the squared distance of a scaled column from the span of the columns already taken.
+ */
+export function effectiveRank(A: Float64Array, n: number, tol = 1e-11): number {
+  let maxDiag = 0;
+  for (let k = 0; k < n; k++) maxDiag = Math.max(maxDiag, A[k * n + k]);
+  if (!(maxDiag > 0)) return 0;
+  const idx: number[] = [];
+  for (let k = 0; k < n; k++) if (A[k * n + k] > NEGLIGIBLE_COLUMN * maxDiag) idx.push(k);
+  const m = idx.length;
+  const S = new Float64Array(m * m);
+  const d = idx.map((k) => 1 / Math.sqrt(A[k * n + k]));
+  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) S[i * m + j] = A[idx[i] * n + idx[j]] * d[i] * d[j];
+  const diag = new Float64Array(m);
+  for (let i = 0; i < m; i++) diag[i] = S[i * m + i];
+  const done = new Uint8Array(m);
+  // L columns stored row-major as m × rank (grown)
+  const Lcols: Float64Array[] = [];
+  for (let step = 0; step < m; step++) {
+    let p = -1;
+    let best = tol;
+    for (let i = 0; i < m; i++) if (!done[i] && diag[i] > best) {
+      best = diag[i];
+      p = i;
+    }
+    if (p < 0) return step;
+    done[p] = 1;
+    const col = new Float64Array(m);
+    const lpp = Math.sqrt(diag[p]);
+    for (let i = 0; i < m; i++) {
+      if (done[i] && i !== p) continue;
+      let v = S[i * m + p];
+      for (const c of Lcols) v -= c[i] * c[p];
+      col[i] = v / lpp;
+    }
+    Lcols.push(col);
+    for (let i = 0; i < m; i++) if (!done[i]) diag[i] -= col[i] * col[i];
+  }
+  return m;
+}
+
+function eigenSolve(S: Float64Array, n: number, r: Float64Array, dinv: Float64Array, rcond: number): Omit<SolveResult, 'reason' | 'rank'> {
   const M = new Matrix(n, n);
   for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) M.set(i, j, S[i * n + j]);
   const evd = new EigenvalueDecomposition(M, { assumeSymmetric: true });
@@ -124,7 +177,7 @@ function eigenSolve(S: Float64Array, n: number, r: Float64Array, dinv: Float64Ar
   }
   for (let k = 0; k < n; k++) z[k] *= dinv[k];
   const condition = lmax === 0 ? Infinity : lmax / Math.max(lminAbs, EPS * lmax);
-  return { coefficients: z, rank, condition, method: 'eigen' };
+  return { coefficients: z, solvedRank: rank, condition, method: 'eigen' };
 }
 
 /** Lower Cholesky factor (row-major n×n, L Lᵀ = A), or null when A is not numerically positive definite. */

@@ -40,7 +40,11 @@ export interface FitSettings {
   validation: 'none' | 'fraction' | 'file';
   validFraction: number;
   seed: number;
-  solver: { method: string; rank: number; condition: number | null; reason: string | null };
+  /**
+   * rank: effective rank of the data (XᵀWX without regulariser); solvedRank: directions used by the solve;
+   * condition: of the Jacobi-scaled regularised system that was solved
+   */
+  solver: { method: string; rank: number; solvedRank: number; condition: number | null; reason: string | null };
 }
 
 export interface DataProvenance {

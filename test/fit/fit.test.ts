@@ -151,6 +151,11 @@ describe('fitModel: rank-deficient data', () => {
     expect(r.model.fit.solver.rank).toBe(r.solve.rank);
     // the fit still reproduces the dimer data it has seen
     expect(r.metrics.train.energy_rmse_meV_atom!).toBeLessThan(1e-3);
+    // with a regulariser the system is solvable by Cholesky, and the data rank is still reported
+    const reg = await fitModel(dimers(basis, c), { spec, lambda: 1e-3 });
+    expect(reg.solve.method).toBe('cholesky');
+    expect(reg.solve.solvedRank).toBe(basis.size);
+    expect(reg.solve.rank).toBe(r.solve.rank);
   });
 
   it('purified K = 4 on dimers: only the pair functions are determined (rank = number of K = 2 functions)', async () => {

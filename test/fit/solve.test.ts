@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cholesky, choleskySolve, solveNormalEquations } from '../../src/fit/solve';
+import { cholesky, choleskySolve, effectiveRank, solveNormalEquations } from '../../src/fit/solve';
 import { denseLeastSquares, denseRidge, maxAbsDiff, norm, rng } from './helpers';
 
 function normal(rows: number[][], y: number[]) {
@@ -40,6 +40,16 @@ describe('Cholesky', () => {
 
   it('returns null for a matrix that is not positive definite', () => {
     expect(cholesky(Float64Array.of(1, 2, 2, 1), 2)).toBeNull();
+  });
+});
+
+describe('effectiveRank', () => {
+  it('counts independent columns whatever their scale; near-dependence below the tolerance counts as dependent', () => {
+    const { rows } = randomProblem(20, 5, 17, [1, 1e3, 1e-3, 1, 1e6]);
+    const ext = rows.map((r) => [...r, r[0] + 2 * r[1], 1e-9 * r[2] + r[3]]);
+    expect(effectiveRank(normal(rows, rows.map(() => 0)).A, 5)).toBe(5);
+    expect(effectiveRank(normal(ext, ext.map(() => 0)).A, 7)).toBe(5);
+    expect(effectiveRank(new Float64Array(9), 3)).toBe(0);
   });
 });
 
@@ -91,6 +101,12 @@ describe('solveNormalEquations', () => {
     const res = solveNormalEquations(A, b, n, { lambda: 0 });
     expect(res.method).toBe('eigen');
     expect(res.rank).toBe(4);
+    expect(res.solvedRank).toBe(4);
+    // with λ > 0: Cholesky, all directions used, data rank still 4
+    const reg = solveNormalEquations(A, b, n, { lambda: 1e-3 });
+    expect(reg.method).toBe('cholesky');
+    expect(reg.rank).toBe(4);
+    expect(reg.solvedRank).toBe(6);
     expect(res.condition).toBeGreaterThan(1e12);
     expect(res.reason).toBeTruthy();
     // still a least-squares solution: the normal-equation residual vanishes

@@ -143,7 +143,7 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
     `basis     K = ${m.spec.order}, ${m.spec.variant}, ${m.nbasis} functions (D = ${m.spec.maxDegree.join(',')}, r_cut ${m.spec.rcut} Å)`,
     `E0        ${m.e0} eV (${m.fit.e0Source === 'given' ? 'given' : `from ${m.data.e0Frames} isolated-atom frame(s)`})`,
     `rows      ${m.data.train.energyRows} energy, ${m.data.train.forceRows} force, ${m.data.train.virialRows} virial`,
-    `solve     ${result.solve.method}, rank ${result.solve.rank}/${m.nbasis}, condition ${summary.condition === null ? 'inf' : summary.condition.toExponential(2)}${result.solve.reason ? ` (${result.solve.reason})` : ''}`,
+    `solve     ${result.solve.method}, data rank ${result.solve.rank}/${m.nbasis}${result.solve.rank < m.nbasis ? ' (rank-deficient data: the regulariser fixes the rest)' : ''}, condition ${summary.condition === null ? 'inf' : summary.condition.toExponential(2)}${result.solve.reason ? ` (${result.solve.reason})` : ''}`,
     `time      ${result.seconds.toFixed(2)} s`,
     '',
     formatMetricsTable({ train: result.metrics.train, valid: result.metrics.valid }),
