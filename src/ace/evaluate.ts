@@ -241,21 +241,17 @@ export function designRows(
     for (let kk = 0; kk < nb; kk++) {
       const pair = off + kk;
       if (nl.distances[pair] >= basis.spec.rcut) continue;
+      // gradients of every G at this neighbour in one buffer: singletons are the φ gradients
+      const base = 3 * kk * nOne;
+      for (let t = 0; t < 3 * nOne; t++) gradG[t] = dphi[base + t];
       if (basis.nG > nOne) productGradients(basis, ws, kk, gradG);
       const j = nl.index[pair];
       const vx = nl.vectors[3 * pair], vy = nl.vectors[3 * pair + 1], vz = nl.vectors[3 * pair + 2];
-      const base = 3 * kk * nOne;
       for (let k = 0; k < K; k++) {
         let gx = 0, gy = 0, gz = 0;
         for (let p = jStart[k]; p < jStart[k + 1]; p++) {
-          const g = jG[p], c = J[p];
-          if (g < nOne) {
-            const o = base + 3 * g;
-            gx += c * dphi[o]; gy += c * dphi[o + 1]; gz += c * dphi[o + 2];
-          } else {
-            const o = 3 * g;
-            gx += c * gradG[o]; gy += c * gradG[o + 1]; gz += c * gradG[o + 2];
-          }
+          const o = 3 * jG[p], c = J[p];
+          gx += c * gradG[o]; gy += c * gradG[o + 1]; gz += c * gradG[o + 2];
         }
         if (wantF) {
           forces[(3 * i) * K + k] += gx; forces[(3 * i + 1) * K + k] += gy; forces[(3 * i + 2) * K + k] += gz;

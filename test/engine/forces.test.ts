@@ -183,3 +183,39 @@ describe('periodic results are independent of the choice of cell', () => {
     expect(maxAbs(p.forces)).toBeLessThan(1e-9);
   });
 });
+
+describe('options and determinism', () => {
+  it('a neighbour list with a larger cutoff gives the same results', async () => {
+    const { buildNeighbourList } = await import('../../src/structure/neighbours');
+    for (const variant of ['standard', 'purified'] as const) {
+      const basis = basisFor(smallSpec(4, variant));
+      const c = randomCoefficients(basis, 12);
+      const frame = randomCell(36, 5, TRICLINIC, 1.2);
+      const a = predict(basis, c, 0, frame);
+      const b = predict(basis, c, 0, frame, { neighbours: buildNeighbourList(frame, basis.spec.rcut + 1.5) });
+      expect(Math.abs(a.energy - b.energy)).toBeLessThan(1e-12 * (1 + Math.abs(a.energy)));
+      expect(maxAbs(a.forces.map((f, t) => f - b.forces[t]))).toBeLessThan(1e-12 * (1 + maxAbs(a.forces)));
+      const ra = designRows(basis, frame), rb = designRows(basis, frame, { neighbours: buildNeighbourList(frame, basis.spec.rcut + 1.5) });
+      expect(maxAbs(ra.forces.map((f, t) => f - rb.forces[t]))).toBeLessThan(1e-12 * (1 + maxAbs(ra.forces)));
+      expect(() => predict(basis, c, 0, frame, { neighbours: buildNeighbourList(frame, 2) })).toThrow(/smaller than the basis cutoff/);
+    }
+  });
+
+  it('virial rows can be switched off; forces off gives empty force rows', () => {
+    const basis = basisFor(smallSpec(3));
+    const frame = randomCell(37, 4, TRICLINIC, 1.2);
+    expect(designRows(basis, frame, { virial: false }).virial).toBeNull();
+    const r = designRows(basis, frame, { forces: false, virial: false });
+    expect(r.forces.length).toBe(0);
+    expect(r.energy.length).toBe(basis.size);
+  });
+
+  it('building the same spec twice gives bit-identical bases', async () => {
+    const { AceBasis } = await import('../../src/ace/basis');
+    for (const variant of ['standard', 'purified'] as const) {
+      const a = AceBasis.create(smallSpec(5, variant)), b = AceBasis.create(smallSpec(5, variant));
+      expect(Array.from(a.dCoef)).toEqual(Array.from(b.dCoef));
+      expect(Array.from(a.monoG)).toEqual(Array.from(b.monoG));
+    }
+  });
+});
