@@ -9,11 +9,12 @@ import { PluginConfig } from 'molstar/lib/mol-plugin/config';
 import 'molstar/build/viewer/molstar.css';
 import { AcelensPlugin } from '../index';
 import { AcelensStructureTools } from './structure-tools';
+import { acelensStore } from '../store';
 import { defaultAsset, loadAsset, loadExtXyzText } from '../assets';
 
 declare global {
     /** The page's handle for scripts and end-to-end tests. */
-    interface Window { acelens: { plugin: import('molstar/lib/mol-plugin-ui/context').PluginUIContext; ready: boolean; error?: string; loadText: (text: string, name: string) => Promise<unknown> } }
+    interface Window { acelens: { plugin: import('molstar/lib/mol-plugin-ui/context').PluginUIContext; store: import('../store').AcelensStore; ready: boolean; error?: string; loadText: (text: string, name: string) => Promise<unknown> } }
 }
 
 async function main() {
@@ -30,7 +31,7 @@ async function main() {
             config: [...(base.config ?? []), [PluginConfig.Viewport.ShowAnimation, false]],
         },
     });
-    window.acelens = { plugin, ready: false, loadText: (text, name) => loadExtXyzText(plugin, text, name) };
+    window.acelens = { plugin, store: acelensStore(plugin), ready: false, loadText: (text, name) => loadExtXyzText(plugin, text, name) };
     const asset = defaultAsset();
     try {
         if (asset) await loadAsset(plugin, asset.id);

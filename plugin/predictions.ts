@@ -1,0 +1,57 @@
+/**
+ * Per-atom predictions of one model on one frame, with the errors against the frame's DFT labels.
+ * DFT has no per-atom energies: the per-atom error is the force error |F_model − F_DFT| of that atom.
+ */
+import type { Model } from '../src/model/model';
+import type { Frame } from '../src/structure/frame';
+
+export interface FramePrediction {
+    natoms: number;
+    /** total model energy, eV */
+    energy: number;
+    /** per-atom model energies E_i (including E0), eV */
+    perAtomEnergy: Float64Array;
+    /** model forces, eV/Å, natoms × 3 */
+    forces: Float64Array;
+    /** |F_model − F_DFT| per atom (eV/Å), or null when the frame has no DFT forces */
+    forceError: Float64Array | null;
+    /** F_model − F_DFT per atom (eV/Å, natoms × 3), or null */
+    forceErrorVector: Float64Array | null;
+    /** (F_model − F_DFT) · F̂_DFT per atom (eV/Å; 0 where |F_DFT| = 0), or null */
+    forceErrorAlongDft: Float64Array | null;
+    /** (E_model − E_DFT)/N in meV/atom, or null without a DFT energy */
+    energyErrorPerAtom: number | null;
+}
+
+export function predictFrame(model: Model, frame: Frame): FramePrediction {
+    const p = model.predict(frame, { forces: true });
+    const n = frame.natoms;
+    let forceError: Float64Array | null = null, forceErrorVector: Float64Array | null = null, forceErrorAlongDft: Float64Array | null = null;
+    if (frame.forces) {
+        forceError = new Float64Array(n);
+        forceErrorVector = new Float64Array(3 * n);
+        forceErrorAlongDft = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+            let sq = 0, along = 0, norm = 0;
+            for (let a = 0; a < 3; a++) {
+                const d = p.forces[3 * i + a] - frame.forces[3 * i + a];
+                forceErrorVector[3 * i + a] = d;
+                sq += d * d;
+                along += d * frame.forces[3 * i + a];
+                norm += frame.forces[3 * i + a] ** 2;
+            }
+            forceError[i] = Math.sqrt(sq);
+            forceErrorAlongDft[i] = norm > 0 ? along / Math.sqrt(norm) : 0;
+        }
+    }
+    return {
+        natoms: n,
+        energy: p.energy,
+        perAtomEnergy: p.perAtomEnergy,
+        forces: p.forces,
+        forceError,
+        forceErrorVector,
+        forceErrorAlongDft,
+        energyErrorPerAtom: frame.energy === undefined ? null : 1000 * (p.energy - frame.energy) / n,
+    };
+}
