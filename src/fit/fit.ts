@@ -23,7 +23,7 @@ import { validateSpec, type BasisSpec } from '../ace/spec';
 import { type Frame, SUPPORTED_SPECIES } from '../structure/frame';
 import { assembleInProcess } from './assemble';
 import { MetricsAccumulator, type MetricsReport } from './metrics';
-import { symmetrize, type LossWeights, type NormalSums } from './normal-equations';
+import { symmetrize, type EnergyNorm, type LossWeights, type NormalSums } from './normal-equations';
 import { smoothnessPrior, DEFAULT_PRIOR_EXPONENT } from './prior';
 import { solveNormalEquations, type SolveResult } from './solve';
 import { MODEL_FORMAT, MODEL_VERSION, type ModelFile, type FileProvenance, SOFTWARE } from '../model/model';
@@ -53,6 +53,8 @@ export interface FitOptions {
   energyWeight?: number;
   forceWeight?: number;
   virialWeight?: number;
+  /** energy rows weighted w_E/N ('atoms', default, ACE_NOTES) or w_E/√N ('sqrt-atoms', the reference study) */
+  energyNorm?: EnergyNorm;
   /** isolated-atom energy (eV) or 'auto' (from the data). Default 'auto' */
   e0?: 'auto' | number;
   /** a separate validation set (takes precedence over validFraction) */
@@ -189,6 +191,8 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
   const forceWeight = checkWeight('force weight', opts.forceWeight ?? 1);
   const virialWeight = checkWeight('virial weight', opts.virialWeight ?? 1);
   if (energyWeight === 0 && forceWeight === 0 && virialWeight === 0) throw new FitError('all loss weights are 0: nothing to fit');
+  const energyNorm: EnergyNorm = opts.energyNorm ?? 'atoms';
+  if (energyNorm !== 'atoms' && energyNorm !== 'sqrt-atoms') throw new FitError(`energy normalisation must be 'atoms' or 'sqrt-atoms', got '${energyNorm}'`);
   const seed = opts.seed ?? 1;
   const validFraction = opts.validFrames ? 0 : (opts.validFraction ?? 0);
   let spec: BasisSpec;
@@ -246,7 +250,7 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
   progress({ stage: 'basis', done: 0, total: 1, message: 'building the basis' });
   const basis = AceBasis.create(spec);
   signal?.throwIfAborted();
-  const weights: LossWeights = { e0, energyWeight, forceWeight, virialWeight };
+  const weights: LossWeights = { e0, energyWeight, forceWeight, virialWeight, energyNorm };
   const total = fitFrames.length;
   const onStructure = (done: number) =>
     progress({ stage: 'assemble', done, total, message: `assembled ${done}/${total} structures` });
@@ -304,6 +308,7 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
       lambda,
       prior: { kind: 'algebraic', exponent: priorExponent },
       energyWeight,
+      energyNorm,
       forceWeight,
       virialWeight,
       e0Source: opts.e0 === undefined || opts.e0 === 'auto' ? 'isolated_atom' : 'given',

@@ -10,6 +10,7 @@
  *
  * so every structure contributes rows with weights
  *   energy: w_E / N,   force components: w_F / √(3N),   virial components: w_V / (3N)
+ * (`energyNorm: 'sqrt-atoms'` weights energy rows w_E / √N instead, as the reference study did)
  * (the virial row averages its 9 components and is per atom, like the energy; DFT virial W = −σ·V with the
  * ASE stress σ of the Frame). Only XᵀWX (nbasis², upper triangle accumulated, mirrored on finish), XᵀWy and
  * yᵀWy are kept: memory O(nbasis²), independent of the number of rows. Partial sums over disjoint subsets of
@@ -27,7 +28,11 @@ export interface LossWeights {
   forceWeight: number;
   /** 0 = ignore stresses */
   virialWeight: number;
+  /** energy rows weighted w_E/N ('atoms', default: residual per atom) or w_E/√N ('sqrt-atoms') */
+  energyNorm?: EnergyNorm;
 }
+
+export type EnergyNorm = 'atoms' | 'sqrt-atoms';
 
 /** Design rows of one structure, as produced by the engine (`designRows`). */
 export interface StructureRows {
@@ -124,7 +129,8 @@ export function addStructure(sums: NormalSums, rows: StructureRows, frame: Frame
   const N = rows.natoms;
   const use = usedLabels(frame, w);
   if (use.energy) {
-    addRows(sums, rows.energy, 0, 1, w.energyWeight / N, [frame.energy! - N * w.e0]);
+    const norm = w.energyNorm === 'sqrt-atoms' ? Math.sqrt(N) : N;
+    addRows(sums, rows.energy, 0, 1, w.energyWeight / norm, [frame.energy! - N * w.e0]);
     sums.energyRows += 1;
   }
   if (use.forces) {

@@ -34,6 +34,8 @@ export interface FitSettings {
   lambda: number;
   prior: { kind: 'algebraic'; exponent: number };
   energyWeight: number;
+  /** energy rows weighted w_E/N ('atoms') or w_E/√N ('sqrt-atoms') */
+  energyNorm: 'atoms' | 'sqrt-atoms';
   forceWeight: number;
   virialWeight: number;
   e0Source: 'isolated_atom' | 'given';

@@ -90,6 +90,19 @@ describe('addStructure', () => {
     expect(sums.structures).toBe(1);
   });
 
+  it("energyNorm 'sqrt-atoms' weights energy rows w_E/√N", () => {
+    const n = 4;
+    const natoms = 5;
+    const { rows, frame } = fakeStructure(natoms, n, 7);
+    const w = { e0: -150, energyWeight: 3, forceWeight: 0, virialWeight: 0 };
+    const a = createSums(n);
+    addStructure(a, rows, frame, { ...w, energyNorm: 'sqrt-atoms' });
+    symmetrize(a);
+    const ref = explicit([Array.from(rows.energy)], [frame.energy! - natoms * w.e0], [3 / Math.sqrt(natoms)], n);
+    expect(maxAbsDiff(a.xtx, ref.A) / Math.max(...ref.A.map(Math.abs))).toBeLessThan(1e-14);
+    expect(maxAbsDiff(a.xty, ref.b) / Math.max(...ref.b.map(Math.abs))).toBeLessThan(1e-14);
+  });
+
   it('adds no rows for labels with weight 0 or missing', () => {
     const { rows, frame } = fakeStructure(2, 4, 1, false);
     const sums = createSums(4);

@@ -53,6 +53,11 @@ function checkWritable(path: string): void {
   }
 }
 
+function energyNorm(v: unknown): 'atoms' | 'sqrt-atoms' {
+  if (v === undefined || v === 'atoms' || v === 'sqrt-atoms') return (v as 'atoms' | 'sqrt-atoms' | undefined) ?? 'atoms';
+  throw new CliError(`option '--energy-norm' must be 'atoms' or 'sqrt-atoms', got '${v}'`);
+}
+
 function short(m: ErrorMetrics | MetricsReport | null) {
   if (!m) return null;
   return { structures: m.structures, energy_rmse_meV_atom: m.energy_rmse_meV_atom, force_rmse_meV_A: m.force_rmse_meV_A };
@@ -105,6 +110,8 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
       energyWeight: o['energy-weight'] as number | undefined,
       forceWeight: o['force-weight'] as number | undefined,
       virialWeight: o['virial-weight'] as number | undefined,
+      energyNorm: energyNorm(o['energy-norm']),
+      priorExponent: o['prior-exponent'] as number | undefined,
       e0,
       validFrames: valid?.frames,
       validFraction,

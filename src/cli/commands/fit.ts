@@ -15,6 +15,8 @@ export const FIT_OPTIONS: Record<string, OptionSpec> = {
   degree: { kind: 'string', value: 'D|D1,D2,..', help: 'maximal degree: one number (scaled per order) or one per correlation order' },
   lambda: { kind: 'number', value: 'L', help: 'Tikhonov regularisation strength', default: '1e-6' },
   'energy-weight': { kind: 'number', value: 'W', help: 'weight of energy rows (per atom)', default: '1' },
+  'energy-norm': { kind: 'string', value: 'atoms|sqrt-atoms', help: 'energy rows weighted W/N (per atom) or W/√N (as the reference study)', default: 'atoms' },
+  'prior-exponent': { kind: 'number', value: 'P', help: 'smoothness prior Γ = (1 + Σ(n−1 + w_L·l))^P; 0 = plain ridge', default: '2' },
   'force-weight': { kind: 'number', value: 'W', help: 'weight of force rows', default: '1' },
   'virial-weight': { kind: 'number', value: 'W', help: 'weight of virial rows (periodic frames with a stress)', default: '1' },
   e0: { kind: 'string', value: 'auto|VALUE', help: 'isolated-atom energy (eV): from an isolated_atom frame, or given', default: 'auto' },
