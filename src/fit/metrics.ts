@@ -58,6 +58,23 @@ export interface StructureErrors {
   force_rmse_meV_A: number | null;
 }
 
+/** A structure's own errors, without accumulating them. */
+export function structureErrors(
+  natoms: number,
+  energy: number,
+  forces: ArrayLike<number> | null,
+  dftEnergy: number | undefined,
+  dftForces: ArrayLike<number> | undefined,
+): StructureErrors {
+  let forceRmse: number | null = null;
+  if (dftForces !== undefined && forces && natoms > 0) {
+    let f2 = 0;
+    for (let k = 0; k < 3 * natoms; k++) f2 += (forces[k] - dftForces[k]) ** 2;
+    forceRmse = 1000 * Math.sqrt(f2 / (3 * natoms));
+  }
+  return { energy_error_meV_atom: dftEnergy === undefined ? null : (1000 * (energy - dftEnergy)) / natoms, force_rmse_meV_A: forceRmse };
+}
+
 export class MetricsAccumulator {
   private total = new Sums();
   private byType = new Map<string, Sums>();

@@ -130,6 +130,16 @@ describe('acelens fit / eval / dimer', () => {
     });
   });
 
+  it('eval on the training file reproduces the train metrics of fit (isolated atom listed, not counted)', () => {
+    const ev = runJson(['eval', '--model', 'm.json', 'train.xyz']);
+    const file = parseModel(readFileSync(at('m.json'), 'utf8'));
+    expect(ev.structures).toHaveLength(19);
+    expect(ev.structures[0].energy_error_meV_atom).toBeCloseTo(0, 9);
+    expect(ev.metrics.per_config_type.isolated_atom).toBeUndefined();
+    expect(ev.metrics.energy_rmse_meV_atom).toBeCloseTo(file.metrics.train.energy_rmse_meV_atom!, 9);
+    expect(ev.metrics.force_rmse_meV_A).toBeCloseTo(file.metrics.train.force_rmse_meV_A!, 9);
+  });
+
   it('dimer --json matches dimerCurve', () => {
     const out = runJson(['dimer', '--model', 'm.json', '--rmin', '0.8', '--rmax', '5', '--points', '22']);
     const lib = dimerCurve(Model.parse(readFileSync(at('m.json'), 'utf8')), { rmin: 0.8, rmax: 5, points: 22 });

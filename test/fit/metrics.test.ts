@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MetricsAccumulator } from '../../src/fit/metrics';
+import { MetricsAccumulator, structureErrors } from '../../src/fit/metrics';
 
 describe('MetricsAccumulator', () => {
   it('energy errors per atom (meV/atom) per structure, force errors over components (meV/Å), per config_type', () => {
@@ -35,5 +35,17 @@ describe('MetricsAccumulator', () => {
     expect(r.per_config_type.surface.force_rmse_meV_A).toBeCloseTo(b.force_rmse_meV_A!, 9);
     expect(r.per_config_type.default.energy_rmse_meV_atom).toBeNull();
     expect(r.per_config_type.default.force_rmse_meV_A).toBeNull();
+  });
+});
+
+describe('structureErrors', () => {
+  it('equals the errors returned by MetricsAccumulator.add', () => {
+    const f = [0.1, -0.2, 0.3, 0, 0, 0.05];
+    const fd = [0.1, -0.25, 0.3, 0.01, 0, 0];
+    const a = new MetricsAccumulator().add('x', 2, -3.1, f, -3, fd);
+    const b = structureErrors(2, -3.1, f, -3, fd);
+    expect(b.energy_error_meV_atom).toBeCloseTo(a.energy_error_meV_atom!, 12);
+    expect(b.force_rmse_meV_A).toBeCloseTo(a.force_rmse_meV_A!, 12);
+    expect(structureErrors(2, -3.1, f, undefined, undefined)).toEqual({ energy_error_meV_atom: null, force_rmse_meV_A: null });
   });
 });

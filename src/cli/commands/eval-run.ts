@@ -1,7 +1,7 @@
 /** `acelens eval` body: predictions and errors per structure, metrics, optional extended XYZ output. */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { checkFitFrame } from '../../fit/fit';
-import { MetricsAccumulator } from '../../fit/metrics';
+import { checkFitFrame, isIsolatedAtom } from '../../fit/fit';
+import { MetricsAccumulator, structureErrors } from '../../fit/metrics';
 import { writeExtXyzFrame, type ExtraColumn } from '../../io/extxyz';
 import { describeFsError, loadModel } from '../../model/model-node';
 import type { ParsedArgs } from '../args';
@@ -51,7 +51,10 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
   try {
     data.frames.forEach((frame, index) => {
       const p = model.predict(frame, { forces: true });
-      const errs = acc.add(frame.configType, frame.natoms, p.energy, p.forces, frame.energy, frame.forces);
+      // isolated atoms define E0: listed, but not counted in the metrics (as in acelens fit)
+      const errs = isIsolatedAtom(frame)
+        ? structureErrors(frame.natoms, p.energy, p.forces, frame.energy, frame.forces)
+        : acc.add(frame.configType, frame.natoms, p.energy, p.forces, frame.energy, frame.forces);
       structures.push({
         index,
         natoms: frame.natoms,

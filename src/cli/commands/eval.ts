@@ -15,7 +15,7 @@ export const evalCommand: Command = {
   async run(argv, io) {
     const args = parseArgs('eval', argv, EVAL_OPTIONS);
     if (args.options.help) {
-      io.stdout(formatHelp(USAGE, 'Predict energies and forces of every structure; compare with the DFT labels when present.', EVAL_OPTIONS));
+      io.stdout(formatHelp(USAGE, 'Predict energies and forces of every structure; compare with the DFT labels when present.\nMetrics: energy per atom (meV/atom), force components (meV/Å), overall and per config_type;\nisolated-atom frames (which define E0) are listed but not counted, as in acelens fit.', EVAL_OPTIONS));
       return 0;
     }
     const { runEval } = await import('./eval-run');

@@ -1,5 +1,5 @@
 /** `acelens fit` body: read data, fit (worker threads), write the model, print a table or one JSON object. */
-import { defaultSpec, DEFAULT_DEGREES, validateSpec, type BasisSpec } from '../../ace/spec';
+import { defaultSpec, scaledDegrees, validateSpec, type BasisSpec } from '../../ace/spec';
 import { fitModel, type FitProgress } from '../../fit/fit';
 import type { ErrorMetrics, MetricsReport } from '../../fit/metrics';
 import { createParallelAssembler } from '../../fit/parallel';
@@ -18,8 +18,7 @@ export function parseDegree(raw: string, order: number): number[] {
   const nums = parts.map((s) => (s === '' ? NaN : Number(s)));
   if (nums.some((x) => !Number.isFinite(x) || x <= 0)) throw new CliError(`option '--degree' expects a positive number or a comma list, got '${raw}'`);
   if (nums.length === 1) {
-    const D = nums[0];
-    return DEFAULT_DEGREES.slice(0, order - 1).map((d, t) => Math.max(t + 1, Math.round((D * d) / DEFAULT_DEGREES[0])));
+    return scaledDegrees(nums[0], order);
   }
   if (nums.length !== order - 1) {
     throw new CliError(`option '--degree' has ${nums.length} values, expected one or ${order - 1} (D_1..D_${order - 1} for body order ${order})`);
