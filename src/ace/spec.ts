@@ -50,6 +50,14 @@ export function defaultSpec(order: number, variant: BasisVariant = 'standard'): 
   return { order, variant, rcut: 5, rin: 0, r0: 1.287, maxDegree: DEFAULT_DEGREES.slice(0, order - 1), lWeight: 1.5 };
 }
 
+/**
+ * Per-order maximal degrees D_ν from one number D: the default shape scaled so that D_1 = D
+ * (each D_ν at least ν, so every order keeps a function). Used by `acelens fit --degree D` and the fit panel.
+ */
+export function scaledDegrees(D: number, order: number): number[] {
+  return DEFAULT_DEGREES.slice(0, order - 1).map((d, t) => Math.max(t + 1, Math.round((D * d) / DEFAULT_DEGREES[0])));
+}
+
 /** The reference study's carbon bases (v2): D = [24, 20, 16, 12] truncated at K, w_L 1.5, r_cut 5 Å. */
 export function paperSpec(order: number, variant: BasisVariant = 'standard'): BasisSpec {
   if (!Number.isInteger(order) || order < 2 || order > 5) throw new SpecError(`body order must be an integer 2..5, got ${order}`);
