@@ -8,6 +8,7 @@ import { PluginBehavior } from 'molstar/lib/mol-plugin/behavior/behavior';
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
 import { AcelensManifest } from './manifest';
 import { FormatImplementations, PanelImplementations, ThemeImplementations } from './registry';
+import { atomLabelProvider } from './atom-label';
 
 function lookup<T>(table: Record<string, T>, kind: string, id: string): T {
     const impl = table[id];
@@ -22,15 +23,25 @@ export function registerAcelens(ctx: PluginContext) {
     for (const f of m.formats) ctx.dataFormats.add(f.id, lookup(FormatImplementations, 'format', f.id));
     // Mol*'s plain XYZ keeps handling .xyz files without extended comment lines.
     if (builtinXyz) ctx.dataFormats.add('xyz', builtinXyz.provider);
-    for (const t of m.themes) ctx.representation.structure.themes.colorThemeRegistry.add(lookup(ThemeImplementations, 'theme', t.id));
+    for (const t of m.themes) ctx.representation.structure.themes.colorThemeRegistry.add(lookup(ThemeImplementations, 'theme', t.id)(ctx));
     for (const p of m.panels) ctx.customStructureControls.set(p.id, lookup(PanelImplementations, 'panel', p.id));
+    const label = atomLabelProvider(ctx);
+    labelProviders.set(ctx, label);
+    ctx.managers.lociLabels.addProvider(label);
 }
+
+const labelProviders = new WeakMap<PluginContext, ReturnType<typeof atomLabelProvider>>();
 
 export function unregisterAcelens(ctx: PluginContext) {
     const m = AcelensManifest;
     for (const f of m.formats) ctx.dataFormats.remove(f.id);
-    for (const t of m.themes) ctx.representation.structure.themes.colorThemeRegistry.remove(lookup(ThemeImplementations, 'theme', t.id));
+    for (const t of m.themes) {
+        const provider = ctx.representation.structure.themes.colorThemeRegistry.get(t.id);
+        if (provider) ctx.representation.structure.themes.colorThemeRegistry.remove(provider);
+    }
     for (const p of m.panels) ctx.customStructureControls.delete(p.id);
+    const label = labelProviders.get(ctx);
+    if (label) ctx.managers.lociLabels.removeProvider(label);
 }
 
 export const AcelensPlugin = PluginBehavior.create({

@@ -7,12 +7,21 @@ import type { DataFormatProvider } from 'molstar/lib/mol-plugin-state/formats/pr
 import type { ColorTheme } from 'molstar/lib/mol-theme/color';
 import { ExtXyzFormatProvider } from './formats/extxyz';
 import { DatasetPanel } from './panels/dataset-panel';
+import { FitPanel } from './panels/fit-panel';
+import { ModelsPanel } from './panels/models-panel';
+import type { PluginContext } from 'molstar/lib/mol-plugin/context';
+import { atomQuantityThemeProvider } from './themes/atom-quantity';
+import { AtomQuantities } from './themes/quantities';
 
 export const PanelImplementations: Record<string, new (...args: any[]) => any> = {
     'acelens-dataset': DatasetPanel,
+    'acelens-fit': FitPanel,
+    'acelens-models': ModelsPanel,
 };
 
-export const ThemeImplementations: Record<string, ColorTheme.Provider<any, any>> = {};
+/** Colour themes are made per plugin instance (they read that plugin's models and predictions). */
+export const ThemeImplementations: Record<string, (plugin: PluginContext) => ColorTheme.Provider<any, any>> = Object.fromEntries(
+    AtomQuantities.map(q => [q.name, (plugin: PluginContext) => atomQuantityThemeProvider(plugin, q)]));
 
 export const FormatImplementations: Record<string, DataFormatProvider<any, any, any>> = {
     'acelens-extxyz': ExtXyzFormatProvider,

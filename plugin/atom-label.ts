@@ -1,0 +1,42 @@
+/**
+ * Hover label for an atom of a frame loaded from extended XYZ: the active model's per-atom energy, the DFT and
+ * model forces and the force error, in eV and eV/Å.
+ */
+import { StructureElement } from 'molstar/lib/mol-model/structure';
+import type { Loci } from 'molstar/lib/mol-model/loci';
+import type { PluginContext } from 'molstar/lib/mol-plugin/context';
+import type { LociLabelProvider } from 'molstar/lib/mol-plugin-state/manager/loci-label';
+import { getFrameData } from './props/frame-data';
+import { acelensStore } from './store';
+
+const norm = (v: ArrayLike<number>, i: number) => Math.hypot(v[3 * i], v[3 * i + 1], v[3 * i + 2]);
+
+export function atomLabel(plugin: PluginContext, loci: Loci): string | undefined {
+    if (!StructureElement.Loci.is(loci) || StructureElement.Loci.size(loci) !== 1) return;
+    const location = StructureElement.Loci.getFirstLocation(loci);
+    if (!location) return;
+    const data = getFrameData(location.unit.model);
+    if (!data) return;
+    const frame = data.dataset.frames[data.index];
+    const i = location.element as number;
+    const parts = [`<b>acelens</b> frame ${data.index}, atom ${i}`];
+    if (frame.forces) parts.push(`|F_DFT| ${norm(frame.forces, i).toFixed(3)} eV/Å`);
+    const store = acelensStore(plugin);
+    const model = store.activeModel;
+    if (model) {
+        try {
+            const p = store.predict(model, frame);
+            parts.push(`E_i − E0 ${(p.perAtomEnergy[i] - model.file.e0).toFixed(3)} eV`);
+            parts.push(`|F_model| ${norm(p.forces, i).toFixed(3)} eV/Å`);
+            if (p.forceError) parts.push(`|ΔF| ${p.forceError[i].toFixed(3)} eV/Å`);
+            parts.push(`(${model.name})`);
+        } catch (e) {
+            parts.push(`model error: ${(e as Error).message}`);
+        }
+    }
+    return parts.join(' · ');
+}
+
+export function atomLabelProvider(plugin: PluginContext): LociLabelProvider {
+    return { label: loci => atomLabel(plugin, loci), group: () => 'acelens' };
+}

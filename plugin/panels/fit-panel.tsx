@@ -1,0 +1,166 @@
+/**
+ * Fit panel: training data (the loaded dataset or an embedded one), body orders (several at once), basis variant,
+ * r_cut, degree, λ, weights, validation fraction. The fit runs in a web worker with staged progress and a Cancel
+ * that terminates it; models are added only when the whole job succeeds, so a cancelled or failed fit leaves
+ * the previous models and the loaded data untouched.
+ */
+import * as React from 'react';
+import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
+import { parseExtXyz } from '../../src/io/extxyz';
+import type { ModelFile } from '../../src/model/model';
+import type { Frame } from '../../src/structure/frame';
+import { fetchAssetText } from '../assets';
+import { currentDataset } from '../current-dataset';
+import { AcelensManifest } from '../manifest';
+import { acelensStore, defaultModelName } from '../store';
+import { FitCancelled, runFitInWorker, type FitHandle } from '../worker/fit-client';
+import type { FitJob } from '../worker/fit-protocol';
+
+interface Settings {
+    data: string;
+    orders: number[];
+    variant: 'standard' | 'purified';
+    rcut: number;
+    degree: number;
+    lambda: number;
+    energyWeight: number;
+    forceWeight: number;
+    validFraction: number;
+    seed: number;
+}
+
+interface State {
+    settings: Settings;
+    running: boolean;
+    progress?: { text: string; fraction: number };
+    message?: { kind: 'error' | 'info'; text: string };
+}
+
+const Loaded = 'loaded';
+
+function NumberRow(props: { label: string; title: string; value: number; step?: number; min?: number; onChange: (v: number) => void; testId?: string }) {
+    return <div className='msp-control-row' title={props.title}>
+        <span className='msp-control-row-label'>{props.label}</span>
+        <div className='msp-control-row-ctrl'>
+            <input className='msp-form-control' type='number' value={props.value} step={props.step ?? 'any'} min={props.min}
+                data-testid={props.testId} onChange={e => { const v = Number(e.target.value); if (Number.isFinite(v)) props.onChange(v); }} />
+        </div>
+    </div>;
+}
+
+export class FitPanel extends CollapsableControls<{}, State> {
+    private handle?: FitHandle;
+
+    protected defaultState(): State & CollapsableState {
+        return {
+            header: 'acelens · Fit', isCollapsed: false, running: false,
+            settings: { data: Loaded, orders: [2, 3], variant: 'standard', rcut: 5, degree: 12, lambda: 1e-6, energyWeight: 1, forceWeight: 1, validFraction: 0.1, seed: 1 },
+        };
+    }
+
+    override componentWillUnmount() {
+        this.handle?.cancel();
+        super.componentWillUnmount();
+    }
+
+    private set<K extends keyof Settings>(key: K, value: Settings[K]) {
+        this.setState(s => ({ settings: { ...s.settings, [key]: value } }));
+    }
+
+    private toggleOrder(k: number) {
+        const orders = this.state.settings.orders.includes(k) ? this.state.settings.orders.filter(o => o !== k) : [...this.state.settings.orders, k].sort();
+        this.set('orders', orders);
+    }
+
+    private async trainingFrames(): Promise<{ frames: Frame[]; name: string }> {
+        const { data } = this.state.settings;
+        if (data === Loaded) {
+            const current = currentDataset(this.plugin);
+            if (!current) throw new Error('no extended XYZ dataset is loaded: load one or choose an embedded dataset');
+            return { frames: current.dataset.frames, name: current.dataset.name };
+        }
+        const asset = AcelensManifest.assets.find(a => a.id === data)!;
+        const text = await fetchAssetText(asset);
+        return { frames: parseExtXyz(text, { fileName: asset.file }), name: asset.file.split('/').pop()! };
+    }
+
+    private fit = async () => {
+        const s = this.state.settings;
+        if (s.orders.length === 0) { this.setState({ message: { kind: 'error', text: 'choose at least one body order K' } }); return; }
+        this.setState({ running: true, message: undefined, progress: { text: 'preparing data', fraction: 0 } });
+        const made: { file: ModelFile; order: number }[] = [];
+        try {
+            const { frames, name } = await this.trainingFrames();
+            const job: FitJob = { frames, dataName: name, orders: s.orders, variant: s.variant, rcut: s.rcut, degree: s.degree, lambda: s.lambda, energyWeight: s.energyWeight, forceWeight: s.forceWeight, validFraction: s.validFraction, seed: s.seed };
+            const started = performance.now();
+            this.handle = runFitInWorker(job, {
+                onProgress: m => {
+                    const stageFraction = m.progress.total > 0 ? m.progress.done / m.progress.total : 0;
+                    this.setState({ progress: { text: `K=${m.order} (${m.index + 1}/${m.count}): ${m.progress.message}`, fraction: (m.index + (m.progress.stage === 'assemble' ? 0.9 * stageFraction : m.progress.stage === 'solve' || m.progress.stage === 'metrics' ? 0.95 : 0)) / m.count } });
+                },
+                onModel: (file, order) => { made.push({ file, order }); },
+            });
+            await this.handle.done;
+            const store = acelensStore(this.plugin);
+            for (const m of made) store.addModel(m.file, defaultModelName(m.file, name));
+            const seconds = (performance.now() - started) / 1000;
+            this.setState({ message: { kind: 'info', text: `fitted ${made.map(m => `K=${m.order}`).join(', ')} on ${name} in ${seconds.toFixed(1)} s` } });
+        } catch (e) {
+            const text = e instanceof FitCancelled ? 'fit cancelled: previous models kept' : `fit failed: ${(e as Error).message} (previous models kept)`;
+            this.setState({ message: { kind: e instanceof FitCancelled ? 'info' : 'error', text } });
+        } finally {
+            this.handle = undefined;
+            this.setState({ running: false, progress: undefined });
+        }
+    };
+
+    private cancel = () => { this.handle?.cancel(); };
+
+    protected renderControls() {
+        const s = this.state.settings;
+        const datasets = AcelensManifest.assets.filter(a => a.kind === 'dataset');
+        return <div data-testid='acelens-fit-panel'>
+            <div className='msp-control-row'>
+                <span className='msp-control-row-label'>Training data</span>
+                <div className='msp-control-row-ctrl'>
+                    <select className='msp-form-control' value={s.data} onChange={e => this.set('data', e.target.value)} data-testid='acelens-fit-data'>
+                        <option value={Loaded}>the loaded dataset</option>
+                        {datasets.map(a => <option key={a.id} value={a.id}>{a.name}</option>)}
+                    </select>
+                </div>
+            </div>
+            <div className='msp-control-row' title='maximal body order K of each model (one model per K)'>
+                <span className='msp-control-row-label'>Body orders</span>
+                <div className='msp-control-row-ctrl' style={{ display: 'flex', gap: 8, alignItems: 'center', paddingLeft: 6 }}>
+                    {[2, 3, 4, 5].map(k => <label key={k} style={{ display: 'flex', alignItems: 'center', gap: 2 }}>
+                        <input type='checkbox' checked={s.orders.includes(k)} onChange={() => this.toggleOrder(k)} data-testid={`acelens-fit-order-${k}`} />K={k}
+                    </label>)}
+                </div>
+            </div>
+            <div className='msp-control-row'>
+                <span className='msp-control-row-label'>Basis</span>
+                <div className='msp-control-row-ctrl'>
+                    <select className='msp-form-control' value={s.variant} onChange={e => this.set('variant', e.target.value as Settings['variant'])} data-testid='acelens-fit-variant'>
+                        <option value='standard'>standard</option>
+                        <option value='purified'>self-interaction-free</option>
+                    </select>
+                </div>
+            </div>
+            <NumberRow label='r_cut (Å)' title='cutoff radius, Å' value={s.rcut} step={0.5} min={1} onChange={v => this.set('rcut', v)} />
+            <NumberRow label='Degree D₁' title='maximal total degree Σ(n + 1.5 l) of the pair functions; higher orders scale with it' value={s.degree} step={1} min={1} onChange={v => this.set('degree', v)} testId='acelens-fit-degree' />
+            <NumberRow label='λ' title='Tikhonov regularisation strength (smoothness prior)' value={s.lambda} onChange={v => this.set('lambda', v)} />
+            <NumberRow label='Energy weight' title='w_E: weight of energy-per-atom residuals' value={s.energyWeight} onChange={v => this.set('energyWeight', v)} />
+            <NumberRow label='Force weight' title='w_F: weight of force residuals' value={s.forceWeight} onChange={v => this.set('forceWeight', v)} />
+            <NumberRow label='Validation' title='fraction of structures held out for validation (seeded split)' value={s.validFraction} step={0.05} min={0} onChange={v => this.set('validFraction', v)} />
+            <div className='msp-flex-row'>
+                <button className='msp-btn msp-btn-block' disabled={this.state.running} onClick={this.fit} data-testid='acelens-fit-start'>Fit</button>
+                <button className='msp-btn msp-btn-block' disabled={!this.state.running} onClick={this.cancel} data-testid='acelens-fit-cancel'>Cancel</button>
+            </div>
+            {this.state.progress && <div data-testid='acelens-fit-progress' style={{ padding: '4px 6px' }}>
+                <div style={{ height: 6, background: '#ddd' }}><div style={{ height: 6, width: `${Math.round(100 * this.state.progress.fraction)}%`, background: '#4a7ab5' }} /></div>
+                <div className='msp-help-text'>{this.state.progress.text}</div>
+            </div>}
+            {this.state.message && <div className='msp-help-text' data-testid='acelens-fit-message' style={{ color: this.state.message.kind === 'error' ? '#b00' : undefined }}>{this.state.message.text}</div>}
+        </div>;
+    }
+}

@@ -1,0 +1,281 @@
+/**
+ * Models & errors panel: the fitted models (active one, download/upload as the CLI's JSON model files, delete),
+ * their train/validation errors overall and per config_type, parity plots of the active model on the loaded
+ * dataset (a click shows that structure and atom in 3D), and colouring of the 3D view by per-atom quantities
+ * (with the legend: quantity, unit, numeric ends, clamping, grey for no value).
+ */
+import * as React from 'react';
+import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
+import { Structure, StructureElement, StructureProperties } from 'molstar/lib/mol-model/structure';
+import { OrderedSet } from 'molstar/lib/mol-data/int';
+import { parseModel } from '../../src/model/model';
+import type { ErrorMetrics, MetricsReport } from '../../src/fit/metrics';
+import { currentDataset, showFrame } from '../current-dataset';
+import { acelensStore, type StoredModel } from '../store';
+import { colourRange, legendLabels, NoValueColor, type AtomQuantity } from '../themes/atom-quantity';
+import { AtomQuantities } from '../themes/quantities';
+import { downloadText, loadPlotly, panelLayout, PanelPlotConfig } from '../plots/plotly';
+import { ColorLists } from 'molstar/lib/mol-util/color/lists';
+import { Color } from 'molstar/lib/mol-util/color';
+import { getFrameData } from '../props/frame-data';
+
+type RangeMode = 'robust' | 'minmax' | 'manual';
+
+interface State {
+    models: StoredModel[];
+    activeId: string | null;
+    theme: string;
+    range: RangeMode;
+    scope: 'frame' | 'dataset';
+    min: number;
+    max: number;
+    component: 'along-dft' | 'x' | 'y' | 'z';
+    showConfigTypes: boolean;
+    message?: string;
+    legend?: { min: string; max: string; colours: string[] };
+}
+
+const fmt = (x: number | null | undefined, digits = 1) => x === null || x === undefined ? '—' : x.toFixed(digits);
+
+function MetricCells({ m }: { m: ErrorMetrics | null | undefined }) {
+    return <>
+        <td>{fmt(m?.energy_rmse_meV_atom)}</td><td>{fmt(m?.energy_mae_meV_atom)}</td>
+        <td>{fmt(m?.force_rmse_meV_A, 0)}</td><td>{fmt(m?.force_mae_meV_A, 0)}</td>
+    </>;
+}
+
+export class ModelsPanel extends CollapsableControls<{}, State> {
+    private parityEnergy = React.createRef<HTMLDivElement>();
+    private parityForce = React.createRef<HTMLDivElement>();
+    private fileInput = React.createRef<HTMLInputElement>();
+
+    protected defaultState(): State & CollapsableState {
+        return { header: 'acelens · Models & errors', isCollapsed: false, models: [], activeId: null, theme: 'acelens-force-error', range: 'robust', scope: 'frame', min: 0, max: 1, component: 'along-dft', showConfigTypes: false };
+    }
+
+    private get store() { return acelensStore(this.plugin); }
+
+    override componentDidMount() {
+        this.subscribe(this.store.models, models => this.setState({ models }));
+        this.subscribe(this.store.activeModelId, activeId => { this.setState({ activeId }, () => { this.applyTheme(); this.drawParity(); }); });
+        this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => { this.updateLegend(); this.drawParity(); });
+        this.subscribe(this.store.revision, () => this.drawParity());
+    }
+
+    private quantity(): AtomQuantity | undefined {
+        return AtomQuantities.find(q => q.name === this.state.theme);
+    }
+
+    /** Applies the chosen acelens colour theme to every component of every structure (or Mol*'s default for 'none'). */
+    applyTheme = async () => {
+        const q = this.quantity();
+        const structures = this.plugin.managers.structure.hierarchy.current.structures;
+        const components = structures.flatMap(s => s.components);
+        if (components.length === 0) return;
+        const model = this.store.activeModel;
+        if (!q || !model) {
+            if (!q) await this.plugin.managers.structure.component.updateRepresentationsTheme(components, { color: 'default' as any });
+            this.updateLegend();
+            return;
+        }
+        const colorParams: Record<string, any> = { model: model.id, range: this.state.range, scope: this.state.scope, min: this.state.min, max: this.state.max };
+        if (q.params) colorParams.component = this.state.component;
+        await this.plugin.managers.structure.component.updateRepresentationsTheme(components, { color: q.name as any, colorParams });
+        this.updateLegend();
+    };
+
+    /** The legend shown in the panel: the same range computation as the theme. */
+    private updateLegend() {
+        const q = this.quantity();
+        const model = this.store.activeModel;
+        const current = currentDataset(this.plugin);
+        if (!q || !model || !current) { this.setState({ legend: undefined }); return; }
+        try {
+            const frames = this.state.scope === 'dataset' ? current.dataset.frames : [current.dataset.frames[current.frameIndex]];
+            const pooled: number[] = [];
+            for (const f of frames) {
+                const v = q.values(this.store, model, f, { component: this.state.component });
+                if (v) for (let i = 0; i < v.length; i++) pooled.push(v[i]);
+            }
+            const range = colourRange(Float64Array.from(pooled), q.kind, this.state.range, { min: this.state.min, max: this.state.max });
+            const labels = legendLabels(q, range);
+            const colours = ColorLists[q.colours].list.map(c => Color.toHexStyle(Array.isArray(c) ? c[0] : c as Color));
+            this.setState({ legend: { min: labels.min, max: labels.max, colours } });
+        } catch (e) {
+            this.setState({ legend: undefined, message: (e as Error).message });
+        }
+    }
+
+    private setColouring(patch: Partial<State>) {
+        this.setState(patch as State, () => this.applyTheme());
+    }
+
+    private download(m: StoredModel) {
+        downloadText(this.store.modelJson(m), `${m.name.replace(/[^A-Za-z0-9=._-]+/g, '_')}.json`, 'application/json');
+    }
+
+    private upload = async (e: React.ChangeEvent<HTMLInputElement>) => {
+        const file = e.target.files?.[0];
+        e.target.value = '';
+        if (!file) return;
+        try {
+            const parsed = parseModel(await file.text(), file.name);
+            this.store.addModel(parsed, file.name.replace(/\.json$/, ''));
+            this.setState({ message: `loaded ${file.name}` });
+        } catch (err) {
+            this.setState({ message: (err as Error).message });
+        }
+    };
+
+    /** Parity plots of the active model on the loaded dataset; a click shows that frame and atom. */
+    private async drawParity() {
+        const eDiv = this.parityEnergy.current, fDiv = this.parityForce.current;
+        const model = this.store.activeModel;
+        const current = currentDataset(this.plugin);
+        if (!eDiv || !fDiv) return;
+        const Plotly = await loadPlotly();
+        if (!model || !current) { Plotly.purge(eDiv); Plotly.purge(fDiv); return; }
+        const frames = current.dataset.frames;
+        const e0 = model.file.e0;
+        const ex: number[] = [], ey: number[] = [], eText: string[] = [], eIdx: number[] = [];
+        const fx: number[] = [], fy: number[] = [], fIdx: number[][] = [];
+        for (let k = 0; k < frames.length; k++) {
+            const f = frames[k];
+            if (f.natoms <= 1) continue;
+            const p = this.store.predict(model, f);
+            if (f.energy !== undefined) {
+                ex.push((f.energy - f.natoms * e0) / f.natoms); ey.push((p.energy - f.natoms * e0) / f.natoms);
+                eText.push(`#${k} ${f.configType ?? ''}`); eIdx.push(k);
+            }
+            if (f.forces) for (let c = 0; c < 3 * f.natoms; c++) { fx.push(f.forces[c]); fy.push(p.forces[c]); fIdx.push([k, Math.floor(c / 3)]); }
+        }
+        const line = (v: number[]) => { const lo = Math.min(...v), hi = Math.max(...v); return { x: [lo, hi], y: [lo, hi], mode: 'lines', line: { color: '#888', width: 1 }, hoverinfo: 'skip', showlegend: false }; };
+        await Plotly.react(eDiv, [line([...ex, ...ey]), { x: ex, y: ey, text: eText, type: 'scattergl', mode: 'markers', marker: { size: 5, color: '#1f5fa8' }, name: 'structures', hovertemplate: '%{text}<br>DFT %{x:.3f} eV<br>model %{y:.3f} eV<extra></extra>' }],
+            panelLayout({ height: 220, showlegend: false, xaxis: { title: { text: 'E_DFT − E0 (eV/atom)' } }, yaxis: { title: { text: 'E_model − E0 (eV/atom)' }, scaleanchor: 'x' } }), PanelPlotConfig);
+        await Plotly.react(fDiv, [line([...fx, ...fy]), { x: fx, y: fy, type: 'scattergl', mode: 'markers', marker: { size: 3, color: '#b5651d', opacity: 0.6 }, name: 'force components', hovertemplate: 'DFT %{x:.2f}<br>model %{y:.2f} eV/Å<extra></extra>' }],
+            panelLayout({ height: 220, showlegend: false, xaxis: { title: { text: 'F_DFT (eV/Å)' } }, yaxis: { title: { text: 'F_model (eV/Å)' }, scaleanchor: 'x' } }), PanelPlotConfig);
+        (eDiv as any).removeAllListeners?.('plotly_click');
+        (fDiv as any).removeAllListeners?.('plotly_click');
+        (eDiv as any).on('plotly_click', (ev: any) => { const pt = ev.points?.[0]; if (pt && pt.curveNumber === 1) showFrame(this.plugin, eIdx[pt.pointIndex]); });
+        (fDiv as any).on('plotly_click', (ev: any) => { const pt = ev.points?.[0]; if (pt && pt.curveNumber === 1) { const [k, atom] = fIdx[pt.pointIndex]; this.showAtom(k, atom); } });
+    }
+
+    private async showAtom(frameIndex: number, atom: number) {
+        await showFrame(this.plugin, frameIndex);
+        const structure = this.plugin.managers.structure.hierarchy.current.structures[0]?.cell.obj?.data as Structure | undefined;
+        if (!structure) return;
+        for (const unit of structure.units) {
+            if (!getFrameData(unit.model)) continue;
+            const idx = OrderedSet.indexOf(unit.elements as any, atom as any);
+            if (idx < 0) continue;
+            const loci = StructureElement.Loci(structure, [{ unit, indices: OrderedSet.ofSingleton(idx as any) }]);
+            this.plugin.managers.interactivity.lociSelects.selectOnly({ loci });
+            this.plugin.managers.camera.focusLoci(loci);
+            this.setState({ message: `frame ${frameIndex}, atom ${atom} (element ${StructureProperties.atom.type_symbol(StructureElement.Location.create(structure, unit, unit.elements[idx]))})` });
+            return;
+        }
+    }
+
+    private metricsRows(report: MetricsReport | null | undefined, label: string) {
+        return <tr><td style={{ textAlign: 'left' }}>{label}</td><MetricCells m={report} /></tr>;
+    }
+
+    protected renderControls() {
+        const { models, activeId } = this.state;
+        const active = models.find(m => m.id === activeId);
+        const q = this.quantity();
+        const th = { textAlign: 'right' as const, padding: '1px 3px', fontWeight: 'normal' as const };
+        return <div data-testid='acelens-models-panel' style={{ fontSize: 11 }}>
+            {models.length === 0 && <div className='msp-help-text'>No model yet: fit one in the fit panel, or upload a model JSON file written by <code>acelens fit</code>.</div>}
+            {models.length > 0 && <table style={{ width: '100%', borderCollapse: 'collapse' }} data-testid='acelens-models-table'>
+                <thead><tr>
+                    <th style={{ ...th, textAlign: 'left' }}>model</th>
+                    <th style={th} title='train / validation energy RMSE, meV/atom'>E RMSE (meV/atom)</th>
+                    <th style={th} title='train / validation force RMSE, meV/Å'>F RMSE (meV/Å)</th>
+                    <th />
+                </tr></thead>
+                <tbody>{models.map(m => {
+                    const t = m.file.metrics.train, v = m.file.metrics.valid;
+                    return <tr key={m.id} data-model-id={m.id} style={{ background: m.id === activeId ? 'rgba(80,140,220,0.2)' : undefined, cursor: 'pointer' }} onClick={() => this.store.setActive(m.id)}>
+                        <td style={{ textAlign: 'left' }}><input type='radio' readOnly checked={m.id === activeId} /> {m.name} <span style={{ opacity: 0.6 }}>({m.file.nbasis} fn)</span></td>
+                        <td style={{ textAlign: 'right' }} data-metric='energy'>{fmt(t.energy_rmse_meV_atom)} / {fmt(v?.energy_rmse_meV_atom)}</td>
+                        <td style={{ textAlign: 'right' }} data-metric='force'>{fmt(t.force_rmse_meV_A, 0)} / {fmt(v?.force_rmse_meV_A, 0)}</td>
+                        <td style={{ whiteSpace: 'nowrap' }}>
+                            <button className='msp-btn msp-btn-link' title='download the model JSON (as acelens fit writes it)' onClick={e => { e.stopPropagation(); this.download(m); }}>⭳</button>
+                            <button className='msp-btn msp-btn-link' title='remove this model' onClick={e => { e.stopPropagation(); this.store.removeModel(m.id); }}>✕</button>
+                        </td>
+                    </tr>;
+                })}</tbody>
+            </table>}
+            <div className='msp-flex-row'>
+                <button className='msp-btn msp-btn-block' onClick={() => this.fileInput.current?.click()}>Upload model JSON…</button>
+                <input ref={this.fileInput} type='file' accept='.json,application/json' style={{ display: 'none' }} onChange={this.upload} data-testid='acelens-model-upload' />
+            </div>
+            {active && <div style={{ marginTop: 4 }}>
+                <div className='msp-help-text'>Errors of <b>{active.name}</b> (RMSE, MAE; energies meV/atom, forces meV/Å)
+                    <label style={{ marginLeft: 6 }}><input type='checkbox' checked={this.state.showConfigTypes} onChange={e => this.setState({ showConfigTypes: e.target.checked })} /> per config_type</label></div>
+                <table style={{ width: '100%', borderCollapse: 'collapse', textAlign: 'right' }} data-testid='acelens-errors-table'>
+                    <thead><tr><th style={{ ...th, textAlign: 'left' }}>set</th><th style={th}>E RMSE</th><th style={th}>E MAE</th><th style={th}>F RMSE</th><th style={th}>F MAE</th></tr></thead>
+                    <tbody>
+                        {this.metricsRows(active.file.metrics.train, `train (${active.file.metrics.train.structures})`)}
+                        {active.file.metrics.valid && this.metricsRows(active.file.metrics.valid, `valid (${active.file.metrics.valid.structures})`)}
+                        {this.state.showConfigTypes && Object.entries(active.file.metrics.train.per_config_type).map(([ct, m]) =>
+                            <tr key={`t-${ct}`}><td style={{ textAlign: 'left' }}>train · {ct}</td><MetricCells m={m} /></tr>)}
+                        {this.state.showConfigTypes && active.file.metrics.valid && Object.entries(active.file.metrics.valid.per_config_type).map(([ct, m]) =>
+                            <tr key={`v-${ct}`}><td style={{ textAlign: 'left' }}>valid · {ct}</td><MetricCells m={m} /></tr>)}
+                    </tbody>
+                </table>
+            </div>}
+            <div className='msp-control-row' style={{ marginTop: 6 }}>
+                <span className='msp-control-row-label'>Colour atoms</span>
+                <div className='msp-control-row-ctrl'>
+                    <select className='msp-form-control' value={this.state.theme} onChange={e => this.setColouring({ theme: e.target.value })} data-testid='acelens-colour-theme'>
+                        <option value='none'>Mol* default</option>
+                        {AtomQuantities.map(q => <option key={q.name} value={q.name}>{q.label.replace('acelens: ', '')}</option>)}
+                    </select>
+                </div>
+            </div>
+            {q && <>
+                {q.params && <div className='msp-control-row'>
+                    <span className='msp-control-row-label'>Component</span>
+                    <div className='msp-control-row-ctrl'>
+                        <select className='msp-form-control' value={this.state.component} onChange={e => this.setColouring({ component: e.target.value as State['component'] })}>
+                            <option value='along-dft'>along the DFT force</option><option value='x'>x</option><option value='y'>y</option><option value='z'>z</option>
+                        </select>
+                    </div>
+                </div>}
+                <div className='msp-control-row'>
+                    <span className='msp-control-row-label'>Range</span>
+                    <div className='msp-control-row-ctrl' style={{ display: 'flex' }}>
+                        <select className='msp-form-control' value={this.state.range} onChange={e => this.setColouring({ range: e.target.value as RangeMode })} data-testid='acelens-colour-range'>
+                            <option value='robust'>2nd–98th percentile</option><option value='minmax'>min–max</option><option value='manual'>manual</option>
+                        </select>
+                        <select className='msp-form-control' value={this.state.scope} onChange={e => this.setColouring({ scope: e.target.value as State['scope'] })}>
+                            <option value='frame'>this frame</option><option value='dataset'>all frames</option>
+                        </select>
+                    </div>
+                </div>
+                {this.state.range === 'manual' && <div className='msp-control-row'>
+                    <span className='msp-control-row-label'>Min / max ({q.unit})</span>
+                    <div className='msp-control-row-ctrl' style={{ display: 'flex' }}>
+                        <input className='msp-form-control' type='number' step='any' value={this.state.min} onChange={e => this.setColouring({ min: Number(e.target.value) })} />
+                        <input className='msp-form-control' type='number' step='any' value={this.state.max} onChange={e => this.setColouring({ max: Number(e.target.value) })} />
+                    </div>
+                </div>}
+                <div style={{ padding: '4px 6px' }} data-testid='acelens-legend'>
+                    <div className='msp-help-text'>{q.symbol} ({q.unit}){active ? ` · ${active.name}` : ' · no model'}</div>
+                    {this.state.legend && <>
+                        <div style={{ height: 10, background: `linear-gradient(to right, ${this.state.legend.colours.join(', ')})` }} />
+                        <div style={{ display: 'flex', justifyContent: 'space-between' }}><span>{this.state.legend.min}</span><span>{this.state.legend.max.split(' · ')[0]}</span></div>
+                    </>}
+                    <div><span style={{ display: 'inline-block', width: 10, height: 10, background: Color.toHexStyle(NoValueColor), marginRight: 4 }} />no value (no DFT forces or no model)</div>
+                </div>
+                <button className='msp-btn msp-btn-block' onClick={this.applyTheme} data-testid='acelens-colour-apply'>Apply colouring</button>
+            </>}
+            {this.state.message && <div className='msp-help-text'>{this.state.message}</div>}
+            <div className='msp-help-text' style={{ marginTop: 6 }}>Parity on the loaded dataset (click a point to show it)</div>
+            <div ref={this.parityEnergy} data-testid='acelens-parity-energy' />
+            <div ref={this.parityForce} data-testid='acelens-parity-force' />
+        </div>;
+    }
+}

@@ -1,0 +1,59 @@
+/**
+ * The per-atom quantities acelens colours by. DFT has no per-atom energies: the per-atom *error* is the force
+ * error of that atom; the per-atom energy is the model's own E_i.
+ */
+import { ParamDefinition as PD } from 'molstar/lib/mol-util/param-definition';
+import type { AtomQuantity } from './atom-quantity';
+
+export const PerAtomEnergy: AtomQuantity = {
+    name: 'acelens-per-atom-energy',
+    label: 'acelens: per-atom energy (model)',
+    symbol: 'E_i − E0 (model)',
+    unit: 'eV',
+    kind: 'sequential',
+    colours: 'viridis',
+    description: 'Per-atom energy E_i − E0 of the chosen ACE model (a model quantity: DFT has no per-atom energies).',
+    values: (store, model, frame) => {
+        const p = store.predict(model, frame);
+        const e0 = model.file.e0;
+        return p.perAtomEnergy.map(e => e - e0);
+    },
+};
+
+export const ForceError: AtomQuantity = {
+    name: 'acelens-force-error',
+    label: 'acelens: force error |ΔF| vs DFT',
+    symbol: '|F_model − F_DFT|',
+    unit: 'eV/Å',
+    kind: 'sequential',
+    colours: 'cividis',
+    description: 'Magnitude of the force error |F_model − F_DFT| of each atom against the DFT forces of this frame; grey: no DFT forces.',
+    values: (store, model, frame) => store.predict(model, frame).forceError,
+};
+
+const ComponentParams = {
+    component: PD.Select('along-dft', [['along-dft', 'Along the DFT force'], ['x', 'x'], ['y', 'y'], ['z', 'z']] as const,
+        { description: 'ΔF·F̂_DFT (positive: the model pushes harder than DFT), or one Cartesian component of ΔF (file axes)' }),
+};
+
+export const SignedForceError: AtomQuantity = {
+    name: 'acelens-signed-force-error',
+    label: 'acelens: signed force error vs DFT',
+    symbol: 'ΔF = F_model − F_DFT (signed)',
+    unit: 'eV/Å',
+    kind: 'diverging',
+    colours: 'purple-orange',
+    description: 'Signed force error, centred on 0 with symmetric limits: along the DFT force direction or one Cartesian component.',
+    params: ComponentParams,
+    values: (store, model, frame, props) => {
+        const p = store.predict(model, frame);
+        if (!p.forceErrorVector || !p.forceErrorAlongDft) return null;
+        if (props.component === 'along-dft') return p.forceErrorAlongDft;
+        const axis = props.component === 'x' ? 0 : props.component === 'y' ? 1 : 2;
+        const out = new Float64Array(p.natoms);
+        for (let i = 0; i < p.natoms; i++) out[i] = p.forceErrorVector[3 * i + axis];
+        return out;
+    },
+};
+
+export const AtomQuantities: AtomQuantity[] = [PerAtomEnergy, ForceError, SignedForceError];

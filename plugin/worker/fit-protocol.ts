@@ -1,0 +1,31 @@
+/**
+ * Messages between the fit panel and the fit worker. Plain data only (frames carry typed arrays, cloned once).
+ */
+import type { Frame } from '../../src/structure/frame';
+import type { ModelFile } from '../../src/model/model';
+import type { FitProgress } from '../../src/fit/fit';
+
+export interface FitJob {
+    /** training structures (the isolated-atom frame gives E0) */
+    frames: Frame[];
+    dataName: string;
+    /** body orders to fit, one model each, e.g. [2, 3, 4] */
+    orders: number[];
+    variant: 'standard' | 'purified';
+    rcut: number;
+    /** D_1; the other orders scale with it (scaledDegrees) */
+    degree: number;
+    lambda: number;
+    energyWeight: number;
+    forceWeight: number;
+    validFraction: number;
+    seed: number;
+}
+
+export type FitRequest = { type: 'fit'; job: FitJob };
+
+export type FitReply =
+    | { type: 'progress'; order: number; index: number; count: number; progress: FitProgress }
+    | { type: 'model'; order: number; file: ModelFile; seconds: number }
+    | { type: 'done' }
+    | { type: 'error'; message: string };
