@@ -13,9 +13,9 @@
  *    minimum-norm solution in the scaled variables). Reports the effective rank (eigenvalues kept) and the
  *    condition number λ_max / max(|λ_min|, ε·λ_max) (finite, at most ~4.5e15).
  *
- * Pure TypeScript (ml-matrix for the eigen-decomposition); no Node APIs.
+ * Pure TypeScript (the eigen-decomposition is ./eigen.ts, tested against ml-matrix); no Node APIs.
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { symmetricEigen } from './eigen';
 
 export interface SolveOptions {
   /** regularisation strength λ ≥ 0 */
@@ -122,43 +122,41 @@ export function effectiveRank(A: Float64Array, n: number, tol = 1e-11): number {
   const idx: number[] = [];
   for (let k = 0; k < n; k++) if (A[k * n + k] > NEGLIGIBLE_COLUMN * maxDiag) idx.push(k);
   const m = idx.length;
-  const S = new Float64Array(m * m);
   const d = idx.map((k) => 1 / Math.sqrt(A[k * n + k]));
-  for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) S[i * m + j] = A[idx[i] * n + idx[j]] * d[i] * d[j];
-  const diag = new Float64Array(m);
-  for (let i = 0; i < m; i++) diag[i] = S[i * m + i];
+  // remaining pivots (Schur complement diagonal) and L row-major m × m: row i holds L[i][0..step)
+  const diag = new Float64Array(m).fill(1);
+  const L = new Float64Array(m * m);
   const done = new Uint8Array(m);
-  // L columns stored row-major as m × rank (grown)
-  const Lcols: Float64Array[] = [];
   for (let step = 0; step < m; step++) {
     let p = -1;
     let best = tol;
-    for (let i = 0; i < m; i++) if (!done[i] && diag[i] > best) {
-      best = diag[i];
-      p = i;
+    for (let i = 0; i < m; i++) {
+      if (!done[i] && diag[i] > best) {
+        best = diag[i];
+        p = i;
+      }
     }
     if (p < 0) return step;
     done[p] = 1;
-    const col = new Float64Array(m);
     const lpp = Math.sqrt(diag[p]);
+    const rp = p * m;
+    L[rp + step] = lpp;
+    const ap = idx[p] * n;
     for (let i = 0; i < m; i++) {
-      if (done[i] && i !== p) continue;
-      let v = S[i * m + p];
-      for (const c of Lcols) v -= c[i] * c[p];
-      col[i] = v / lpp;
+      if (done[i]) continue;
+      const ri = i * m;
+      let v = A[ap + idx[i]] * d[p] * d[i];
+      for (let t = 0; t < step; t++) v -= L[ri + t] * L[rp + t];
+      const lip = v / lpp;
+      L[ri + step] = lip;
+      diag[i] -= lip * lip;
     }
-    Lcols.push(col);
-    for (let i = 0; i < m; i++) if (!done[i]) diag[i] -= col[i] * col[i];
   }
   return m;
 }
 
 function eigenSolve(S: Float64Array, n: number, r: Float64Array, dinv: Float64Array, rcond: number): Omit<SolveResult, 'reason' | 'rank'> {
-  const M = new Matrix(n, n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) M.set(i, j, S[i * n + j]);
-  const evd = new EigenvalueDecomposition(M, { assumeSymmetric: true });
-  const values = evd.realEigenvalues;
-  const V = evd.eigenvectorMatrix;
+  const { values, vectors } = symmetricEigen(S, n);
   let lmax = 0;
   for (const v of values) lmax = Math.max(lmax, Math.abs(v));
   const tol = rcond * lmax;
@@ -170,10 +168,11 @@ function eigenSolve(S: Float64Array, n: number, r: Float64Array, dinv: Float64Ar
     const lam = values[k];
     if (!(lam > tol)) continue;
     rank++;
+    const rk = k * n;
     let proj = 0;
-    for (let i = 0; i < n; i++) proj += V.get(i, k) * r[i];
+    for (let i = 0; i < n; i++) proj += vectors[rk + i] * r[i];
     const s = proj / lam;
-    for (let i = 0; i < n; i++) z[i] += s * V.get(i, k);
+    for (let i = 0; i < n; i++) z[i] += s * vectors[rk + i];
   }
   for (let k = 0; k < n; k++) z[k] *= dinv[k];
   const condition = lmax === 0 ? Infinity : lmax / Math.max(lminAbs, EPS * lmax);
@@ -210,10 +209,12 @@ export function choleskySolve(L: Float64Array, n: number, b: ArrayLike<number>):
     for (let k = 0; k < i; k++) s -= L[ri + k] * x[k];
     x[i] = s / L[ri + i];
   }
+  // Lᵀ x = y, column-oriented so that rows of L are read contiguously
   for (let i = n - 1; i >= 0; i--) {
-    let s = x[i];
-    for (let k = i + 1; k < n; k++) s -= L[k * n + i] * x[k];
-    x[i] = s / L[i * n + i];
+    const ri = i * n;
+    const xi = x[i] / L[ri + i];
+    x[i] = xi;
+    for (let k = 0; k < i; k++) x[k] -= L[ri + k] * xi;
   }
   return x;
 }
@@ -234,7 +235,7 @@ function normalize(v: Float64Array): Float64Array {
 }
 
 /** Largest eigenvalue of a symmetric PSD matrix by power iteration. */
-function largestEigenvalue(A: Float64Array, n: number, iterations = 200, tol = 1e-8): number {
+function largestEigenvalue(A: Float64Array, n: number, iterations = 100, tol = 1e-6): number {
   let v = startVector(n);
   let est = 0;
   const w = new Float64Array(n);
@@ -258,7 +259,7 @@ function largestEigenvalue(A: Float64Array, n: number, iterations = 200, tol = 1
 }
 
 /** Smallest eigenvalue of L Lᵀ by inverse iteration (1 / largest eigenvalue of (L Lᵀ)⁻¹). */
-function smallestEigenvalueCholesky(L: Float64Array, n: number, iterations = 200, tol = 1e-8): number {
+function smallestEigenvalueCholesky(L: Float64Array, n: number, iterations = 100, tol = 1e-6): number {
   let v = startVector(n);
   let est = 0;
   for (let it = 0; it < iterations; it++) {

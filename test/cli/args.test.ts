@@ -60,3 +60,19 @@ describe('main', () => {
     expect(JSON.parse(d.out.join(''))).toEqual({ error: "option '--order' expects a finite number, got 'x'" });
   });
 });
+
+describe('--degree', () => {
+  it('one number scales the default shape (D_1 = D), a comma list gives D_1..D_{K-1}', async () => {
+    const { parseDegree } = await import('../../src/cli/commands/fit-run');
+    const { DEFAULT_DEGREES } = await import('../../src/ace/spec');
+    const d = parseDegree('24', 5);
+    expect(d).toHaveLength(4);
+    expect(d[0]).toBe(24);
+    d.forEach((x, t) => expect(Math.abs(x - (24 * DEFAULT_DEGREES[t]) / DEFAULT_DEGREES[0])).toBeLessThanOrEqual(0.5));
+    expect(parseDegree('12', 3)).toHaveLength(2);
+    parseDegree('1', 5).forEach((x, t) => expect(x).toBeGreaterThanOrEqual(t + 1)); // every order keeps a function
+    expect(parseDegree('10,8,6', 4)).toEqual([10, 8, 6]);
+    expect(() => parseDegree('10,8', 4)).toThrow(/2 values, expected one or 3/);
+    expect(() => parseDegree('x', 3)).toThrow(/positive number/);
+  });
+});
