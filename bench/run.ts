@@ -5,6 +5,7 @@
 import { registeredBenches } from './registry';
 import './evaluator';
 import './fit';
+import './scan';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
