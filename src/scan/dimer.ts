@@ -23,6 +23,8 @@ export interface DimerCurve {
   r: number[];
   /** E(r) − 2·E0 (eV) */
   energy: number[];
+  /** force on the second atom along the bond, −dE/dr (eV/Å); positive = repulsive */
+  force: number[];
   /** body order K (2..order) → its part of the energy (eV); Σ_K contributions[K][i] = energy[i] */
   contributions: Record<number, number[]>;
 }
@@ -43,14 +45,16 @@ export function dimerCurve(model: Model, opts: DimerOptions = {}): DimerCurve {
   const contributions: Record<number, number[]> = {};
   for (const K of orders) contributions[K] = [];
   const energy: number[] = [];
+  const force: number[] = [];
   r.forEach((ri, i) => {
     opts.signal?.throwIfAborted();
     const frame = makeFrame({ positions: [0, 0, 0, ri, 0, 0], species: ['C', 'C'] });
-    const p = model.predict(frame, { forces: false });
+    const p = model.predict(frame, { forces: true });
     const e = p.energy - 2 * model.e0;
     energy.push(e);
+    force.push(p.forces[3]);
     for (const K of orders) contributions[K].push(p.energyByOrder[K] ?? 0);
     opts.onPoint?.(i, ri, e);
   });
-  return { r, energy, contributions };
+  return { r, energy, force, contributions };
 }
