@@ -68,9 +68,24 @@ class Workspace {
     this.gG = new Float64Array(basis.nG);
     this.gradG = new Float64Array(3 * basis.nG);
     this.adj = new Float64Array(basis.nOne);
+    this.T = new Float64Array(9 * basis.nG);
     this.M = new Float64Array(basis.nMono);
     this.dM = new Float64Array(basis.monoG.length);
     this.J = new Float64Array(basis.jG.length);
+  }
+  /** per-atom slot of each neighbour atom j (−1 = none), for grouping pairs by j in designRows */
+  slotOf = new Int32Array(0);
+  slotAtom = new Int32Array(0);
+  acc = new Float64Array(0);
+  readonly T: Float64Array;
+  ensureAtoms(natoms: number): void {
+    if (this.slotOf.length < natoms) { this.slotOf = new Int32Array(natoms).fill(-1); }
+  }
+  ensureSlots(n: number): void {
+    if (this.slotAtom.length >= n) return;
+    const cap = Math.max(n, Math.ceil(this.slotAtom.length * 1.5), 16);
+    this.slotAtom = new Int32Array(cap);
+    this.acc = new Float64Array(cap * 3 * this.basis.nG);
   }
   ensure(nb: number): void {
     if (nb <= this.cap) return;
@@ -204,7 +219,13 @@ function monomials(basis: AceBasis, ws: Workspace, withSlots: boolean): void {
 export function designRows(
   basis: AceBasis,
   frame: Frame,
-  opts: { forces?: boolean; virial?: boolean; neighbours?: NeighbourList } = {},
+  opts: {
+    forces?: boolean;
+    virial?: boolean;
+    neighbours?: NeighbourList;
+    /** how pair gradients are contracted (results identical to round-off); default 'auto' = fewest flops */
+    contraction?: 'auto' | 'grouped' | 'perPair';
+  } = {},
 ): DesignRows {
   const nl = neighboursFor(basis, frame, opts.neighbours);
   const wantF = opts.forces ?? true;
@@ -215,8 +236,10 @@ export function designRows(
   const forces = new Float64Array(wantF ? 3 * N * K : 0);
   const virial = wantV ? new Float64Array(9 * K) : null;
   const ws = workspace(basis);
-  const { dStart, dMono, dCoef, monoStart, jStart, jG, dSlotStart, dSlotJ, nOne } = basis;
+  const { dStart, dMono, dCoef, monoStart, jStart, jG, dSlotStart, dSlotJ, nOne, nG } = basis;
+  const rcut = basis.spec.rcut;
   const needGrad = wantF || wantV;
+  ws.ensureAtoms(N);
   for (let i = 0; i < N; i++) {
     const nb = atomFeatures(basis, ws, nl, i, needGrad);
     monomials(basis, ws, needGrad);
@@ -237,31 +260,112 @@ export function designRows(
         for (let t = 0; t < ns; t++) J[dSlotJ[s0 + t]] += c * dM[m0 + t];
       }
     }
+    // Two equivalent ways to contract J with the pair gradients; the cheaper one (counted in flops) is used.
+    //  grouped: pairs are grouped by neighbour atom j (periodic images of one atom share its force rows):
+    //    G gradients are summed per j (3·nG per pair) and contracted with J once per distinct j (3·nnz(J));
+    //    the virial uses T_g = Σ_pairs r_ij ⊗ ∇G_g (9·nG per pair) contracted once per atom (9·nnz(J)).
+    //  per pair: g_k = Σ_p J_kp ∇G_p per pair (3·nnz(J)) and scattered into force and virial rows (15·K).
+    const nnzJ = jG.length;
+    const off0 = nl.offsets[i];
+    let distinct = 0;
+    {
+      const { slotOf } = ws;
+      for (let kk = 0; kk < nb; kk++) { const j = nl.index[off0 + kk]; if (slotOf[j] < 0) { slotOf[j] = 0; distinct++; } }
+      for (let kk = 0; kk < nb; kk++) slotOf[nl.index[off0 + kk]] = -1;
+    }
+    const costGrouped = nb * (3 * nG + (virial ? 9 * nG : 0)) + distinct * (3 * nnzJ + 6 * K) + (virial ? 9 * nnzJ : 0);
+    const costPerPair = nb * (3 * nnzJ + 6 * K + (virial ? 9 * K : 0));
+    const contraction = opts.contraction ?? 'auto';
+    if (contraction === 'perPair' || (contraction === 'auto' && costPerPair <= costGrouped)) {
+      const off = off0;
+      for (let kk = 0; kk < nb; kk++) {
+        const pair = off + kk;
+        if (nl.distances[pair] >= rcut) continue;
+        const base = 3 * kk * nOne;
+        for (let t = 0; t < 3 * nOne; t++) gradG[t] = dphi[base + t];
+        if (nG > nOne) productGradients(basis, ws, kk, gradG);
+        const j = nl.index[pair];
+        const vx = nl.vectors[3 * pair], vy = nl.vectors[3 * pair + 1], vz = nl.vectors[3 * pair + 2];
+        for (let k = 0; k < K; k++) {
+          let gx = 0, gy = 0, gz = 0;
+          for (let p = jStart[k]; p < jStart[k + 1]; p++) {
+            const o = 3 * jG[p], c = J[p];
+            gx += c * gradG[o]; gy += c * gradG[o + 1]; gz += c * gradG[o + 2];
+          }
+          if (wantF) {
+            forces[(3 * i) * K + k] += gx; forces[(3 * i + 1) * K + k] += gy; forces[(3 * i + 2) * K + k] += gz;
+            forces[(3 * j) * K + k] -= gx; forces[(3 * j + 1) * K + k] -= gy; forces[(3 * j + 2) * K + k] -= gz;
+          }
+          if (virial) {
+            virial[k] -= vx * gx; virial[K + k] -= vx * gy; virial[2 * K + k] -= vx * gz;
+            virial[3 * K + k] -= vy * gx; virial[4 * K + k] -= vy * gy; virial[5 * K + k] -= vy * gz;
+            virial[6 * K + k] -= vz * gx; virial[7 * K + k] -= vz * gy; virial[8 * K + k] -= vz * gz;
+          }
+        }
+      }
+      continue;
+    }
     const off = nl.offsets[i];
+    const nG3 = 3 * nG;
+    ws.ensureSlots(nb);
+    const { slotOf, slotAtom, acc, T } = ws;
+    let nslots = 0;
+    if (virial) T.fill(0);
     for (let kk = 0; kk < nb; kk++) {
       const pair = off + kk;
-      if (nl.distances[pair] >= basis.spec.rcut) continue;
+      if (nl.distances[pair] >= rcut) continue;
       // gradients of every G at this neighbour in one buffer: singletons are the φ gradients
       const base = 3 * kk * nOne;
       for (let t = 0; t < 3 * nOne; t++) gradG[t] = dphi[base + t];
-      if (basis.nG > nOne) productGradients(basis, ws, kk, gradG);
+      if (nG > nOne) productGradients(basis, ws, kk, gradG);
       const j = nl.index[pair];
-      const vx = nl.vectors[3 * pair], vy = nl.vectors[3 * pair + 1], vz = nl.vectors[3 * pair + 2];
-      for (let k = 0; k < K; k++) {
-        let gx = 0, gy = 0, gz = 0;
-        for (let p = jStart[k]; p < jStart[k + 1]; p++) {
-          const o = 3 * jG[p], c = J[p];
-          gx += c * gradG[o]; gy += c * gradG[o + 1]; gz += c * gradG[o + 2];
+      let slot = slotOf[j];
+      if (slot < 0) {
+        slot = nslots++;
+        slotOf[j] = slot;
+        slotAtom[slot] = j;
+        acc.fill(0, slot * nG3, (slot + 1) * nG3);
+      }
+      const ao = slot * nG3;
+      for (let t = 0; t < nG3; t++) acc[ao + t] += gradG[t];
+      if (virial) {
+        const vx = nl.vectors[3 * pair], vy = nl.vectors[3 * pair + 1], vz = nl.vectors[3 * pair + 2];
+        for (let g = 0; g < nG; g++) {
+          const gx = gradG[3 * g], gy = gradG[3 * g + 1], gz = gradG[3 * g + 2], o = 9 * g;
+          T[o] += vx * gx; T[o + 1] += vx * gy; T[o + 2] += vx * gz;
+          T[o + 3] += vy * gx; T[o + 4] += vy * gy; T[o + 5] += vy * gz;
+          T[o + 6] += vz * gx; T[o + 7] += vz * gy; T[o + 8] += vz * gz;
         }
-        if (wantF) {
+      }
+    }
+    if (wantF) {
+      for (let s = 0; s < nslots; s++) {
+        const j = slotAtom[s], ao = s * nG3;
+        if (j === i) continue; // a self-image pair moves atom i and its image together: no net force row
+        for (let k = 0; k < K; k++) {
+          let gx = 0, gy = 0, gz = 0;
+          for (let p = jStart[k]; p < jStart[k + 1]; p++) {
+            const o = ao + 3 * jG[p], c = J[p];
+            gx += c * acc[o]; gy += c * acc[o + 1]; gz += c * acc[o + 2];
+          }
           forces[(3 * i) * K + k] += gx; forces[(3 * i + 1) * K + k] += gy; forces[(3 * i + 2) * K + k] += gz;
           forces[(3 * j) * K + k] -= gx; forces[(3 * j + 1) * K + k] -= gy; forces[(3 * j + 2) * K + k] -= gz;
         }
-        if (virial) {
-          virial[k] -= vx * gx; virial[K + k] -= vx * gy; virial[2 * K + k] -= vx * gz;
-          virial[3 * K + k] -= vy * gx; virial[4 * K + k] -= vy * gy; virial[5 * K + k] -= vy * gz;
-          virial[6 * K + k] -= vz * gx; virial[7 * K + k] -= vz * gy; virial[8 * K + k] -= vz * gz;
+      }
+    }
+    for (let s = 0; s < nslots; s++) slotOf[slotAtom[s]] = -1;
+    if (virial) {
+      for (let k = 0; k < K; k++) {
+        let w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0, w5 = 0, w6 = 0, w7 = 0, w8 = 0;
+        for (let p = jStart[k]; p < jStart[k + 1]; p++) {
+          const o = 9 * jG[p], c = J[p];
+          w0 += c * T[o]; w1 += c * T[o + 1]; w2 += c * T[o + 2];
+          w3 += c * T[o + 3]; w4 += c * T[o + 4]; w5 += c * T[o + 5];
+          w6 += c * T[o + 6]; w7 += c * T[o + 7]; w8 += c * T[o + 8];
         }
+        virial[k] -= w0; virial[K + k] -= w1; virial[2 * K + k] -= w2;
+        virial[3 * K + k] -= w3; virial[4 * K + k] -= w4; virial[5 * K + k] -= w5;
+        virial[6 * K + k] -= w6; virial[7 * K + k] -= w7; virial[8 * K + k] -= w8;
       }
     }
   }

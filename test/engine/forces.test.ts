@@ -75,13 +75,13 @@ describe('stress equals (1/V) ∂E/∂ε under a finite strain (ASE convention)'
 });
 
 describe('designRows is consistent with predict', () => {
-  for (const variant of ['standard', 'purified'] as const) {
-    it(`${variant} K=5: c·rows equals the prediction (energy, per-atom, forces, virial)`, () => {
+  for (const variant of ['standard', 'purified'] as const) for (const contraction of ['grouped', 'perPair'] as const) {
+    it(`${variant} K=5, ${contraction} contraction: c·rows equals the prediction (energy, per-atom, forces, virial)`, () => {
       const basis = basisFor(smallSpec(5, variant));
       const c = randomCoefficients(basis, 5);
       const frame = randomCell(34, 6, TRICLINIC, 1.2);
       const e0 = -2.25;
-      const rows = designRows(basis, frame);
+      const rows = designRows(basis, frame, { contraction });
       const p = predict(basis, c, e0, frame);
       const K = basis.size, N = frame.natoms;
       let E = N * e0;
