@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseExtXyz } from '../../src/io/extxyz';
+import { dimerCurve } from '../../src/scan/dimer';
+import { diamond } from '../../src/structure/build';
+import { makeFrame } from '../../src/structure/frame';
+import {
+    curveGrid, dimerCsv, dimerShapeWarnings, dimerXyz, modelDimerCurve, pairDistanceHistogram, parseDftDimerCurve, selfInteractionLine, spinStateName,
+} from '../../plugin/scan/dimer-data';
+import { randomModel, smallSpec } from './helpers';
+
+const ASSET = resolve(__dirname, '../../assets/c2-dimer-curve.xyz');
+
+describe('DFT dimer curve asset', () => {
+    it('reads every dimer point of the file as it is now: binding energy E − 2E0, r, spin state', () => {
+        const text = readFileSync(ASSET, 'utf8');
+        const curve = parseDftDimerCurve(text);
+        const frames = parseExtXyz(text);
+        const dimers = frames.filter(f => f.configType === 'dimer_curve');
+        expect(curve.points.length).toBe(dimers.length);
+        expect(curve.points.length).toBeGreaterThan(0);
+        const e0 = frames.find(f => f.configType === 'isolated_atom')!.energy!;
+        expect(curve.e0).toBe(e0);
+        for (const f of dimers) {
+            const p = curve.points.find(q => q.r === Number(f.info.r))!;
+            expect(p.binding).toBeCloseTo(f.energy! - 2 * e0, 6);
+            expect([0, 2, 4]).toContain(p.magmom);
+            // the distance of the two atoms is r
+            const d = Math.hypot(f.positions[3] - f.positions[0], f.positions[4] - f.positions[1], f.positions[5] - f.positions[2]);
+            expect(d).toBeCloseTo(p.r, 6);
+        }
+        for (let k = 1; k < curve.points.length; k++) expect(curve.points[k].r).toBeGreaterThan(curve.points[k - 1].r);
+        expect(spinStateName(2)).toBe('triplet (M = 2 μB)');
+    });
+
+    it('a frame still being written is skipped, the earlier points are kept', () => {
+        const text = readFileSync(ASSET, 'utf8');
+        const full = parseDftDimerCurve(text);
+        const cut = text.slice(0, text.trimEnd().lastIndexOf('\n'));
+        const partial = parseDftDimerCurve(cut);
+        expect(partial.points.length).toBe(full.points.length - 1);
+        expect(partial.skipped.length).toBe(1);
+    });
+});
+
+describe('model curves', () => {
+    it('curveGrid merges the DFT distances inside the range', () => {
+        expect(curveGrid(1, 2, 3, [1.25, 2, 3, 0.5])).toEqual([1, 1.25, 1.5, 2]);
+    });
+
+    it('modelDimerCurve equals dimerCurve on the grid; force is −dE/dr', () => {
+        const model = randomModel(smallSpec(3), 4);
+        const grid = curveGrid(0.8, 4, 9, [1.234]);
+        const c = modelDimerCurve(model, 'm', grid);
+        const ref = dimerCurve(model, { rmin: 0.8, rmax: 4, points: 9 });
+        expect(c.r).toEqual(grid);
+        const k = grid.indexOf(ref.r[3]);
+        expect(c.energy[k]).toBe(ref.energy[3]);
+        expect(c.force[k]).toBe(ref.force[3]);
+        expect(c.contributions[3][k]).toBe(ref.contributions[3][3]);
+        const h = 1e-5;
+        const fd = modelDimerCurve(model, 'm', [1.7 - h, 1.7, 1.7 + h]);
+        expect(fd.force[1]).toBeCloseTo(-(fd.energy[2] - fd.energy[0]) / (2 * h), 5);
+    });
+
+    it('self-interaction line: exactly zero for the purified basis, non-zero for the standard one', () => {
+        const grid = curveGrid(0.8, 4.4, 30);
+        const p = modelDimerCurve(randomModel(smallSpec(4, 'purified'), 8), 'p', grid);
+        expect(selfInteractionLine(p)).toMatch(/^self-interaction-free basis: K ≥ 3 contributions (are exactly zero|vanish to round-off) \(max \|E_K\| = /);
+        const s = modelDimerCurve(randomModel(smallSpec(4, 'standard'), 8), 's', grid);
+        expect(selfInteractionLine(s)).toMatch(/^standard basis: self-interaction/);
+        expect(selfInteractionLine(modelDimerCurve(randomModel(smallSpec(2), 8), 'k2', grid))).toMatch(/K = 2 model/);
+    });
+});
+
+describe('dimerShapeWarnings', () => {
+    const r = curveGrid(0.7, 5, 200);
+    const morse = (x: number) => 6 * ((1 - Math.exp(-2 * (x - 1.3))) ** 2 - 1);
+    const dmorse = (x: number) => -6 * 2 * (1 - Math.exp(-2 * (x - 1.3))) * 2 * Math.exp(-2 * (x - 1.3));
+    it('a Morse curve passes', () => {
+        expect(dimerShapeWarnings(r, r.map(morse), r.map(dmorse))).toEqual([]);
+    });
+    it('flags a missing wall, a bump in the tail and a wrong asymptote', () => {
+        const noWall = r.map(x => (x < 1.3 ? morse(1.3) : morse(x)));
+        const w1 = dimerShapeWarnings(r, noWall.map((e, k) => e - 1e-4 * k * 0), r.map(x => (x < 1.3 ? 0 : dmorse(x))));
+        expect(w1.join('\n')).toMatch(/no repulsive wall|no minimum/);
+        const bump = (x: number) => morse(x) + 2 * Math.exp(-((x - 2.8) ** 2) / 0.02);
+        const dbump = (x: number) => dmorse(x) + 2 * Math.exp(-((x - 2.8) ** 2) / 0.02) * (2 * (x - 2.8)) / 0.02;
+        const w2 = dimerShapeWarnings(r, r.map(bump), r.map(dbump));
+        expect(w2.join('\n')).toMatch(/force changes sign 2× beyond the minimum/);
+        const shifted = dimerShapeWarnings(r, r.map(x => morse(x) - 1), r.map(dmorse));
+        expect(shifted.join('\n')).toMatch(/wrong asymptote: E\(5\.00 Å\) = -1\.0\d eV/);
+        expect(dimerShapeWarnings(r, r.map(x => morse(x) - 1), r.map(dmorse), { asymptote: -1 })).toEqual([]);
+    });
+});
+
+describe('pairDistanceHistogram', () => {
+    it('diamond: 2 nearest-neighbour pairs per atom at 1.545 Å, counted once', () => {
+        const f = diamond([1, 1, 1]);
+        const h = pairDistanceHistogram([f], 2.0, 40);
+        expect(h.nearest!.min).toBeCloseTo(3.567 * Math.sqrt(3) / 4, 9);
+        expect(h.nearest!.max).toBeCloseTo(h.nearest!.min, 9);
+        expect(h.pairs).toBe(2 * f.natoms);
+        const b = Math.floor(h.nearest!.min / (2.0 / 40));
+        expect(h.counts[b]).toBe(16);
+    });
+    it('a one-atom cell: its own images are pairs, each counted once', () => {
+        const f = makeFrame({ positions: [0, 0, 0], cell: [2, 0, 0, 0, 2, 0, 0, 0, 2], pbc: [true, true, true] });
+        const h = pairDistanceHistogram([f], 2.5, 25);
+        expect(h.pairs).toBe(3);
+        const m = pairDistanceHistogram([makeFrame({ positions: [0, 0, 0, 1.25, 0, 0] })], 3, 30);
+        expect(m.pairs).toBe(1);
+        expect(m.counts[12]).toBe(1);
+    });
+});
+
+describe('export and 3D', () => {
+    it('CSV: one row per grid point, DFT where it has a point, every model and each K of the chosen one', () => {
+        const grid = curveGrid(1, 2, 3, [1.25]);
+        const a = modelDimerCurve(randomModel(smallSpec(3), 1), 'model A', grid);
+        const b = modelDimerCurve(randomModel(smallSpec(2), 2), 'B, "quoted"', grid);
+        const csv = dimerCsv([a, b], [{ r: 1.25, binding: -5.5, magmom: 2 }, { r: 0.9, binding: 3.3, magmom: 2 }], a);
+        const lines = csv.trimEnd().split('\n');
+        expect(lines[0]).toBe('r_A,dft_binding_eV,dft_magmom_muB,model A E-2E0 eV,"B, ""quoted"" E-2E0 eV",model A K=2 eV,model A K=3 eV');
+        expect(lines).toHaveLength(1 + 4 + 1);
+        expect(lines[2].split(',').slice(0, 4)).toEqual(['1.25', '-5.5', '2', String(a.energy[1])]);
+        expect(lines[1].split(',')[1]).toBe('');
+        expect(lines[5]).toBe('0.9,3.3,2');
+    });
+    it('dimerXyz: two C atoms at distance r', () => {
+        const lines = dimerXyz(1.2345).trim().split('\n');
+        expect(lines[0]).toBe('2');
+        const x = lines.slice(2).map(l => Number(l.split(/\s+/)[1]));
+        expect(x[1] - x[0]).toBeCloseTo(1.2345, 6);
+    });
+});
