@@ -53,7 +53,7 @@ registerBench({
       const sums = await assembleInProcess(basis, fitFrames, weights);
       const tSerial = (performance.now() - t0) / 1000;
       t0 = performance.now();
-      await assembleParallel(basis, fitFrames, weights, {}, { workers, minStructuresPerWorker: 1, probeSeconds: 0, minSeconds: 0 });
+      await assembleParallel(basis, fitFrames, weights, {}, { workers, probe: false });
       const tPar = (performance.now() - t0) / 1000;
       const xtx = symmetrize(sums);
       t0 = performance.now();

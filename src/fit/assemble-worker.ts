@@ -1,45 +1,35 @@
 /**
  * Worker thread of the parallel assembly (./parallel.ts). Protocol (all plain messages):
- *   in:  {type:'init', spec, weights} · {type:'batch', frames} · {type:'finish'}
- *   out: {type:'need'} (ready for a batch) · {type:'progress', done} (per structure, cumulative)
- *        {type:'sums', sums} (buffers transferred) · {type:'error', message}
+ *   in:  {type:'init', spec, weights} · {type:'chunk', index, frames}
+ *   out: {type:'need'} (ready for a chunk) · {type:'progress'} (one structure done)
+ *        {type:'chunk-sums', index, sums} (buffers transferred) · {type:'error', message}
  */
 import { parentPort } from 'node:worker_threads';
 import { AceBasis } from '../ace/basis';
 import type { BasisSpec } from '../ace/spec';
 import type { Frame } from '../structure/frame';
-import { assembleOne } from './assemble';
-import { createSums, type LossWeights, type NormalSums } from './normal-equations';
+import { assembleChunk } from './assemble';
+import type { LossWeights } from './normal-equations';
 
-type Incoming = { type: 'init'; spec: BasisSpec; weights: LossWeights } | { type: 'batch'; frames: Frame[] } | { type: 'finish' };
+type Incoming = { type: 'init'; spec: BasisSpec; weights: LossWeights } | { type: 'chunk'; index: number; frames: Frame[] };
 
 const port = parentPort;
 if (!port) throw new Error('assemble-worker must run in a worker thread');
 
 let basis: AceBasis | null = null;
 let weights: LossWeights | null = null;
-let sums: NormalSums | null = null;
-let done = 0;
 
 port.on('message', (msg: Incoming) => {
   try {
     if (msg.type === 'init') {
       basis = AceBasis.create(msg.spec);
       weights = msg.weights;
-      sums = createSums(basis.size);
       port.postMessage({ type: 'need' });
-    } else if (msg.type === 'batch') {
-      if (!basis || !sums || !weights) throw new Error('batch before init');
-      for (const frame of msg.frames) {
-        assembleOne(sums, basis, frame, weights);
-        done++;
-        port.postMessage({ type: 'progress', done });
-      }
+    } else if (msg.type === 'chunk') {
+      if (!basis || !weights) throw new Error('chunk before init');
+      const sums = assembleChunk(basis, msg.frames, weights, () => port.postMessage({ type: 'progress' }));
+      port.postMessage({ type: 'chunk-sums', index: msg.index, sums }, [sums.xtx.buffer as ArrayBuffer, sums.xty.buffer as ArrayBuffer]);
       port.postMessage({ type: 'need' });
-    } else if (msg.type === 'finish') {
-      if (!sums) throw new Error('finish before init');
-      port.postMessage({ type: 'sums', sums }, [sums.xtx.buffer as ArrayBuffer, sums.xty.buffer as ArrayBuffer]);
-      sums = null;
     }
   } catch (err) {
     port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });

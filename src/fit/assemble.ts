@@ -1,11 +1,17 @@
 /**
- * In-process assembly of the normal equations over a list of structures, with progress and cancellation.
- * Free of Node APIs: the browser worker and each Node worker thread run this same loop on their share.
+ * Assembly of the normal equations over a list of structures, with progress and cancellation.
+ *
+ * Reproducible sums: the structures are cut into fixed contiguous chunks (`chunkBounds`, which depends on
+ * the number of structures only); each chunk is summed on its own, in order, and the chunk sums are added
+ * in chunk order. In-process assembly and any number of worker threads (./parallel.ts) therefore give
+ * bit-identical normal equations, and the same fit gives the same model on every run.
+ *
+ * Free of Node APIs: the browser worker and each Node worker thread run these same loops.
  */
 import type { AceBasis } from '../ace/basis';
 import { designRows } from '../ace/evaluate';
 import type { Frame } from '../structure/frame';
-import { addStructure, createSums, usedLabels, type LossWeights, type NormalSums } from './normal-equations';
+import { addStructure, createSums, mergeSums, usedLabels, type LossWeights, type NormalSums } from './normal-equations';
 
 export interface AssembleHooks {
   /** called after each structure with the number done so far (of this call's frames) */
@@ -13,21 +19,64 @@ export interface AssembleHooks {
   signal?: AbortSignal;
 }
 
-/** Assembles frames into fresh sums. Async only to let an abort (or a worker message) through every ~50 ms. */
-export async function assembleInProcess(basis: AceBasis, frames: readonly Frame[], weights: LossWeights, hooks: AssembleHooks = {}): Promise<NormalSums> {
+/** Number of chunks the structures are cut into (fewer when there are fewer structures). */
+export const ASSEMBLY_CHUNKS = 16;
+
+/** Chunk boundaries [b_0 = 0, b_1, …, b_C = n]: C = min(16, n) nearly equal contiguous chunks. */
+export function chunkBounds(n: number): number[] {
+  const chunks = Math.min(ASSEMBLY_CHUNKS, n);
+  const bounds = [0];
+  for (let c = 1; c <= chunks; c++) bounds.push(Math.round((c * n) / chunks));
+  return bounds;
+}
+
+/** Sums of one chunk (structures in order). Synchronous. */
+export function assembleChunk(basis: AceBasis, frames: readonly Frame[], weights: LossWeights, onStructure?: () => void): NormalSums {
   const sums = createSums(basis.size);
+  for (const frame of frames) {
+    assembleOne(sums, basis, frame, weights);
+    onStructure?.();
+  }
+  return sums;
+}
+
+/** Assembles all frames in-process (chunk by chunk). Async only to let an abort (or a worker message) through every ~50 ms. */
+export async function assembleInProcess(basis: AceBasis, frames: readonly Frame[], weights: LossWeights, hooks: AssembleHooks = {}): Promise<NormalSums> {
+  const total = createSums(basis.size);
+  await assembleChunksInProcess(basis, frames, weights, total, 0, hooks);
+  return total;
+}
+
+/**
+ * Adds chunks fromChunk.. (of chunkBounds(frames.length)) to `total`, in order. `hooks.onStructure` counts
+ * the structures of these chunks from `doneBefore` on.
+ */
+export async function assembleChunksInProcess(
+  basis: AceBasis,
+  frames: readonly Frame[],
+  weights: LossWeights,
+  total: NormalSums,
+  fromChunk: number,
+  hooks: AssembleHooks = {},
+  doneBefore = 0,
+): Promise<void> {
+  const bounds = chunkBounds(frames.length);
   let last = Date.now();
-  for (let s = 0; s < frames.length; s++) {
-    hooks.signal?.throwIfAborted();
-    assembleOne(sums, basis, frames[s], weights);
-    hooks.onStructure?.(s + 1);
-    if (Date.now() - last > 50) {
-      await yieldToEventLoop();
-      last = Date.now();
+  let done = doneBefore;
+  for (let c = fromChunk; c + 1 < bounds.length; c++) {
+    const chunk = createSums(basis.size);
+    for (let s = bounds[c]; s < bounds[c + 1]; s++) {
+      hooks.signal?.throwIfAborted();
+      assembleOne(chunk, basis, frames[s], weights);
+      hooks.onStructure?.(++done);
+      if (Date.now() - last > 50) {
+        await yieldToEventLoop();
+        last = Date.now();
+      }
     }
+    mergeSums(total, chunk);
   }
   hooks.signal?.throwIfAborted();
-  return sums;
 }
 
 /** Adds one structure: evaluates its design rows (forces/virial only when used) and accumulates them. */

@@ -1,7 +1,9 @@
 /**
  * Parallel assembly of the normal equations over Node worker threads (Node only; the browser uses its own
- * web worker around ./assemble.ts). Structures are handed out in small batches on demand, so workers stay
- * busy whatever the sizes; each worker sums its share and the partial sums are added (mergeSums).
+ * web worker around ./assemble.ts). The structures are cut into the fixed chunks of `chunkBounds`; chunks
+ * are handed out on demand (workers stay busy whatever the sizes), each worker returns the sums of one
+ * chunk at a time, and the main thread adds them in chunk order — so the result is bit-identical to the
+ * in-process assembly, whatever the number of workers or the timing.
  *
  * Workers run the TypeScript sources directly: each starts from a tiny ES-module bootstrap (a data: URL)
  * that registers tsx's loader and imports ./assemble-worker.ts. This works the same under the CLI
@@ -13,22 +15,20 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AceBasis } from '../ace/basis';
 import type { Frame } from '../structure/frame';
-import { assembleInProcess, assembleOne } from './assemble';
+import { assembleChunk, assembleChunksInProcess, assembleInProcess, chunkBounds } from './assemble';
 import type { Assembler } from './fit';
 import { createSums, mergeSums, type LossWeights, type NormalSums } from './normal-equations';
 
 export interface ParallelOptions {
   /** number of worker threads; default: available cores. ≤ 1 assembles in-process */
   workers?: number;
-  /** below workers × this many structures, assemble in-process. Default 4 */
-  minStructuresPerWorker?: number;
   /**
-   * The first structures are assembled in-process for up to `probeSeconds` (default 0.2 s) to measure the
-   * cost per structure; workers start only when the rest would take longer than `minSeconds` in-process
-   * (default 1.5 s — a worker needs ~0.5–1 s to start, loading the TypeScript sources).
+   * The first chunk is assembled in-process and timed; workers start only when the other chunks would
+   * take longer than `minSeconds` in-process (default 1.5 s — a worker needs ~0.5–1 s to start, loading
+   * the TypeScript sources). `probe: false` sends every chunk to the workers.
    */
-  probeSeconds?: number;
   minSeconds?: number;
+  probe?: boolean;
 }
 
 /** The labels and geometry a worker needs (drops verbatim info/arrays). */
@@ -64,7 +64,7 @@ export function defaultWorkerCount(): number {
   return Math.max(1, availableParallelism());
 }
 
-/** An Assembler that spreads structures over worker threads (in-process for few structures). */
+/** An Assembler that spreads structures over worker threads (in-process when that is quicker). */
 export function createParallelAssembler(opts: ParallelOptions = {}): Assembler {
   return (basis, frames, weights, hooks) => assembleParallel(basis, frames, weights, hooks, opts);
 }
@@ -76,93 +76,89 @@ export async function assembleParallel(
   hooks: { onStructure?: (done: number) => void; signal?: AbortSignal },
   opts: ParallelOptions = {},
 ): Promise<NormalSums> {
-  const minPer = opts.minStructuresPerWorker ?? 4;
-  const nworkers = Math.min(opts.workers ?? defaultWorkerCount(), Math.floor(frames.length / minPer));
-  if (nworkers <= 1) return assembleInProcess(basis, frames, weights, hooks);
+  const bounds = chunkBounds(frames.length);
+  const nchunks = bounds.length - 1;
+  const maxWorkers = Math.min(opts.workers ?? defaultWorkerCount(), nchunks);
+  if (maxWorkers <= 1) return assembleInProcess(basis, frames, weights, hooks);
   hooks.signal?.throwIfAborted();
 
-  // probe: assemble in-process while measuring the cost per structure
-  const probe = createSums(basis.size);
-  const probeMs = 1000 * (opts.probeSeconds ?? 0.2);
-  const start = Date.now();
+  const total = createSums(basis.size);
+  let done = 0;
   let first = 0;
-  while (first < frames.length && Date.now() - start < probeMs) {
-    assembleOne(probe, basis, frames[first], weights);
-    hooks.onStructure?.(++first);
+  if (opts.probe !== false) {
+    const start = Date.now();
+    mergeSums(total, assembleChunk(basis, frames.slice(0, bounds[1]), weights, () => hooks.onStructure?.(++done)));
+    first = 1;
+    const estimate = ((Date.now() - start) / 1000) * ((frames.length - bounds[1]) / Math.max(1, bounds[1]));
+    if (nchunks - 1 < 2 || estimate < (opts.minSeconds ?? 1.5)) {
+      await assembleChunksInProcess(basis, frames, weights, total, 1, hooks, done);
+      return total;
+    }
   }
-  const perStructure = first ? (Date.now() - start) / first / 1000 : Infinity;
-  const rest = frames.slice(first);
-  if (rest.length === 0) return probe;
-  const after = { signal: hooks.signal, onStructure: (d: number) => hooks.onStructure?.(first + d) };
-  if (rest.length < 2 * minPer || perStructure * rest.length < (opts.minSeconds ?? 1.5)) {
-    return mergeSums(probe, await assembleInProcess(basis, rest, weights, after));
-  }
-  return mergeSums(await assembleWorkers(basis, rest, weights, after, nworkers), probe);
+  const chunks: Frame[][] = [];
+  for (let c = first; c < nchunks; c++) chunks.push(frames.slice(bounds[c], bounds[c + 1]).map(leanFrame));
+  const onStructure = () => hooks.onStructure?.(++done);
+  await chunksOnWorkers(basis, chunks, weights, total, { signal: hooks.signal, onStructure }, Math.min(maxWorkers, chunks.length));
+  return total;
 }
 
-/** Assembles all `frames` on `nworkers` worker threads (batches handed out on demand). */
-function assembleWorkers(
+/** Sums `chunks` on worker threads and adds the chunk sums to `total` in chunk order. */
+function chunksOnWorkers(
   basis: AceBasis,
-  frames: readonly Frame[],
+  chunks: Frame[][],
   weights: LossWeights,
-  hooks: { onStructure?: (done: number) => void; signal?: AbortSignal },
+  total: NormalSums,
+  hooks: { onStructure: () => void; signal?: AbortSignal },
   nworkers: number,
-): Promise<NormalSums> {
-  const batch = Math.max(1, Math.min(8, Math.ceil(frames.length / (nworkers * 4))));
-  let next = 0;
-  const doneBy = new Array<number>(nworkers).fill(0);
-  const total = createSums(basis.size);
+): Promise<void> {
+  let next = 0; // next chunk to hand out
+  let merged = 0; // chunks added to total
+  const pending = new Map<number, NormalSums>(); // chunk sums that arrived out of order
   const workers: Worker[] = [];
 
-  return new Promise<NormalSums>((resolve, reject) => {
-    let finished = 0;
-    const delivered = new Array<boolean>(nworkers).fill(false);
+  return new Promise<void>((resolve, reject) => {
     let settled = false;
     const stopAll = () => {
       for (const w of workers) void w.terminate();
     };
-    const fail = (err: unknown) => {
+    const finish = (err?: unknown) => {
       if (settled) return;
       settled = true;
       hooks.signal?.removeEventListener('abort', onAbort);
       stopAll();
-      reject(err);
+      if (err !== undefined) reject(err);
+      else resolve();
     };
-    const onAbort = () => fail(hooks.signal!.reason ?? new Error('aborted'));
+    const onAbort = () => finish(hooks.signal!.reason ?? new Error('aborted'));
     hooks.signal?.addEventListener('abort', onAbort, { once: true });
 
     for (let k = 0; k < nworkers; k++) {
       const w = new Worker(workerBootstrap());
       workers.push(w);
-      w.on('message', (msg: { type: string; done?: number; sums?: NormalSums; message?: string }) => {
+      w.on('message', (msg: { type: string; index?: number; sums?: NormalSums; message?: string }) => {
         if (settled) return;
         if (msg.type === 'need') {
-          if (next < frames.length) {
-            const part = frames.slice(next, next + batch).map(leanFrame);
-            next += part.length;
-            w.postMessage({ type: 'batch', frames: part });
-          } else {
-            w.postMessage({ type: 'finish' });
+          if (next < chunks.length) {
+            w.postMessage({ type: 'chunk', index: next, frames: chunks[next] });
+            next++;
           }
         } else if (msg.type === 'progress') {
-          doneBy[k] = msg.done!;
-          hooks.onStructure?.(doneBy.reduce((a, b) => a + b, 0));
-        } else if (msg.type === 'sums') {
-          delivered[k] = true;
-          mergeSums(total, msg.sums!);
-          void w.terminate();
-          if (++finished === nworkers) {
-            settled = true;
-            hooks.signal?.removeEventListener('abort', onAbort);
-            resolve(total);
+          hooks.onStructure();
+        } else if (msg.type === 'chunk-sums') {
+          pending.set(msg.index!, msg.sums!);
+          while (pending.has(merged)) {
+            mergeSums(total, pending.get(merged)!);
+            pending.delete(merged);
+            merged++;
           }
+          if (merged === chunks.length) finish();
         } else if (msg.type === 'error') {
-          fail(new Error(`assembly worker: ${msg.message}`));
+          finish(new Error(`assembly worker: ${msg.message}`));
         }
       });
-      w.on('error', (err) => fail(err));
+      w.on('error', (err) => finish(err));
       w.on('exit', (code) => {
-        if (!settled && !delivered[k]) fail(new Error(`assembly worker exited with code ${code}`));
+        if (!settled) finish(new Error(`assembly worker exited with code ${code}`));
       });
       w.postMessage({ type: 'init', spec: basis.spec, weights });
     }

@@ -130,3 +130,16 @@ describe('addStructure', () => {
     expect(() => mergeSums(createSums(3), createSums(4))).toThrow(/3 and 4/);
   });
 });
+
+describe('chunkBounds', () => {
+  it('cuts n structures into min(16, n) contiguous nearly equal chunks', async () => {
+    const { chunkBounds } = await import('../../src/fit/assemble');
+    expect(chunkBounds(0)).toEqual([0]);
+    expect(chunkBounds(3)).toEqual([0, 1, 2, 3]);
+    const b = chunkBounds(100);
+    expect(b).toHaveLength(17);
+    expect(b[0]).toBe(0);
+    expect(b[16]).toBe(100);
+    for (let c = 0; c < 16; c++) expect(b[c + 1] - b[c]).toBeGreaterThanOrEqual(6);
+  });
+});

@@ -12,16 +12,16 @@ describe('parallel assembly (worker threads)', () => {
   const fit = frames.filter((f) => !isIsolatedAtom(f));
   const weights = { e0: E0, energyWeight: 1, forceWeight: 1, virialWeight: 0.5 };
 
-  it('equals the serial sums (2 and 3 workers, batches on demand; with an in-process probe first)', async () => {
+  it('equals the serial sums bit for bit (2 and 3 workers, chunks on demand; with the in-process probe chunk)', async () => {
     const basis = AceBasis.create(spec);
     const serial = await assembleInProcess(basis, fit, weights);
-    for (const [workers, probeSeconds] of [[2, 0], [3, 0], [2, 0.02]]) {
+    for (const [workers, probe] of [[2, false], [3, false], [2, true]] as const) {
       let last = 0;
-      const par = await assembleParallel(basis, fit, weights, { onStructure: (d) => (last = d) }, { workers, minStructuresPerWorker: 1, probeSeconds, minSeconds: 0 });
-      const scale = Math.max(...serial.xtx.map(Math.abs));
-      expect(maxAbsDiff(par.xtx, serial.xtx) / scale).toBeLessThan(1e-13);
-      expect(maxAbsDiff(par.xty, serial.xty) / Math.max(...serial.xty.map(Math.abs))).toBeLessThan(1e-13);
-      expect(par.yty).toBeCloseTo(serial.yty, 8);
+      const par = await assembleParallel(basis, fit, weights, { onStructure: (d) => (last = d) }, { workers, probe, minSeconds: 0 });
+      // bit-identical: fixed chunks, chunk sums added in chunk order
+      expect(par.xtx).toEqual(serial.xtx);
+      expect(par.xty).toEqual(serial.xty);
+      expect(par.yty).toBe(serial.yty);
       expect(par.structures).toBe(fit.length);
       expect(par.forceRows).toBe(serial.forceRows);
       expect(par.virialRows).toBe(serial.virialRows);
@@ -29,10 +29,10 @@ describe('parallel assembly (worker threads)', () => {
     }
   });
 
-  it('a fit with the parallel assembler gives the serial coefficients', async () => {
+  it('a fit with the parallel assembler gives exactly the serial coefficients', async () => {
     const a = await fitModel(frames, { spec, lambda: 1e-6 });
-    const b = await fitModel(frames, { spec, lambda: 1e-6, assemble: createParallelAssembler({ workers: 2, minStructuresPerWorker: 1, probeSeconds: 0, minSeconds: 0 }) });
-    expect(maxAbsDiff(a.model.coefficients, b.model.coefficients) / Math.max(...a.model.coefficients.map(Math.abs))).toBeLessThan(1e-9);
+    const b = await fitModel(frames, { spec, lambda: 1e-6, assemble: createParallelAssembler({ workers: 2, probe: false }) });
+    expect(b.model.coefficients).toEqual(a.model.coefficients);
   });
 
   it('falls back to in-process assembly for few structures', async () => {
@@ -51,7 +51,7 @@ describe('parallel assembly (worker threads)', () => {
       fit,
       weights,
       { signal: controller.signal, onStructure: (d) => d >= 2 && controller.abort() },
-      { workers: 2, minStructuresPerWorker: 1, probeSeconds: 0, minSeconds: 0 },
+      { workers: 2, probe: false },
     );
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
   });
@@ -59,6 +59,6 @@ describe('parallel assembly (worker threads)', () => {
   it('a worker error (bad frame) rejects with its message', async () => {
     const basis = AceBasis.create(spec);
     const bad = fit.map((f, i) => (i === 5 ? { ...f, species: f.species.map(() => 'Si') } : f));
-    await expect(assembleParallel(basis, bad, weights, {}, { workers: 2, minStructuresPerWorker: 1, probeSeconds: 0, minSeconds: 0 })).rejects.toThrow(/assembly worker: .*Si/);
+    await expect(assembleParallel(basis, bad, weights, {}, { workers: 2, probe: false })).rejects.toThrow(/assembly worker: .*Si/);
   });
 });
