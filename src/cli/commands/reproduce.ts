@@ -1,19 +1,36 @@
-/** `acelens reproduce` — the body-order convergence study (placeholder until its issue lands). */
-import { formatHelp, parseArgs } from '../args';
+/** `acelens reproduce` — the body-order convergence study of arXiv 2502.16125 end to end. */
+import { formatHelp, parseArgs, type OptionSpec } from '../args';
 import type { Command } from '../command';
-import { CliError } from '../errors';
 
-const USAGE = 'acelens reproduce [options] [--json]';
+const USAGE = 'acelens reproduce [--out DIR] [--quick] [--assets DIR] [--workers N] [--seed N] [--json]';
+
+export const REPRODUCE_OPTIONS: Record<string, OptionSpec> = {
+  out: { kind: 'string', value: 'DIR', help: 'output folder (table.csv, table.md, report.md, results.json, figures/, models/)', default: 'reproduce-out' },
+  quick: { kind: 'flag', help: 'K = 2..4, smaller bases, at most 40 structures per pool (minutes instead of tens of minutes)' },
+  assets: { kind: 'string', value: 'DIR', help: 'folder with carbon-narrow.xyz, carbon-diverse.xyz, c2-dimers.xyz, c2-dimer-curve.xyz', default: "acelens' assets/" },
+  workers: { kind: 'integer', value: 'N', help: 'worker threads for assembling the normal equations', default: 'available cores' },
+  seed: { kind: 'integer', value: 'N', help: 'seed of the train/validation splits and subsamples', default: '1' },
+};
 
 export const reproduceCommand: Command = {
   name: 'reproduce',
   summary: 'body-order convergence study',
   async run(argv, io) {
-    const { options } = parseArgs('reproduce', argv, {});
-    if (options.help) {
-      io.stdout(formatHelp(USAGE, 'Reproduce the body-order convergence study of arXiv 2502.16125.\nNot yet available in this build.', {}));
+    const args = parseArgs('reproduce', argv, REPRODUCE_OPTIONS);
+    if (args.options.help) {
+      io.stdout(
+        formatHelp(
+          USAGE,
+          'Reproduce the body-order convergence study of arXiv 2502.16125 on acelens\' DFT data: linear ACE models\n' +
+            'of body order K = 2..5 (standard and self-interaction-free bases) trained on C2 dimers, the narrow and the\n' +
+            'diverse carbon pools; train/validation errors and dimer curves against DFT. Writes a table, figures (SVG),\n' +
+            'a report whose statements are computed from the numbers, and the models.',
+          REPRODUCE_OPTIONS,
+        ),
+      );
       return 0;
     }
-    throw new CliError('not yet available in this build');
+    const { runReproduce } = await import('./reproduce-run');
+    return runReproduce(args, io);
   },
 };

@@ -1,0 +1,155 @@
+/** `acelens reproduce` body: read the assets, run the study (worker threads), write every output, print a summary. */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createParallelAssembler } from '../../fit/parallel';
+import { serializeModel } from '../../model/model';
+import { describeFsError } from '../../model/model-node';
+import { STUDY_DATASETS, type StudyData, type StudyDatasetId } from '../../study/data';
+import { studyFigures } from '../../study/figures';
+import { runStudy, type StudyProgress, type StudyResult } from '../../study/reproduce';
+import { studyFindings, paperComparison, studyReport } from '../../study/report';
+import { tableCsv, tableMarkdown } from '../../study/table';
+import type { ParsedArgs } from '../args';
+import { printJson, type CliIO } from '../command';
+import { readDataset, type Dataset } from '../data';
+import { CliError } from '../errors';
+
+/** The asset file of each pool, and of the DFT curve. */
+export const STUDY_FILES: Record<StudyDatasetId | 'curve', string> = {
+  dimers: 'c2-dimers.xyz',
+  narrow: 'carbon-narrow.xyz',
+  diverse: 'carbon-diverse.xyz',
+  curve: 'c2-dimer-curve.xyz',
+};
+
+export function defaultAssetsDir(): string {
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../assets');
+}
+
+/** "carbon-narrow.xyz: 12 of 121 planned structures (the DFT run was not complete)" from the provenance file. */
+function provenanceNote(xyzPath: string): string | null {
+  const p = xyzPath.replace(/\.xyz$/, '.provenance.json');
+  if (!existsSync(p)) return null;
+  try {
+    const prov = JSON.parse(readFileSync(p, 'utf8')) as { n_frames?: number; n_planned?: number; complete?: boolean };
+    if (typeof prov.n_frames !== 'number') return null;
+    const name = xyzPath.split('/').pop();
+    return `${name}: ${prov.n_frames} of ${prov.n_planned ?? '?'} planned frames${prov.complete ? '' : ' (the DFT run was not complete when this ran)'}.`;
+  } catch {
+    return null;
+  }
+}
+
+function writeText(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+  } catch (err) {
+    throw new CliError(`${path}: cannot write: ${describeFsError(err)}`);
+  }
+}
+
+/** results.json: everything but the models (written separately) */
+function resultsJson(result: StudyResult): string {
+  const { models: _models, ...rest } = result;
+  return JSON.stringify(rest, null, 1) + '\n';
+}
+
+export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number> {
+  const o = args.options;
+  if (args.positionals.length > 0) throw new CliError(`unexpected argument '${args.positionals[0]}' (see acelens reproduce --help)`);
+  const out = (o.out as string | undefined) ?? 'reproduce-out';
+  const assets = (o.assets as string | undefined) ?? defaultAssetsDir();
+  const quick = Boolean(o.quick);
+  try {
+    mkdirSync(join(out, 'figures'), { recursive: true });
+    mkdirSync(join(out, 'models'), { recursive: true });
+  } catch (err) {
+    throw new CliError(`${out}: cannot create the output folder: ${describeFsError(err)}`);
+  }
+
+  const read = async (key: StudyDatasetId | 'curve'): Promise<Dataset> => readDataset(join(assets, STUDY_FILES[key]));
+  const sets = {} as Record<StudyDatasetId, Dataset>;
+  for (const d of STUDY_DATASETS) sets[d] = await read(d);
+  const curve = await read('curve');
+  const data: StudyData = {
+    datasets: { dimers: sets.dimers.frames, narrow: sets.narrow.frames, diverse: sets.diverse.frames },
+    curve: curve.frames,
+    sources: {
+      ...Object.fromEntries(STUDY_DATASETS.map((d) => [d, { name: STUDY_FILES[d], sha256: sets[d].sha256, frames: sets[d].frames.length }])),
+      curve: { name: STUDY_FILES.curve, sha256: curve.sha256, frames: curve.frames.length },
+    },
+  };
+  const dataNotes = [...STUDY_DATASETS.map((d) => sets[d].path), curve.path].map(provenanceNote).filter((x): x is string => x !== null);
+
+  const live = !o.json && Boolean(process.stderr.isTTY);
+  let last = 0;
+  let shown = false;
+  const onProgress = (p: StudyProgress) => {
+    if (!live) return;
+    const now = Date.now();
+    if (p.stage !== 'done' && now - last < 200) return;
+    last = now;
+    io.stderr(`\r\x1b[K  ${(100 * p.fraction).toFixed(0)}%  ${p.message}`);
+    shown = true;
+  };
+  let result: StudyResult;
+  try {
+    result = await runStudy(data, {
+      quick,
+      settings: o.seed !== undefined ? { seed: o.seed as number } : undefined,
+      onProgress,
+      assemble: createParallelAssembler({ workers: o.workers as number | undefined }),
+    });
+  } finally {
+    if (shown) io.stderr('\r\x1b[K');
+  }
+
+  const figures = studyFigures(result);
+  const figureFiles = Object.keys(figures).map((f) => `figures/${f}`);
+  const command = `acelens reproduce${quick ? ' --quick' : ''}${o.seed !== undefined ? ` --seed ${o.seed}` : ''}`;
+  const files: string[] = [];
+  const put = (rel: string, text: string) => {
+    writeText(join(out, rel), text);
+    files.push(rel);
+  };
+  put('table.csv', tableCsv(result));
+  put('table.md', tableMarkdown(result));
+  put('report.md', studyReport(result, { command, dataNotes, figures: figureFiles }));
+  put('results.json', resultsJson(result));
+  for (const [name, svg] of Object.entries(figures)) put(`figures/${name}`, svg);
+  for (const [id, model] of Object.entries(result.models)) put(`models/${id}.json`, serializeModel(model));
+
+  const fitted = result.rows.filter((r) => r.status === 'fitted').length;
+  if (o.json) {
+    printJson(io, {
+      out,
+      quick,
+      seconds: result.seconds,
+      models: fitted,
+      rows: result.rows.length,
+      files,
+      dft: { points: result.dft.points.length, minimum: result.dft.minimum },
+      findings: studyFindings(result).map((f) => f.text),
+      paper: paperComparison(result).map((f) => f.text),
+      table: result.rows.map((r) => ({
+        id: r.id, status: r.status, nbasis: r.nbasis,
+        valid_energy_rmse_meV_atom: r.valid?.energyRmse ?? null, valid_force_rmse_meV_A: r.valid?.forceRmse ?? null,
+        dimer_rms_eV: r.dimer?.rms ?? null, dimer_rmin_A: r.dimer?.minimum?.r ?? null, dimer_emin_eV: r.dimer?.minimum?.energy ?? null,
+      })),
+    });
+    return 0;
+  }
+  const lines = [
+    `study     ${fitted} of ${result.rows.length} models fitted in ${result.seconds.toFixed(1)} s${quick ? ' (quick)' : ''}`,
+    `output    ${out}/ (table.csv, table.md, report.md, results.json, ${Object.keys(figures).length} figures, ${Object.keys(result.models).length} models)`,
+    ...dataNotes.map((n) => `data      ${n}`),
+    '',
+    tableMarkdown(result),
+    ...studyFindings(result).map((f) => `- ${f.text}`),
+  ];
+  io.stdout(lines.join('\n') + '\n');
+  return 0;
+}

@@ -1,0 +1,90 @@
+/**
+ * The inputs of the body-order study: the three training pools (dimers, narrow, diverse) and the DFT C₂
+ * curve, as parsed frames. Browser-safe (no Node APIs): the CLI reads the asset files, the plugin fetches them.
+ */
+import { isIsolatedAtom } from '../fit/fit';
+import type { Frame } from '../structure/frame';
+
+export type StudyDatasetId = 'dimers' | 'narrow' | 'diverse';
+export const STUDY_DATASETS: readonly StudyDatasetId[] = ['dimers', 'narrow', 'diverse'];
+
+/** Human names of the training pools (figures, report). */
+export const DATASET_LABEL: Record<StudyDatasetId, string> = {
+  dimers: 'C₂ dimers only',
+  narrow: 'narrow (diamond/graphite/graphene)',
+  diverse: 'diverse carbon (no dimers)',
+};
+
+/** Where a pool came from (file name and hash), recorded in the results. */
+export interface StudySource {
+  name: string;
+  sha256?: string;
+  frames: number;
+}
+
+export interface StudyData {
+  /** training pools; each starts with (or contains) the isolated atom that gives E0 */
+  datasets: Record<StudyDatasetId, readonly Frame[]>;
+  /** the DFT dimer curve: the isolated atom and C₂ frames (info r, binding_energy) */
+  curve: readonly Frame[];
+  sources?: Partial<Record<StudyDatasetId | 'curve', StudySource>>;
+}
+
+/** One DFT point of the dimer curve. */
+export interface DftPoint {
+  /** C–C distance (Å) */
+  r: number;
+  /** E(C₂, r) − 2·E0 (eV) */
+  energy: number;
+  /** total magnetic moment of the kept spin state (μB), when recorded */
+  magmom: number | null;
+}
+
+export class StudyDataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StudyDataError';
+  }
+}
+
+function distance(f: Frame, a: number, b: number): number {
+  const p = f.positions;
+  return Math.hypot(p[3 * b] - p[3 * a], p[3 * b + 1] - p[3 * a + 1], p[3 * b + 2] - p[3 * a + 2]);
+}
+
+/**
+ * The DFT reference curve from its frames, sorted by r. Binding energy from info `binding_energy` when
+ * present, else E − 2·E0 with E0 from the isolated-atom frame. Frames that are not two-atom structures
+ * (the isolated atom) are skipped; a dimer without an energy is an error naming the frame.
+ */
+export function dftCurveFromFrames(frames: readonly Frame[], where = 'dimer curve'): DftPoint[] {
+  const atom = frames.find((f) => isIsolatedAtom(f) && f.energy !== undefined);
+  const e0 = atom ? atom.energy! / atom.natoms : null;
+  const points: DftPoint[] = [];
+  frames.forEach((f, i) => {
+    if (isIsolatedAtom(f)) return;
+    if (f.natoms !== 2) throw new StudyDataError(`${where}: frame ${i} has ${f.natoms} atoms, expected a C₂ dimer (2 atoms)`);
+    const r = distance(f, 0, 1);
+    const be = f.info.binding_energy;
+    let energy: number;
+    if (typeof be === 'number' && Number.isFinite(be)) energy = be;
+    else if (f.energy !== undefined && e0 !== null) energy = f.energy - 2 * e0;
+    else throw new StudyDataError(`${where}: frame ${i} has neither info binding_energy nor an energy with an isolated-atom frame for E0`);
+    const m = f.info.magmom;
+    points.push({ r, energy, magmom: typeof m === 'number' ? m : null });
+  });
+  return points.sort((a, b) => a.r - b.r);
+}
+
+/** Frames that can be fitted to (everything except isolated atoms). */
+export function trainableCount(frames: readonly Frame[]): number {
+  let n = 0;
+  for (const f of frames) if (!isIsolatedAtom(f)) n++;
+  return n;
+}
+
+/** info structure_id of a frame, or null. */
+export function structureId(f: Frame): string | null {
+  const id = f.info.structure_id;
+  return typeof id === 'string' ? id : null;
+}

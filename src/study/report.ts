@@ -1,0 +1,318 @@
+/**
+ * The study's report: statements computed from the numbers of a StudyResult (never typed in by hand), and
+ * the comparison with the reference paper's findings (PAPER.md). `studyFindings` returns them as data (each
+ * with the numbers it quotes, so tests can check text against table); `studyReport` renders Markdown.
+ */
+import type { BasisVariant } from '../ace/spec';
+import { DATASET_LABEL, type StudyDatasetId } from './data';
+import type { StudyResult, StudyRow } from './reproduce';
+import { fmtA, fmtErr, fmtEv, tableMarkdown } from './table';
+
+export interface Finding {
+  /** stable id, e.g. 'dimer-rms-vs-K:narrow:standard' */
+  id: string;
+  text: string;
+  /** the numbers the text quotes, unformatted */
+  values: number[];
+  /** a yes/no property the text asserts (e.g. "decreases monotonically"), when there is one */
+  holds?: boolean;
+}
+
+/** Rows of one pool and basis, fitted, ascending K. */
+export function series(result: StudyResult, dataset: StudyDatasetId, variant: BasisVariant): StudyRow[] {
+  return result.rows.filter((r) => r.dataset === dataset && r.variant === variant && r.status === 'fitted').sort((a, b) => a.K - b.K);
+}
+
+/** Relative change below which two values of a sequence count as equal. */
+export const SAME_REL = 0.01;
+
+export type Trend = 'decreasing' | 'constant' | 'increasing' | 'non-monotonic';
+
+/**
+ * Trend of a sequence: 'constant' when every value is within SAME_REL (relative to the largest magnitude)
+ * of the first; 'decreasing' / 'increasing' when every step goes down / up by more than that; else
+ * 'non-monotonic' (steps that do not change count against both).
+ */
+export function trend(v: readonly number[]): Trend {
+  const scale = Math.max(...v.map(Math.abs), 1e-300);
+  const tol = SAME_REL * scale;
+  if (v.every((x) => Math.abs(x - v[0]) <= tol)) return 'constant';
+  let down = true, up = true;
+  for (let i = 1; i < v.length; i++) {
+    if (!(v[i] < v[i - 1] - tol)) down = false;
+    if (!(v[i] > v[i - 1] + tol)) up = false;
+  }
+  return down ? 'decreasing' : up ? 'increasing' : 'non-monotonic';
+}
+
+/** Strictly decreasing beyond round-off (trend 'decreasing'). */
+export function decreasing(v: readonly number[]): boolean {
+  return trend(v) === 'decreasing';
+}
+
+/** "decreases monotonically" etc., for a quantity that should fall with K. */
+export function trendWords(t: Trend): string {
+  return t === 'decreasing' ? 'decreases monotonically' : t === 'constant' ? 'does not change' : t === 'increasing' ? 'increases' : 'does not decrease monotonically';
+}
+
+const VAR: Record<BasisVariant, string> = { standard: 'standard', purified: 'self-interaction-free' };
+/** RMS deviation (eV) below which a dimer curve counts as reproduced */
+export const REPRODUCED_EV = 0.1;
+
+function list(v: readonly (number | null)[], f: (x: number | null) => string): string {
+  return v.map(f).join(' / ');
+}
+
+export function studyFindings(result: StudyResult): Finding[] {
+  const out: Finding[] = [];
+  const s = result.settings;
+  const [a, b] = s.rmsWindow;
+  const bulk: StudyDatasetId[] = (['narrow', 'diverse'] as const).filter((d) => s.datasets.includes(d));
+  const fitted = result.rows.filter((r) => r.status === 'fitted');
+
+  // --- dimer RMS vs K, per pool and basis
+  for (const d of s.datasets) for (const v of s.variants) {
+    const rows = series(result, d, v);
+    if (rows.length < 2) continue;
+    const rms = rows.map((r) => r.dimer!.rms);
+    if (rms.some((x) => x === null)) continue;
+    const vals = rms as number[];
+    const t = trend(vals);
+    const mono = t === 'decreasing';
+    const Ks = rows.map((r) => r.K).join(', ');
+    const last = vals[vals.length - 1];
+    const how = d === 'dimers' ? 'trained on dimers only' : `trained on the ${d} pool (no dimers)`;
+    out.push({
+      id: `dimer-rms-vs-K:${d}:${v}`,
+      text:
+        `${VAR[v]} basis, ${how}: the RMS deviation of the dimer curve from DFT over ${a}–${b} Å ${trendWords(t)} with K (K = ${Ks}: ${list(vals, fmtEv)} eV)` +
+        (last < REPRODUCED_EV ? `; at K = ${rows[rows.length - 1].K} it is below ${REPRODUCED_EV} eV (the curve is reproduced).` : `; at K = ${rows[rows.length - 1].K} it is still ${fmtEv(last)} eV (not reproduced).`),
+      values: vals,
+      holds: mono,
+    });
+  }
+
+  // --- wells and bumps of bulk-trained models
+  const bulkRows = fitted.filter((r) => bulk.includes(r.dataset as 'narrow' | 'diverse') && r.dimer?.minimum);
+  if (bulkRows.length) {
+    const depths = bulkRows.map((r) => r.dimer!.minimum!.energy);
+    const rs = bulkRows.map((r) => r.dimer!.minimum!.r);
+    const dm = result.dft.minimum;
+    const lo = Math.min(...depths), hi = Math.max(...depths), rlo = Math.min(...rs), rhi = Math.max(...rs);
+    out.push({
+      id: 'bulk-wells',
+      text: `Trained without dimers, the models' dimer wells lie between ${fmtEv(lo)} and ${fmtEv(hi)} eV at ${fmtA(rlo)}–${fmtA(rhi)} Å` +
+        (dm ? `, against the DFT minimum of ${fmtEv(dm.energy)} eV at ${fmtA(dm.r)} Å.` : ' (no DFT minimum in the data yet).'),
+      values: [lo, hi, rlo, rhi],
+    });
+    const bumps = bulkRows.filter((r) => r.dimer!.bump && r.dimer!.bump.energy > 0);
+    if (bumps.length) {
+      const worst = bumps.reduce((x, y) => (y.dimer!.bump!.energy > x.dimer!.bump!.energy ? y : x));
+      out.push({
+        id: 'bulk-bumps',
+        text: `${bumps.length} of ${bulkRows.length} bulk-trained models have a spurious positive bump beyond the well (${s.bumpWindow[0]}–${s.bumpWindow[1]} Å), the highest +${fmtEv(worst.dimer!.bump!.energy)} eV at ${fmtA(worst.dimer!.bump!.r)} Å (${worst.id}); the DFT curve is negative there.`,
+        values: [bumps.length, bulkRows.length, worst.dimer!.bump!.energy, worst.dimer!.bump!.r],
+      });
+    } else {
+      out.push({ id: 'bulk-bumps', text: `None of the ${bulkRows.length} bulk-trained models rises above 0 eV between ${s.bumpWindow[0]} and ${s.bumpWindow[1]} Å.`, values: [0, bulkRows.length] });
+    }
+  }
+
+  // --- self-interaction: purified models have no K ≥ 3 dimer energy, standard ones do
+  const pur = fitted.filter((r) => r.variant === 'purified' && r.K >= 3);
+  if (pur.length) {
+    const m = Math.max(...pur.map((r) => r.dimer!.maxHigherOrder));
+    out.push({
+      id: 'purified-zero',
+      text: `Every self-interaction-free model (${pur.length} with K ≥ 3) has zero K ≥ 3 dimer contribution: max |E_K≥3| over ${s.grid.rmin}–${s.grid.rmax} Å = ${m.toExponential(1)} eV (round-off), so their dimer curves are their pair (K = 2) parts.`,
+      values: [pur.length, m],
+      holds: m < 1e-8,
+    });
+  }
+  const std = fitted.filter((r) => r.variant === 'standard' && r.K >= 3);
+  if (std.length) {
+    const m = Math.max(...std.map((r) => r.dimer!.maxHigherOrder));
+    const worst = std.reduce((x, y) => (y.dimer!.maxHigherOrder > x.dimer!.maxHigherOrder ? y : x));
+    out.push({
+      id: 'standard-self-interaction',
+      text: `In the standard basis the K ≥ 3 functions do act on an isolated dimer (self-interaction): max |E_K≥3| = ${fmtEv(m)} eV (${worst.id}).`,
+      values: [std.length, m],
+    });
+  }
+
+  // --- standard vs purified dimer curves, same pool and K
+  for (const d of s.datasets) {
+    const diffs: { K: number; rms: number }[] = [];
+    for (const K of s.orders) {
+      if (K < 3) continue;
+      const idS = `${d}-standard-K${K}`, idP = `${d}-purified-K${K}`;
+      const cs = result.curves[idS], cp = result.curves[idP];
+      if (!cs || !cp) continue;
+      let sum = 0, n = 0;
+      cs.r.forEach((r, i) => {
+        if (r < a || r > b) return;
+        sum += (cs.energy[i] - cp.energy[i]) ** 2;
+        n++;
+      });
+      if (n) diffs.push({ K, rms: Math.sqrt(sum / n) });
+    }
+    if (diffs.length) {
+      out.push({
+        id: `standard-vs-purified:${d}`,
+        text: `${DATASET_LABEL[d]}: standard and self-interaction-free dimer curves differ by an RMS of ${diffs.map((x) => `${fmtEv(x.rms)} eV (K = ${x.K})`).join(', ')} over ${a}–${b} Å.`,
+        values: diffs.map((x) => x.rms),
+      });
+    }
+  }
+
+  // --- validation errors vs K
+  for (const d of s.datasets) for (const v of s.variants) {
+    const rows = series(result, d, v).filter((r) => r.valid?.energyRmse != null);
+    if (rows.length < 2) continue;
+    const e = rows.map((r) => r.valid!.energyRmse!);
+    const f = rows.map((r) => r.valid!.forceRmse);
+    const t = trend(e);
+    const mono = t === 'decreasing';
+    out.push({
+      id: `valid-vs-K:${d}:${v}`,
+      text: `${d}, ${VAR[v]}: held-out energy RMSE ${trendWords(t)} with K: ${list(e, fmtErr)} meV/atom (forces ${list(f, fmtErr)} meV/Å; K = ${rows.map((r) => r.K).join(', ')}; ${rows[0].valid!.structures} held-out structures).`,
+      values: e,
+      holds: mono,
+    });
+  }
+
+  // --- transfer narrow → diverse
+  for (const v of s.variants) {
+    const rows = series(result, 'narrow', v).filter((r) => r.cross?.energyRmse != null);
+    if (!rows.length) continue;
+    const cross = rows.map((r) => r.cross!.energyRmse!);
+    const own = rows.map((r) => r.valid?.energyRmse ?? null);
+    out.push({
+      id: `transfer:${v}`,
+      text: `Narrow → diverse (${VAR[v]}, ${rows[0].cross!.structures} diverse structures not in the narrow pool): energy RMSE ${list(cross, fmtErr)} meV/atom, against ${list(own, fmtErr)} meV/atom on held-out narrow structures (K = ${rows.map((r) => r.K).join(', ')}); forces ${list(rows.map((r) => r.cross!.forceRmse), fmtErr)} meV/Å.`,
+      values: cross,
+    });
+  }
+
+  // --- rank deficiency of dimer-only fits
+  const dim = fitted.filter((r) => r.dataset === 'dimers' && r.K >= 3 && r.rank !== null);
+  if (dim.length) {
+    out.push({
+      id: 'dimer-rank',
+      text: `Dimer-only data determine few directions of the K ≥ 3 bases: data rank ${dim.map((r) => `${r.rank}/${r.nbasis} (${r.variant}, K = ${r.K})`).join(', ')}; the regulariser fixes the rest.`,
+      values: dim.map((r) => r.rank!),
+    });
+  }
+  return out;
+}
+
+/** Comparison with the paper's findings (PAPER.md), each with our number next to theirs. */
+export function paperComparison(result: StudyResult): Finding[] {
+  const out: Finding[] = [];
+  const fitted = result.rows.filter((r) => r.status === 'fitted');
+  const bulk = fitted.filter((r) => r.dataset !== 'dimers' && r.dimer?.rms != null);
+  if (bulk.length) {
+    const best = Math.min(...bulk.map((r) => r.dimer!.rms!));
+    const holds = best > 0.3;
+    out.push({
+      id: 'paper:no-recovery',
+      text: `Paper: trained without dimers, no model recovers the DFT dimer curve (RMS 1.6–2.1 eV over 1–5 Å for K = 3, 4, 5). Here: the best bulk-trained model deviates by ${fmtEv(best)} eV RMS over ${result.settings.rmsWindow.join('–')} Å — ${holds ? 'agrees (none recovers it)' : 'differs (a bulk-trained model comes within 0.3 eV)'}.`,
+      values: [best],
+      holds,
+    });
+    const nonMono: string[] = [];
+    for (const d of ['narrow', 'diverse'] as const) for (const v of result.settings.variants) {
+      const rows = series(result, d, v);
+      if (rows.length >= 2 && rows.every((r) => r.dimer?.rms != null) && !decreasing(rows.map((r) => r.dimer!.rms!))) nonMono.push(`${d}/${v}`);
+    }
+    out.push({
+      id: 'paper:no-convergence',
+      text: `Paper: the dimer curves of bulk-trained models do not converge with K. Here: the RMS deviation does not decrease monotonically with K for ${nonMono.length ? nonMono.join(', ') : 'none of the pool/basis series'} — ${nonMono.length ? 'agrees' : 'differs (every series decreases; see whether it approaches 0)'}.`,
+      values: [nonMono.length],
+      holds: nonMono.length > 0,
+    });
+  }
+  const dim = fitted.filter((r) => r.dataset === 'dimers' && r.dimer?.rms != null);
+  if (dim.length) {
+    const best = dim.reduce((x, y) => (y.dimer!.rms! < x.dimer!.rms! ? y : x));
+    out.push({
+      id: 'paper:dimer-only',
+      text: `Paper: dimer-only training reproduces the curve to 0.004 eV. Here: best ${fmtEv(best.dimer!.rms)} eV RMS (${best.id}, ${best.dimer!.rmsPoints} DFT points) — ${best.dimer!.rms! < REPRODUCED_EV ? 'agrees' : 'differs'}.`,
+      values: [best.dimer!.rms!],
+      holds: best.dimer!.rms! < REPRODUCED_EV,
+    });
+  }
+  const div = series(result, 'diverse', 'standard').filter((r) => r.valid?.energyRmse != null);
+  if (div.length >= 2) {
+    const e = div.map((r) => r.valid!.energyRmse!);
+    out.push({
+      id: 'paper:valid-errors',
+      text: `Paper: validation energy RMSE diverse → diverse falls with K (231 / 78 / 38 meV/atom for K = 2 / 3 / 4, v1). Here (standard): ${list(e, fmtErr)} meV/atom for K = ${div.map((r) => r.K).join(' / ')} — ${decreasing(e) ? 'agrees (falls with K)' : 'differs (not monotonic)'}.`,
+      values: e,
+      holds: decreasing(e),
+    });
+  }
+  const tr = series(result, 'narrow', 'standard').filter((r) => r.cross?.energyRmse != null && r.valid?.energyRmse != null);
+  if (tr.length) {
+    const ratio = tr.map((r) => r.cross!.energyRmse! / r.valid!.energyRmse!);
+    const holds = ratio.every((x) => x > 1.5);
+    out.push({
+      id: 'paper:transfer',
+      text: `Paper: narrow data do not transfer (narrow → diverse 287 / 142 / 85 vs narrow → narrow 125 / 42 / 29 meV/atom). Here: narrow → diverse error / narrow held-out error = ${ratio.map((x) => x.toFixed(1)).join(' / ')} for K = ${tr.map((r) => r.K).join(' / ')} — ${holds ? 'agrees' : 'differs'}.`,
+      values: ratio,
+      holds,
+    });
+  }
+  const dm = result.dft.minimum;
+  if (dm) {
+    out.push({
+      id: 'paper:dft',
+      text: `DFT reference: the paper's C₂ curve (most likely spin-unpolarised) has its minimum at 1.287 Å, −8.33 eV; acelens' spin-polarised GPAW curve at ${fmtA(dm.r)} Å, ${fmtEv(dm.energy)} eV (from ${result.dft.points.length} points${dm.atEdge ? ', minimum at the edge of the computed range' : ''}).`,
+      values: [dm.r, dm.energy],
+    });
+  }
+  out.push({
+    id: 'paper:bases',
+    text: `Paper: standard and self-interaction-free bases give nearly the same curves — but their "standard" (ACE1x pure2b) already has no self-interaction on a dimer. acelens' standard basis keeps it, so here the two bases can differ (see the standard-vs-purified statements above).`,
+    values: [],
+  });
+  return out;
+}
+
+export interface ReportContext {
+  /** e.g. the command line that made it */
+  command?: string;
+  /** lines about data completeness (e.g. "carbon-narrow.xyz: 12 of 121 planned structures") */
+  dataNotes?: string[];
+  figures?: string[];
+}
+
+export function studyReport(result: StudyResult, ctx: ReportContext = {}): string {
+  const s = result.settings;
+  const L: string[] = [];
+  L.push('# Body-order convergence study (arXiv 2502.16125), reproduced by acelens', '');
+  if (ctx.command) L.push(`Made by \`${ctx.command}\` in ${result.seconds.toFixed(0)} s${s.quick ? ' (quick mode: fewer orders, smaller bases, subsampled data)' : ''}.`, '');
+  L.push('## Setup', '');
+  L.push(`- Models: linear ACE, K = ${s.orders.join(', ')}; bases ${s.variants.join(' and ')}; D_ν = [${s.degrees.join(', ')}] (w_L ${s.lWeight}), r_cut ${s.rcut} Å, r0 ${s.r0} Å.`);
+  L.push(`- Fit: energy rows w_E${s.energyNorm === 'sqrt-atoms' ? '/√N' : '/N'} with w_E = ${s.energyWeight}, forces ${s.forceWeight}, virials ${s.virialWeight}; λ = ${s.lambda} with the smoothness prior (exponent ${s.priorExponent}); ${Math.round(s.validFraction * 100)} % of each pool held out (seed ${s.seed}).`);
+  L.push(`- E0 = ${result.e0 === null ? 'from each pool' : `${result.e0} eV`} (isolated C atom, same DFT).`);
+  for (const d of s.datasets) {
+    const x = result.data[d];
+    L.push(`- ${DATASET_LABEL[d]}: ${x.used} structures used of ${x.trainable} (${x.atoms} atoms)${x.source ? `, ${x.source.name}` : ''}.`);
+  }
+  L.push(`- DFT dimer curve: ${result.dft.points.length} points${result.dft.points.length ? ` at ${fmtA(result.dft.points[0].r)}–${fmtA(result.dft.points[result.dft.points.length - 1].r)} Å` : ''}. Dimer measures: minimum over ${s.minimumWindow.join('–')} Å, RMS deviation over the DFT points in ${s.rmsWindow.join('–')} Å, value at ${s.shortDistance} Å.`);
+  for (const n of ctx.dataNotes ?? []) L.push(`- ${n}`);
+  L.push('');
+  L.push('## Findings (computed from the table)', '');
+  const f = studyFindings(result);
+  if (!f.length) L.push('- Not enough fitted models for any statement (see the data notes above).');
+  for (const x of f) L.push(`- ${x.text}`);
+  L.push('', '## Against the paper', '');
+  for (const x of paperComparison(result)) L.push(`- ${x.text}`);
+  L.push('', '## Table', '', tableMarkdown(result));
+  if (ctx.figures?.length) {
+    L.push('## Figures', '');
+    for (const fig of ctx.figures) L.push(`![${fig}](${fig})`, '');
+  }
+  return L.join('\n') + '\n';
+}

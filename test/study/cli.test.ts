@@ -1,0 +1,110 @@
+/**
+ * `acelens reproduce` end to end: on synthetic data written as extended XYZ (every output, checked against
+ * the library), and `--quick` on the real assets as they are at the time of the run (the DFT run may be
+ * incomplete: whatever is there must run, and no numbers appear for pools without structures).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { writeExtXyz } from '../../src/io/extxyz';
+import { parseModel } from '../../src/model/model';
+import { STUDY_DATASETS, trainableCount, type StudyData } from '../../src/study/data';
+import { runStudy } from '../../src/study/reproduce';
+import { STUDY_FILES } from '../../src/cli/commands/reproduce-run';
+import { parseExtXyz } from '../../src/io/extxyz';
+import { syntheticStudyData } from './synthetic';
+import { parseXml } from './xml';
+
+const BIN = resolve(__dirname, '../../bin/acelens.mjs');
+const ASSETS = resolve(__dirname, '../../assets');
+const dir = mkdtempSync(join(tmpdir(), 'acelens-reproduce-'));
+
+function run(args: string[], timeout = 170_000) {
+  const r = spawnSync(process.execPath, [BIN, 'reproduce', ...args], { cwd: dir, encoding: 'utf8', timeout });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function checkOutputs(out: string, rows: number) {
+  for (const f of ['table.csv', 'table.md', 'report.md', 'results.json']) expect(existsSync(join(out, f))).toBe(true);
+  const csv = readFileSync(join(out, 'table.csv'), 'utf8').trimEnd().split('\n');
+  expect(csv).toHaveLength(1 + rows);
+  const figs = readdirSync(join(out, 'figures'));
+  expect(figs).toContain('dimer-curves.svg');
+  expect(figs).toContain('errors-vs-K.svg');
+  for (const f of figs) parseXml(readFileSync(join(out, 'figures', f), 'utf8'));
+  const report = readFileSync(join(out, 'report.md'), 'utf8');
+  for (const f of figs) expect(report).toContain(`figures/${f}`);
+  return { csv, figs, report };
+}
+
+describe('acelens reproduce', () => {
+  let data: StudyData;
+  const assets = join(dir, 'assets');
+
+  beforeAll(async () => {
+    data = await syntheticStudyData(6);
+    spawnSync('mkdir', ['-p', assets]);
+    for (const d of STUDY_DATASETS) writeFileSync(join(assets, STUDY_FILES[d]), writeExtXyz([...data.datasets[d]]));
+    writeFileSync(join(assets, STUDY_FILES.curve), writeExtXyz([...data.curve]));
+  }, 60_000);
+
+  it('--quick --json on synthetic data: every output written, numbers as the library gives', async () => {
+    const out = join(dir, 'synthetic');
+    const r = run(['--quick', '--json', '--assets', assets, '--out', out, '--workers', '1']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.models).toBe(18);
+    expect(summary.rows).toBe(18);
+    checkOutputs(out, 18);
+    const models = readdirSync(join(out, 'models'));
+    expect(models).toHaveLength(18);
+    for (const m of models) parseModel(readFileSync(join(out, 'models', m), 'utf8'), m);
+    // the same study through the library (data read back from the files, as the CLI does)
+    const read = (f: string) => parseExtXyz(readFileSync(join(assets, f), 'utf8'));
+    const lib = await runStudy(
+      { datasets: { dimers: read(STUDY_FILES.dimers), narrow: read(STUDY_FILES.narrow), diverse: read(STUDY_FILES.diverse) }, curve: read(STUDY_FILES.curve) },
+      { quick: true },
+    );
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.rows.map((x: { dimer: unknown }) => x.dimer)).toEqual(lib.rows.map((x) => x.dimer));
+    expect(summary.table.map((x: { valid_energy_rmse_meV_atom: number }) => x.valid_energy_rmse_meV_atom)).toEqual(lib.rows.map((x) => x.valid!.energyRmse));
+  }, 180_000);
+
+  it('--quick on the real assets runs within 3 minutes whatever the DFT run has finished', () => {
+    const out = join(dir, 'real');
+    const t0 = Date.now();
+    const r = run(['--quick', '--out', out]);
+    const seconds = (Date.now() - t0) / 1000;
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(seconds).toBeLessThan(180);
+    const { report } = checkOutputs(out, 3 * 2 * 3);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    for (const d of STUDY_DATASETS) {
+      const frames = parseExtXyz(readFileSync(join(ASSETS, STUDY_FILES[d]), 'utf8'));
+      const rows = results.rows.filter((x: { dataset: string }) => x.dataset === d);
+      const expected = trainableCount(frames) > 0 ? 'fitted' : 'no-data';
+      for (const x of rows) expect(x.status).toBe(expected);
+      if (expected === 'no-data') expect(report).toContain(`no ${d} structures`);
+    }
+    for (const x of results.rows.filter((y: { status: string; variant: string; K: number }) => y.status === 'fitted' && y.variant === 'purified' && y.K >= 3)) {
+      expect(x.dimer.maxHigherOrder).toBeLessThan(1e-10);
+    }
+  }, 190_000);
+
+  it('bad input: a missing assets folder is a one-line error naming the file', () => {
+    const r = run(['--quick', '--assets', join(dir, 'nowhere'), '--out', join(dir, 'x')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/c2-dimers\.xyz: cannot read: no such file/);
+  });
+
+  it('--help describes the options', () => {
+    const r = run(['--help']);
+    expect(r.code).toBe(0);
+    for (const o of ['--out', '--quick', '--assets', '--workers', '--seed', '--json']) expect(r.stdout).toContain(o);
+  });
+});

@@ -1,0 +1,219 @@
+/**
+ * The study as a library call on synthetic data (test/study/synthetic.ts): structure of the result,
+ * invariants that must hold (self-interaction-free models have no K ≥ 3 dimer energy; the body-order parts
+ * add up to the curve; errors finite; a dimer-trained model reproduces a reproducible curve), determinism,
+ * progress and cancellation, and the agreement of the table, figures and report with the numbers.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Model } from '../../src/model/model';
+import { STUDY_DATASETS, type StudyData } from '../../src/study/data';
+import { studyFigures } from '../../src/study/figures';
+import { dimerAt, runStudy, type StudyProgress, type StudyResult } from '../../src/study/reproduce';
+import { paperComparison, studyFindings, studyReport, trend } from '../../src/study/report';
+import { CSV_COLUMNS, fmtEv, tableCsv, tableMarkdown } from '../../src/study/table';
+import { syntheticStudyData } from './synthetic';
+import { parseXml } from './xml';
+
+let data: StudyData;
+let result: StudyResult;
+const progress: StudyProgress[] = [];
+
+beforeAll(async () => {
+  data = await syntheticStudyData(8);
+  result = await runStudy(data, { quick: true, onProgress: (p) => progress.push(p) });
+}, 120_000);
+
+describe('runStudy (quick, synthetic data)', () => {
+  it('has a fitted row per pool × basis × K, with finite errors, rank and condition', () => {
+    const s = result.settings;
+    expect(s.orders).toEqual([2, 3, 4]);
+    expect(result.rows).toHaveLength(STUDY_DATASETS.length * 2 * 3);
+    const keys = new Set(result.rows.map((r) => `${r.dataset}/${r.variant}/${r.K}`));
+    for (const d of STUDY_DATASETS) for (const v of ['standard', 'purified']) for (const K of [2, 3, 4]) expect(keys.has(`${d}/${v}/${K}`)).toBe(true);
+    for (const r of result.rows) {
+      expect(r.status).toBe('fitted');
+      for (const m of [r.train!, r.valid!]) {
+        expect(m.structures).toBeGreaterThan(0);
+        for (const v of [m.energyRmse, m.energyMae, m.forceRmse, m.forceMae]) {
+          expect(Number.isFinite(v)).toBe(true);
+          expect(v!).toBeGreaterThanOrEqual(0);
+        }
+        expect(m.energyMae!).toBeLessThanOrEqual(m.energyRmse! + 1e-12);
+      }
+      expect(r.rank!).toBeGreaterThan(0);
+      expect(r.rank!).toBeLessThanOrEqual(r.nbasis);
+      expect(Number.isFinite(r.condition!)).toBe(true);
+      expect(Number.isFinite(r.dimer!.rms!)).toBe(true);
+      expect(Number.isFinite(r.dimer!.shortValue)).toBe(true);
+      expect(result.models[r.id].coefficients).toHaveLength(r.nbasis);
+    }
+    // cross-dataset errors only for narrow models, on diverse structures not in the narrow pool
+    const narrowIds = new Set(data.datasets.narrow.map((f) => f.info.structure_id));
+    const crossCount = data.datasets.diverse.filter((f) => f.configType !== 'isolated_atom' && !narrowIds.has(f.info.structure_id)).length;
+    for (const r of result.rows) {
+      if (r.dataset === 'narrow') expect(r.cross).toMatchObject({ dataset: 'diverse', structures: crossCount });
+      else expect(r.cross).toBeNull();
+    }
+  });
+
+  it('every self-interaction-free model has zero K ≥ 3 dimer energy (to round-off); standard K ≥ 3 models do not', () => {
+    for (const r of result.rows.filter((x) => x.K >= 3)) {
+      const model = new Model(result.models[r.id]);
+      let m = 0;
+      for (const d of [0.8, 1.0, 1.3, 2.0, 3.5, 4.9]) {
+        const p = dimerAt(model, d);
+        for (let K = 3; K <= r.K; K++) m = Math.max(m, Math.abs(p.byOrder[K]));
+      }
+      if (r.variant === 'purified') {
+        expect(m).toBeLessThan(1e-10);
+        expect(r.dimer!.maxHigherOrder).toBeLessThan(1e-10);
+      } else {
+        expect(r.dimer!.maxHigherOrder).toBeGreaterThan(1e-6);
+      }
+    }
+  });
+
+  it('the body-order parts of each curve add up to it, and the curve matches the model', () => {
+    for (const r of result.rows) {
+      const c = result.curves[r.id];
+      const model = new Model(result.models[r.id]);
+      c.r.forEach((x, i) => {
+        let sum = 0;
+        for (let K = 2; K <= r.K; K++) sum += c.contributions[K][i];
+        expect(Math.abs(sum - c.energy[i])).toBeLessThan(1e-9 * Math.max(1, Math.abs(c.energy[i])));
+      });
+      const i = 40;
+      expect(dimerAt(model, c.r[i]).energy).toBeCloseTo(c.energy[i], 10);
+    }
+  });
+
+  it('a dimer-trained model reproduces the (reproducible) synthetic dimer curve; the minimum is where the curve is lowest', () => {
+    const r = result.rows.find((x) => x.id === 'dimers-purified-K2')!;
+    expect(r.dimer!.rms!).toBeLessThan(0.05);
+    const dm = result.dft.minimum!;
+    expect(Math.abs(r.dimer!.minimum!.r - dm.r)).toBeLessThan(0.06);
+    const c = result.curves[r.id];
+    const lowest = Math.min(...c.energy.filter((_, i) => c.r[i] >= 0.9));
+    expect(r.dimer!.minimum!.energy).toBeLessThanOrEqual(lowest + 1e-12);
+    expect(r.dimer!.minimum!.energy).toBeGreaterThan(lowest - 0.05);
+  });
+
+  it('reports progress up to 1 in order and is deterministic', async () => {
+    expect(progress.length).toBeGreaterThan(result.rows.length);
+    for (let i = 1; i < progress.length; i++) expect(progress[i].fraction).toBeGreaterThanOrEqual(progress[i - 1].fraction - 1e-12);
+    expect(progress[progress.length - 1].fraction).toBeCloseTo(1, 9);
+    const again = await runStudy(data, { quick: true });
+    const strip = (x: StudyResult) => x.rows.map(({ seconds: _s, ...rest }) => rest);
+    expect(strip(again)).toEqual(strip(result));
+    expect(again.curves).toEqual(result.curves);
+  }, 120_000);
+
+  it('stops with an AbortError when cancelled', async () => {
+    const ac = new AbortController();
+    let calls = 0;
+    const run = runStudy(data, {
+      quick: true,
+      signal: ac.signal,
+      onProgress: () => {
+        if (++calls === 3) ac.abort();
+      },
+    });
+    await expect(run).rejects.toThrow(/abort/i);
+  });
+
+  it('a pool without structures gives no-data rows, not invented numbers', async () => {
+    const iso = data.datasets.narrow.filter((f) => f.configType === 'isolated_atom');
+    const r = await runStudy({ ...data, datasets: { ...data.datasets, narrow: iso, diverse: iso } }, { quick: true, settings: { orders: [2, 3] } });
+    const narrow = r.rows.filter((x) => x.dataset === 'narrow');
+    expect(narrow).toHaveLength(4);
+    for (const x of narrow) {
+      expect(x.status).toBe('no-data');
+      expect(x.train).toBeNull();
+      expect(x.dimer).toBeNull();
+      expect(r.curves[x.id]).toBeUndefined();
+    }
+    expect(r.rows.filter((x) => x.status === 'fitted')).toHaveLength(4);
+    for (const svg of Object.values(studyFigures(r))) parseXml(svg);
+    expect(studyReport(r)).toMatch(/no narrow structures/);
+  }, 120_000);
+});
+
+describe('table, figures and report of the study', () => {
+  it('table.csv has every column and a row per model, with the numbers of the result', () => {
+    const lines = tableCsv(result).trimEnd().split('\n');
+    expect(lines[0].split(',')).toEqual([...CSV_COLUMNS]);
+    expect(lines).toHaveLength(1 + result.rows.length);
+    const col = (name: string) => CSV_COLUMNS.indexOf(name as (typeof CSV_COLUMNS)[number]);
+    result.rows.forEach((r, i) => {
+      const cells = lines[i + 1].split(',');
+      expect(cells).toHaveLength(CSV_COLUMNS.length);
+      expect(cells[col('dataset')]).toBe(r.dataset);
+      expect(Number(cells[col('K')])).toBe(r.K);
+      expect(Number(cells[col('valid_energy_rmse_meV_atom')])).toBe(r.valid!.energyRmse);
+      expect(Number(cells[col('dimer_rms_eV')])).toBe(r.dimer!.rms);
+    });
+    const md = tableMarkdown(result).trimEnd().split('\n');
+    expect(md).toHaveLength(2 + 1 + result.rows.length); // header, rule, DFT row, rows
+  });
+
+  it('the SVGs parse as XML and contain the expected series', () => {
+    const figs = studyFigures(result);
+    expect(Object.keys(figs).sort()).toEqual(
+      ['dimer-curves.svg', 'dimer-dimers.svg', 'dimer-narrow.svg', 'dimer-diverse.svg', 'errors-vs-K.svg', 'dimer-rms-vs-K.svg',
+        ...STUDY_DATASETS.flatMap((d) => [`decomposition-${d}-standard.svg`, `decomposition-${d}-purified.svg`])].sort(),
+    );
+    const series = (svg: string) => parseXml(svg).filter((e) => e.attrs['data-series']).map((e) => e.attrs['data-series']);
+    const overview = series(figs['dimer-curves.svg']);
+    for (const r of result.rows) expect(overview).toContain(r.id);
+    expect(overview.filter((s) => s === 'dft')).toHaveLength(6);
+    for (const d of STUDY_DATASETS) {
+      const s = series(figs[`dimer-${d}.svg`]);
+      expect(s.filter((x) => x.startsWith(d))).toHaveLength(6);
+      expect(series(figs[`decomposition-${d}-standard.svg`])).toEqual(['total', 'K2', 'K3', 'K4', 'dft']);
+    }
+    expect(series(figs['errors-vs-K.svg'])).toContain('diverse-purified');
+    expect(series(figs['errors-vs-K.svg'])).toContain('cross-standard');
+    // every figure with energies has axis labels with units
+    expect(figs['dimer-narrow.svg']).toContain('E(C₂, r) − 2E₀ (eV)');
+    expect(figs['errors-vs-K.svg']).toContain('(meV/atom)');
+    expect(figs['errors-vs-K.svg']).toContain('(meV/Å)');
+  });
+
+  it('clipping is stated when a curve leaves the window', () => {
+    const figs = studyFigures(result);
+    const maxShown = Math.max(...result.rows.map((r) => Math.max(...result.curves[r.id].energy.filter((_, i) => result.curves[r.id].r[i] >= 0.8))));
+    if (maxShown > 6) expect(figs['dimer-curves.svg']).toMatch(/clipped/);
+  });
+
+  it("the report's statements agree with the table numbers", () => {
+    const findings = studyFindings(result);
+    const report = studyReport(result);
+    for (const f of findings) expect(report).toContain(f.text);
+    let checked = 0;
+    for (const d of STUDY_DATASETS) for (const v of ['standard', 'purified'] as const) {
+      const f = findings.find((x) => x.id === `dimer-rms-vs-K:${d}:${v}`)!;
+      const rms = result.rows.filter((r) => r.dataset === d && r.variant === v).sort((a, b) => a.K - b.K).map((r) => r.dimer!.rms!);
+      expect(f.values).toEqual(rms);
+      for (const x of rms) expect(f.text).toContain(fmtEv(x));
+      // independent check of the monotonicity claim
+      const falls = rms.every((x, i) => i === 0 || x < rms[i - 1] - 0.01 * Math.max(...rms));
+      expect(f.holds).toBe(falls);
+      expect(f.text.includes('decreases monotonically')).toBe(falls);
+      expect(trend(rms) === 'decreasing').toBe(falls);
+      checked++;
+    }
+    expect(checked).toBe(6);
+    const pz = findings.find((x) => x.id === 'purified-zero')!;
+    const maxPur = Math.max(...result.rows.filter((r) => r.variant === 'purified' && r.K >= 3).map((r) => r.dimer!.maxHigherOrder));
+    expect(pz.values[1]).toBe(maxPur);
+    expect(pz.holds).toBe(true);
+    expect(pz.text).toContain(maxPur.toExponential(1));
+    const wells = findings.find((x) => x.id === 'bulk-wells')!;
+    const depths = result.rows.filter((r) => r.dataset !== 'dimers').map((r) => r.dimer!.minimum!.energy);
+    expect(wells.values[0]).toBe(Math.min(...depths));
+    expect(wells.values[1]).toBe(Math.max(...depths));
+    const dimerOnly = paperComparison(result).find((x) => x.id === 'paper:dimer-only')!;
+    expect(dimerOnly.values[0]).toBe(Math.min(...result.rows.filter((r) => r.dataset === 'dimers').map((r) => r.dimer!.rms!)));
+    expect(dimerOnly.holds).toBe(true);
+  });
+});
