@@ -6,7 +6,7 @@
  */
 import { registerBench, timeIt, timeItBoth } from './registry';
 import { AceBasis } from '../src/ace/basis';
-import { defaultSpec, BasisVariant } from '../src/ace/spec';
+import { defaultSpec, paperSpec, BasisVariant } from '../src/ace/spec';
 import { predict, designRows } from '../src/ace/evaluate';
 import { buildNeighbourList } from '../src/structure/neighbours';
 import { diamond, randomCarbonPacking, seededRandom } from '../src/structure/build';
@@ -51,6 +51,22 @@ registerBench({
             `${td.toFixed(0).padStart(6)} ms (${d.wall.toFixed(0).padStart(5)}) ${((f.natoms / td) * 1000).toFixed(0).padStart(7)} at/s`,
           );
         }
+      }
+    }
+    // the reference study's bases on cells like its training data (24 atoms, periodic)
+    const cell24 = randomCarbonPacking(24, 2.5, 1.3, 2);
+    console.log('\nreference-study bases (D = [24, 20, 16, 12], w_L 1.5) on a 24-atom cell: ms per structure');
+    console.log('variant   K  size   create    predict E+F   designRows E+F+W');
+    for (const variant of variants) {
+      for (const K of [3, 4, 5]) {
+        const t0 = performance.now();
+        const basis = AceBasis.create(paperSpec(K, variant));
+        const tc = performance.now() - t0;
+        const rnd = seededRandom(K);
+        const c = Float64Array.from({ length: basis.size }, () => rnd() - 0.5);
+        const tp = timeIt(() => predict(basis, c, 0, cell24), repeats);
+        const td = timeIt(() => designRows(basis, cell24), repeats);
+        console.log(`${variant.padEnd(9)} ${K}  ${String(basis.size).padStart(4)}  ${tc.toFixed(0).padStart(5)} ms  ${tp.toFixed(1).padStart(8)} ms   ${td.toFixed(1).padStart(10)} ms`);
       }
     }
   },
