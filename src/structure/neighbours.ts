@@ -26,7 +26,13 @@ export interface NeighbourList {
   vectors: Float64Array;
   /** |r_ij| per pair (Å) */
   distances: Float64Array;
-  /** 3 per pair: integer lattice translation (n_a, n_b, n_c) of the image of j, relative to the input positions */
+  /** 3 per pair: integer lattice translation (n_a, n_b, n_c) of the image of j, relative to the input positions
+   *  (always filled by buildNeighbourList; optional so that hand-made lists need not provide it) */
+  shifts?: Int32Array;
+}
+
+/** A list made by buildNeighbourList: the lattice shifts are always present. */
+export interface BuiltNeighbourList extends NeighbourList {
   shifts: Int32Array;
 }
 
@@ -66,7 +72,7 @@ class GrowF64 {
 }
 
 /** Full neighbour list of `frame` within `rcut` (Å), strictly closer than rcut. */
-export function buildNeighbourList(frame: Frame, rcut: number): NeighbourList {
+export function buildNeighbourList(frame: Frame, rcut: number): BuiltNeighbourList {
   if (!(rcut > 0) || !Number.isFinite(rcut)) throw new FrameError(`neighbour list: cutoff must be a positive number of Å, got ${rcut}`);
   const n = frame.natoms;
   const pos = frame.positions;
