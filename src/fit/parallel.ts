@@ -9,7 +9,7 @@
  * that registers tsx's loader and imports ./assemble-worker.ts. This works the same under the CLI
  * (bin/acelens.mjs), tsx and vitest, with no build step.
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -20,12 +20,12 @@ import type { Assembler } from './fit';
 import { createSums, mergeSums, type LossWeights, type NormalSums } from './normal-equations';
 
 export interface ParallelOptions {
-  /** number of worker threads; default: available cores. ≤ 1 assembles in-process */
+  /** number of worker threads; default: idle cores (defaultWorkerCount). ≤ 1 assembles in-process */
   workers?: number;
   /**
    * The first chunk is assembled in-process and timed; workers start only when the other chunks would
-   * take longer than `minSeconds` in-process (default 1.5 s — a worker needs ~0.5–1 s to start, loading
-   * the TypeScript sources). `probe: false` sends every chunk to the workers.
+   * take longer than `minSeconds` in-process (default 3 s — a worker needs ~1 s to start, loading the
+   * TypeScript sources, and runs cold code at first). `probe: false` sends every chunk to the workers.
    */
   minSeconds?: number;
   probe?: boolean;
@@ -60,8 +60,14 @@ function workerBootstrap(): URL {
   return bootstrapUrl;
 }
 
+/**
+ * Worker threads worth starting: the cores not already busy (1-minute load average; our own thread
+ * counts as one), at least 1 (= in-process). On a machine shared with a long computation this stays at 1.
+ */
 export function defaultWorkerCount(): number {
-  return Math.max(1, availableParallelism());
+  const cores = availableParallelism();
+  const idle = Math.round(cores - loadavg()[0] + 1);
+  return Math.max(1, Math.min(cores, idle));
 }
 
 /** An Assembler that spreads structures over worker threads (in-process when that is quicker). */
@@ -90,7 +96,7 @@ export async function assembleParallel(
     mergeSums(total, assembleChunk(basis, frames.slice(0, bounds[1]), weights, () => hooks.onStructure?.(++done)));
     first = 1;
     const estimate = ((Date.now() - start) / 1000) * ((frames.length - bounds[1]) / Math.max(1, bounds[1]));
-    if (nchunks - 1 < 2 || estimate < (opts.minSeconds ?? 1.5)) {
+    if (nchunks - 1 < 2 || estimate < (opts.minSeconds ?? 3)) {
       await assembleChunksInProcess(basis, frames, weights, total, 1, hooks, done);
       return total;
     }
