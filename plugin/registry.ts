@@ -9,6 +9,7 @@ import { ExtXyzFormatProvider } from './formats/extxyz';
 import { DatasetPanel } from './panels/dataset-panel';
 import { FitPanel } from './panels/fit-panel';
 import { ModelsPanel } from './panels/models-panel';
+import { DimerPanel } from './panels/dimer-panel';
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
 import { atomQuantityThemeProvider } from './themes/atom-quantity';
 import { AtomQuantities } from './themes/quantities';
@@ -17,6 +18,7 @@ export const PanelImplementations: Record<string, new (...args: any[]) => any> =
     'acelens-dataset': DatasetPanel,
     'acelens-fit': FitPanel,
     'acelens-models': ModelsPanel,
+    'acelens-dimer': DimerPanel,
 };
 
 /** Colour themes are made per plugin instance (they read that plugin's models and predictions). */

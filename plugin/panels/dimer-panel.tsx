@@ -1,0 +1,364 @@
+/**
+ * C₂ dimer panel: the binding energy E(r) − 2·E0 of every stored model against the DFT reference (markers by
+ * spin state), with the pair distances of the loaded dataset beneath the curves (where the training data has
+ * pairs) and its nearest-neighbour range shaded. A slider (or a click on the plot) sets r: a C₂ dimer at that
+ * distance is shown in 3D and each model's energy and force at r are listed. The body-order decomposition of a
+ * chosen model shows what each K contributes (exactly zero for K ≥ 3 with the self-interaction-free basis).
+ * Unphysical shapes are flagged. Export: SVG/PNG (Plotly) and CSV.
+ */
+import * as React from 'react';
+import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
+import { acelensStore, type StoredModel } from '../store';
+import { fetchAssetText, findAsset } from '../assets';
+import { currentDataset } from '../current-dataset';
+import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule } from '../plots/plotly';
+import {
+    curveGrid, dftAt, dimerCsv, dimerShapeWarnings, dimerXyz, modelDimerCurve, pairDistanceHistogram, parseDftDimerCurve,
+    selfInteractionLine, spinStateName, type DftDimerCurve, type ModelDimerCurve, type PairHistogram,
+} from '../scan/dimer-data';
+import { removeTemporaryStructure, showTemporaryStructure } from '../scan/temp-structure';
+import type { AcelensDataset } from '../props/frame-data';
+
+export const DimerStructureLabel = 'C₂ dimer (acelens)';
+
+type YMode = 'well' | 'full' | 'custom';
+
+interface State {
+    models: StoredModel[];
+    rmin: number;
+    rmax: number;
+    points: number;
+    r: number;
+    yMode: YMode;
+    ymin: number;
+    ymax: number;
+    decomposeId: string | null;
+    showHistogram: boolean;
+    dft?: DftDimerCurve;
+    dftError?: string;
+    dimerShownAt?: number;
+    error?: string;
+    revision: number;
+}
+
+const SpinStyle: Record<number, { symbol: string; color: string }> = {
+    0: { symbol: 'circle', color: '#1f77b4' },
+    2: { symbol: 'square', color: '#d62728' },
+    4: { symbol: 'diamond', color: '#2ca02c' },
+};
+const OrderColours: Record<number, string> = { 2: '#1f77b4', 3: '#ff7f0e', 4: '#2ca02c', 5: '#9467bd' };
+
+const histograms = new WeakMap<AcelensDataset, Map<number, PairHistogram>>();
+function datasetHistogram(dataset: AcelensDataset, rmax: number): PairHistogram {
+    let m = histograms.get(dataset);
+    if (!m) { m = new Map(); histograms.set(dataset, m); }
+    let h = m.get(rmax);
+    if (!h) { h = pairDistanceHistogram(dataset.frames, rmax, Math.round(rmax / 0.05)); m.set(rmax, h); }
+    return h;
+}
+
+export class DimerPanel extends CollapsableControls<{}, State> {
+    private mainPlot = React.createRef<HTMLDivElement>();
+    private orderPlot = React.createRef<HTMLDivElement>();
+    private curves: ModelDimerCurve[] = [];
+    private decomposed: ModelDimerCurve | null = null;
+    private histogram: { name: string; h: PairHistogram } | null = null;
+    private plotly?: PlotlyModule;
+    private clickBound = false;
+    private dimerTimer: ReturnType<typeof setTimeout> | undefined;
+
+    protected defaultState(): State & CollapsableState {
+        return {
+            header: 'acelens · C₂ dimer', isCollapsed: false, models: [], rmin: 0.6, rmax: 6, points: 200, r: 1.3,
+            yMode: 'well', ymin: -10, ymax: 5, decomposeId: null, showHistogram: true, revision: 0,
+        };
+    }
+
+    private get store() { return acelensStore(this.plugin); }
+
+    override componentDidMount() {
+        this.subscribe(this.store.models, models => this.setState(s => ({
+            models,
+            decomposeId: models.some(m => m.id === s.decomposeId) ? s.decomposeId : (this.store.activeModelId.value ?? models[0]?.id ?? null),
+        }), () => this.recompute()));
+        this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => this.updateHistogram());
+        this.loadDft();
+    }
+
+    override componentWillUnmount() {
+        super.componentWillUnmount();
+        if (this.dimerTimer) clearTimeout(this.dimerTimer);
+        const el = this.mainPlot.current, el2 = this.orderPlot.current;
+        if (this.plotly) { if (el) this.plotly.purge(el); if (el2) this.plotly.purge(el2); }
+    }
+
+    /** Reads the DFT curve asset now (the DFT job may still be adding points). */
+    loadDft = async () => {
+        try {
+            const text = await fetchAssetText(findAsset('c2-dimer-curve'));
+            this.setState({ dft: parseDftDimerCurve(text), dftError: undefined }, () => this.recompute());
+        } catch (e) {
+            this.setState({ dftError: String((e as Error).message ?? e) }, () => this.recompute());
+        }
+    };
+
+    private updateHistogram() {
+        const current = currentDataset(this.plugin);
+        if (!current) { this.histogram = null; this.draw(); return; }
+        try {
+            const rmax = Math.min(this.state.rmax, 6);
+            this.histogram = { name: current.dataset.name, h: datasetHistogram(current.dataset, rmax) };
+        } catch (e) {
+            this.histogram = null;
+            console.warn(`acelens: pair distances of ${current.dataset.name}: ${(e as Error).message}`);
+        }
+        this.draw();
+    }
+
+    /** Model curves on the grid (with the DFT distances merged in) and the decomposition; then redraw. */
+    private recompute() {
+        const { rmin, rmax, points, models, dft } = this.state;
+        try {
+            if (!(rmin > 0) || !(rmax > rmin) || !(points >= 2)) throw new Error(`range: need 0 < r_min < r_max and at least 2 points (got ${rmin}–${rmax} Å, ${points})`);
+            const grid = curveGrid(rmin, rmax, Math.min(2000, Math.round(points)), dft?.points.map(p => p.r) ?? []);
+            this.curves = models.map(m => modelDimerCurve(this.store.engine(m), m.name, grid));
+            const d = models.findIndex(m => m.id === this.state.decomposeId);
+            this.decomposed = d >= 0 ? this.curves[d] : null;
+            this.setState({ error: undefined, revision: this.state.revision + 1 });
+        } catch (e) {
+            this.curves = [];
+            this.decomposed = null;
+            this.setState({ error: String((e as Error).message ?? e) });
+        }
+        this.updateHistogram();
+    }
+
+    private yRange(): [number, number] | undefined {
+        if (this.state.yMode === 'well') return [-10, 5];
+        if (this.state.yMode === 'custom' && this.state.ymax > this.state.ymin) return [this.state.ymin, this.state.ymax];
+        return undefined;
+    }
+
+    private async draw() {
+        const el = this.mainPlot.current;
+        if (!el) return;
+        const Plotly = this.plotly ?? (this.plotly = await loadPlotly());
+        const traces: any[] = [];
+        const shapes: any[] = [];
+        const annotations: any[] = [];
+        const h = this.histogram;
+        if (h && this.state.showHistogram && h.h.pairs > 0) {
+            const centres = h.h.counts.map((_, b) => (h.h.edges[b] + h.h.edges[b + 1]) / 2);
+            traces.push({
+                type: 'bar', x: centres, y: h.h.counts, yaxis: 'y2', name: `pair distances · ${h.name}`, marker: { color: 'rgba(120,120,120,0.25)' },
+                hovertemplate: 'r %{x:.2f} Å: %{y} pairs<extra></extra>', width: h.h.edges[1] - h.h.edges[0],
+            });
+            if (h.h.nearest) {
+                shapes.push({ type: 'rect', xref: 'x', yref: 'paper', x0: h.h.nearest.min, x1: h.h.nearest.max, y0: 0, y1: 1, fillcolor: 'rgba(60,160,60,0.10)', line: { width: 0 }, layer: 'below' });
+                annotations.push({ xref: 'x', yref: 'paper', x: (h.h.nearest.min + h.h.nearest.max) / 2, y: 1, yanchor: 'bottom', text: 'nearest-neighbour range', showarrow: false, font: { size: 9, color: '#3a3' } });
+            }
+        }
+        for (const c of this.curves) {
+            traces.push({ type: 'scatter', mode: 'lines', x: c.r, y: c.energy, name: c.name, hovertemplate: `${c.name}<br>r %{x:.3f} Å<br>E − 2E0 %{y:.3f} eV<extra></extra>` });
+        }
+        const dft = this.state.dft?.points ?? [];
+        const spins = [...new Set(dft.map(p => p.magmom))].sort((a, b) => a - b);
+        for (const m of spins) {
+            const pts = dft.filter(p => p.magmom === m);
+            const style = SpinStyle[m] ?? { symbol: 'x', color: '#555' };
+            traces.push({
+                type: 'scatter', mode: 'markers', x: pts.map(p => p.r), y: pts.map(p => p.binding), name: `DFT PBE · ${spinStateName(m)}`,
+                marker: { symbol: style.symbol, color: style.color, size: 7, line: { color: '#000', width: 0.5 } },
+                hovertemplate: `DFT ${spinStateName(m)}<br>r %{x:.3f} Å<br>E − 2E0 %{y:.3f} eV<extra></extra>`,
+            });
+        }
+        shapes.push({ type: 'line', xref: 'x', yref: 'paper', x0: this.state.r, x1: this.state.r, y0: 0, y1: 1, line: { color: '#888', width: 1, dash: 'dot' } });
+        shapes.push({ type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: 0, y1: 0, line: { color: '#bbb', width: 1 } });
+        const maxCount = h ? Math.max(1, ...h.h.counts) : 1;
+        const yr = this.yRange();
+        const layout = panelLayout({
+            height: 340,
+            xaxis: { title: { text: 'r (Å)' }, range: [this.state.rmin, this.state.rmax] },
+            yaxis: { title: { text: 'E − 2E0 (eV)' }, ...(yr ? { range: yr, autorange: false } : { autorange: true }) },
+            yaxis2: { overlaying: 'y', side: 'right', showgrid: false, showticklabels: false, zeroline: false, range: [0, maxCount * 4], fixedrange: true },
+            shapes, annotations, bargap: 0, legend: { orientation: 'h', y: -0.22, font: { size: 9 } }, margin: { l: 48, r: 8, t: 14, b: 36 },
+        });
+        await Plotly.react(el, traces, layout, PanelPlotConfig);
+        if (!this.clickBound && (el as any).on) {
+            (el as any).on('plotly_click', (ev: any) => { const x = ev?.points?.[0]?.x; if (typeof x === 'number') this.setR(x); });
+            this.clickBound = true;
+        }
+        await this.drawOrders(Plotly);
+    }
+
+    private async drawOrders(Plotly: PlotlyModule) {
+        const el = this.orderPlot.current;
+        if (!el) return;
+        const c = this.decomposed;
+        if (!c) { Plotly.purge(el); return; }
+        const traces: any[] = [{ type: 'scatter', mode: 'lines', x: c.r, y: c.energy, name: 'total', line: { color: '#000', dash: 'dash', width: 1.5 } }];
+        for (const [k, v] of Object.entries(c.contributions)) {
+            traces.push({ type: 'scatter', mode: 'lines', x: c.r, y: v, name: `K = ${k}`, line: { color: OrderColours[Number(k)] } });
+        }
+        const yr = this.yRange();
+        await Plotly.react(el, traces, panelLayout({
+            height: 240,
+            xaxis: { title: { text: 'r (Å)' }, range: [this.state.rmin, this.state.rmax] },
+            yaxis: { title: { text: 'E_K (eV)' }, ...(yr ? { range: yr, autorange: false } : { autorange: true }) },
+            shapes: [{ type: 'line', xref: 'x', yref: 'paper', x0: this.state.r, x1: this.state.r, y0: 0, y1: 1, line: { color: '#888', width: 1, dash: 'dot' } }],
+            margin: { l: 48, r: 8, t: 8, b: 36 },
+        }), PanelPlotConfig);
+    }
+
+    override componentDidUpdate(prevProps: any, prevState?: State & CollapsableState) {
+        super.componentDidUpdate(prevProps);
+        const prev = prevState;
+        if (!prev) return;
+        const s = this.state;
+        if (prev.revision !== s.revision || prev.r !== s.r || prev.yMode !== s.yMode || prev.ymin !== s.ymin || prev.ymax !== s.ymax
+            || prev.showHistogram !== s.showHistogram || prev.isCollapsed !== s.isCollapsed) this.draw();
+    }
+
+    /** Sets r (clamped to the range); the 3D dimer follows shortly after (coalesced while dragging). */
+    setR = (r: number) => {
+        const x = Math.min(this.state.rmax, Math.max(this.state.rmin, r));
+        this.setState({ r: x });
+        if (this.dimerTimer) clearTimeout(this.dimerTimer);
+        this.dimerTimer = setTimeout(() => this.showDimer(x), 60);
+    };
+
+    showDimer = async (r: number) => {
+        try {
+            await showTemporaryStructure(this.plugin, DimerStructureLabel, dimerXyz(r));
+            this.setState({ dimerShownAt: r });
+        } catch (e) {
+            this.setState({ error: `3D dimer: ${(e as Error).message}` });
+        }
+    };
+
+    removeDimer = async () => {
+        await removeTemporaryStructure(this.plugin, DimerStructureLabel);
+        this.setState({ dimerShownAt: undefined });
+    };
+
+    private exportImage = async (format: 'svg' | 'png', which: 'main' | 'orders') => {
+        const el = which === 'main' ? this.mainPlot.current : this.orderPlot.current;
+        if (!el || !this.plotly) return;
+        await this.plotly.downloadImage(el, { format, filename: which === 'main' ? 'c2-dimer-curves' : 'c2-dimer-body-orders', width: 900, height: which === 'main' ? 560 : 420 });
+    };
+
+    private exportCsv = () => {
+        downloadText(dimerCsv(this.curves, this.state.dft?.points ?? [], this.decomposed), 'c2-dimer-curves.csv', 'text/csv');
+    };
+
+    /** Energy and force of every model at the current r (exact, not interpolated). */
+    private valuesAtR() {
+        const r = this.state.r;
+        return this.state.models.map(m => {
+            try {
+                const c = modelDimerCurve(this.store.engine(m), m.name, [r]);
+                return { id: m.id, name: m.name, energy: c.energy[0], force: c.force[0] };
+            } catch (e) {
+                return { id: m.id, name: m.name, energy: NaN, force: NaN, error: (e as Error).message };
+            }
+        });
+    }
+
+    private numberInput(label: string, value: number, onChange: (v: number) => void, testId: string, step = 0.1) {
+        return <label style={{ display: 'inline-flex', alignItems: 'center', gap: 2, marginRight: 6 }}>
+            {label}
+            <input type='number' className='msp-form-control' style={{ width: 58, display: 'inline-block' }} step={step} value={value} data-testid={testId}
+                onChange={e => { const v = Number(e.target.value); if (Number.isFinite(v)) onChange(v); }} />
+        </label>;
+    }
+
+    protected renderControls() {
+        const s = this.state;
+        const values = this.valuesAtR();
+        const dft = s.dft?.points ?? [];
+        // the DFT point at r, when the reference has one within 0.05 Å (no interpolation across spin states)
+        const nearestDft = dftAt(dft, s.r, 0.05);
+        const warnings = this.curves.map(c => ({ name: c.name, w: dimerShapeWarnings(c.r, c.energy, c.force, { asymptote: dftAt(dft, c.r[c.r.length - 1], 0.05)?.binding ?? 0 }) })).filter(x => x.w.length);
+        const hasPlot = this.curves.length > 0 || dft.length > 0;
+        return <div className='acelens-dimer-panel' data-testid='acelens-dimer-panel' style={{ fontSize: 11 }}>
+            <div className='msp-help-text'>
+                Binding energy E(r) − 2·E0 of an isolated C₂ for every stored model ({s.models.length}) and the DFT reference
+                {s.dft ? ` (${dft.length} points${s.dft.skipped.length ? `; ${s.dft.skipped.length} frame still being written skipped` : ''})` : ''}.
+                {' '}<a href='#' onClick={e => { e.preventDefault(); this.loadDft(); }} title='read the DFT curve file again (the DFT job may have added points)'>reload DFT</a>
+            </div>
+            {s.dftError && <div className='msp-help-text' style={{ color: '#b00' }}>DFT reference not available: {s.dftError}</div>}
+            {s.models.length === 0 && <div className='msp-help-text'>No fitted model yet: fit one (acelens · Fit) or upload a model file (acelens · Models) to see its curve.</div>}
+            <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0' }}>
+                {this.numberInput('r min', s.rmin, v => this.setState({ rmin: v }, () => this.recompute()), 'acelens-dimer-rmin')}
+                {this.numberInput('r max', s.rmax, v => this.setState({ rmax: v }, () => this.recompute()), 'acelens-dimer-rmax')}
+                {this.numberInput('points', s.points, v => this.setState({ points: Math.round(v) }, () => this.recompute()), 'acelens-dimer-points', 10)}
+            </div>
+            <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0' }}>
+                <span style={{ marginRight: 4 }}>E axis</span>
+                <select className='msp-form-control' style={{ width: 150, display: 'inline-block' }} value={s.yMode} data-testid='acelens-dimer-ymode'
+                    onChange={e => this.setState({ yMode: e.target.value as YMode })}>
+                    <option value='well'>zoom to the well (−10…5 eV)</option>
+                    <option value='full'>full range</option>
+                    <option value='custom'>custom</option>
+                </select>
+                {s.yMode === 'custom' && <>
+                    {this.numberInput('min', s.ymin, v => this.setState({ ymin: v }), 'acelens-dimer-ymin', 1)}
+                    {this.numberInput('max', s.ymax, v => this.setState({ ymax: v }), 'acelens-dimer-ymax', 1)}
+                </>}
+                <label style={{ marginLeft: 6 }}><input type='checkbox' checked={s.showHistogram} onChange={e => this.setState({ showHistogram: e.target.checked })} /> dataset pairs</label>
+            </div>
+            {s.error && <div className='msp-help-text' style={{ color: '#b00' }}>{s.error}</div>}
+            <div ref={this.mainPlot} data-testid='acelens-dimer-plot' style={{ width: '100%', minHeight: hasPlot ? 340 : 0 }} />
+            {this.histogram?.h.nearest && <div className='msp-help-text'>
+                Shaded: nearest-neighbour distances in {this.histogram.name} ({this.histogram.h.nearest.min.toFixed(2)}–{this.histogram.h.nearest.max.toFixed(2)} Å); grey bars: its pair distances ({this.histogram.h.pairs} pairs). Outside, the models extrapolate.
+            </div>}
+            <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0', display: 'flex', alignItems: 'center', gap: 6 }}>
+                <span>r</span>
+                <input type='range' min={s.rmin} max={s.rmax} step={0.005} value={s.r} style={{ flex: 1 }} data-testid='acelens-dimer-slider'
+                    onChange={e => this.setR(Number(e.target.value))} />
+                <input type='number' className='msp-form-control' style={{ width: 64 }} step={0.01} value={Number(s.r.toFixed(4))} data-testid='acelens-dimer-r'
+                    onChange={e => { const v = Number(e.target.value); if (Number.isFinite(v)) this.setR(v); }} />
+                <span>Å</span>
+            </div>
+            <div className='msp-help-text' data-testid='acelens-dimer-3d'>
+                {s.dimerShownAt !== undefined
+                    ? <>3D: “{DimerStructureLabel}” at r = {s.dimerShownAt.toFixed(3)} Å <a href='#' onClick={e => { e.preventDefault(); this.removeDimer(); }}>remove</a></>
+                    : <>Move the slider or click the plot to show a C₂ dimer at r in 3D. <a href='#' onClick={e => { e.preventDefault(); this.showDimer(s.r); }}>show now</a></>}
+            </div>
+            <table style={{ width: '100%', borderCollapse: 'collapse' }} data-testid='acelens-dimer-values'>
+                <thead><tr><th style={{ textAlign: 'left' }}>at r = {s.r.toFixed(3)} Å</th><th style={{ textAlign: 'right' }}>E − 2E0 (eV)</th><th style={{ textAlign: 'right' }} title='force on each atom along the bond, −dE/dr; positive = repulsive'>F (eV/Å)</th></tr></thead>
+                <tbody>
+                    {values.map(v => <tr key={v.id}>
+                        <td>{v.name}</td>
+                        <td style={{ textAlign: 'right' }}>{Number.isFinite(v.energy) ? v.energy.toFixed(3) : '—'}</td>
+                        <td style={{ textAlign: 'right' }}>{Number.isFinite(v.force) ? v.force.toFixed(3) : '—'}</td>
+                    </tr>)}
+                    {nearestDft && <tr>
+                        <td>DFT at {nearestDft.r.toFixed(3)} Å ({spinStateName(nearestDft.magmom)})</td>
+                        <td style={{ textAlign: 'right' }}>{nearestDft.binding.toFixed(3)}</td>
+                        <td style={{ textAlign: 'right' }}>—</td>
+                    </tr>}
+                </tbody>
+            </table>
+            {warnings.length > 0 && <div data-testid='acelens-dimer-warnings' style={{ color: '#a60', margin: '4px 0' }}>
+                {warnings.map(w => <div key={w.name}>⚠ {w.name}: {w.w.join('; ')}</div>)}
+            </div>}
+            <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0', marginTop: 6 }}>
+                <span style={{ marginRight: 4 }}>Body orders of</span>
+                <select className='msp-form-control' style={{ width: 190, display: 'inline-block' }} value={s.decomposeId ?? ''} data-testid='acelens-dimer-decompose'
+                    onChange={e => this.setState({ decomposeId: e.target.value || null }, () => this.recompute())}>
+                    <option value=''>(none)</option>
+                    {s.models.map(m => <option key={m.id} value={m.id}>{m.name}</option>)}
+                </select>
+            </div>
+            {this.decomposed && <div className='msp-help-text' data-testid='acelens-dimer-self-interaction'>{selfInteractionLine(this.decomposed)}</div>}
+            <div ref={this.orderPlot} data-testid='acelens-dimer-orders-plot' style={{ width: '100%', minHeight: this.decomposed ? 240 : 0 }} />
+            <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0', display: 'flex', gap: 4, flexWrap: 'wrap' }}>
+                <button className='msp-btn msp-btn-block' style={{ width: 'auto', padding: '0 6px' }} disabled={!hasPlot} onClick={() => this.exportImage('svg', 'main')}>SVG</button>
+                <button className='msp-btn msp-btn-block' style={{ width: 'auto', padding: '0 6px' }} disabled={!hasPlot} onClick={() => this.exportImage('png', 'main')}>PNG</button>
+                <button className='msp-btn msp-btn-block' style={{ width: 'auto', padding: '0 6px' }} disabled={!this.decomposed} onClick={() => this.exportImage('svg', 'orders')}>SVG (orders)</button>
+                <button className='msp-btn msp-btn-block' style={{ width: 'auto', padding: '0 6px' }} disabled={!hasPlot} onClick={this.exportCsv} data-testid='acelens-dimer-csv'>CSV</button>
+            </div>
+        </div>;
+    }
+}

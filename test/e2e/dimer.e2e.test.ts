@@ -1,0 +1,127 @@
+/**
+ * Dimer panel end to end: models fitted in Node (a synthetic Morse-like C₂ set: K = 2 standard and K = 3
+ * self-interaction-free) are added to the page's store; the panel draws one curve per model and the DFT
+ * points; moving the slider puts a C₂ dimer into the 3D view whose two atoms are exactly the slider's distance
+ * apart; the body-order decomposition states that K ≥ 3 vanishes for the self-interaction-free basis.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { fitModel } from '../../src/fit/fit';
+import type { ModelFile } from '../../src/model/model';
+import { makeFrame, type Frame } from '../../src/structure/frame';
+import { launchBrowser, openViewer, pixelStats, screenshotViewport, OutputDir } from './browser';
+import { join } from 'node:path';
+
+const E0 = -1.3;
+const morse = (r: number) => 6.2 * ((1 - Math.exp(-2.1 * (r - 1.25))) ** 2 - 1);
+const dmorse = (r: number) => 6.2 * 2 * (1 - Math.exp(-2.1 * (r - 1.25))) * 2.1 * Math.exp(-2.1 * (r - 1.25));
+
+function morseDimers(): Frame[] {
+    const frames: Frame[] = [makeFrame({ positions: [0, 0, 0], energy: E0, forces: [0, 0, 0], configType: 'isolated_atom' })];
+    for (let r = 0.95; r <= 4.8; r += 0.05) {
+        // smooth cut of the tail so the target is representable within r_cut = 5 Å
+        const s = r < 4 ? 1 : Math.cos(((r - 4) / 1.0) * Math.PI / 2) ** 2;
+        const e = morse(r) * s;
+        const f = dmorse(r) * s; // −dE/dr on atom 2 (approximately; forces get small weight below)
+        frames.push(makeFrame({ positions: [0, 0, 0, r, 0, 0], energy: 2 * E0 + e, forces: [f, 0, 0, -f, 0, 0], configType: 'dimer' }));
+    }
+    return frames;
+}
+
+async function fitted(order: number, variant: 'standard' | 'purified'): Promise<ModelFile> {
+    const spec = { order, variant, rcut: 5, rin: 0, r0: 1.287, maxDegree: [14, 10].slice(0, order - 1), lWeight: 1.5 };
+    return (await fitModel(morseDimers(), { spec, lambda: 1e-8, forceWeight: 0.01 })).model;
+}
+
+/** Coordinates of the two atoms of the dimer structure the panel put into 3D (found by its data node's label). */
+async function dimerAtoms(page: Page) {
+    return page.evaluate(() => {
+        const p = (window as any).acelens.plugin;
+        const cells = p.state.data.cells;
+        for (const m of p.managers.structure.hierarchy.current.models) {
+            const traj = cells.get(m.cell.transform.parent);
+            const data = traj && cells.get(traj.transform.parent);
+            if (data?.obj?.label !== 'C₂ dimer (acelens)') continue;
+            const c = m.cell.obj.data.atomicConformation;
+            return { n: c.x.length, x: Array.from(c.x as ArrayLike<number>), y: Array.from(c.y as ArrayLike<number>), z: Array.from(c.z as ArrayLike<number>) };
+        }
+        return null;
+    });
+}
+
+async function setSlider(page: Page, value: number) {
+    await page.locator('[data-testid=acelens-dimer-slider]').evaluate((el, v) => {
+        const input = el as HTMLInputElement;
+        const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!;
+        setter.call(input, String(v));
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        input.dispatchEvent(new Event('change', { bubbles: true }));
+    }, value);
+}
+
+describe('C₂ dimer panel', () => {
+    let browser: Browser;
+    let models: ModelFile[];
+    beforeAll(async () => {
+        models = [await fitted(2, 'standard'), await fitted(3, 'purified')];
+        browser = await launchBrowser();
+    });
+    afterAll(async () => { await browser?.close(); });
+
+    it('draws every model and the DFT points; the slider moves a C₂ dimer in 3D to exactly r', async () => {
+        const { page, errors } = await openViewer(browser, inject('baseUrl'));
+        await page.evaluate((ms) => {
+            const store = (window as any).acelens.store;
+            for (const id of store.models.value.map((m: any) => m.id)) store.removeModel(id);
+            store.addModel(ms[0], 'K=2 standard (Morse C₂)');
+            store.addModel(ms[1], 'K=3 self-interaction-free (Morse C₂)');
+        }, models as any);
+        const panel = page.locator('[data-testid=acelens-dimer-panel]');
+        await panel.scrollIntoViewIfNeeded();
+        // one line per model, DFT markers, the dataset pair histogram (bars) when a dataset is loaded
+        await expect.poll(() => page.evaluate(() => {
+            const el = document.querySelector('[data-testid=acelens-dimer-plot]') as any;
+            return (el?.data ?? []).filter((t: any) => t.type === 'scatter' && t.mode === 'lines').length;
+        }), { timeout: 60_000 }).toBe(2);
+        const traces = await page.evaluate(() => ((document.querySelector('[data-testid=acelens-dimer-plot]') as any).data as any[]).map(t => ({ type: t.type, mode: t.mode, name: t.name, n: t.x.length })));
+        const dftTraces = traces.filter(t => t.mode === 'markers');
+        expect(dftTraces.length).toBeGreaterThan(0);
+        for (const t of dftTraces) expect(t.name).toMatch(/^DFT PBE · (singlet|triplet|quintet) \(M = \d μB\)$/);
+        // SVG paths of the curves are in the DOM
+        const paths = await page.locator('[data-testid=acelens-dimer-plot] .scatterlayer .trace path.js-line').count();
+        expect(paths).toBeGreaterThanOrEqual(2);
+
+        // the body-order decomposition of the K = 3 purified model
+        const k3 = await page.evaluate(() => (window as any).acelens.store.models.value[1].id);
+        await page.locator('[data-testid=acelens-dimer-decompose]').selectOption(k3);
+        await expect(page.locator('[data-testid=acelens-dimer-self-interaction]').textContent()).resolves.toMatch(/self-interaction-free basis: K ≥ 3 contributions (are exactly zero|vanish to round-off)/);
+        await expect.poll(() => page.evaluate(() => ((document.querySelector('[data-testid=acelens-dimer-orders-plot]') as any)?.data ?? []).length)).toBe(3);
+
+        // slider → dimer in 3D at that distance
+        for (const r of [1.25, 2.1]) {
+            await setSlider(page, r);
+            await expect.poll(async () => {
+                const a = await dimerAtoms(page);
+                return a && a.n === 2 ? Math.hypot(a.x[1] - a.x[0], a.y[1] - a.y[0], a.z[1] - a.z[0]) : -1;
+            }, { timeout: 30_000 }).toBeCloseTo(r, 4);
+            await expect(page.locator('[data-testid=acelens-dimer-r]').inputValue()).resolves.toBe(String(r));
+        }
+        // only one dimer structure (replaced, not added)
+        const count = await page.evaluate(() => {
+            const p = (window as any).acelens.plugin;
+            return [...p.state.data.cells.values()].filter((c: any) => c.obj?.label === 'C₂ dimer (acelens)').length;
+        });
+        expect(count).toBe(1);
+        // energy and force of each model at r are listed
+        const rows = await page.locator('[data-testid=acelens-dimer-values] tbody tr').allTextContents();
+        expect(rows.length).toBeGreaterThanOrEqual(2);
+        expect(rows[0]).toMatch(/K=2 standard/);
+
+        await page.locator('[data-testid=acelens-dimer-plot]').screenshot({ path: join(OutputDir, 'dimer-panel-plot.png') });
+        await page.locator('[data-testid=acelens-dimer-orders-plot]').screenshot({ path: join(OutputDir, 'dimer-panel-orders.png') });
+        const png = await screenshotViewport(page, 'dimer-panel');
+        expect(pixelStats(png).fraction).toBeGreaterThan(0.001);
+        // (as viewer.e2e.test.ts: a missing favicon is not an error of the page)
+        expect(errors.filter(e => !/favicon|Failed to load resource|GPU stall|ReadPixels/i.test(e))).toEqual([]);
+    });
+});
