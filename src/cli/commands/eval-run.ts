@@ -108,7 +108,15 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
     return 0;
   }
   const f = (x: number | null, d: number) => (x === null ? '—' : x.toFixed(d));
-  const rows = structures.map((s) => [
+  // a long data set: only the worst structures (by |ΔE| per atom, then force RMSE); --json has them all
+  const MAX_ROWS = 30;
+  const listed =
+    structures.length <= MAX_ROWS
+      ? structures
+      : [...structures]
+          .sort((a, b) => Math.abs(b.energy_error_meV_atom ?? 0) - Math.abs(a.energy_error_meV_atom ?? 0) || (b.force_rmse_meV_A ?? 0) - (a.force_rmse_meV_A ?? 0))
+          .slice(0, MAX_ROWS);
+  const rows = listed.map((s) => [
     String(s.index),
     data.frames[s.index].configType ?? '',
     String(s.natoms),
@@ -117,15 +125,11 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
     f(s.energy_error_meV_atom, 2),
     f(s.force_rmse_meV_A, 1),
   ]);
-  io.stdout(
-    [
-      `model ${modelPath} (K = ${model.order}, ${model.spec.variant}, ${model.coefficients.length} functions) on ${data.path}`,
-      '',
-      table(['index', 'config_type', 'atoms', 'E model (eV)', 'E DFT (eV)', 'ΔE meV/atom', 'F RMSE meV/Å'], rows),
-      '',
-      formatMetricsTable({ [data.path]: report }),
-      out ? `\npredictions written to ${out} (columns ${Object.values(PREDICTION_COLUMNS).join(', ')}; key ${PREDICTION_ENERGY_KEY})` : '',
-    ].join('\n') + '\n',
-  );
+  const lines = [`model ${modelPath} (K = ${model.order}, ${model.spec.variant}, ${model.coefficients.length} functions) on ${data.path}`, ''];
+  if (listed.length < structures.length) lines.push(`the ${listed.length} structures with the largest energy errors (of ${structures.length}; --json lists all):`);
+  lines.push(table(['index', 'config_type', 'atoms', 'E model (eV)', 'E DFT (eV)', 'ΔE meV/atom', 'F RMSE meV/Å'], rows), '');
+  lines.push(formatMetricsTable({ [data.path]: report }));
+  if (out) lines.push('', `predictions written to ${out} (columns ${Object.values(PREDICTION_COLUMNS).join(', ')}; key ${PREDICTION_ENERGY_KEY})`);
+  io.stdout(lines.join('\n') + '\n');
   return 0;
 }
