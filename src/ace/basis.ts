@@ -15,12 +15,17 @@
  * neighbours, expanded by inclusion–exclusion (Möbius inversion over set partitions π of the ν factors):
  *   Σ_{j_1..j_ν distinct} Π_t φ_{a_t}(r_{ij_t}) = Σ_π Π_{b∈π} (−1)^{|b|−1} (|b|−1)! · G_{a_b}.
  * The coupling coefficients are the same, so invariance is kept, and with fewer than ν neighbours every
- * ν-function vanishes identically.
+ * ν-function vanishes identically (to round-off).
+ * Two exact rewritings keep the number of same-neighbour G's small: the fully collapsed term (all ν factors
+ * on one neighbour) of a coupled function is κ_k Σ_j Π_t R_{n_t}(r_j) (an invariant of one direction is a
+ * constant), and a partially collapsed block is re-expanded with real Gaunt coefficients,
+ * Π_{t∈b} Y_{l_t m_t} = Σ_LM Γ_LM Y_LM, so its G is Σ_j Π_t R_{n_t} Y_LM (gaunt.ts).
  */
 import { BasisSpec, validateSpec } from './spec';
 import { invariantCouplings, mTupleSize, decodeM } from './coupling';
 import { RadialBasis } from './radial';
 import { SphericalHarmonics, lmIndex } from './harmonics';
+import { GauntTable } from './gaunt';
 
 export interface BasisFunctionInfo {
   /** correlation order ν (body order ν + 1) */
@@ -134,11 +139,32 @@ export class AceBasis {
       nmaxUsed = Math.max(nmaxUsed, t.n[s]);
       lmaxUsed = Math.max(lmaxUsed, t.l[s]);
     }
+    // purified: a partially collapsed block b (2 ≤ |b| ≤ ν−1 factors on one neighbour) is re-expanded with
+    // real Gaunt coefficients, Π_{t∈b} Y_{l_t m_t} = Σ_LM Γ Y_LM, into φ_{n00}…φ_{n00}·φ_{n_c L M} (n_c the
+    // largest n of the block, L ≤ Σ_b l_t with the parity of Σ_b l_t): the G's then depend on the l's of a
+    // block only through L, M, which makes them far fewer.
+    let gauntLmax = 0;
+    if (spec.variant === 'purified') {
+      for (const t of tuples) {
+        for (let mask = 1; mask < 1 << t.nu; mask++) {
+          const members = [...Array(t.nu).keys()].filter((x) => mask & (1 << x));
+          if (members.length < 2 || members.length > t.nu - 1) continue;
+          const nc = Math.max(...members.map((x) => t.n[x]));
+          const lsum = members.reduce((acc, x) => acc + t.l[x], 0);
+          for (const x of members) usedNL.add(`${t.n[x]},0`);
+          for (let L = lsum % 2; L <= lsum; L += 2) usedNL.add(`${nc},${L}`);
+          lmaxUsed = Math.max(lmaxUsed, lsum);
+          gauntLmax = Math.max(gauntLmax, lsum);
+        }
+      }
+    }
     const nlList = [...usedNL].map((s) => s.split(',').map(Number) as [number, number]).sort((a, b) => a[1] - b[1] || a[0] - b[0]);
     const oneIndex = new Map<string, number>();
+    const oneNLM: [number, number, number][] = [];
     const oneN: number[] = [], oneLM: number[] = [];
     for (const [n, l] of nlList) for (let m = -l; m <= l; m++) {
       oneIndex.set(`${n},${l},${m}`, oneN.length);
+      oneNLM.push([n, l, m]);
       oneN.push(n - 1);
       oneLM.push(lmIndex(l, m));
     }
@@ -201,29 +227,48 @@ export class AceBasis {
     };
     // expansion of each AA tuple into monomials
     const partitionsByNu = [[], ...[1, 2, 3, 4, 5].map((n) => setPartitions(n))];
+    const gaunt = spec.variant === 'purified' ? new GauntTable(gauntLmax) : null;
     const aaExpansion: { mono: number[]; coef: number[] }[] = aaList.map((as) => {
       const nu = as.length;
       if (spec.variant === 'standard') return { mono: [monoId(as.slice(), nu)], coef: [1] };
       const acc = new Map<number, number>();
+      const Y00 = 0.5 / Math.sqrt(Math.PI);
       for (const p of partitionsByNu[nu]) {
         const nb = Math.max(...p) + 1;
         if (nu >= 2 && nb === 1) continue; // the fully collapsed term is added per function (radial form)
         let mu = 1;
-        const gs: number[] = [];
+        // each block becomes a list of (G, coefficient) alternatives; the monomials are their products
+        const blocks: { g: number[]; c: number[] }[] = [];
         for (let b = 0; b < nb; b++) {
           const members: number[] = [];
           for (let t = 0; t < nu; t++) if (p[t] === b) members.push(as[t]);
           const size = members.length;
           for (let f = 2; f < size; f++) mu *= f; // (|b|−1)!
           if ((size - 1) % 2 === 1) mu = -mu;
-          gs.push(gId(members.sort((x, y) => x - y)));
+          if (size === 1) { blocks.push({ g: [members[0]], c: [1] }); continue; }
+          const nlm = members.map((a) => oneNLM[a]);
+          const nc = Math.max(...nlm.map((x) => x[0]));
+          const ci = nlm.findIndex((x) => x[0] === nc);
+          const rest = nlm.filter((_, x) => x !== ci).map((x) => oneIndex.get(`${x[0]},0,0`)!);
+          const g: number[] = [], c: number[] = [];
+          for (const [L, M, v] of gaunt!.expand(nlm.map((x) => [x[1], x[2]] as [number, number]))) {
+            g.push(gId([...rest, oneIndex.get(`${nc},${L},${M}`)!].sort((x, y) => x - y)));
+            c.push(v / Y00 ** (size - 1));
+          }
+          blocks.push({ g, c });
         }
-        gs.sort((x, y) => x - y);
-        const q = monoId(gs, nu);
-        acc.set(q, (acc.get(q) ?? 0) + mu);
+        const rec = (b: number, gs: number[], coef: number) => {
+          if (b === blocks.length) {
+            const q = monoId(gs.slice().sort((x, y) => x - y), nu);
+            acc.set(q, (acc.get(q) ?? 0) + mu * coef);
+            return;
+          }
+          for (let s = 0; s < blocks[b].g.length; s++) { gs.push(blocks[b].g[s]); rec(b + 1, gs, coef * blocks[b].c[s]); gs.pop(); }
+        };
+        rec(0, [], 1);
       }
       const mono: number[] = [], coef: number[] = [];
-      for (const [q, v] of acc) if (v !== 0) { mono.push(q); coef.push(v); }
+      for (const [q, v] of acc) if (Math.abs(v) > 1e-14) { mono.push(q); coef.push(v); }
       return { mono, coef };
     });
 

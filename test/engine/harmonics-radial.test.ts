@@ -164,3 +164,26 @@ describe('radial basis', () => {
     }
   });
 });
+
+describe('real Gaunt coefficients', () => {
+  it('products of 2 and 3 real harmonics at a point equal their Gaunt expansion', async () => {
+    const { GauntTable } = await import('../../src/ace/gaunt');
+    const table = new GauntTable(9);
+    const sh = new SphericalHarmonics(9);
+    const Y = new Float64Array(sh.size);
+    const rnd = seededRandom(99);
+    const products: [number, number][][] = [[[1, 1], [1, -1]], [[2, 0], [3, -2]], [[4, 3], [4, -3]], [[1, 0], [2, 1], [3, -3]], [[2, 2], [2, -1], [4, 4]], [[0, 0], [3, 1]]];
+    for (const lms of products) {
+      const terms = table.expand(lms);
+      expect(terms.length).toBeGreaterThan(0);
+      for (const [L] of terms) expect((L + lms.reduce((s, x) => s + x[0], 0)) % 2).toBe(0);
+      for (let s = 0; s < 5; s++) {
+        sh.evaluate(rnd() - 0.5, rnd() - 0.5, rnd() - 0.5, Y);
+        const direct = lms.reduce((p, [l, m]) => p * Y[lmIndex(l, m)], 1);
+        const expanded = terms.reduce((acc, [L, M, v]) => acc + v * Y[lmIndex(L, M)], 0);
+        expect(Math.abs(direct - expanded)).toBeLessThan(1e-12);
+      }
+    }
+    expect(() => table.expand([[5, 0], [5, 0]])).toThrow(/Σl = 10/);
+  });
+});
