@@ -10,6 +10,7 @@ import { DatasetPanel } from './panels/dataset-panel';
 import { FitPanel } from './panels/fit-panel';
 import { ModelsPanel } from './panels/models-panel';
 import { DimerPanel } from './panels/dimer-panel';
+import { BondScanPanel } from './panels/bond-scan-panel';
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
 import { atomQuantityThemeProvider } from './themes/atom-quantity';
 import { AtomQuantities } from './themes/quantities';
@@ -19,6 +20,7 @@ export const PanelImplementations: Record<string, new (...args: any[]) => any> =
     'acelens-fit': FitPanel,
     'acelens-models': ModelsPanel,
     'acelens-dimer': DimerPanel,
+    'acelens-bond-scan': BondScanPanel,
 };
 
 /** Colour themes are made per plugin instance (they read that plugin's models and predictions). */

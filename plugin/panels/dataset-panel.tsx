@@ -6,9 +6,9 @@
 import * as React from 'react';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
 import type { TrajectoryRef } from 'molstar/lib/mol-plugin-state/manager/structure/hierarchy-state';
-import { StateTransforms } from 'molstar/lib/mol-plugin-state/transforms';
 import type { Frame } from '../../src/structure/frame';
-import { getFrameData, type AcelensDataset } from '../props/frame-data';
+import type { AcelensDataset } from '../props/frame-data';
+import { currentDataset, showFrame } from '../current-dataset';
 import { AcelensManifest } from '../manifest';
 import { loadAsset } from '../assets';
 
@@ -72,27 +72,12 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
     }
 
     private sync() {
-        const trajectories = this.plugin.managers.structure.hierarchy.current.trajectories;
-        for (let t = trajectories.length - 1; t >= 0; t--) {
-            const traj = trajectories[t];
-            const representative = traj.cell.obj?.data.representative;
-            const data = getFrameData(representative);
-            if (data) {
-                const modelCell = traj.models[0]?.cell;
-                const currentIndex = (modelCell?.transform.params as any)?.modelIndex ?? 0;
-                this.setState({ trajectory: traj, dataset: data.dataset, currentIndex });
-                return;
-            }
-        }
-        this.setState({ trajectory: undefined, dataset: undefined });
+        const current = currentDataset(this.plugin);
+        this.setState({ trajectory: current?.trajectory, dataset: current?.dataset, currentIndex: current?.frameIndex ?? 0 });
     }
 
     private showFrame = async (index: number) => {
-        const model = this.state.trajectory?.models[0];
-        if (!model) return;
-        await this.plugin.build().to(model.cell.transform.ref)
-            .update(StateTransforms.Model.ModelFromTrajectory, old => ({ ...old, modelIndex: index }))
-            .commit();
+        await showFrame(this.plugin, index);
         this.setState({ currentIndex: index });
     };
 

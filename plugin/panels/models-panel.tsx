@@ -18,6 +18,8 @@ import { downloadText, loadPlotly, panelLayout, PanelPlotConfig } from '../plots
 import { ColorLists } from 'molstar/lib/mol-util/color/lists';
 import { Color } from 'molstar/lib/mol-util/color';
 import { getFrameData } from '../props/frame-data';
+import { IconButton } from 'molstar/lib/mol-plugin-ui/controls/common';
+import { DeleteOutlinedSvg, GetAppSvg } from 'molstar/lib/mol-plugin-ui/controls/icons';
 
 type RangeMode = 'robust' | 'minmax' | 'manual';
 
@@ -201,8 +203,8 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                         <td style={{ textAlign: 'right' }} data-metric='energy'>{fmt(t.energy_rmse_meV_atom)} / {fmt(v?.energy_rmse_meV_atom)}</td>
                         <td style={{ textAlign: 'right' }} data-metric='force'>{fmt(t.force_rmse_meV_A, 0)} / {fmt(v?.force_rmse_meV_A, 0)}</td>
                         <td style={{ whiteSpace: 'nowrap' }}>
-                            <button className='msp-btn msp-btn-link' title='download the model JSON (as acelens fit writes it)' onClick={e => { e.stopPropagation(); this.download(m); }}>⭳</button>
-                            <button className='msp-btn msp-btn-link' title='remove this model' onClick={e => { e.stopPropagation(); this.store.removeModel(m.id); }}>✕</button>
+                            <IconButton svg={GetAppSvg} small title='download the model JSON (as acelens fit writes it)' onClick={e => { e.stopPropagation(); this.download(m); }} />
+                            <IconButton svg={DeleteOutlinedSvg} small title='remove this model' onClick={e => { e.stopPropagation(); this.store.removeModel(m.id); }} />
                         </td>
                     </tr>;
                 })}</tbody>

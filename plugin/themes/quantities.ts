@@ -11,7 +11,7 @@ export const PerAtomEnergy: AtomQuantity = {
     symbol: 'E_i − E0 (model)',
     unit: 'eV',
     kind: 'sequential',
-    colours: 'viridis',
+    colours: 'plasma',
     description: 'Per-atom energy E_i − E0 of the chosen ACE model (a model quantity: DFT has no per-atom energies).',
     values: (store, model, frame) => {
         const p = store.predict(model, frame);
@@ -26,7 +26,7 @@ export const ForceError: AtomQuantity = {
     symbol: '|F_model − F_DFT|',
     unit: 'eV/Å',
     kind: 'sequential',
-    colours: 'cividis',
+    colours: 'viridis',
     description: 'Magnitude of the force error |F_model − F_DFT| of each atom against the DFT forces of this frame; grey: no DFT forces.',
     values: (store, model, frame) => store.predict(model, frame).forceError,
 };

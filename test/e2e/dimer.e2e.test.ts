@@ -9,6 +9,8 @@ import type { Browser, Page } from 'playwright-core';
 import { fitModel } from '../../src/fit/fit';
 import type { ModelFile } from '../../src/model/model';
 import { makeFrame, type Frame } from '../../src/structure/frame';
+import { diamond } from '../../src/structure/build';
+import { writeExtXyz } from '../../src/io/extxyz';
 import { launchBrowser, openViewer, pixelStats, screenshotViewport, OutputDir } from './browser';
 import { join } from 'node:path';
 
@@ -122,6 +124,67 @@ describe('C₂ dimer panel', () => {
         const png = await screenshotViewport(page, 'dimer-panel');
         expect(pixelStats(png).fraction).toBeGreaterThan(0.001);
         // (as viewer.e2e.test.ts: a missing favicon is not an error of the page)
+        expect(errors.filter(e => !/favicon|Failed to load resource|GPU stall|ReadPixels/i.test(e))).toEqual([]);
+    });
+
+    it('bond scan inside a structure: every model is scanned; the slider moves atom J to exactly r from atom I in 3D', async () => {
+        const { page, errors } = await openViewer(browser, inject('baseUrl'));
+        const frame = diamond([2, 2, 2]);
+        // atom 0 at the origin and atom 4 at (a/4, a/4, a/4): the minimum image is the direct vector
+        await page.evaluate(async ({ text, ms }) => {
+            const a = (window as any).acelens;
+            for (const id of a.store.models.value.map((m: any) => m.id)) a.store.removeModel(id);
+            a.store.addModel(ms[0], 'K=2 standard (Morse C₂)');
+            a.store.addModel(ms[1], 'K=3 self-interaction-free (Morse C₂)');
+            await a.plugin.clear();
+            await a.loadText(text, 'diamond-2x2x2.xyz');
+        }, { text: writeExtXyz([frame]), ms: models as any });
+        const panel = page.locator('[data-testid=acelens-bond-scan-panel]');
+        await panel.scrollIntoViewIfNeeded();
+        // atoms are normally picked by clicking in 3D; here by typing their indices
+        await page.locator('[data-testid=acelens-bond-scan-i]').fill('0');
+        await page.locator('[data-testid=acelens-bond-scan-j]').fill('4');
+        await expect.poll(() => panel.locator('[data-testid=acelens-bond-scan-atoms]').textContent()).toMatch(/I = atom 0, J = atom 4, distance 1\.54\d Å/);
+        await page.locator('[data-testid=acelens-bond-scan-points]').fill('60');
+        await page.locator('[data-testid=acelens-bond-scan-run]').click();
+        await expect.poll(() => page.evaluate(() => ((document.querySelector('[data-testid=acelens-bond-scan-plot]') as any)?.data ?? []).length), { timeout: 60_000 }).toBe(2);
+        const n = await page.evaluate(() => (document.querySelector('[data-testid=acelens-bond-scan-plot]') as any).data[0].x.length);
+        expect(n).toBe(60);
+
+        for (const step of [5, 40]) {
+            await page.locator('[data-testid=acelens-bond-scan-slider]').evaluate((el, v) => {
+                const input = el as HTMLInputElement;
+                Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(input, String(v));
+                input.dispatchEvent(new Event('input', { bubbles: true }));
+            }, step);
+            const label = await page.locator('[data-testid=acelens-bond-scan-r]').textContent();
+            const r = Number(label!.replace(/[^0-9.]/g, ''));
+            await expect.poll(async () => {
+                const atoms = await page.evaluate(() => {
+                    const p = (window as any).acelens.plugin;
+                    const cells = p.state.data.cells;
+                    for (const m of p.managers.structure.hierarchy.current.models) {
+                        const traj = cells.get(m.cell.transform.parent);
+                        const data = traj && cells.get(traj.transform.parent);
+                        if (data?.obj?.label !== 'bond scan (acelens)') continue;
+                        const c = m.cell.obj.data.atomicConformation;
+                        return { n: c.x.length, x: Array.from(c.x as ArrayLike<number>), y: Array.from(c.y as ArrayLike<number>), z: Array.from(c.z as ArrayLike<number>) };
+                    }
+                    return null;
+                });
+                if (!atoms || atoms.n !== frame.natoms) return -1;
+                return Math.hypot(atoms.x[4] - atoms.x[0], atoms.y[4] - atoms.y[0], atoms.z[4] - atoms.z[0]);
+            }, { timeout: 30_000 }).toBeCloseTo(r, 2);
+        }
+        // the original structure is hidden while the displaced copy is shown, and shown again after "done"
+        const hidden = () => page.evaluate(() => (window as any).acelens.plugin.managers.structure.hierarchy.current.structures
+            .filter((s: any) => s.model?.cell.obj?.data._staticPropertyData['acelens-frame-data']).map((s: any) => !!s.cell.state.isHidden));
+        expect(await hidden()).toEqual([true]);
+        await page.locator('[data-testid=acelens-bond-scan-values]').screenshot({ path: join(OutputDir, 'bond-scan-values.png') });
+        await page.locator('[data-testid=acelens-bond-scan-plot]').screenshot({ path: join(OutputDir, 'bond-scan-plot.png') });
+        await screenshotViewport(page, 'bond-scan');
+        await page.locator('[data-testid=acelens-bond-scan-done]').click();
+        await expect.poll(hidden).toEqual([false]);
         expect(errors.filter(e => !/favicon|Failed to load resource|GPU stall|ReadPixels/i.test(e))).toEqual([]);
     });
 });

@@ -1,0 +1,323 @@
+/**
+ * Bond-scan panel: click two atoms of the loaded structure (the last two clicked are I and J; or type their
+ * indices); atom J moves along the I→J bond over the chosen range with all other atoms fixed, and the energy
+ * profile of every stored model is plotted (E − E_start relative to the structure as loaded, or the force on J
+ * along the bond). A slider moves J in 3D: a displaced copy of the structure is shown in place of the original
+ * (the original is hidden meanwhile and shown again on "done").
+ *
+ * Only atoms within r_cut of the moving atom are re-evaluated (src/scan/bond-scan.ts), so a scan of a
+ * 1000-atom structure takes a fraction of a second per model; models are scanned one after another with the
+ * page kept responsive in between, and the scan can be cancelled between models.
+ */
+import * as React from 'react';
+import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
+import { StructureElement } from 'molstar/lib/mol-model/structure';
+import { acelensStore, type StoredModel } from '../store';
+import { getFrameData, type AcelensDataset } from '../props/frame-data';
+import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule } from '../plots/plotly';
+import { bondScan, bondVector, displacedFrame, type BondScan } from '../../src/scan/bond-scan';
+import type { Frame } from '../../src/structure/frame';
+import { rotateVectors } from '../formats/standard-cell';
+import { removeTemporaryStructure, showTemporaryStructure, xyzText } from '../scan/temp-structure';
+import { currentDataset } from '../current-dataset';
+
+export const BondScanStructureLabel = 'bond scan (acelens)';
+
+interface Target { dataset: AcelensDataset; index: number; rotation: Float64Array | null }
+
+interface ScanResult { model: StoredModel; scan: BondScan; ms: number }
+
+interface State {
+    models: StoredModel[];
+    target?: Target;
+    picks: number[];
+    i: number | null;
+    j: number | null;
+    from: number;
+    to: number;
+    points: number;
+    results: ScanResult[];
+    running: boolean;
+    progress?: string;
+    step: number;
+    quantity: 'energy' | 'force';
+    shownAt?: number;
+    error?: string;
+}
+
+export class BondScanPanel extends CollapsableControls<{}, State> {
+    private plot = React.createRef<HTMLDivElement>();
+    private plotly?: PlotlyModule;
+    private cancelled = false;
+    private moveTimer: ReturnType<typeof setTimeout> | undefined;
+    private hidden: string[] = [];
+
+    protected defaultState(): State & CollapsableState {
+        return { header: 'acelens · Bond scan', isCollapsed: false, models: [], picks: [], i: null, j: null, from: 1.0, to: 2.5, points: 100, results: [], running: false, step: 0, quantity: 'energy' };
+    }
+
+    private get store() { return acelensStore(this.plugin); }
+
+    override componentDidMount() {
+        this.subscribe(this.store.models, models => this.setState({ models }));
+        this.subscribe(this.plugin.behaviors.interaction.click, e => this.onClick(e.current.loci));
+    }
+
+    override componentWillUnmount() {
+        super.componentWillUnmount();
+        if (this.moveTimer) clearTimeout(this.moveTimer);
+        if (this.plotly && this.plot.current) this.plotly.purge(this.plot.current);
+    }
+
+    override componentDidUpdate(prevProps: any, prev?: State & CollapsableState) {
+        super.componentDidUpdate(prevProps);
+        if (!prev) return;
+        const s = this.state;
+        if (prev.results !== s.results || prev.step !== s.step || prev.quantity !== s.quantity || prev.isCollapsed !== s.isCollapsed) this.draw();
+    }
+
+    /** A click on an atom of a structure loaded from extended XYZ: it becomes J, the previous J becomes I. */
+    private onClick(loci: any) {
+        if (!StructureElement.Loci.is(loci) || StructureElement.Loci.size(loci) !== 1) return;
+        const location = StructureElement.Loci.getFirstLocation(loci);
+        if (!location) return;
+        const data = getFrameData(location.unit.model);
+        if (!data) return;
+        const atom = location.element as number;
+        const same = this.state.target && this.state.target.dataset === data.dataset && this.state.target.index === data.index;
+        const picks = (same ? [...this.state.picks, atom] : [atom]).filter((a, k, arr) => k === arr.length - 1 || a !== arr[arr.length - 1]).slice(-2);
+        const target: Target = { dataset: data.dataset, index: data.index, rotation: data.rotation };
+        this.setState({ target, picks, error: undefined }, () => {
+            if (picks.length === 2) this.setAtoms(picks[0], picks[1]);
+        });
+    }
+
+    private frame(): Frame | undefined {
+        const t = this.state.target;
+        return t ? t.dataset.frames[t.index] : undefined;
+    }
+
+    /** The frame shown in 3D (for indices typed in rather than clicked). */
+    private shownTarget(): Target | undefined {
+        const current = currentDataset(this.plugin);
+        const data = getFrameData(current?.trajectory.models[0]?.cell.obj?.data);
+        return data ? { dataset: data.dataset, index: data.index, rotation: data.rotation } : undefined;
+    }
+
+    /** Indices typed in: they refer to the frame shown in 3D. */
+    typeAtoms = (i: number | null, j: number | null) => {
+        const target = this.shownTarget();
+        if (!target) { this.setState({ error: 'no structure loaded from extended XYZ to scan' }); return; }
+        this.setState({ target }, () => this.setAtoms(i, j));
+    };
+
+    /** Chooses atoms I and J; the range defaults to 0.4 Å below to 1.2 Å beyond their present distance. */
+    setAtoms = (i: number | null, j: number | null) => {
+        const f = this.frame();
+        this.setState({ i, j, results: [], error: undefined });
+        if (!f || i === null || j === null) return;
+        try {
+            const d0 = bondVector(f, i, j).distance;
+            this.setState({ from: Number(Math.max(0.7, d0 - 0.4).toFixed(2)), to: Number((d0 + 1.2).toFixed(2)) });
+        } catch (e) {
+            this.setState({ error: (e as Error).message });
+        }
+    };
+
+    run = async () => {
+        const f = this.frame();
+        const { i, j, from, to, points, models } = this.state;
+        if (!f || i === null || j === null) return;
+        this.cancelled = false;
+        this.setState({ running: true, results: [], error: undefined });
+        const results: ScanResult[] = [];
+        try {
+            for (let k = 0; k < models.length; k++) {
+                if (this.cancelled) break;
+                this.setState({ progress: `scanning with ${models[k].name} (${k + 1}/${models.length})…` });
+                await new Promise(r => setTimeout(r, 0)); // let the page draw between models
+                const t0 = performance.now();
+                const scan = bondScan(this.store.engine(models[k]), f, { i, j, from, to, points: Math.round(points) });
+                results.push({ model: models[k], scan, ms: performance.now() - t0 });
+                this.setState({ results: [...results] });
+            }
+            const start = results[0]?.scan;
+            const step = start ? nearestIndex(start.r, start.startDistance) : 0;
+            this.setState({ step, progress: this.cancelled ? `cancelled after ${results.length} of ${models.length} models` : undefined });
+        } catch (e) {
+            this.setState({ error: (e as Error).message });
+        } finally {
+            this.setState({ running: false });
+        }
+    };
+
+    private async draw() {
+        const el = this.plot.current;
+        if (!el) return;
+        const Plotly = this.plotly ?? (this.plotly = await loadPlotly());
+        const res = this.state.results;
+        if (res.length === 0) { Plotly.purge(el); return; }
+        const force = this.state.quantity === 'force';
+        const traces = res.map(({ model, scan }) => ({
+            type: 'scatter', mode: 'lines', name: model.name, x: scan.r, y: force ? scan.forceAlongBond : scan.relativeEnergy,
+            hovertemplate: `${model.name}<br>r %{x:.3f} Å<br>${force ? 'F %{y:.3f} eV/Å' : 'E − E_start %{y:.3f} eV'}<extra></extra>`,
+        }));
+        const s0 = res[0].scan;
+        const r = s0.r[Math.min(this.state.step, s0.r.length - 1)];
+        await Plotly.react(el, traces, panelLayout({
+            height: 280,
+            xaxis: { title: { text: `r(${s0.i}–${s0.j}) (Å)` } },
+            yaxis: { title: { text: force ? `F on ${s0.j} along bond (eV/Å)` : 'E − E_start (eV)' } },
+            shapes: [
+                { type: 'line', xref: 'x', yref: 'paper', x0: s0.startDistance, x1: s0.startDistance, y0: 0, y1: 1, line: { color: '#3a3', width: 1, dash: 'dash' } },
+                { type: 'line', xref: 'x', yref: 'paper', x0: r, x1: r, y0: 0, y1: 1, line: { color: '#888', width: 1, dash: 'dot' } },
+            ],
+            margin: { l: 52, r: 8, t: 8, b: 36 },
+        }), PanelPlotConfig);
+        if (!(el as any).__acelensClick && (el as any).on) {
+            (el as any).on('plotly_click', (ev: any) => {
+                const x = ev?.points?.[0]?.x;
+                const s = this.state.results[0]?.scan;
+                if (typeof x === 'number' && s) this.setStep(nearestIndex(s.r, x));
+            });
+            (el as any).__acelensClick = true;
+        }
+    }
+
+    /** Moves J to grid point `step` in 3D (coalesced while the slider is dragged). */
+    setStep = (step: number) => {
+        this.setState({ step });
+        if (this.moveTimer) clearTimeout(this.moveTimer);
+        this.moveTimer = setTimeout(() => this.show(step), 60);
+    };
+
+    private async show(step: number) {
+        const f = this.frame();
+        const s = this.state.results[0]?.scan;
+        const t = this.state.target;
+        if (!f || !s || !t) return;
+        const r = s.r[step];
+        try {
+            const moved = displacedFrame(f, s.i, s.j, r);
+            const positions = t.rotation ? rotateVectors(moved.positions, t.rotation) : moved.positions;
+            await showTemporaryStructure(this.plugin, BondScanStructureLabel, xyzText(moved.species, positions, `frame ${t.index} of ${t.dataset.name}: atom ${s.j} at ${r.toFixed(4)} Å from atom ${s.i}`));
+            this.hideOriginals();
+            this.setState({ shownAt: r });
+        } catch (e) {
+            this.setState({ error: `3D: ${(e as Error).message}` });
+        }
+    }
+
+    /** Hides the structures loaded from extended XYZ while the displaced copy is shown. */
+    private hideOriginals() {
+        const h = this.plugin.managers.structure.hierarchy;
+        const originals = h.current.structures.filter(st => getFrameData(st.model?.cell.obj?.data) !== undefined && !st.cell.state.isHidden);
+        if (originals.length === 0) return;
+        this.hidden.push(...originals.map(st => st.cell.transform.ref));
+        h.toggleVisibility(originals, 'hide');
+    }
+
+    done = async () => {
+        await removeTemporaryStructure(this.plugin, BondScanStructureLabel);
+        const h = this.plugin.managers.structure.hierarchy;
+        const refs = new Set(this.hidden);
+        this.hidden = [];
+        const toShow = h.current.structures.filter(st => refs.has(st.cell.transform.ref));
+        if (toShow.length) h.toggleVisibility(toShow, 'show');
+        this.setState({ shownAt: undefined });
+    };
+
+    private exportCsv = () => {
+        const res = this.state.results;
+        if (!res.length) return;
+        const s0 = res[0].scan;
+        const head = ['r_A', ...res.flatMap(({ model }) => [`${model.name} E-E_start eV`, `${model.name} E eV`, `${model.name} F_bond eV/A`])];
+        const q = (x: string) => (/[",\n]/.test(x) ? `"${x.replace(/"/g, '""')}"` : x);
+        const lines = [head.map(q).join(',')];
+        s0.r.forEach((r, k) => lines.push([r, ...res.flatMap(({ scan }) => [scan.relativeEnergy[k], scan.energy[k], scan.forceAlongBond[k]])].join(',')));
+        downloadText(lines.join('\n') + '\n', `bond-scan-${s0.i}-${s0.j}.csv`, 'text/csv');
+    };
+
+    private num(label: string, value: number | null, onChange: (v: number) => void, testId: string, step = 0.1, width = 56) {
+        return <label style={{ display: 'inline-flex', alignItems: 'center', gap: 2, marginRight: 6 }}>
+            {label}
+            <input type='number' className='msp-form-control' style={{ width, display: 'inline-block' }} step={step} value={value ?? ''} data-testid={testId}
+                onChange={e => { const v = Number(e.target.value); if (e.target.value !== '' && Number.isFinite(v)) onChange(v); }} />
+        </label>;
+    }
+
+    protected renderControls() {
+        const s = this.state;
+        const f = this.frame();
+        let d0: number | null = null;
+        if (f && s.i !== null && s.j !== null) { try { d0 = bondVector(f, s.i, s.j).distance; } catch { d0 = null; } }
+        const res = s.results;
+        const s0 = res[0]?.scan;
+        const step = s0 ? Math.min(s.step, s0.r.length - 1) : 0;
+        const ready = !!f && s.i !== null && s.j !== null && d0 !== null && s.models.length > 0 && !s.running;
+        return <div className='acelens-bond-scan-panel' data-testid='acelens-bond-scan-panel' style={{ fontSize: 11 }}>
+            <div className='msp-help-text' data-testid='acelens-bond-scan-atoms'>
+                {!s.target ? 'Click two atoms in 3D: the first stays fixed (I), the second (J) moves along the I→J bond.'
+                    : `Frame ${s.target.index} of ${s.target.dataset.name}: ` + (s.i !== null && s.j !== null
+                        ? `I = atom ${s.i}, J = atom ${s.j}${d0 !== null ? `, distance ${d0.toFixed(3)} Å (minimum image)` : ''}`
+                        : `picked atom ${s.picks[0]}; click a second atom`)}
+            </div>
+            <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0' }}>
+                {this.num('I', s.i, v => this.typeAtoms(Math.round(v), s.j), 'acelens-bond-scan-i', 1, 52)}
+                {this.num('J', s.j, v => this.typeAtoms(s.i, Math.round(v)), 'acelens-bond-scan-j', 1, 52)}
+                <button className='msp-btn' style={{ width: 'auto', padding: '0 6px' }} disabled={s.i === null || s.j === null} onClick={() => this.setAtoms(s.j, s.i)} title='swap I and J'>⇄</button>
+            </div>
+            <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0' }}>
+                {this.num('from', s.from, v => this.setState({ from: v }), 'acelens-bond-scan-from')}
+                {this.num('to', s.to, v => this.setState({ to: v }), 'acelens-bond-scan-to')}
+                {this.num('points', s.points, v => this.setState({ points: Math.max(2, Math.round(v)) }), 'acelens-bond-scan-points', 10)}
+            </div>
+            <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0', display: 'flex', gap: 4 }}>
+                <button className='msp-btn msp-btn-block' style={{ width: 'auto', padding: '0 8px' }} disabled={!ready} onClick={this.run} data-testid='acelens-bond-scan-run'>
+                    Scan with {s.models.length} model{s.models.length === 1 ? '' : 's'}
+                </button>
+                {s.running && <button className='msp-btn' style={{ width: 'auto', padding: '0 8px' }} onClick={() => { this.cancelled = true; }}>Cancel</button>}
+                <select className='msp-form-control' style={{ width: 110 }} value={s.quantity} onChange={e => this.setState({ quantity: e.target.value as 'energy' | 'force' })}>
+                    <option value='energy'>energy</option>
+                    <option value='force'>force along bond</option>
+                </select>
+            </div>
+            {s.models.length === 0 && <div className='msp-help-text'>No fitted model yet.</div>}
+            {s.progress && <div className='msp-help-text'>{s.progress}</div>}
+            {s.error && <div className='msp-help-text' style={{ color: '#b00' }}>{s.error}</div>}
+            <div ref={this.plot} data-testid='acelens-bond-scan-plot' style={{ width: '100%', minHeight: res.length ? 280 : 0 }} />
+            {s0 && <>
+                <div className='msp-help-text'>
+                    E − E_start: relative to the structure as loaded (green dashed line: its distance {s0.startDistance.toFixed(3)} Å).
+                    {' '}{res.map(x => `${x.model.name}: ${x.ms.toFixed(0)} ms`).join(', ')} ({s0.maxSitesPerPoint} of {f?.natoms} atoms re-evaluated per point at most).
+                </div>
+                <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0', display: 'flex', alignItems: 'center', gap: 6 }}>
+                    <span>r</span>
+                    <input type='range' min={0} max={s0.r.length - 1} step={1} value={step} style={{ flex: 1 }} data-testid='acelens-bond-scan-slider'
+                        onChange={e => this.setStep(Number(e.target.value))} />
+                    <span data-testid='acelens-bond-scan-r'>{s0.r[step].toFixed(3)} Å</span>
+                </div>
+                <table style={{ width: '100%', borderCollapse: 'collapse' }} data-testid='acelens-bond-scan-values'>
+                    <thead><tr><th style={{ textAlign: 'left' }}>at r = {s0.r[step].toFixed(3)} Å</th><th style={{ textAlign: 'right' }}>E − E_start (eV)</th><th style={{ textAlign: 'right' }} title='force on J along the bond; positive pushes J away from I'>F_bond (eV/Å)</th></tr></thead>
+                    <tbody>{res.map(({ model, scan }) => <tr key={model.id}>
+                        <td>{model.name}</td>
+                        <td style={{ textAlign: 'right' }}>{scan.relativeEnergy[step].toFixed(3)}</td>
+                        <td style={{ textAlign: 'right' }}>{scan.forceAlongBond[step].toFixed(3)}</td>
+                    </tr>)}</tbody>
+                </table>
+                <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0', display: 'flex', gap: 4, flexWrap: 'wrap' }}>
+                    {s.shownAt !== undefined && <button className='msp-btn' style={{ width: 'auto', padding: '0 6px' }} onClick={this.done} data-testid='acelens-bond-scan-done'>done (show the original)</button>}
+                    <button className='msp-btn' style={{ width: 'auto', padding: '0 6px' }} onClick={() => this.plotly && this.plot.current && this.plotly.downloadImage(this.plot.current, { format: 'svg', filename: `bond-scan-${s0.i}-${s0.j}`, width: 900, height: 500 })}>SVG</button>
+                    <button className='msp-btn' style={{ width: 'auto', padding: '0 6px' }} onClick={() => this.plotly && this.plot.current && this.plotly.downloadImage(this.plot.current, { format: 'png', filename: `bond-scan-${s0.i}-${s0.j}`, width: 900, height: 500 })}>PNG</button>
+                    <button className='msp-btn' style={{ width: 'auto', padding: '0 6px' }} onClick={this.exportCsv}>CSV</button>
+                </div>
+            </>}
+        </div>;
+    }
+}
+
+function nearestIndex(r: number[], x: number): number {
+    let best = 0;
+    for (let k = 1; k < r.length; k++) if (Math.abs(r[k] - x) < Math.abs(r[best] - x)) best = k;
+    return best;
+}

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { launchBrowser, openViewer, pixelStats, screenshotViewport, waitForStructure } from './browser';
+
+/** Fraction of pixels whose colour differs between two screenshots of the same size. */
+function changedFraction(a: Buffer, b: Buffer) {
+    const A = PNG.sync.read(a), B = PNG.sync.read(b);
+    expect(A.width).toBe(B.width);
+    let changed = 0;
+    for (let k = 0; k < A.width * A.height; k++) {
+        const d = Math.abs(A.data[4 * k] - B.data[4 * k]) + Math.abs(A.data[4 * k + 1] - B.data[4 * k + 1]) + Math.abs(A.data[4 * k + 2] - B.data[4 * k + 2]);
+        if (d > 40) changed++;
+    }
+    return changed / (A.width * A.height);
+}
+
+async function modelRows(page: Page) {
+    return page.locator('[data-testid=acelens-models-table] tbody tr').count();
+}
+
+describe('fit in the browser and colour by error', () => {
+    let browser: Browser;
+    beforeAll(async () => { browser = await launchBrowser(); });
+    afterAll(async () => { await browser?.close(); });
+
+    it('fits K = 2 and K = 3 on the embedded data, shows finite errors, colours atoms by force error; a cancelled fit keeps the models', async () => {
+        const { page } = await openViewer(browser, inject('baseUrl'));
+        await waitForStructure(page);
+        await page.evaluate(() => localStorage.clear());
+        expect(await page.locator('[data-testid=acelens-fit-panel]').count()).toBe(1);
+
+        // K = 2 and K = 3 are the default orders; a small degree keeps the test quick
+        await page.fill('[data-testid=acelens-fit-degree]', '8');
+        expect(await page.locator('[data-testid=acelens-fit-order-2]').isChecked()).toBe(true);
+        expect(await page.locator('[data-testid=acelens-fit-order-3]').isChecked()).toBe(true);
+        await page.click('[data-testid=acelens-fit-start]');
+        await page.waitForSelector('[data-testid=acelens-fit-message]', { timeout: 200_000 });
+        expect(await page.locator('[data-testid=acelens-fit-message]').innerText()).toMatch(/fitted K=2, K=3/);
+        expect(await modelRows(page)).toBe(2);
+        const cells = await page.locator('[data-testid=acelens-models-table] td[data-metric]').allInnerTexts();
+        expect(cells.length).toBe(4);
+        for (const c of cells) {
+            const train = Number(c.split('/')[0]);
+            expect(Number.isFinite(train), `metric cell "${c}"`).toBe(true);
+        }
+        const errorsTable = await page.locator('[data-testid=acelens-errors-table]').innerText();
+        expect(errorsTable).toMatch(/train/);
+
+        // colour by force error: the atoms' colours change and vary
+        await page.selectOption('[data-testid=acelens-colour-theme]', 'none');
+        await page.waitForTimeout(1500);
+        const before = await screenshotViewport(page, 'fit-before-colouring');
+        await page.selectOption('[data-testid=acelens-colour-theme]', 'acelens-force-error');
+        await page.click('[data-testid=acelens-colour-apply]');
+        await page.waitForTimeout(2000);
+        const after = await screenshotViewport(page, 'fit-force-error');
+        const theme = await page.evaluate(() => {
+            const p = (window as any).acelens.plugin;
+            const c = p.managers.structure.hierarchy.current.structures[0].components[0];
+            return c.representations[0].cell.transform.params.colorTheme.name;
+        });
+        expect(theme).toBe('acelens-force-error');
+        expect(changedFraction(before, after)).toBeGreaterThan(0.002);
+        expect(pixelStats(after).distinctColours).toBeGreaterThan(pixelStats(before).distinctColours * 0.5);
+        const legend = await page.locator('[data-testid=acelens-legend]').innerText();
+        expect(legend).toMatch(/eV\/Å/);
+        expect(legend).toMatch(/no value/);
+
+        // a fit that is cancelled leaves the models and the active model as they were
+        const activeBefore = await page.evaluate(() => (window as any).acelens.store.activeModelId.value);
+        await page.click('[data-testid=acelens-fit-order-2]');
+        await page.click('[data-testid=acelens-fit-order-3]');
+        await page.click('[data-testid=acelens-fit-order-4]');
+        await page.fill('[data-testid=acelens-fit-degree]', '16');
+        await page.click('[data-testid=acelens-fit-start]');
+        await expect.poll(() => page.locator('[data-testid=acelens-fit-progress]').count(), { timeout: 30_000 }).toBe(1);
+        await page.click('[data-testid=acelens-fit-cancel]');
+        await expect.poll(() => page.locator('[data-testid=acelens-fit-message]').innerText(), { timeout: 10_000 }).toMatch(/cancelled/);
+        expect(await modelRows(page)).toBe(2);
+        expect(await page.evaluate(() => (window as any).acelens.store.activeModelId.value)).toBe(activeBefore);
+
+        // models persist across visits
+        await page.reload();
+        await page.waitForFunction(() => (window as any).acelens?.ready === true, undefined, { timeout: 180_000 });
+        await expect.poll(() => modelRows(page), { timeout: 30_000 }).toBe(2);
+    });
+});
