@@ -95,10 +95,22 @@ export class FitError extends Error {
 
 export const DEFAULT_LAMBDA = 1e-6;
 
-/** A frame that only serves for E0: config_type isolated_atom, or one atom without periodic boundaries. */
+/** Periodic images of a lone atom farther than this (Å) leave it isolated (GAP-20's Single_Atom: 25 Å box). */
+export const ISOLATED_ATOM_MIN_IMAGE_DISTANCE = 10;
+
+/**
+ * A frame that only serves for E0: config_type isolated_atom, or one atom without periodic boundaries, or one
+ * atom in a periodic box whose lattice vectors are all at least 10 Å long (as GAP-20's Single_Atom frame).
+ */
 export function isIsolatedAtom(frame: Frame): boolean {
   if ((frame.configType ?? '').toLowerCase() === 'isolated_atom') return true;
-  return frame.natoms === 1 && !frame.pbc.some((p) => p);
+  if (frame.natoms !== 1) return false;
+  if (!frame.pbc.some((p) => p) || !frame.cell) return true;
+  const c = frame.cell;
+  for (let r = 0; r < 3; r++) {
+    if (frame.pbc[r] && Math.hypot(c[3 * r], c[3 * r + 1], c[3 * r + 2]) < ISOLATED_ATOM_MIN_IMAGE_DISTANCE) return false;
+  }
+  return true;
 }
 
 /** E0 from the isolated-atom frames (mean of their energies), or null when there is none with an energy. */

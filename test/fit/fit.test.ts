@@ -278,3 +278,14 @@ describe('predictions of a fitted model', () => {
     expect(Math.abs(p1.energy - p2.energy)).toBeLessThan(1e-9);
   });
 });
+
+describe('isIsolatedAtom', () => {
+  it('recognises a lone atom by label, without a cell, or in a periodic box of ≥ 10 Å (GAP-20 Single_Atom)', () => {
+    expect(isIsolatedAtom(makeFrame({ positions: [0, 0, 0], configType: 'isolated_atom', cell: [3, 0, 0, 0, 3, 0, 0, 0, 3] }))).toBe(true);
+    expect(isIsolatedAtom(makeFrame({ positions: [0, 0, 0] }))).toBe(true);
+    expect(isIsolatedAtom(makeFrame({ positions: [0, 0, 0], cell: [25, 0, 0, 0, 25, 0, 0, 0, 25], configType: 'Single_Atom' }))).toBe(true);
+    // a one-atom crystal (simple cubic, 2 Å) is not an isolated atom
+    expect(isIsolatedAtom(makeFrame({ positions: [0, 0, 0], cell: [2, 0, 0, 0, 2, 0, 0, 0, 2] }))).toBe(false);
+    expect(isIsolatedAtom(makeFrame({ positions: [0, 0, 0, 1.3, 0, 0] }))).toBe(false);
+  });
+});
