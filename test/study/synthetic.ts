@@ -80,8 +80,8 @@ export async function syntheticStudyData(n = 10): Promise<StudyData> {
     return f;
   };
   const dimers = [isolated()];
-  for (let i = 0; i < 14; i++) {
-    const r = 0.95 + (3.9 * i) / 13 + 0.013;
+  for (let i = 0; i < 30; i++) {
+    const r = 0.95 + (3.9 * i) / 29 + 0.013;
     dimers.push(label(dimerAt(r), basis, c, 'dimer', `dimer-${i}`));
   }
   const curve = [isolated()];
