@@ -30,12 +30,12 @@ export type Trend = 'decreasing' | 'constant' | 'increasing' | 'non-monotonic';
 
 /**
  * Trend of a sequence: 'constant' when every value is within SAME_REL (relative to the largest magnitude)
- * of the first; 'decreasing' / 'increasing' when every step goes down / up by more than that; else
+ * or absTol of the first; 'decreasing' / 'increasing' when every step goes down / up by more than that; else
  * 'non-monotonic' (steps that do not change count against both).
  */
-export function trend(v: readonly number[]): Trend {
+export function trend(v: readonly number[], absTol = 0): Trend {
   const scale = Math.max(...v.map(Math.abs), 1e-300);
-  const tol = SAME_REL * scale;
+  const tol = Math.max(SAME_REL * scale, absTol);
   if (v.every((x) => Math.abs(x - v[0]) <= tol)) return 'constant';
   let down = true, up = true;
   for (let i = 1; i < v.length; i++) {
@@ -45,10 +45,15 @@ export function trend(v: readonly number[]): Trend {
   return down ? 'decreasing' : up ? 'increasing' : 'non-monotonic';
 }
 
-/** Strictly decreasing beyond round-off (trend 'decreasing'). */
-export function decreasing(v: readonly number[]): boolean {
-  return trend(v) === 'decreasing';
+/** Strictly decreasing beyond the tolerances (trend 'decreasing'). */
+export function decreasing(v: readonly number[], absTol = 0): boolean {
+  return trend(v, absTol) === 'decreasing';
 }
+
+/** Differences of dimer RMS deviations below this (eV) count as none: half the last digit shown below 0.1 eV. */
+export const RMS_TOL_EV = 0.0005;
+/** Differences of error metrics below this (meV/atom, meV/Å) count as none. */
+export const ERR_TOL_MEV = 0.001;
 
 /** "decreases monotonically" etc., for a quantity that should fall with K. */
 export function trendWords(t: Trend): string {
@@ -77,7 +82,7 @@ export function studyFindings(result: StudyResult): Finding[] {
     const rms = rows.map((r) => r.dimer!.rms);
     if (rms.some((x) => x === null)) continue;
     const vals = rms as number[];
-    const t = trend(vals);
+    const t = trend(vals, RMS_TOL_EV);
     const mono = t === 'decreasing';
     const Ks = rows.map((r) => r.K).join(', ');
     const last = vals[vals.length - 1];
@@ -171,7 +176,7 @@ export function studyFindings(result: StudyResult): Finding[] {
     if (rows.length < 2) continue;
     const e = rows.map((r) => r.valid!.energyRmse!);
     const f = rows.map((r) => r.valid!.forceRmse);
-    const t = trend(e);
+    const t = trend(e, ERR_TOL_MEV);
     const mono = t === 'decreasing';
     out.push({
       id: `valid-vs-K:${d}:${v}`,
@@ -223,7 +228,7 @@ export function paperComparison(result: StudyResult): Finding[] {
     const nonMono: string[] = [];
     for (const d of ['narrow', 'diverse'] as const) for (const v of result.settings.variants) {
       const rows = series(result, d, v);
-      if (rows.length >= 2 && rows.every((r) => r.dimer?.rms != null) && !decreasing(rows.map((r) => r.dimer!.rms!))) nonMono.push(`${d}/${v}`);
+      if (rows.length >= 2 && rows.every((r) => r.dimer?.rms != null) && !decreasing(rows.map((r) => r.dimer!.rms!), RMS_TOL_EV)) nonMono.push(`${d}/${v}`);
     }
     out.push({
       id: 'paper:no-convergence',
@@ -247,9 +252,9 @@ export function paperComparison(result: StudyResult): Finding[] {
     const e = div.map((r) => r.valid!.energyRmse!);
     out.push({
       id: 'paper:valid-errors',
-      text: `Paper: validation energy RMSE diverse → diverse falls with K (231 / 78 / 38 meV/atom for K = 2 / 3 / 4, v1). Here (standard): ${list(e, fmtErr)} meV/atom for K = ${div.map((r) => r.K).join(' / ')} — ${decreasing(e) ? 'agrees (falls with K)' : 'differs (not monotonic)'}.`,
+      text: `Paper: validation energy RMSE diverse → diverse falls with K (231 / 78 / 38 meV/atom for K = 2 / 3 / 4, v1). Here (standard): ${list(e, fmtErr)} meV/atom for K = ${div.map((r) => r.K).join(' / ')} — ${decreasing(e, ERR_TOL_MEV) ? 'agrees (falls with K)' : 'differs (does not fall monotonically)'}.`,
       values: e,
-      holds: decreasing(e),
+      holds: decreasing(e, ERR_TOL_MEV),
     });
   }
   const tr = series(result, 'narrow', 'standard').filter((r) => r.cross?.energyRmse != null && r.valid?.energyRmse != null);

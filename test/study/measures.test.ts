@@ -55,6 +55,8 @@ describe('trend', () => {
     expect(trend([1.8, 2.0, 1.7])).toBe('non-monotonic');
     expect(trend([1, 1 + 1e-9, 1 - 1e-9])).toBe('constant');
     expect(trend([2, 1, 1])).toBe('non-monotonic'); // a step that does not fall
+    expect(trend([0.0012, 0.0011, 0.0010], 0.0005)).toBe('constant'); // below the absolute tolerance
+    expect(trend([0.0032, 0.0021, 0.0010], 0.0005)).toBe('decreasing');
   });
 });
 
