@@ -11,6 +11,7 @@ import { FitPanel } from './panels/fit-panel';
 import { ModelsPanel } from './panels/models-panel';
 import { DimerPanel } from './panels/dimer-panel';
 import { BondScanPanel } from './panels/bond-scan-panel';
+import { ReproducePanel } from './panels/reproduce-panel';
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
 import { atomQuantityThemeProvider } from './themes/atom-quantity';
 import { AtomQuantities } from './themes/quantities';
@@ -21,6 +22,7 @@ export const PanelImplementations: Record<string, new (...args: any[]) => any> =
     'acelens-models': ModelsPanel,
     'acelens-dimer': DimerPanel,
     'acelens-bond-scan': BondScanPanel,
+    'acelens-reproduce': ReproducePanel,
 };
 
 /** Colour themes are made per plugin instance (they read that plugin's models and predictions). */

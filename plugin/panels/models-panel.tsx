@@ -18,6 +18,7 @@ import { downloadText, loadPlotly, panelLayout, PanelPlotConfig } from '../plots
 import { ColorLists } from 'molstar/lib/mol-util/color/lists';
 import { Color } from 'molstar/lib/mol-util/color';
 import { getFrameData } from '../props/frame-data';
+import { setForceArrows, type ArrowKind } from '../force-arrows';
 import { IconButton } from 'molstar/lib/mol-plugin-ui/controls/common';
 import { DeleteOutlinedSvg, GetAppSvg } from 'molstar/lib/mol-plugin-ui/controls/icons';
 
@@ -33,6 +34,8 @@ interface State {
     max: number;
     component: 'along-dft' | 'x' | 'y' | 'z';
     showConfigTypes: boolean;
+    arrows: ArrowKind | 'off';
+    arrowScale: number;
     message?: string;
     legend?: { min: string; max: string; colours: string[] };
 }
@@ -52,15 +55,15 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     private fileInput = React.createRef<HTMLInputElement>();
 
     protected defaultState(): State & CollapsableState {
-        return { header: 'acelens · Models & errors', isCollapsed: false, models: [], activeId: null, theme: 'acelens-force-error', range: 'robust', scope: 'frame', min: 0, max: 1, component: 'along-dft', showConfigTypes: false };
+        return { header: 'acelens · Models & errors', isCollapsed: false, models: [], activeId: null, theme: 'acelens-force-error', range: 'robust', scope: 'frame', min: 0, max: 1, component: 'along-dft', showConfigTypes: false, arrows: 'off', arrowScale: 0.5 };
     }
 
     private get store() { return acelensStore(this.plugin); }
 
     override componentDidMount() {
         this.subscribe(this.store.models, models => this.setState({ models }));
-        this.subscribe(this.store.activeModelId, activeId => { this.setState({ activeId }, () => { this.applyTheme(); this.drawParity(); }); });
-        this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => { this.updateLegend(); this.drawParity(); });
+        this.subscribe(this.store.activeModelId, activeId => { this.setState({ activeId }, () => { this.applyTheme(); this.drawParity(); this.updateArrows(); }); });
+        this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => { this.updateLegend(); this.drawParity(); this.updateArrows(); });
         this.subscribe(this.store.revision, () => this.drawParity());
     }
 
@@ -111,6 +114,11 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     private setColouring(patch: Partial<State>) {
         this.setState(patch as State, () => this.applyTheme());
     }
+
+    private updateArrows = () => {
+        const kind = this.state.arrows === 'off' ? null : this.state.arrows;
+        setForceArrows(this.plugin, kind, this.state.arrowScale).catch(e => this.setState({ message: `force arrows: ${(e as Error).message}` }));
+    };
 
     private download(m: StoredModel) {
         downloadText(this.store.modelJson(m), `${m.name.replace(/[^A-Za-z0-9=._-]+/g, '_')}.json`, 'application/json');
@@ -274,6 +282,15 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                 </div>
                 <button className='msp-btn msp-btn-block' onClick={this.applyTheme} data-testid='acelens-colour-apply'>Apply colouring</button>
             </>}
+            <div className='msp-control-row' style={{ marginTop: 6 }} title='arrow length: Å per eV/Å'>
+                <span className='msp-control-row-label'>Force arrows</span>
+                <div className='msp-control-row-ctrl' style={{ display: 'flex' }}>
+                    <select className='msp-form-control' value={this.state.arrows} onChange={e => this.setState({ arrows: e.target.value as State['arrows'] }, this.updateArrows)} data-testid='acelens-arrows'>
+                        <option value='off'>off</option><option value='dft'>DFT (black)</option><option value='model'>model (orange)</option><option value='difference'>model − DFT (magenta)</option>
+                    </select>
+                    <input className='msp-form-control' type='number' step='0.1' min='0.01' value={this.state.arrowScale} onChange={e => { const v = Number(e.target.value); if (v > 0) this.setState({ arrowScale: v }, this.updateArrows); }} />
+                </div>
+            </div>
             {this.state.message && <div className='msp-help-text'>{this.state.message}</div>}
             <div className='msp-help-text' style={{ marginTop: 6 }}>Parity on the loaded dataset (click a point to show it)</div>
             <div ref={this.parityEnergy} data-testid='acelens-parity-energy' />

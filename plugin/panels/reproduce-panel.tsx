@@ -1,0 +1,185 @@
+/**
+ * "Reproduce study" panel: runs the body-order convergence study of arXiv 2502.16125 (src/study) on the
+ * embedded DFT assets in a web worker, with progress and a Cancel that terminates the worker; shows the
+ * table, the findings computed from it and the SVG figures; adds the models it made to the acelens store
+ * (so the Models, Dimer and colouring panels can use them); offers the table, report and figures as files.
+ */
+import * as React from 'react';
+import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
+import type { StudyDatasetId } from '../../src/study/data';
+import type { StudyProgress } from '../../src/study/reproduce';
+import { fmtA, fmtErr, fmtEv } from '../../src/study/table';
+import { fetchAssetText, findAsset } from '../assets';
+import { acelensStore } from '../store';
+import type { ReproduceJob, ReproduceOutput, ReproduceReply } from '../worker/reproduce-worker';
+
+/** Asset ids (manifest.json) of the study's inputs. */
+const Inputs: Record<StudyDatasetId | 'curve', string> = { dimers: 'c2-dimers', narrow: 'carbon-narrow', diverse: 'carbon-diverse', curve: 'c2-dimer-curve' };
+
+export class ReproduceCancelled extends Error {
+    constructor() { super('study cancelled'); this.name = 'ReproduceCancelled'; }
+}
+
+export interface ReproduceHandle {
+    done: Promise<ReproduceOutput>;
+    cancel(): void;
+}
+
+/** Runs the study in a fresh web worker; `cancel()` terminates it and rejects with ReproduceCancelled. */
+export function runReproduceInWorker(job: ReproduceJob, onProgress: (p: StudyProgress) => void): ReproduceHandle {
+    const worker = new Worker(new URL('../worker/reproduce-worker.ts', import.meta.url), { type: 'module', name: 'acelens-reproduce' });
+    let settle!: { resolve: (o: ReproduceOutput) => void; reject: (e: Error) => void };
+    let finished = false;
+    const done = new Promise<ReproduceOutput>((resolve, reject) => { settle = { resolve, reject }; });
+    const finish = (output: ReproduceOutput | null, error?: Error) => {
+        if (finished) return;
+        finished = true;
+        worker.terminate();
+        if (error) settle.reject(error); else settle.resolve(output!);
+    };
+    worker.onmessage = (event: MessageEvent<ReproduceReply>) => {
+        if (finished) return;
+        const m = event.data;
+        if (m.type === 'progress') onProgress(m.progress);
+        else if (m.type === 'result') finish(m.output);
+        else finish(null, new Error(m.message));
+    };
+    worker.onerror = e => finish(null, new Error(e.message || 'the study worker failed'));
+    worker.postMessage({ type: 'run', job });
+    return { done, cancel: () => finish(null, new ReproduceCancelled()) };
+}
+
+function svgUrl(svg: string) {
+    return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+}
+
+function download(name: string, text: string, type: string) {
+    const url = URL.createObjectURL(new Blob([text], { type }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+const VariantLabel = { standard: 'standard', purified: 'self-interaction-free' } as const;
+
+interface State {
+    quick: boolean;
+    seed: number;
+    running: boolean;
+    progress?: { text: string; fraction: number };
+    message?: { kind: 'error' | 'info'; text: string };
+    output?: ReproduceOutput;
+    figure: string;
+}
+
+export class ReproducePanel extends CollapsableControls<{}, State> {
+    private handle?: ReproduceHandle;
+
+    protected defaultState(): State & CollapsableState {
+        return { header: 'acelens · Reproduce study', isCollapsed: true, quick: true, seed: 1, running: false, figure: 'dimer-curves.svg' };
+    }
+
+    override componentWillUnmount() {
+        this.handle?.cancel();
+        super.componentWillUnmount();
+    }
+
+    private run = async () => {
+        this.setState({ running: true, message: undefined, progress: { text: 'loading the DFT data', fraction: 0 } });
+        try {
+            const entries = await Promise.all(Object.entries(Inputs).map(async ([key, id]) => {
+                const asset = findAsset(id);
+                return [key, { name: asset.file.split('/').pop()!, text: await fetchAssetText(asset) }] as const;
+            }));
+            const job: ReproduceJob = { texts: Object.fromEntries(entries) as ReproduceJob['texts'], quick: this.state.quick, seed: this.state.seed };
+            this.handle = runReproduceInWorker(job, p => this.setState({ progress: { text: p.message, fraction: p.fraction } }));
+            const output = await this.handle.done;
+            const store = acelensStore(this.plugin);
+            const ids = Object.keys(output.models);
+            for (const id of ids) {
+                const m = output.models[id];
+                const [dataset] = id.split('-');
+                store.addModel(m, `study · K=${m.spec.order} ${VariantLabel[m.spec.variant]} · ${dataset}`);
+            }
+            const fitted = output.rows.filter(r => r.status === 'fitted').length;
+            this.setState({ output, message: { kind: 'info', text: `${fitted} of ${output.rows.length} models fitted in ${output.seconds.toFixed(1)} s; ${ids.length} added to the models list` } });
+        } catch (e) {
+            const cancelled = e instanceof ReproduceCancelled;
+            this.setState({ message: { kind: cancelled ? 'info' : 'error', text: cancelled ? 'study cancelled' : `study failed: ${(e as Error).message}` } });
+        } finally {
+            this.handle = undefined;
+            this.setState({ running: false, progress: undefined });
+        }
+    };
+
+    private cancel = () => { this.handle?.cancel(); };
+
+    private renderTable(o: ReproduceOutput) {
+        const th = (t: string) => <th style={{ padding: '1px 4px', textAlign: 'right', whiteSpace: 'nowrap' }}>{t}</th>;
+        const td = (t: string | number) => <td style={{ padding: '1px 4px', textAlign: 'right', whiteSpace: 'nowrap' }}>{t}</td>;
+        return <div style={{ overflowX: 'auto', maxHeight: 320, overflowY: 'auto' }}>
+            <table data-testid='acelens-reproduce-table' style={{ borderCollapse: 'collapse', fontSize: 11 }}>
+                <thead><tr>{['data', 'basis', 'K', 'n', 'E valid (meV/atom)', 'F valid (meV/Å)', 'rank', 'r_min (Å)', 'E_min (eV)', 'RMS vs DFT (eV)', 'E(0.9) (eV)'].map(th)}</tr></thead>
+                <tbody>{o.rows.map(r => <tr key={r.id} data-row={r.id} style={{ borderTop: '1px solid #ccc' }}>
+                    {td(r.dataset)}{td(r.variant === 'purified' ? 'SIF' : 'std')}{td(r.K)}{td(r.nbasis)}
+                    {r.status === 'fitted' ? <>
+                        {td(fmtErr(r.valid?.energyRmse))}{td(fmtErr(r.valid?.forceRmse))}{td(`${r.rank}/${r.nbasis}`)}
+                        {td(fmtA(r.dimer?.minimum?.r))}{td(fmtEv(r.dimer?.minimum?.energy))}{td(fmtEv(r.dimer?.rms))}{td(fmtEv(r.dimer?.shortValue))}
+                    </> : <td colSpan={7} style={{ padding: '1px 4px', color: '#777' }}>{r.note}</td>}
+                </tr>)}</tbody>
+            </table>
+        </div>;
+    }
+
+    protected renderControls() {
+        const o = this.state.output;
+        const figures = o ? Object.keys(o.figures) : [];
+        return <div data-testid='acelens-reproduce-panel'>
+            <div className='msp-help-text'>Body-order convergence study (arXiv 2502.16125): K = 2…5 models on C₂ dimers, narrow and diverse carbon, standard and self-interaction-free bases, against the DFT dimer curve.</div>
+            <div className='msp-control-row' title='quick: K = 2..4, smaller bases, at most 40 structures per pool (seconds); full: K = 2..5 and every structure (minutes)'>
+                <span className='msp-control-row-label'>Quick run</span>
+                <div className='msp-control-row-ctrl' style={{ paddingLeft: 6 }}>
+                    <input type='checkbox' checked={this.state.quick} disabled={this.state.running} onChange={e => this.setState({ quick: e.target.checked })} data-testid='acelens-reproduce-quick' />
+                </div>
+            </div>
+            <div className='msp-control-row' title='seed of the train/validation splits'>
+                <span className='msp-control-row-label'>Seed</span>
+                <div className='msp-control-row-ctrl'>
+                    <input className='msp-form-control' type='number' step={1} value={this.state.seed} disabled={this.state.running}
+                        onChange={e => { const v = Number(e.target.value); if (Number.isInteger(v)) this.setState({ seed: v }); }} />
+                </div>
+            </div>
+            <div className='msp-flex-row'>
+                <button className='msp-btn msp-btn-block' disabled={this.state.running} onClick={this.run} data-testid='acelens-reproduce-start'>Run study</button>
+                <button className='msp-btn msp-btn-block' disabled={!this.state.running} onClick={this.cancel} data-testid='acelens-reproduce-cancel'>Cancel</button>
+            </div>
+            {this.state.progress && <div data-testid='acelens-reproduce-progress' style={{ padding: '4px 6px' }}>
+                <div style={{ height: 6, background: '#ddd' }}><div style={{ height: 6, width: `${Math.round(100 * this.state.progress.fraction)}%`, background: '#4a7ab5' }} /></div>
+                <div className='msp-help-text'>{this.state.progress.text}</div>
+            </div>}
+            {this.state.message && <div className='msp-help-text' data-testid='acelens-reproduce-message' style={{ color: this.state.message.kind === 'error' ? '#b00' : undefined }}>{this.state.message.text}</div>}
+            {o && <div data-testid='acelens-reproduce-result'>
+                {this.renderTable(o)}
+                <ul className='msp-help-text' style={{ paddingLeft: 16, margin: '4px 0' }} data-testid='acelens-reproduce-findings'>
+                    {[...o.findings, ...o.paper].map((t, i) => <li key={i}>{t}</li>)}
+                </ul>
+                <div className='msp-control-row'>
+                    <span className='msp-control-row-label'>Figure</span>
+                    <div className='msp-control-row-ctrl'>
+                        <select className='msp-form-control' value={this.state.figure} onChange={e => this.setState({ figure: e.target.value })} data-testid='acelens-reproduce-figure'>
+                            {figures.map(f => <option key={f} value={f}>{f.replace(/\.svg$/, '')}</option>)}
+                        </select>
+                    </div>
+                </div>
+                {o.figures[this.state.figure] && <img src={svgUrl(o.figures[this.state.figure])} alt={this.state.figure} style={{ width: '100%', background: '#fff' }} data-testid='acelens-reproduce-svg' />}
+                <div className='msp-flex-row'>
+                    <button className='msp-btn msp-btn-block' onClick={() => download('table.csv', o.tableCsv, 'text/csv')}>table.csv</button>
+                    <button className='msp-btn msp-btn-block' onClick={() => download('report.md', o.report, 'text/markdown')}>report.md</button>
+                    <button className='msp-btn msp-btn-block' onClick={() => download(this.state.figure, o.figures[this.state.figure], 'image/svg+xml')}>figure</button>
+                </div>
+            </div>}
+        </div>;
+    }
+}
