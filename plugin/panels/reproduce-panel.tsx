@@ -117,7 +117,7 @@ export class ReproducePanel extends CollapsableControls<{}, State> {
     private cancel = () => { this.handle?.cancel(); };
 
     private renderTable(o: ReproduceOutput) {
-        const th = (t: string) => <th style={{ padding: '1px 4px', textAlign: 'right', whiteSpace: 'nowrap' }}>{t}</th>;
+        const th = (t: string) => <th key={t} style={{ padding: '1px 4px', textAlign: 'right', whiteSpace: 'nowrap' }}>{t}</th>;
         const td = (t: string | number) => <td style={{ padding: '1px 4px', textAlign: 'right', whiteSpace: 'nowrap' }}>{t}</td>;
         return <div style={{ overflowX: 'auto', maxHeight: 320, overflowY: 'auto' }}>
             <table data-testid='acelens-reproduce-table' style={{ borderCollapse: 'collapse', fontSize: 11 }}>
@@ -162,9 +162,12 @@ export class ReproducePanel extends CollapsableControls<{}, State> {
             {this.state.message && <div className='msp-help-text' data-testid='acelens-reproduce-message' style={{ color: this.state.message.kind === 'error' ? '#b00' : undefined }}>{this.state.message.text}</div>}
             {o && <div data-testid='acelens-reproduce-result'>
                 {this.renderTable(o)}
-                <ul className='msp-help-text' style={{ paddingLeft: 16, margin: '4px 0' }} data-testid='acelens-reproduce-findings'>
-                    {[...o.findings, ...o.paper].map((t, i) => <li key={i}>{t}</li>)}
-                </ul>
+                <details className='msp-help-text' style={{ margin: '4px 0' }}>
+                    <summary>Findings computed from the table ({o.findings.length + o.paper.length}, with the comparison to the paper)</summary>
+                    <ul style={{ paddingLeft: 16, margin: '4px 0' }} data-testid='acelens-reproduce-findings'>
+                        {[...o.findings, ...o.paper].map((t, i) => <li key={i}>{t}</li>)}
+                    </ul>
+                </details>
                 <div className='msp-control-row'>
                     <span className='msp-control-row-label'>Figure</span>
                     <div className='msp-control-row-ctrl'>
