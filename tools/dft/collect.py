@@ -46,6 +46,9 @@ def load_cache():
             continue
         with open(p) as f:
             r = json.load(f)
+        if r["settings"] != S.SETTINGS:
+            print(f"collect: skipping {r['id']}: computed with other DFT settings than settings.py")
+            continue
         out[r["id"]] = r
     return out
 

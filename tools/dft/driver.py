@@ -7,7 +7,7 @@ loses only that structure. Results go to tools/dft/cache/<id>.json (written atom
 a failure writes tools/dft/cache/<id>.error.json and the run continues (failed ones are retried only
 with --retry-failed). The structure list is regenerated before every job, so structures added later
 (e.g. amorphous snapshots) are picked up without a restart. Progress and an ETA go to
-tools/dft/progress.log and stdout.
+tools/dft/progress.log and stdout. While tools/dft/PAUSE exists no new job starts.
 """
 import argparse
 import glob
@@ -20,11 +20,13 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import settings  # noqa: E402
 import structures  # noqa: E402
 
 CACHE = os.path.join(HERE, "cache")
 WORK = os.path.join(HERE, "work")
 PROGRESS = os.path.join(HERE, "progress.log")
+PAUSE = os.path.join(HERE, "PAUSE")  # while this file exists, no new job starts (e.g. to free the cores)
 
 
 def log(msg):
@@ -69,8 +71,10 @@ def estimate(structs, times):
 
 
 def ordered_structures():
-    """Current structure list; structures.py is reloaded so edits apply without a restart."""
+    """Current structure list; settings.py and structures.py are reloaded so edits apply without a restart
+    (a result computed with other settings than the current ones is recomputed)."""
     try:
+        importlib.reload(settings)
         importlib.reload(structures)
     except Exception as e:  # a broken edit must not stop the run: keep the last good module
         log(f"WARNING: reloading structures.py failed ({type(e).__name__}: {e}); using the previous version")
@@ -78,8 +82,16 @@ def ordered_structures():
 
 
 def status(s):
-    if os.path.exists(os.path.join(CACHE, f"{s.id}.json")):
-        return "done"
+    """done / failed / todo; a cached result computed with other DFT settings counts as todo."""
+    path = os.path.join(CACHE, f"{s.id}.json")
+    if os.path.exists(path):
+        try:
+            with open(path) as f:
+                if json.load(f)["settings"] == settings.SETTINGS:
+                    return "done"
+        except (OSError, ValueError, KeyError):
+            pass
+        return "todo"
     if os.path.exists(os.path.join(CACHE, f"{s.id}.error.json")):
         return "failed"
     return "todo"
@@ -132,6 +144,11 @@ def main():
     jobs = 0
     attempted = set()
     while True:
+        if os.path.exists(PAUSE):
+            log(f"paused: {PAUSE} exists")
+            while os.path.exists(PAUSE):
+                time.sleep(5)
+            log("resumed")
         order = ordered_structures()
         todo = [s for s in order if status(s) == "todo" and s.id not in attempted]
         if not todo or (args.max and jobs >= args.max):

@@ -4,4 +4,6 @@
 # Extra arguments go to driver.py (e.g. --retry-failed).
 cd "$(dirname "$0")/../.." || exit 1
 export OMP_NUM_THREADS=1
+# let idle MPI ranks yield the core (other jobs share this 2-core machine)
+export OMPI_MCA_mpi_yield_when_idle=1
 exec /usr/bin/python3 tools/dft/driver.py "$@"

@@ -17,7 +17,7 @@ from ase.calculators.calculator import kptdensity2monkhorstpack
 from ase.parallel import world
 import ase
 import gpaw
-from gpaw import GPAW, PW, FermiDirac
+from gpaw import GPAW, PW, FermiDirac, KohnShamConvergenceError
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import settings as S  # noqa: E402
@@ -28,22 +28,25 @@ def build_atoms(spec):
     return atoms
 
 
-def make_calc(spec, atoms, magmom, txt):
+def make_calc(spec, atoms, magmom, txt, width=None):
+    """GPAW calculator for one structure; width overrides the molecular Fermi-Dirac width."""
     kind = spec["kind"]
-    common = dict(mode=PW(S.PW_CUTOFF_EV), xc=S.XC, setups=S.SETUPS, convergence=S.CONVERGENCE,
-                  maxiter=S.MAXITER, txt=txt)
+    common = dict(mode=PW(S.PW_CUTOFF_EV), xc=S.XC, setups=S.SETUPS, txt=txt)
+    if kind in ("atom", "molecule"):
+        common.update(convergence=S.CONVERGENCE_MOLECULE, maxiter=S.MAXITER_MOLECULE)
+    else:
+        common.update(convergence=S.CONVERGENCE, maxiter=S.MAXITER)
     if kind == "atom":
         return GPAW(**common, kpts=(1, 1, 1), spinpol=True, hund=True,
                     occupations=FermiDirac(S.SMEARING_ATOM_EV, fixmagmom=True))
     if kind == "molecule":
+        w = S.SMEARING_MOLECULE_EV if width is None else width
         if magmom == 0:
             # Total moment 0 from a non-magnetic start stays spin-symmetric: run it spin-paired (half the cost).
-            return GPAW(**common, kpts=(1, 1, 1), spinpol=False,
-                        occupations=FermiDirac(S.SMEARING_MOLECULE_EV))
+            return GPAW(**common, kpts=(1, 1, 1), spinpol=False, occupations=FermiDirac(w))
         n = len(atoms)
         atoms.set_initial_magnetic_moments([magmom / n] * n)
-        return GPAW(**common, kpts=(1, 1, 1), spinpol=True,
-                    occupations=FermiDirac(S.SMEARING_MOLECULE_EV, fixmagmom=True))
+        return GPAW(**common, kpts=(1, 1, 1), spinpol=True, occupations=FermiDirac(w, fixmagmom=True))
     if kind == "periodic":
         mp = kptdensity2monkhorstpack(atoms, kptdensity=S.KPT_DENSITY, even=False)
         return GPAW(**common, kpts={"size": [int(x) for x in mp], "gamma": True}, spinpol=False,
@@ -52,10 +55,24 @@ def make_calc(spec, atoms, magmom, txt):
 
 
 def compute(spec, magmom, logdir):
+    """Single point; a molecular state that does not converge is retried once with the fallback width."""
+    widths = [None]
+    if spec["kind"] == "molecule":
+        widths = [S.SMEARING_MOLECULE_EV, S.SMEARING_MOLECULE_FALLBACK_EV]
+    for attempt, width in enumerate(widths):
+        try:
+            return compute_once(spec, magmom, logdir, width, attempt)
+        except KohnShamConvergenceError:
+            if attempt == len(widths) - 1:
+                raise
+
+
+def compute_once(spec, magmom, logdir, width, attempt):
     atoms = build_atoms(spec)
-    txt = os.path.join(logdir, f"{spec['id']}_m{magmom}.txt") if magmom is not None else \
-        os.path.join(logdir, f"{spec['id']}.txt")
-    calc = make_calc(spec, atoms, magmom if magmom is not None else 0, txt)  # k-points from the true pbc
+    tag = f"_m{magmom}" if magmom is not None else ""
+    tag += f"_retry{attempt}" if attempt else ""
+    txt = os.path.join(logdir, f"{spec['id']}{tag}.txt")
+    calc = make_calc(spec, atoms, magmom if magmom is not None else 0, txt, width)  # k-points from the true pbc
     # The plane-wave basis uses a periodic cell; molecules and slabs are isolated by vacuum.
     atoms.pbc = True
     atoms.calc = calc
@@ -70,6 +87,8 @@ def compute(spec, magmom, logdir):
         "magmom_total": float(calc.get_magnetic_moment()) if calc.get_number_of_spins() == 2 else 0.0,
         "kpts": [int(x) for x in np.asarray(calc.wfs.kd.N_c)],
         "iterations": int(calc.get_number_of_iterations() or 0),
+        "smearing_eV": {"atom": S.SMEARING_ATOM_EV, "periodic": S.SMEARING_BULK_EV}.get(
+            spec["kind"], S.SMEARING_MOLECULE_EV if width is None else width),
     }
     if all(spec["pbc"]):
         rec["stress"] = atoms.get_stress(voigt=False).tolist()
@@ -104,7 +123,8 @@ def main():
         result.update(states[best])
         result["magmom_fixed"] = int(best)
         result["spin_states"] = {k: {"energy": v["energy"], "energy_extrapolated": v["energy_extrapolated"],
-                                     "iterations": v["iterations"], "wall_time_s": v["wall_time_s"]}
+                                     "iterations": v["iterations"], "wall_time_s": v["wall_time_s"],
+                                     "smearing_eV": v["smearing_eV"]}
                                  for k, v in states.items()}
         if errors:
             result["spin_state_errors"] = errors

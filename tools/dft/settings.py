@@ -5,15 +5,22 @@ energies are consistent with the isolated-atom reference E0. What differs betwee
 structure (k-points, smearing, spin) is listed in SETTINGS and recorded in every cache file.
 """
 
-PW_CUTOFF_EV = 400.0
+PW_CUTOFF_EV = 500.0  # 400 eV failed the 2 meV/atom check (convergence.json)
 XC = "PBE"
 SETUPS = "paw"  # GPAW default PAW datasets (gpaw-setups, C.PBE)
 KPT_DENSITY = 2.0  # Monkhorst-Pack points per reciprocal Å (ASE kptdensity convention), Gamma-centred
 SMEARING_BULK_EV = 0.1  # Fermi-Dirac width for periodic cells and slabs
 SMEARING_MOLECULE_EV = 0.01  # Fermi-Dirac width for dimers, clusters (fixed or free magnetic moment)
 SMEARING_ATOM_EV = 0.0  # integer occupations for the isolated atom (Hund's rule)
-CONVERGENCE = {"energy": 1e-5, "density": 1e-5, "eigenstates": 1e-8}  # energy in eV per valence electron
+CONVERGENCE = {"energy": 1e-5, "density": 1e-4, "eigenstates": 4e-8}  # energy: eV per valence electron
 MAXITER = 300
+# Dimers, clusters and the atom in large boxes: the density residual of C2 oscillates around 1e-3.5 between
+# nearly degenerate pi orbitals while the energy is converged to 1e-5 eV/electron, so the density criterion
+# is looser there; the energy criterion stays tight. If a spin state does not converge with the molecular
+# smearing, it is retried once with SMEARING_MOLECULE_FALLBACK_EV (recorded per state).
+CONVERGENCE_MOLECULE = {"energy": 1e-5, "density": 1e-3, "eigenstates": 4e-8}
+MAXITER_MOLECULE = 120
+SMEARING_MOLECULE_FALLBACK_EV = 0.05
 
 ATOM_BOX = (10.0, 10.5, 11.0)
 # Dimer box: bond along z, fixed for every r so the plane-wave basis is the same along the curve.
@@ -51,6 +58,10 @@ SETTINGS = {
         "dimer": list(DIMER_BOX) + ["bond along z"],
         "clusters": f"orthorhombic, {CLUSTER_VACUUM} A vacuum on each side",
     },
-    "scf_convergence": CONVERGENCE,
+    "scf_convergence": {"periodic": CONVERGENCE, "molecules_and_atom": CONVERGENCE_MOLECULE},
+    "scf_maxiter": {"periodic": MAXITER, "molecules_and_atom": MAXITER_MOLECULE},
+    "smearing_fallback": f"a molecular spin state that does not converge is retried with Fermi-Dirac "
+                         f"{SMEARING_MOLECULE_FALLBACK_EV} eV (recorded per state as smearing_eV)",
+    "mixer": "GPAW default",
     "stress": "computed for fully periodic cells only (ASE sign convention, eV/A^3)",
 }
