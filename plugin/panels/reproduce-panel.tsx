@@ -49,6 +49,18 @@ export function runReproduceInWorker(job: ReproduceJob, onProgress: (p: StudyPro
     return { done, cancel: () => finish(null, new ReproduceCancelled()) };
 }
 
+/** "DFT (GPAW PBE)" from the dimer curve's provenance file; "DFT" when it cannot be read. */
+async function referenceLabel(): Promise<string> {
+    try {
+        const asset = findAsset(Inputs.curve);
+        const prov = JSON.parse(await fetchAssetText({ ...asset, file: asset.provenance })) as { settings?: { code?: string; xc?: string } };
+        const parts = [prov.settings?.code, prov.settings?.xc].filter((x): x is string => typeof x === 'string');
+        return parts.length ? `DFT (${parts.join(' ')})` : 'DFT';
+    } catch {
+        return 'DFT';
+    }
+}
+
 function svgUrl(svg: string) {
     return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }
@@ -93,7 +105,7 @@ export class ReproducePanel extends CollapsableControls<{}, State> {
                 const asset = findAsset(id);
                 return [key, { name: asset.file.split('/').pop()!, text: await fetchAssetText(asset) }] as const;
             }));
-            const job: ReproduceJob = { texts: Object.fromEntries(entries) as ReproduceJob['texts'], quick: this.state.quick, seed: this.state.seed };
+            const job: ReproduceJob = { texts: Object.fromEntries(entries) as ReproduceJob['texts'], quick: this.state.quick, seed: this.state.seed, dftLabel: await referenceLabel() };
             this.handle = runReproduceInWorker(job, p => this.setState({ progress: { text: p.message, fraction: p.fraction } }));
             const output = await this.handle.done;
             const store = acelensStore(this.plugin);

@@ -16,6 +16,8 @@ export interface ReproduceJob {
     texts: Record<StudyDatasetId | 'curve', { name: string; text: string }>;
     quick: boolean;
     seed: number;
+    /** e.g. "DFT (GPAW PBE)", from the curve's provenance */
+    dftLabel?: string;
 }
 
 export interface ReproduceOutput {
@@ -48,6 +50,7 @@ self.onmessage = async (event: MessageEvent<ReproduceRequest>) => {
         const data: StudyData = {
             datasets: { dimers: parse('dimers'), narrow: parse('narrow'), diverse: parse('diverse') },
             curve: parse('curve'),
+            dftLabel: job.dftLabel,
             sources: Object.fromEntries([...STUDY_DATASETS, 'curve' as const].map(k => [k, { name: job.texts[k].name, frames: 0 }])),
         };
         let last = 0;

@@ -28,6 +28,8 @@ export interface StudyData {
   /** the DFT dimer curve: the isolated atom and C₂ frames (info r, binding_energy) */
   curve: readonly Frame[];
   sources?: Partial<Record<StudyDatasetId | 'curve', StudySource>>;
+  /** how the reference is named in figures and tables, e.g. "DFT (GPAW PBE)"; default "DFT" */
+  dftLabel?: string;
 }
 
 /** One DFT point of the dimer curve. */

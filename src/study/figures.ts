@@ -52,7 +52,7 @@ function dimerPanel(result: StudyResult, dataset: StudyDatasetId, variant: Basis
     return { name: `K = ${row.K}`, key: row.id, x: c.r, y: c.energy, color: ORDER_COLOR[row.K] ?? '#000' };
   });
   const dft = result.dft.points;
-  series.push({ name: 'DFT (GPAW PBE)', key: 'dft', x: dft.map((p) => p.r), y: dft.map((p) => p.energy), color: '#000', markers: true, line: false });
+  series.push({ name: result.dft.label, key: 'dft', x: dft.map((p) => p.r), y: dft.map((p) => p.energy), color: '#000', markers: true, line: false });
   const win = dimerWindow(series.map((s) => s.y as number[]), series.map((s) => s.x as number[]));
   const empty = rows.length === 0 ? 'no model (no training data)' : null;
   return {
@@ -79,7 +79,7 @@ export function dimerFigure(result: StudyResult, dataset: StudyDatasetId): strin
 export function dimerOverviewFigure(result: StudyResult): string {
   const panels: PanelSpec[] = [];
   for (const d of result.settings.datasets) for (const v of result.settings.variants) panels.push(dimerPanel(result, d, v));
-  return renderFigure(panels, { columns: result.settings.variants.length, panelWidth: 520, panelHeight: 330, title: 'C₂ dimer curves by training pool, basis and body order K (DFT: black circles)' });
+  return renderFigure(panels, { columns: result.settings.variants.length, panelWidth: 520, panelHeight: 330, title: `C₂ dimer curves by training pool, basis and body order K (${result.dft.label}: black circles)` });
 }
 
 /** Body-order decomposition of the highest-K model of a pool and basis: E and each E_K vs r. */
@@ -93,7 +93,7 @@ export function decompositionFigure(result: StudyResult, dataset: StudyDatasetId
     series.push({ name: `E_${K} (K = ${K} part)`, key: `K${K}`, x: c.r, y: c.contributions[K], color: ORDER_COLOR[K] ?? '#000' });
   }
   const dft = result.dft.points;
-  series.push({ name: 'DFT', key: 'dft', x: dft.map((p) => p.r), y: dft.map((p) => p.energy), color: '#000', markers: true, line: false });
+  series.push({ name: result.dft.label, key: 'dft', x: dft.map((p) => p.r), y: dft.map((p) => p.energy), color: '#000', markers: true, line: false });
   let lo = Infinity;
   let hi = -Infinity;
   for (const s of series) s.y.forEach((y, i) => {

@@ -107,7 +107,7 @@ export function studyFindings(result: StudyResult): Finding[] {
     out.push({
       id: 'bulk-wells',
       text: `Trained without dimers, the models' dimer wells lie between ${fmtEv(lo)} and ${fmtEv(hi)} eV at ${fmtA(rlo)}–${fmtA(rhi)} Å` +
-        (dm ? `, against the DFT minimum of ${fmtEv(dm.energy)} eV at ${fmtA(dm.r)} Å.` : ' (no DFT minimum in the data yet).'),
+        (dm && !dm.atEdge ? `, against the DFT minimum of ${fmtEv(dm.energy)} eV at ${fmtA(dm.r)} Å.` : ' (the DFT points have no minimum inside their range yet).'),
       values: [lo, hi, rlo, rhi],
     });
     const bumps = bulkRows.filter((r) => r.dimer!.bump && r.dimer!.bump.energy > 0);
@@ -270,9 +270,12 @@ export function paperComparison(result: StudyResult): Finding[] {
   }
   const dm = result.dft.minimum;
   if (dm) {
+    const ours = dm.atEdge
+      ? `the reference here (${result.dft.label}, ${result.dft.points.length} points) has no minimum inside its range yet (lowest ${fmtEv(dm.energy)} eV at ${fmtA(dm.r)} Å)`
+      : `the reference here (${result.dft.label}) at ${fmtA(dm.r)} Å, ${fmtEv(dm.energy)} eV (from ${result.dft.points.length} points)`;
     out.push({
       id: 'paper:dft',
-      text: `DFT reference: the paper's C₂ curve (most likely spin-unpolarised) has its minimum at 1.287 Å, −8.33 eV; acelens' spin-polarised GPAW curve at ${fmtA(dm.r)} Å, ${fmtEv(dm.energy)} eV (from ${result.dft.points.length} points${dm.atEdge ? ', minimum at the edge of the computed range' : ''}).`,
+      text: `DFT reference: the paper's C₂ curve (most likely spin-unpolarised) has its minimum at 1.287 Å, −8.33 eV; ${ours}.`,
       values: [dm.r, dm.energy],
     });
   }
@@ -298,7 +301,7 @@ export function studyReport(result: StudyResult, ctx: ReportContext = {}): strin
   L.push('# Body-order convergence study (arXiv 2502.16125), reproduced by acelens', '');
   if (ctx.command) L.push(`Made by \`${ctx.command}\` in ${result.seconds.toFixed(0)} s${s.quick ? ' (quick mode: fewer orders, smaller bases, subsampled data)' : ''}.`, '');
   L.push('## Setup', '');
-  L.push(`- Models: linear ACE, K = ${s.orders.join(', ')}; bases ${s.variants.join(' and ')}; D_ν = [${s.degrees.join(', ')}] (w_L ${s.lWeight}), r_cut ${s.rcut} Å, r0 ${s.r0} Å.`);
+  L.push(`- Models: linear ACE, K = ${s.orders.join(', ')}; bases ${s.variants.join(' and ')} (purified = self-interaction-free); D_ν = [${s.degrees.join(', ')}] (w_L ${s.lWeight}), r_cut ${s.rcut} Å, r0 ${s.r0} Å.`);
   L.push(`- Fit: energy rows w_E${s.energyNorm === 'sqrt-atoms' ? '/√N' : '/N'} with w_E = ${s.energyWeight}, forces ${s.forceWeight}, virials ${s.virialWeight}; λ = ${s.lambda} with the smoothness prior (exponent ${s.priorExponent}); ${Math.round(s.validFraction * 100)} % of each pool held out (seed ${s.seed}).`);
   L.push(`- E0 = ${result.e0 === null ? 'from each pool' : `${result.e0} eV`} (isolated C atom, same DFT).`);
   for (const d of s.datasets) {

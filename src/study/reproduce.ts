@@ -167,6 +167,8 @@ export interface StudyResult {
   /** isolated-atom energy of the dimer curve's data (eV), null without one */
   e0: number | null;
   dft: {
+    /** e.g. "DFT (GPAW PBE)" */
+    label: string;
     points: DftPoint[];
     minimum: CurveMinimum | null;
     shortValue: number | null;
@@ -359,7 +361,7 @@ export async function runStudy(data: StudyData, opts: StudyOptions = {}): Promis
     };
     const pool = pools[dataset];
     if (dataSummary[dataset].used === 0) {
-      rows.push({ ...base, note: `no ${dataset} structures besides the isolated atom in the data` });
+      rows.push({ ...base, note: `no structures in the ${dataset} pool besides the isolated atom` });
       doneCost += cost[m];
       continue;
     }
@@ -425,6 +427,7 @@ export async function runStudy(data: StudyData, opts: StudyOptions = {}): Promis
     settings: s,
     e0: e0Found?.e0 ?? null,
     dft: {
+      label: data.dftLabel ?? 'DFT',
       points: dftPoints,
       minimum: dftMin,
       shortValue: dftValueAt(dftPoints, s.shortDistance),

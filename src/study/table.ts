@@ -82,11 +82,11 @@ export function tableMarkdown(result: StudyResult): string {
   const [a, b] = s.rmsWindow;
   const head = [
     'training data', 'basis', 'K', 'functions', 'E RMSE train / valid (meV/atom)', 'F RMSE train / valid (meV/Å)',
-    'data rank', 'cond.', 'r_min (Å)', 'E_min (eV)', `RMS vs DFT ${a}–${b} Å (eV)`, `E(${s.shortDistance} Å) (eV)`, 'max |E_K≥3| (eV)',
+    'data rank', 'cond.', 'r_min (Å)', 'E_min (eV)', `RMS vs DFT ${a}–${b} Å (eV)`, `E(${s.shortDistance} Å) (eV)`, 'max \\|E_K≥3\\| (eV)',
   ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
   const dm = result.dft.minimum;
-  lines.push(`| DFT (GPAW PBE, ${result.dft.points.length} points) | – | – | – | – | – | – | – | ${fmtA(dm?.r)}${dm?.atEdge ? ' (edge)' : ''} | ${fmtEv(dm?.energy)} | 0 | ${fmtEv(result.dft.shortValue)} | – |`);
+  lines.push(`| ${result.dft.label}, ${result.dft.points.length} points | – | – | – | – | – | – | – | ${fmtA(dm?.r)}${dm?.atEdge ? ' (edge)' : ''} | ${fmtEv(dm?.energy)} | 0 | ${fmtEv(result.dft.shortValue)} | – |`);
   for (const r of result.rows) {
     if (r.status !== 'fitted') {
       lines.push(`| ${r.dataset} | ${r.variant} | ${r.K} | ${r.nbasis} | ${r.note ?? 'not fitted'} | | | | | | | | |`);

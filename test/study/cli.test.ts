@@ -88,7 +88,7 @@ describe('acelens reproduce', () => {
       const rows = results.rows.filter((x: { dataset: string }) => x.dataset === d);
       const expected = trainableCount(frames) > 0 ? 'fitted' : 'no-data';
       for (const x of rows) expect(x.status).toBe(expected);
-      if (expected === 'no-data') expect(report).toContain(`no ${d} structures`);
+      if (expected === 'no-data') expect(report).toContain(`no structures in the ${d} pool`);
     }
     for (const x of results.rows.filter((y: { status: string; variant: string; K: number }) => y.status === 'fitted' && y.variant === 'purified' && y.K >= 3)) {
       expect(x.dimer.maxHigherOrder).toBeLessThan(1e-10);

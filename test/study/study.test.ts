@@ -134,7 +134,7 @@ describe('runStudy (quick, synthetic data)', () => {
     }
     expect(r.rows.filter((x) => x.status === 'fitted')).toHaveLength(4);
     for (const svg of Object.values(studyFigures(r))) parseXml(svg);
-    expect(studyReport(r)).toMatch(/no narrow structures/);
+    expect(studyReport(r)).toMatch(/no structures in the narrow pool/);
   }, 120_000);
 });
 

@@ -27,6 +27,18 @@ export function defaultAssetsDir(): string {
   return resolve(dirname(fileURLToPath(import.meta.url)), '../../../assets');
 }
 
+/** "DFT (GPAW PBE)" from the curve's provenance file (settings.code, settings.xc), else "DFT". */
+function dftLabel(xyzPath: string): string {
+  const p = xyzPath.replace(/\.xyz$/, '.provenance.json');
+  try {
+    const prov = JSON.parse(readFileSync(p, 'utf8')) as { settings?: { code?: string; xc?: string } };
+    const parts = [prov.settings?.code, prov.settings?.xc].filter((x): x is string => typeof x === 'string');
+    return parts.length ? `DFT (${parts.join(' ')})` : 'DFT';
+  } catch {
+    return 'DFT';
+  }
+}
+
 /** "carbon-narrow.xyz: 12 of 121 planned structures (the DFT run was not complete)" from the provenance file. */
 function provenanceNote(xyzPath: string): string | null {
   const p = xyzPath.replace(/\.xyz$/, '.provenance.json');
@@ -77,6 +89,7 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
   const data: StudyData = {
     datasets: { dimers: sets.dimers.frames, narrow: sets.narrow.frames, diverse: sets.diverse.frames },
     curve: curve.frames,
+    dftLabel: dftLabel(curve.path),
     sources: {
       ...Object.fromEntries(STUDY_DATASETS.map((d) => [d, { name: STUDY_FILES[d], sha256: sets[d].sha256, frames: sets[d].frames.length }])),
       curve: { name: STUDY_FILES.curve, sha256: curve.sha256, frames: curve.frames.length },
