@@ -130,7 +130,8 @@ export interface DimerMeasures {
   referenceR: number;
 }
 
-export type RowStatus = 'fitted' | 'no-data';
+/** 'no-data': the pool has no trainable structure; 'failed': the fit threw (message in `note`) */
+export type RowStatus = 'fitted' | 'no-data' | 'failed';
 
 export interface StudyRow {
   /** `${dataset}-${variant}-K${K}` */
@@ -141,7 +142,7 @@ export interface StudyRow {
   degrees: number[];
   nbasis: number;
   status: RowStatus;
-  /** why there is no model (status 'no-data') */
+  /** why there is no model (status 'no-data' or 'failed') */
   note: string | null;
   train: ErrorSummary | null;
   valid: ErrorSummary | null;
@@ -368,7 +369,9 @@ export async function runStudy(data: StudyData, opts: StudyOptions = {}): Promis
     const e0 = e0FromFrames(pool)?.e0 ?? e0Found?.e0;
     if (e0 === undefined) throw new StudyDataError(`study: no isolated-atom frame with an energy in the ${dataset} data or the dimer curve: E0 unknown`);
 
-    const fit = await fitModel(pool, {
+    let fit: Awaited<ReturnType<typeof fitModel>>;
+    try {
+      fit = await fitModel(pool, {
       spec,
       lambda: s.lambda,
       priorExponent: s.priorExponent,
@@ -386,7 +389,14 @@ export async function runStudy(data: StudyData, opts: StudyOptions = {}): Promis
         report(p.stage, within, p.message);
       },
       provenance: data.sources?.[dataset]?.sha256 ? { train: [{ name: data.sources[dataset]!.name, sha256: data.sources[dataset]!.sha256!, structures: pool.length, atoms: pool.reduce((a, f) => a + f.natoms, 0) }] } : undefined,
-    });
+      });
+    } catch (err) {
+      // a cancelled run stops; a failed fit (bad data, a failed solve) is recorded and the study goes on
+      if (signal?.aborted || (err instanceof Error && err.name === 'AbortError')) throw err;
+      rows.push({ ...base, status: 'failed', note: `fit failed: ${err instanceof Error ? err.message : String(err)}`, seconds: (Date.now() - tRow) / 1000 });
+      doneCost += cost[m];
+      continue;
+    }
     const model = new Model(fit.model, id);
 
     let cross: StudyRow['cross'] = null;

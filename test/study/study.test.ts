@@ -121,6 +121,19 @@ describe('runStudy (quick, synthetic data)', () => {
     await expect(run).rejects.toThrow(/abort/i);
   });
 
+  it('a fit that fails (bad data) is recorded as failed with its message; the other pools are still fitted', async () => {
+    const bad = data.datasets.narrow.map((f, i) => (i === 2 ? { ...f, species: f.species.map((x, j) => (j === 0 ? 'Si' : x)) } : f));
+    const r = await runStudy({ ...data, datasets: { ...data.datasets, narrow: bad } }, { quick: true, settings: { orders: [2, 3] } });
+    for (const x of r.rows) {
+      if (x.dataset === 'narrow') {
+        expect(x.status).toBe('failed');
+        expect(x.note).toMatch(/fit failed: .*'Si'.*expected C/);
+        expect(x.train).toBeNull();
+      } else expect(x.status).toBe('fitted');
+    }
+    expect(tableMarkdown(r)).toMatch(/fit failed/);
+  }, 120_000);
+
   it('a pool without structures gives no-data rows, not invented numbers', async () => {
     const iso = data.datasets.narrow.filter((f) => f.configType === 'isolated_atom');
     const r = await runStudy({ ...data, datasets: { ...data.datasets, narrow: iso, diverse: iso } }, { quick: true, settings: { orders: [2, 3] } });

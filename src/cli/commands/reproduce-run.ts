@@ -136,6 +136,9 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
   for (const [id, model] of Object.entries(result.models)) put(`models/${id}.json`, serializeModel(model));
 
   const fitted = result.rows.filter((r) => r.status === 'fitted').length;
+  const failed = result.rows.filter((r) => r.status === 'failed');
+  for (const r of failed) io.stderr(`acelens reproduce: warning: ${r.id}: ${r.note}\n`);
+  const code = failed.length ? 1 : 0;
   if (o.json) {
     printJson(io, {
       out,
@@ -151,9 +154,10 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
         id: r.id, status: r.status, nbasis: r.nbasis,
         valid_energy_rmse_meV_atom: r.valid?.energyRmse ?? null, valid_force_rmse_meV_A: r.valid?.forceRmse ?? null,
         dimer_rms_eV: r.dimer?.rms ?? null, dimer_rmin_A: r.dimer?.minimum?.r ?? null, dimer_emin_eV: r.dimer?.minimum?.energy ?? null,
+        note: r.note,
       })),
     });
-    return 0;
+    return code;
   }
   const lines = [
     `study     ${fitted} of ${result.rows.length} models fitted in ${result.seconds.toFixed(1)} s${quick ? ' (quick)' : ''}`,
@@ -164,5 +168,5 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
     ...studyFindings(result).map((f) => `- ${f.text}`),
   ];
   io.stdout(lines.join('\n') + '\n');
-  return 0;
+  return code;
 }
