@@ -16,18 +16,8 @@ import { acelensStore, defaultModelName } from '../store';
 import { FitCancelled, runFitInWorker, type FitHandle } from '../worker/fit-client';
 import type { FitJob } from '../worker/fit-protocol';
 
-interface Settings {
-    data: string;
-    orders: number[];
-    variant: 'standard' | 'purified';
-    rcut: number;
-    degree: number;
-    lambda: number;
-    energyWeight: number;
-    forceWeight: number;
-    validFraction: number;
-    seed: number;
-}
+/** The job's settings, plus where the training data comes from ('loaded' or an asset id). */
+type Settings = Omit<FitJob, 'frames' | 'dataName'> & { data: string };
 
 interface State {
     settings: Settings;

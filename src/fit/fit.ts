@@ -22,6 +22,7 @@ import { predict } from '../ace/evaluate';
 import { validateSpec, type BasisSpec } from '../ace/spec';
 import { type Frame, SUPPORTED_SPECIES } from '../structure/frame';
 import { assembleInProcess } from './assemble';
+import { seededRandom } from '../util/random';
 import { MetricsAccumulator, type MetricsReport } from './metrics';
 import { symmetrize, type EnergyNorm, type LossWeights, type NormalSums } from './normal-equations';
 import { smoothnessPrior, DEFAULT_PRIOR_EXPONENT } from './prior';
@@ -125,17 +126,8 @@ export function e0FromFrames(frames: readonly Frame[]): { e0: number; count: num
   return count ? { e0: sum / count, count } : null;
 }
 
-/** mulberry32: small, seeded, reproducible across platforms. */
-export function seededRng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG of the train/validation split (mulberry32). */
+export const seededRng = seededRandom;
 
 /** Seeded split of the indices into [train, valid]; each keeps ascending order. */
 export function splitIndices(indices: readonly number[], fraction: number, seed: number): { train: number[]; valid: number[] } {

@@ -3,18 +3,9 @@
  * packings (seeded), clusters in vacuum, and geometric helpers (supercell, rotation, strain).
  */
 import { Frame, FrameError, makeFrame } from './frame';
+import { seededRandom } from '../util/random';
 
-/** Deterministic PRNG (mulberry32) returning numbers in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 /** Cubic diamond, conventional 8-atom cell repeated reps×reps×reps, lattice constant a (Å, default 3.567). */
 export function diamond(reps: [number, number, number] = [1, 1, 1], a = 3.567): Frame {
