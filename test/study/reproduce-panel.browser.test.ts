@@ -1,0 +1,80 @@
+/**
+ * The "Reproduce study" panel in the real app (Vite dev server + Debian's Chromium), on synthetic study data
+ * served in place of the embedded assets (so the run is quick and fits every model whatever the DFT run has
+ * finished): run, table, findings, figure, models added to the store; then a cancelled run.
+ * A browser test, so it runs only on request: ACELENS_BROWSER_TESTS=1 npx vitest run test/study/reproduce-panel.browser.test.ts
+ */
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import type { ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeExtXyz } from '../../src/io/extxyz';
+import { syntheticStudyData } from './synthetic';
+
+const enabled = process.env.ACELENS_BROWSER_TESTS === '1' && existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
+
+describe.skipIf(!enabled)('Reproduce study panel (browser)', () => {
+  let server: ViteDevServer;
+  let browser: Browser;
+  let page: Page;
+  const errors: string[] = [];
+
+  beforeAll(async () => {
+    const { createServer } = await import('vite');
+    const { launchBrowser } = await import('../e2e/browser');
+    const data = await syntheticStudyData(6);
+    const files: Record<string, string> = {
+      'c2-dimers.xyz': writeExtXyz([...data.datasets.dimers]),
+      'carbon-narrow.xyz': writeExtXyz([...data.datasets.narrow]),
+      'carbon-diverse.xyz': writeExtXyz([...data.datasets.diverse]),
+      'c2-dimer-curve.xyz': writeExtXyz([...data.curve]),
+    };
+    server = await createServer({ configFile: 'vite.config.ts', server: { port: 5231, host: '127.0.0.1', strictPort: false, hmr: false, watch: null }, logLevel: 'warn' });
+    await server.listen();
+    browser = await launchBrowser();
+    page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await page.route(/\/assets\/[^/]+\.xyz$/, (route) => {
+      const name = route.request().url().split('/').pop()!;
+      return files[name] ? route.fulfill({ status: 200, contentType: 'text/plain', body: files[name] }) : route.continue();
+    });
+    await page.goto(server.resolvedUrls!.local[0], { waitUntil: 'load' });
+    await page.waitForFunction(() => (window as any).acelens?.ready === true, undefined, { timeout: 180_000 });
+    await page.evaluate(() => localStorage.clear());
+  }, 240_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('runs the quick study in a worker: table, findings, figures, models in the store', async () => {
+    await page.getByText('acelens · Reproduce study').click();
+    await page.click('[data-testid=acelens-reproduce-start]');
+    await page.waitForSelector('[data-testid=acelens-reproduce-result]', { timeout: 200_000 });
+    expect(await page.locator('[data-testid=acelens-reproduce-message]').innerText()).toMatch(/18 of 18 models fitted/);
+    expect(await page.locator('[data-testid=acelens-reproduce-table] tbody tr').count()).toBe(18);
+    const findings = await page.locator('[data-testid=acelens-reproduce-findings] li').allTextContents();
+    expect(findings.some((t) => /self-interaction-free model .* zero K ≥ 3 dimer contribution/.test(t))).toBe(true);
+    const src = await page.locator('[data-testid=acelens-reproduce-svg]').getAttribute('src');
+    expect(decodeURIComponent(src!.split(',')[1])).toMatch(/^<svg /);
+    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('acelens.models.v1') ?? '{"models":[]}').models.length);
+    expect(stored).toBe(18);
+    expect(errors).toEqual([]);
+  }, 240_000);
+
+  it('Cancel stops a running study and keeps the models', async () => {
+    await page.uncheck('[data-testid=acelens-reproduce-quick]'); // the full run: long enough to cancel
+    await page.click('[data-testid=acelens-reproduce-start]');
+    await page.waitForFunction(() => /%|\(\d+\/\d+\)/.test(document.querySelector('[data-testid=acelens-reproduce-progress]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+    // the panel re-renders with every progress message: click without waiting for a stable layout
+    await page.locator('[data-testid=acelens-reproduce-cancel]').evaluate((b) => (b as HTMLButtonElement).click());
+    await page.waitForFunction(() => document.querySelector('[data-testid=acelens-reproduce-message]')?.textContent === 'study cancelled', undefined, { timeout: 30_000 });
+    expect(await page.locator('[data-testid=acelens-reproduce-start]').isEnabled()).toBe(true);
+    const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('acelens.models.v1') ?? '{"models":[]}').models.length);
+    expect(stored).toBe(18);
+  }, 60_000);
+});
