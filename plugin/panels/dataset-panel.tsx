@@ -7,7 +7,10 @@ import * as React from 'react';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
 import type { TrajectoryRef } from 'molstar/lib/mol-plugin-state/manager/structure/hierarchy-state';
 import type { Frame } from '../../src/structure/frame';
+import { e0FromFrames } from '../../src/fit/fit';
 import type { AcelensDataset } from '../props/frame-data';
+import { acelensStore } from '../store';
+import type { FramePrediction } from '../predictions';
 import { currentDataset, showFrame } from '../current-dataset';
 import { AcelensManifest } from '../manifest';
 import { loadAsset } from '../assets';
@@ -19,15 +22,18 @@ export interface FrameRow {
     /** (E_DFT − N·E0)/N in eV/atom, or E_DFT/N when the dataset has no isolated atom */
     energyPerAtom: number | null;
     maxForce: number | null;
+    /** errors of the active model: (E_model − E_DFT)/N in meV/atom and force RMSE in meV/Å, null without a model or label */
+    energyError: number | null;
+    forceRmse: number | null;
 }
 
-/** E0 of a dataset: the energy of its isolated-atom frame (config_type isolated_atom, or a single atom). */
+/** E0 of a dataset: the energy of its isolated-atom frame(s), as the fit takes it. */
 export function datasetE0(frames: Frame[]): number | null {
-    const atom = frames.find(f => f.configType === 'isolated_atom') ?? frames.find(f => f.natoms === 1 && f.energy !== undefined);
-    return atom?.energy ?? null;
+    return e0FromFrames(frames)?.e0 ?? null;
 }
 
-export function frameRows(dataset: AcelensDataset): FrameRow[] {
+/** Per-frame rows; with `errors` (the active model's predictions), the error columns too. */
+export function frameRows(dataset: AcelensDataset, errors?: (frame: Frame) => FramePrediction | null): FrameRow[] {
     const e0 = datasetE0(dataset.frames) ?? 0;
     return dataset.frames.map((f, index) => {
         let maxForce: number | null = null;
@@ -44,8 +50,20 @@ export function frameRows(dataset: AcelensDataset): FrameRow[] {
             configType: f.configType ?? '',
             energyPerAtom: f.energy === undefined ? null : (f.energy - f.natoms * e0) / f.natoms,
             maxForce,
+            ...frameErrors(f, errors?.(f) ?? null),
         };
     });
+}
+
+function frameErrors(frame: Frame, p: FramePrediction | null): Pick<FrameRow, 'energyError' | 'forceRmse'> {
+    if (!p) return { energyError: null, forceRmse: null };
+    let forceRmse: number | null = null;
+    if (p.forceErrorVector) {
+        let sq = 0;
+        for (let c = 0; c < p.forceErrorVector.length; c++) sq += p.forceErrorVector[c] ** 2;
+        forceRmse = 1000 * Math.sqrt(sq / p.forceErrorVector.length);
+    }
+    return { energyError: frame.natoms > 1 ? p.energyErrorPerAtom : null, forceRmse };
 }
 
 type SortKey = keyof FrameRow;
@@ -68,6 +86,8 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
 
     override componentDidMount() {
         this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => this.sync());
+        this.subscribe(acelensStore(this.plugin).revision, () => this.forceUpdate());
+        this.subscribe(acelensStore(this.plugin).activeModelId, () => this.forceUpdate());
         this.sync();
     }
 
@@ -100,7 +120,10 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
     private rows(): FrameRow[] {
         if (!this.state.dataset) return [];
         const filter = this.state.filter.trim().toLowerCase();
-        const rows = frameRows(this.state.dataset).filter(r => !filter || r.configType.toLowerCase().includes(filter) || String(r.index) === filter);
+        const store = acelensStore(this.plugin);
+        const model = store.activeModel;
+        const errors = model ? (f: Frame) => { try { return store.predict(model, f); } catch { return null; } } : undefined;
+        const rows = frameRows(this.state.dataset, errors).filter(r => !filter || r.configType.toLowerCase().includes(filter) || String(r.index) === filter);
         const { sortKey, sortAscending } = this.state;
         const sign = sortAscending ? 1 : -1;
         rows.sort((a, b) => {
@@ -150,6 +173,8 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
                             {header('configType', 'config_type', 'config_type label')}
                             {header('energyPerAtom', 'E/atom (eV)', 'DFT energy per atom relative to the isolated atom, eV/atom')}
                             {header('maxForce', 'max|F| (eV/Å)', 'largest DFT force on an atom, eV/Å')}
+                            {header('energyError', 'ΔE (meV/at)', 'active model: (E_model − E_DFT)/N, meV/atom')}
+                            {header('forceRmse', 'ΔF (meV/Å)', 'active model: force RMSE of this frame, meV/Å')}
                         </tr></thead>
                         <tbody>
                             {rows.map(r => <tr key={r.index} onClick={() => this.showFrame(r.index)} data-frame-index={r.index}
@@ -159,6 +184,8 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
                                 <td style={{ textAlign: 'right' }}>{r.configType}</td>
                                 <td style={{ textAlign: 'right' }}>{r.energyPerAtom === null ? '—' : r.energyPerAtom.toFixed(3)}</td>
                                 <td style={{ textAlign: 'right' }}>{r.maxForce === null ? '—' : r.maxForce.toFixed(2)}</td>
+                                <td style={{ textAlign: 'right' }}>{r.energyError === null ? '—' : r.energyError.toFixed(1)}</td>
+                                <td style={{ textAlign: 'right' }}>{r.forceRmse === null ? '—' : r.forceRmse.toFixed(0)}</td>
                             </tr>)}
                         </tbody>
                     </table>
