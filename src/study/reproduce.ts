@@ -95,7 +95,7 @@ export function studySettings(quick = false): StudySettings {
     validFraction: 0.2,
     seed: 1,
     maxStructures: quick ? 40 : null,
-    grid: quick ? { rmin: 0.6, rmax: 6, points: 136 } : { rmin: 0.6, rmax: 6, points: 541 },
+    grid: quick ? { rmin: 0.6, rmax: 6, points: 136 } : { rmin: 0.6, rmax: 6, points: 271 },
     rmsWindow: [1.1, 3.0],
     minimumWindow: [0.9, 6],
     shortDistance: 0.9,

@@ -63,10 +63,10 @@ function writeText(path: string, text: string): void {
   }
 }
 
-/** results.json: everything but the models (written separately) */
+/** results.json: everything but the models (written separately); compact, the curves make it long */
 function resultsJson(result: StudyResult): string {
   const { models: _models, ...rest } = result;
-  return JSON.stringify(rest, null, 1) + '\n';
+  return JSON.stringify(rest) + '\n';
 }
 
 export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number> {
