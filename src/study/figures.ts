@@ -88,10 +88,12 @@ export function decompositionFigure(result: StudyResult, dataset: StudyDatasetId
   if (!rows.length) return null;
   const row = rows.reduce((a, b) => (b.K > a.K ? b : a));
   const c = result.curves[row.id];
-  const series: Series[] = [{ name: 'total', key: 'total', x: c.r, y: c.energy, color: '#000', width: 2.4 }];
+  const series: Series[] = [];
   for (const K of Object.keys(c.contributions).map(Number).sort()) {
     series.push({ name: `E_${K} (K = ${K} part)`, key: `K${K}`, x: c.r, y: c.contributions[K], color: ORDER_COLOR[K] ?? '#000' });
   }
+  // the total last, so that it is drawn on top of its parts
+  series.push({ name: 'total', key: 'total', x: c.r, y: c.energy, color: '#000', width: 2.4, dash: '7 3' });
   const dft = result.dft.points;
   series.push({ name: result.dft.label, key: 'dft', x: dft.map((p) => p.r), y: dft.map((p) => p.energy), color: '#000', markers: true, line: false });
   let lo = Infinity;
