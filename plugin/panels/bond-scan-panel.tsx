@@ -151,12 +151,26 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
         }
     };
 
-    private async draw() {
+    private drawing: Promise<void> = Promise.resolve();
+    private drawQueued = false;
+    /**
+     * Draws after any draw in progress (Plotly must not be re-entered on one element); requests made while one
+     * is waiting are merged (the draw reads the state when it starts).
+     */
+    private draw() {
+        if (this.drawQueued) return;
+        this.drawQueued = true;
+        this.drawing = this.drawing
+            .then(() => { this.drawQueued = false; return this.drawNow(); })
+            .catch(e => console.warn(`acelens bond scan plot: ${(e as Error).message}`));
+    }
+
+    private async drawNow() {
         const el = this.plot.current;
         if (!el) return;
         const Plotly = this.plotly ?? (this.plotly = await loadPlotly());
         const res = this.state.results;
-        if (res.length === 0) { Plotly.purge(el); return; }
+        if (res.length === 0) { if ((el as any).data) await Plotly.react(el, [], panelLayout({ height: 280 }), PanelPlotConfig); return; }
         const force = this.state.quantity === 'force';
         const traces = res.map(({ model, scan }) => ({
             type: 'scatter', mode: 'lines', name: model.name, x: scan.r, y: force ? scan.forceAlongBond : scan.relativeEnergy,

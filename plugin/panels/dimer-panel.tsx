@@ -64,7 +64,6 @@ export class DimerPanel extends CollapsableControls<{}, State> {
     private decomposed: ModelDimerCurve | null = null;
     private histogram: { name: string; h: PairHistogram } | null = null;
     private plotly?: PlotlyModule;
-    private clickBound = false;
     private dimerTimer: ReturnType<typeof setTimeout> | undefined;
 
     protected defaultState(): State & CollapsableState {
@@ -139,7 +138,21 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         return undefined;
     }
 
-    private async draw() {
+    private drawing: Promise<void> = Promise.resolve();
+    private drawQueued = false;
+    /**
+     * Draws after any draw in progress (Plotly must not be re-entered on one element); requests made while one
+     * is waiting are merged (the draw reads the state when it starts).
+     */
+    private draw() {
+        if (this.drawQueued) return;
+        this.drawQueued = true;
+        this.drawing = this.drawing
+            .then(() => { this.drawQueued = false; return this.drawNow(); })
+            .catch(e => console.warn(`acelens dimer plot: ${(e as Error).message}`));
+    }
+
+    private async drawNow() {
         const el = this.mainPlot.current;
         if (!el) return;
         const Plotly = this.plotly ?? (this.plotly = await loadPlotly());
@@ -184,9 +197,9 @@ export class DimerPanel extends CollapsableControls<{}, State> {
             shapes, annotations, bargap: 0, legend: { orientation: 'h', y: -0.22, font: { size: 9 } }, margin: { l: 48, r: 8, t: 14, b: 36 },
         });
         await Plotly.react(el, traces, layout, PanelPlotConfig);
-        if (!this.clickBound && (el as any).on) {
+        if (!(el as any).__acelensClick && (el as any).on) {
             (el as any).on('plotly_click', (ev: any) => { const x = ev?.points?.[0]?.x; if (typeof x === 'number') this.setR(x); });
-            this.clickBound = true;
+            (el as any).__acelensClick = true;
         }
         await this.drawOrders(Plotly);
     }
@@ -195,7 +208,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         const el = this.orderPlot.current;
         if (!el) return;
         const c = this.decomposed;
-        if (!c) { Plotly.purge(el); return; }
+        if (!c) { if ((el as any).data) await Plotly.react(el, [], panelLayout({ height: 240 }), PanelPlotConfig); return; }
         const traces: any[] = [{ type: 'scatter', mode: 'lines', x: c.r, y: c.energy, name: 'total', line: { color: '#000', dash: 'dash', width: 1.5 } }];
         for (const [k, v] of Object.entries(c.contributions)) {
             traces.push({ type: 'scatter', mode: 'lines', x: c.r, y: v, name: `K = ${k}`, line: { color: OrderColours[Number(k)] } });
