@@ -290,6 +290,8 @@ export function paperComparison(result: StudyResult): Finding[] {
 export interface ReportContext {
   /** e.g. the command line that made it */
   command?: string;
+  /** when it ran (ISO 8601) */
+  date?: string;
   /** lines about data completeness (e.g. "carbon-narrow.xyz: 12 of 121 planned structures") */
   dataNotes?: string[];
   figures?: string[];
@@ -299,16 +301,17 @@ export function studyReport(result: StudyResult, ctx: ReportContext = {}): strin
   const s = result.settings;
   const L: string[] = [];
   L.push('# Body-order convergence study (arXiv 2502.16125), reproduced by acelens', '');
-  if (ctx.command) L.push(`Made by \`${ctx.command}\` in ${result.seconds.toFixed(0)} s${s.quick ? ' (quick mode: fewer orders, smaller bases, subsampled data)' : ''}.`, '');
+  if (ctx.command) L.push(`Made by \`${ctx.command}\`${ctx.date ? ` on ${ctx.date}` : ''} in ${result.seconds.toFixed(0)} s${s.quick ? ' (quick mode: fewer orders, smaller bases, subsampled data)' : ''}.`, '');
   L.push('## Setup', '');
   L.push(`- Models: linear ACE, K = ${s.orders.join(', ')}; bases ${s.variants.join(' and ')} (purified = self-interaction-free); D_ν = [${s.degrees.join(', ')}] (w_L ${s.lWeight}), r_cut ${s.rcut} Å, r0 ${s.r0} Å.`);
   L.push(`- Fit: energy rows w_E${s.energyNorm === 'sqrt-atoms' ? '/√N' : '/N'} with w_E = ${s.energyWeight}, forces ${s.forceWeight}, virials ${s.virialWeight}; λ = ${s.lambda} with the smoothness prior (exponent ${s.priorExponent}); ${Math.round(s.validFraction * 100)} % of each pool held out (seed ${s.seed}).`);
   L.push(`- E0 = ${result.e0 === null ? 'from each pool' : `${result.e0} eV`} (isolated C atom, same DFT).`);
   for (const d of s.datasets) {
     const x = result.data[d];
-    L.push(`- ${DATASET_LABEL[d]}: ${x.used} structures used of ${x.trainable} (${x.atoms} atoms)${x.source ? `, ${x.source.name}` : ''}.`);
+    L.push(`- ${DATASET_LABEL[d]}: ${x.used} structures used of ${x.trainable} (${x.atoms} atoms)${x.source ? `, ${x.source.name}${x.source.sha256 ? ` (SHA-256 ${x.source.sha256.slice(0, 12)}…)` : ''}` : ''}.`);
   }
-  L.push(`- DFT dimer curve: ${result.dft.points.length} points${result.dft.points.length ? ` at ${fmtA(result.dft.points[0].r)}–${fmtA(result.dft.points[result.dft.points.length - 1].r)} Å` : ''}. Dimer measures: minimum over ${s.minimumWindow.join('–')} Å, RMS deviation over the DFT points in ${s.rmsWindow.join('–')} Å, value at ${s.shortDistance} Å.`);
+  const cs = result.dft.source;
+  L.push(`- ${result.dft.label} dimer curve${cs ? ` (${cs.name}${cs.sha256 ? `, SHA-256 ${cs.sha256.slice(0, 12)}…` : ''})` : ''}: ${result.dft.points.length} points${result.dft.points.length ? ` at ${fmtA(result.dft.points[0].r)}–${fmtA(result.dft.points[result.dft.points.length - 1].r)} Å` : ''}. Dimer measures: minimum over ${s.minimumWindow.join('–')} Å, RMS deviation over the DFT points in ${s.rmsWindow.join('–')} Å, value at ${s.shortDistance} Å.`);
   for (const n of ctx.dataNotes ?? []) L.push(`- ${n}`);
   L.push('');
   L.push('## Findings (computed from the table)', '');

@@ -170,6 +170,7 @@ export interface StudyResult {
   dft: {
     /** e.g. "DFT (GPAW PBE)" */
     label: string;
+    source: StudySource | null;
     points: DftPoint[];
     minimum: CurveMinimum | null;
     shortValue: number | null;
@@ -438,6 +439,7 @@ export async function runStudy(data: StudyData, opts: StudyOptions = {}): Promis
     e0: e0Found?.e0 ?? null,
     dft: {
       label: data.dftLabel ?? 'DFT',
+      source: data.sources?.curve ?? null,
       points: dftPoints,
       minimum: dftMin,
       shortValue: dftValueAt(dftPoints, s.shortDistance),

@@ -130,7 +130,7 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
   };
   put('table.csv', tableCsv(result));
   put('table.md', tableMarkdown(result));
-  put('report.md', studyReport(result, { command, dataNotes, figures: figureFiles }));
+  put('report.md', studyReport(result, { command, date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), dataNotes, figures: figureFiles }));
   put('results.json', resultsJson(result));
   for (const [name, svg] of Object.entries(figures)) put(`figures/${name}`, svg);
   for (const [id, model] of Object.entries(result.models)) put(`models/${id}.json`, serializeModel(model));
