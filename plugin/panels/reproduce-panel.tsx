@@ -75,6 +75,8 @@ function download(name: string, text: string, type: string) {
 }
 
 const VariantLabel = { standard: 'standard', purified: 'self-interaction-free' } as const;
+/** names of the models a study run adds to the store start with this */
+const StudyPrefix = 'study · ';
 
 interface State {
     quick: boolean;
@@ -110,13 +112,15 @@ export class ReproducePanel extends CollapsableControls<{}, State> {
             const output = await this.handle.done;
             const store = acelensStore(this.plugin);
             const ids = Object.keys(output.models);
+            // a new run replaces the models of an earlier one (same names), the user's own models stay
+            for (const old of store.models.value.filter(m => m.name.startsWith(StudyPrefix))) store.removeModel(old.id);
             for (const id of ids) {
                 const m = output.models[id];
                 const [dataset] = id.split('-');
-                store.addModel(m, `study · K=${m.spec.order} ${VariantLabel[m.spec.variant]} · ${dataset}`);
+                store.addModel(m, `${StudyPrefix}K=${m.spec.order} ${VariantLabel[m.spec.variant]} · ${dataset}`);
             }
             const fitted = output.rows.filter(r => r.status === 'fitted').length;
-            this.setState({ output, message: { kind: 'info', text: `${fitted} of ${output.rows.length} models fitted in ${output.seconds.toFixed(1)} s; ${ids.length} added to the models list` } });
+            this.setState({ output, message: { kind: 'info', text: `${fitted} of ${output.rows.length} models fitted in ${output.seconds.toFixed(1)} s; ${ids.length} added to the models list (replacing those of an earlier study run)` } });
         } catch (e) {
             const cancelled = e instanceof ReproduceCancelled;
             this.setState({ message: { kind: cancelled ? 'info' : 'error', text: cancelled ? 'study cancelled' : `study failed: ${(e as Error).message}` } });

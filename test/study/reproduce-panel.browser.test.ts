@@ -77,4 +77,14 @@ describe.skipIf(!enabled)('Reproduce study panel (browser)', () => {
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('acelens.models.v1') ?? '{"models":[]}').models.length);
     expect(stored).toBe(18);
   }, 60_000);
+
+  it('a second run replaces the models of the first', async () => {
+    await page.check('[data-testid=acelens-reproduce-quick]');
+    await page.click('[data-testid=acelens-reproduce-start]');
+    await page.waitForFunction(() => /models fitted/.test(document.querySelector('[data-testid=acelens-reproduce-message]')?.textContent ?? ''), undefined, { timeout: 200_000 });
+    const names: string[] = await page.evaluate(() => JSON.parse(localStorage.getItem('acelens.models.v1') ?? '{"models":[]}').models.map((m: { name: string }) => m.name));
+    expect(names).toHaveLength(18);
+    expect(new Set(names).size).toBe(18);
+    expect(names).toContain('study · K=3 self-interaction-free · narrow');
+  }, 240_000);
 });
