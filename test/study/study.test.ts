@@ -225,6 +225,11 @@ describe('table, figures and report of the study', () => {
     const depths = result.rows.filter((r) => r.dataset !== 'dimers').map((r) => r.dimer!.minimum!.energy);
     expect(wells.values[0]).toBe(Math.min(...depths));
     expect(wells.values[1]).toBe(Math.max(...depths));
+    const pw = paperComparison(result).find((x) => x.id === 'paper:wells')!;
+    const interior = result.rows.filter((r) => r.dataset !== 'dimers' && !r.dimer!.minimum!.atEdge);
+    expect(pw.values[0]).toBe(interior.filter((r) => r.dimer!.minimum!.energy < result.dft.minimum!.energy - 0.1).length);
+    expect(pw.values[1]).toBe(interior.length);
+    expect(pw.text).toContain(`${pw.values[0]} of ${pw.values[1]} bulk-trained wells`);
     const dimerOnly = paperComparison(result).find((x) => x.id === 'paper:dimer-only')!;
     expect(dimerOnly.values[0]).toBe(Math.min(...result.rows.filter((r) => r.dataset === 'dimers').map((r) => r.dimer!.rms!)));
     expect(dimerOnly.holds).toBe(true);
