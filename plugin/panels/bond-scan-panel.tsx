@@ -51,6 +51,7 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
     private cancelled = false;
     private moveTimer: ReturnType<typeof setTimeout> | undefined;
     private hidden: string[] = [];
+    private lastPick?: { target: Target; picks: number[] };
 
     protected defaultState(): State & CollapsableState {
         return { header: 'acelens · Bond scan', isCollapsed: false, models: [], picks: [], i: null, j: null, from: 1.0, to: 2.5, points: 100, results: [], running: false, step: 0, quantity: 'energy' };
@@ -84,9 +85,12 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
         const data = getFrameData(location.unit.model);
         if (!data) return;
         const atom = location.element as number;
-        const same = this.state.target && this.state.target.dataset === data.dataset && this.state.target.index === data.index;
-        const picks = (same ? [...this.state.picks, atom] : [atom]).filter((a, k, arr) => k === arr.length - 1 || a !== arr[arr.length - 1]).slice(-2);
-        const target: Target = { dataset: data.dataset, index: data.index, rotation: data.rotation };
+        // picks are kept on the instance too: two clicks can arrive before React applies the first
+        const last = this.lastPick;
+        const same = last && last.target.dataset === data.dataset && last.target.index === data.index;
+        const picks = (same ? [...last.picks, atom] : [atom]).filter((a, k, arr) => k === arr.length - 1 || a !== arr[arr.length - 1]).slice(-2);
+        const target: Target = same ? last.target : { dataset: data.dataset, index: data.index, rotation: data.rotation };
+        this.lastPick = { target, picks };
         this.setState({ target, picks, error: undefined }, () => {
             if (picks.length === 2) this.setAtoms(picks[0], picks[1]);
         });
