@@ -167,8 +167,10 @@ export class DimerPanel extends CollapsableControls<{}, State> {
                 hovertemplate: 'r %{x:.2f} Å: %{y} pairs<extra></extra>', width: h.h.edges[1] - h.h.edges[0],
             });
             if (h.h.nearest) {
-                shapes.push({ type: 'rect', xref: 'x', yref: 'paper', x0: h.h.nearest.min, x1: h.h.nearest.max, y0: 0, y1: 1, fillcolor: 'rgba(60,160,60,0.10)', line: { width: 0 }, layer: 'below' });
-                annotations.push({ xref: 'x', yref: 'paper', x: (h.h.nearest.min + h.h.nearest.max) / 2, y: 1, yanchor: 'bottom', text: 'nearest-neighbour range', showarrow: false, font: { size: 9, color: '#3a3' } });
+                // at least 0.04 Å wide, so that a crystal's single nearest-neighbour distance stays visible
+                const mid = (h.h.nearest.min + h.h.nearest.max) / 2, half = Math.max(0.02, (h.h.nearest.max - h.h.nearest.min) / 2);
+                shapes.push({ type: 'rect', xref: 'x', yref: 'paper', x0: mid - half, x1: mid + half, y0: 0, y1: 1, fillcolor: 'rgba(60,160,60,0.15)', line: { width: 0 }, layer: 'below' });
+                annotations.push({ xref: 'x', yref: 'paper', x: mid + half, xanchor: 'left', y: 0.02, yanchor: 'bottom', text: 'nearest neighbours', showarrow: false, font: { size: 9, color: '#3a3' } });
             }
         }
         for (const c of this.curves) {
@@ -209,10 +211,12 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         if (!el) return;
         const c = this.decomposed;
         if (!c) { if ((el as any).data) await Plotly.react(el, [], panelLayout({ height: 240 }), PanelPlotConfig); return; }
-        const traces: any[] = [{ type: 'scatter', mode: 'lines', x: c.r, y: c.energy, name: 'total', line: { color: '#000', dash: 'dash', width: 1.5 } }];
+        const traces: any[] = [];
         for (const [k, v] of Object.entries(c.contributions)) {
             traces.push({ type: 'scatter', mode: 'lines', x: c.r, y: v, name: `K = ${k}`, line: { color: OrderColours[Number(k)] } });
         }
+        // the total last, dashed, so that a part equal to it stays visible underneath
+        traces.push({ type: 'scatter', mode: 'lines', x: c.r, y: c.energy, name: 'total', line: { color: '#000', dash: 'dash', width: 1.5 } });
         const yr = this.yRange();
         await Plotly.react(el, traces, panelLayout({
             height: 240,

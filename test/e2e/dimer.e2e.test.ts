@@ -231,6 +231,15 @@ describe('C₂ dimer panel', () => {
         await screenshotViewport(page, 'bond-scan');
         await page.locator('[data-testid=acelens-bond-scan-done]').click();
         await expect.poll(hidden).toEqual([false]);
+        // with a dataset that has pairs, the dimer plot shows its pair distances and the nearest-neighbour range
+        await expect.poll(() => page.evaluate(() => {
+            const el = document.querySelector('[data-testid=acelens-dimer-plot]') as any;
+            const bars = (el?.data ?? []).find((t: any) => t.type === 'bar');
+            return bars ? { name: bars.name, pairs: (bars.y as number[]).reduce((a, b) => a + b, 0) } : null;
+        }), { timeout: 30_000 }).toEqual({ name: 'pair distances · diamond-2x2x2.xyz', pairs: expect.any(Number) });
+        const nnText = await page.locator('[data-testid=acelens-dimer-panel]').textContent();
+        expect(nnText).toMatch(/nearest-neighbour distances in diamond-2x2x2\.xyz \(1\.54–1\.54 Å\)/);
+        await page.locator('[data-testid=acelens-dimer-plot]').screenshot({ path: join(OutputDir, 'dimer-panel-with-dataset.png'), timeout: 90_000 });
         expect(errors.filter(e => !/favicon|Failed to load resource|GPU stall|ReadPixels/i.test(e) && !foreign.has(e))).toEqual([]);
     });
 });
