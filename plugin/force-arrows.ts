@@ -95,20 +95,39 @@ export const ForceArrows3D = PluginStateTransform.BuiltIn({
 
 const ArrowsTag = 'acelens-force-arrows';
 
-/** Shows, updates or (kind null) removes the force arrows of the current frame. */
-export async function setForceArrows(plugin: PluginContext, kind: ArrowKind | null, scale = 0.5) {
+const pending = new WeakMap<PluginContext, Promise<void>>();
+
+/**
+ * Shows, updates or (kind null) removes the force arrows of the current frame. Calls run one after another
+ * (panels call this from several events at once), so there is never more than one arrow shape.
+ */
+export function setForceArrows(plugin: PluginContext, kind: ArrowKind | null, scale = 0.5): Promise<void> {
+    const next = (pending.get(plugin) ?? Promise.resolve()).catch(() => {}).then(() => applyForceArrows(plugin, kind, scale));
+    pending.set(plugin, next);
+    return next;
+}
+
+async function applyForceArrows(plugin: PluginContext, kind: ArrowKind | null, scale: number) {
     const existing = plugin.state.data.select(StateSelection.Generators.root.subtree().withTag(ArrowsTag));
     if (!kind) {
-        if (existing.length) await plugin.build().delete(existing[0].transform.ref).commit();
+        if (existing.length) {
+            const b = plugin.build();
+            for (const cell of existing) b.delete(cell.transform.ref);
+            await b.commit();
+        }
         return;
     }
     const current = currentDataset(plugin);
     const frameKey = `${current?.dataset.name}#${current?.frameIndex}|${acelensStore(plugin).activeModelId.value}`;
     const params = { kind, scale, frameKey };
-    if (existing.length) {
-        await plugin.build().to(existing[0].transform.ref).update(ForceArrows3D, () => params).commit();
-    } else {
-        await plugin.build().toRoot().apply(ForceArrows3D, params, { tags: ArrowsTag })
-            .apply(StateTransforms.Representation.ShapeRepresentation3D, { alpha: 1 } as any).commit();
+    if (existing.length === 1) {
+        const old = existing[0].transform.params as typeof params;
+        if (old.kind === kind && old.scale === scale && old.frameKey === frameKey) return;
     }
+    // rebuilt rather than updated: Mol*'s shape representation keeps its first geometry on a provider update
+    const b = plugin.build();
+    for (const cell of existing) b.delete(cell.transform.ref);
+    b.toRoot().apply(ForceArrows3D, params, { tags: ArrowsTag })
+        .apply(StateTransforms.Representation.ShapeRepresentation3D, { alpha: 1 } as any);
+    await b.commit();
 }

@@ -53,6 +53,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     private parityEnergy = React.createRef<HTMLDivElement>();
     private parityForce = React.createRef<HTMLDivElement>();
     private fileInput = React.createRef<HTMLInputElement>();
+    private shownFrame = '';
 
     protected defaultState(): State & CollapsableState {
         return { header: 'acelens · Models & errors', isCollapsed: false, models: [], activeId: null, theme: 'acelens-force-error', range: 'robust', scope: 'frame', min: 0, max: 1, component: 'along-dft', showConfigTypes: false, arrows: 'off', arrowScale: 0.5 };
@@ -65,6 +66,15 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         this.subscribe(this.store.activeModelId, activeId => { this.setState({ activeId }, () => { this.applyTheme(); this.drawParity(); this.updateArrows(); }); });
         this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => { this.updateLegend(); this.drawParity(); this.updateArrows(); });
         this.subscribe(this.store.revision, () => this.drawParity());
+        // a new frame shown (the model index of the trajectory changes): new legend range and arrows
+        this.subscribe(this.plugin.state.data.events.changed, () => {
+            const current = currentDataset(this.plugin);
+            const key = current ? `${current.dataset.name}#${current.frameIndex}` : '';
+            if (key === this.shownFrame) return;
+            this.shownFrame = key;
+            this.updateLegend();
+            this.updateArrows();
+        });
     }
 
     private quantity(): AtomQuantity | undefined {
