@@ -142,7 +142,7 @@ def main():
             os.remove(p)
     t_start = time.time()
     jobs = 0
-    attempted = set()
+    attempts = {}  # per id in this process: a result that turned stale mid-job is redone, at most twice
     while True:
         if os.path.exists(PAUSE):
             log(f"paused: {PAUSE} exists")
@@ -150,11 +150,11 @@ def main():
                 time.sleep(5)
             log("resumed")
         order = ordered_structures()
-        todo = [s for s in order if status(s) == "todo" and s.id not in attempted]
+        todo = [s for s in order if status(s) == "todo" and attempts.get(s.id, 0) < 2]
         if not todo or (args.max and jobs >= args.max):
             break
         s = todo[0]
-        attempted.add(s.id)
+        attempts[s.id] = attempts.get(s.id, 0) + 1
         times = cached_times()
         eta = estimate(todo, times)
         log(f"start {s.id} ({s.config_type}, {len(s.atoms)} atoms) | done {len(times)}/{len(order)}, "

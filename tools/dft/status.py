@@ -1,0 +1,39 @@
+"""Progress of the DFT run: done / failed / todo per dataset and config type, mean wall time, ETA.
+
+    /usr/bin/python3 tools/dft/status.py
+"""
+import os
+import sys
+from collections import defaultdict
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import driver  # noqa: E402
+
+
+def main():
+    order = driver.ordered_structures()
+    times = driver.cached_times()
+    rows = defaultdict(lambda: {"done": 0, "failed": 0, "todo": 0, "t": [], "n": []})
+    todo = []
+    for s in order:
+        st = driver.status(s)
+        r = rows[(s.dataset, s.config_type)]
+        r[st] += 1
+        if st == "done" and s.id in times:
+            r["t"].append(times[s.id][3])
+            r["n"].append(len(s.atoms))
+        if st == "todo":
+            todo.append(s)
+    print(f"{'dataset':12s} {'config_type':20s} {'done':>5s} {'fail':>5s} {'todo':>5s} {'mean s':>8s} {'atoms':>6s}")
+    for (ds, ct), r in sorted(rows.items()):
+        mt = f"{sum(r['t']) / len(r['t']):8.0f}" if r["t"] else "       -"
+        na = f"{sum(r['n']) / len(r['n']):6.1f}" if r["n"] else "     -"
+        print(f"{ds:12s} {ct:20s} {r['done']:5d} {r['failed']:5d} {r['todo']:5d} {mt} {na}")
+    n_done = sum(r["done"] for r in rows.values())
+    print(f"total {n_done}/{len(order)} done; ETA for the rest {driver.estimate(todo, times) / 3600:.1f} h "
+          "(2 cores; mean time per config type, else per atom of the same kind)")
+
+
+if __name__ == "__main__":
+    main()
