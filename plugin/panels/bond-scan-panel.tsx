@@ -6,8 +6,8 @@
  * (the original is hidden meanwhile and shown again on "done").
  *
  * Only atoms within r_cut of the moving atom are re-evaluated (src/scan/bond-scan.ts), so a scan of a
- * 1000-atom structure takes a fraction of a second per model; models are scanned one after another with the
- * page kept responsive in between, and the scan can be cancelled between models.
+ * 1000-atom structure takes a fraction of a second per model. The scans run in a web worker, one model after
+ * another, with the points streamed into the plot as they come; Cancel terminates the worker.
  */
 import * as React from 'react';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
@@ -15,7 +15,8 @@ import { StructureElement } from 'molstar/lib/mol-model/structure';
 import { acelensStore, type StoredModel } from '../store';
 import { getFrameData, type AcelensDataset } from '../props/frame-data';
 import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule } from '../plots/plotly';
-import { bondScan, bondVector, displacedFrame, type BondScan } from '../../src/scan/bond-scan';
+import { bondVector, displacedFrame, type BondScan } from '../../src/scan/bond-scan';
+import { runScanInWorker, ScanCancelled, type ScanHandle } from '../scan/scan-client';
 import type { Frame } from '../../src/structure/frame';
 import { rotateVectors } from '../formats/standard-cell';
 import { removeTemporaryStructure, showTemporaryStructure, xyzText } from '../scan/temp-structure';
@@ -38,6 +39,8 @@ interface State {
     points: number;
     results: ScanResult[];
     running: boolean;
+    /** points of the model being scanned (E − E_start), streamed from the worker */
+    partial?: { model: number; r: number[]; energy: number[] };
     progress?: string;
     step: number;
     quantity: 'energy' | 'force';
@@ -48,7 +51,7 @@ interface State {
 export class BondScanPanel extends CollapsableControls<{}, State> {
     private plot = React.createRef<HTMLDivElement>();
     private plotly?: PlotlyModule;
-    private cancelled = false;
+    private handle?: ScanHandle;
     private moveTimer: ReturnType<typeof setTimeout> | undefined;
     private hidden: string[] = [];
     private lastPick?: { target: Target; picks: number[] };
@@ -66,6 +69,7 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
 
     override componentWillUnmount() {
         super.componentWillUnmount();
+        this.handle?.cancel();
         if (this.moveTimer) clearTimeout(this.moveTimer);
         if (this.plotly && this.plot.current) this.plotly.purge(this.plot.current);
     }
@@ -74,7 +78,7 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
         super.componentDidUpdate(prevProps);
         if (!prev) return;
         const s = this.state;
-        if (prev.results !== s.results || prev.step !== s.step || prev.quantity !== s.quantity || prev.isCollapsed !== s.isCollapsed) this.draw();
+        if (prev.results !== s.results || prev.partial !== s.partial || prev.step !== s.step || prev.quantity !== s.quantity || prev.isCollapsed !== s.isCollapsed) this.draw();
     }
 
     /** A click on an atom of a structure loaded from extended XYZ: it becomes J, the previous J becomes I. */
@@ -130,27 +134,31 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
 
     run = async () => {
         const f = this.frame();
-        const { i, j, from, to, points, models } = this.state;
-        if (!f || i === null || j === null) return;
-        this.cancelled = false;
-        this.setState({ running: true, results: [], error: undefined });
+        const { i, j, from, to, models } = this.state;
+        const points = Math.round(this.state.points);
+        if (!f || i === null || j === null || models.length === 0) return;
+        this.handle?.cancel();
+        const n = models.length;
+        const scanning = (k: number, done?: number) => `scanning with ${models[k].name} (${k + 1}/${n})${done === undefined ? '' : `: ${done}/${points} points`}…`;
+        this.setState({ running: true, results: [], partial: undefined, error: undefined, progress: scanning(0) });
         const results: ScanResult[] = [];
+        const handle = runScanInWorker({ models: models.map(m => ({ name: m.name, file: m.file })), frame: f, i, j, from, to, points }, {
+            onPoints: (k, r, energy) => this.setState({ partial: { model: k, r, energy }, progress: scanning(k, r.length) }),
+            onResult: (k, scan, ms) => {
+                results.push({ model: models[k], scan, ms });
+                this.setState({ results: [...results], partial: undefined, progress: k + 1 < n ? scanning(k + 1) : undefined });
+            },
+        });
+        this.handle = handle;
         try {
-            for (let k = 0; k < models.length; k++) {
-                if (this.cancelled) break;
-                this.setState({ progress: `scanning with ${models[k].name} (${k + 1}/${models.length})…` });
-                await new Promise(r => setTimeout(r, 0)); // let the page draw between models
-                const t0 = performance.now();
-                const scan = bondScan(this.store.engine(models[k]), f, { i, j, from, to, points: Math.round(points) });
-                results.push({ model: models[k], scan, ms: performance.now() - t0 });
-                this.setState({ results: [...results] });
-            }
+            await handle.done;
             const start = results[0]?.scan;
-            const step = start ? nearestIndex(start.r, start.startDistance) : 0;
-            this.setState({ step, progress: this.cancelled ? `cancelled after ${results.length} of ${models.length} models` : undefined });
+            this.setState({ step: start ? nearestIndex(start.r, start.startDistance) : 0, progress: undefined });
         } catch (e) {
-            this.setState({ error: (e as Error).message });
+            if (e instanceof ScanCancelled) this.setState({ progress: `cancelled after ${results.length} of ${n} models`, partial: undefined });
+            else this.setState({ error: (e as Error).message, progress: undefined, partial: undefined });
         } finally {
+            if (this.handle === handle) this.handle = undefined;
             this.setState({ running: false });
         }
     };
@@ -174,22 +182,29 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
         if (!el) return;
         const Plotly = this.plotly ?? (this.plotly = await loadPlotly());
         const res = this.state.results;
-        if (res.length === 0) { if ((el as any).data) await Plotly.react(el, [], panelLayout({ height: 280 }), PanelPlotConfig); return; }
+        const partial = this.state.partial;
+        if (res.length === 0 && !partial) { if ((el as any).data) await Plotly.react(el, [], panelLayout({ height: 280 }), PanelPlotConfig); return; }
         const force = this.state.quantity === 'force';
-        const traces = res.map(({ model, scan }) => ({
+        const traces: any[] = res.map(({ model, scan }) => ({
             type: 'scatter', mode: 'lines', name: model.name, x: scan.r, y: force ? scan.forceAlongBond : scan.relativeEnergy,
             hovertemplate: `${model.name}<br>r %{x:.3f} Å<br>${force ? 'F %{y:.3f} eV/Å' : 'E − E_start %{y:.3f} eV'}<extra></extra>`,
         }));
-        const s0 = res[0].scan;
-        const r = s0.r[Math.min(this.state.step, s0.r.length - 1)];
+        if (partial && !force) {
+            const name = this.state.models[partial.model]?.name ?? `model ${partial.model + 1}`;
+            traces.push({ type: 'scatter', mode: 'lines+markers', name: `${name} (scanning…)`, x: partial.r, y: partial.energy, marker: { size: 3 }, line: { dash: 'dot' } });
+        }
+        const s0 = res[0]?.scan;
+        const r = s0 ? s0.r[Math.min(this.state.step, s0.r.length - 1)] : NaN;
+        const si = s0?.i ?? this.state.i, sj = s0?.j ?? this.state.j;
+        const shapes = s0 ? [
+            { type: 'line', xref: 'x', yref: 'paper', x0: s0.startDistance, x1: s0.startDistance, y0: 0, y1: 1, line: { color: '#3a3', width: 1, dash: 'dash' } },
+            { type: 'line', xref: 'x', yref: 'paper', x0: r, x1: r, y0: 0, y1: 1, line: { color: '#888', width: 1, dash: 'dot' } },
+        ] : [];
         await Plotly.react(el, traces, panelLayout({
             height: 280,
-            xaxis: { title: { text: `r(${s0.i}–${s0.j}) (Å)` } },
-            yaxis: { title: { text: force ? `F on ${s0.j} along bond (eV/Å)` : 'E − E_start (eV)' } },
-            shapes: [
-                { type: 'line', xref: 'x', yref: 'paper', x0: s0.startDistance, x1: s0.startDistance, y0: 0, y1: 1, line: { color: '#3a3', width: 1, dash: 'dash' } },
-                { type: 'line', xref: 'x', yref: 'paper', x0: r, x1: r, y0: 0, y1: 1, line: { color: '#888', width: 1, dash: 'dot' } },
-            ],
+            xaxis: { title: { text: `r(${si}–${sj}) (Å)` } },
+            yaxis: { title: { text: force ? `F on ${sj} along bond (eV/Å)` : 'E − E_start (eV)' } },
+            shapes,
             margin: { l: 52, r: 8, t: 8, b: 36 },
         }), PanelPlotConfig);
         if (!(el as any).__acelensClick && (el as any).on) {
@@ -294,7 +309,7 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
                 <button className='msp-btn msp-btn-block' style={{ width: 'auto', padding: '0 8px' }} disabled={!ready} onClick={this.run} data-testid='acelens-bond-scan-run'>
                     Scan with {s.models.length} model{s.models.length === 1 ? '' : 's'}
                 </button>
-                {s.running && <button className='msp-btn' style={{ width: 'auto', padding: '0 8px' }} onClick={() => { this.cancelled = true; }}>Cancel</button>}
+                {s.running && <button className='msp-btn' style={{ width: 'auto', padding: '0 8px' }} onClick={() => this.handle?.cancel()}>Cancel</button>}
                 <select className='msp-form-control' style={{ width: 110 }} value={s.quantity} onChange={e => this.setState({ quantity: e.target.value as 'energy' | 'force' })}>
                     <option value='energy'>energy</option>
                     <option value='force'>force along bond</option>
@@ -303,7 +318,7 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
             {s.models.length === 0 && <div className='msp-help-text'>No fitted model yet.</div>}
             {s.progress && <div className='msp-help-text'>{s.progress}</div>}
             {s.error && <div className='msp-help-text' style={{ color: '#b00' }}>{s.error}</div>}
-            <div ref={this.plot} data-testid='acelens-bond-scan-plot' style={{ width: '100%', minHeight: res.length ? 280 : 0 }} />
+            <div ref={this.plot} data-testid='acelens-bond-scan-plot' style={{ width: '100%', minHeight: res.length || s.partial ? 280 : 0 }} />
             {s0 && <>
                 <div className='msp-help-text'>
                     E − E_start: relative to the structure as loaded (green dashed line: its distance {s0.startDistance.toFixed(3)} Å).

@@ -30,8 +30,8 @@ export interface BondScanOptions {
   to: number;
   /** number of distances, evenly spaced with both ends included (≥ 2) */
   points: number;
-  /** called after each point (e.g. to stream points into a plot) */
-  onPoint?: (index: number, r: number, energy: number) => void;
+  /** called after each point (e.g. to stream points into a plot): total energy and energy − startEnergy (eV) */
+  onPoint?: (index: number, r: number, energy: number, relativeEnergy: number) => void;
   signal?: AbortSignal;
 }
 
@@ -387,7 +387,7 @@ export function bondScan(model: Model, frame: Frame, opts: BondScanOptions): Bon
     out.relativeEnergy.push(dE);
     out.forceAlongBond.push(fx * ux + fy * uy + fz * uz);
     for (let K = 2; K <= order; K++) out.energyByOrder[K].push((base.energyByOrder[K] ?? 0) + dK[K]);
-    opts.onPoint?.(p, grid[p], E);
+    opts.onPoint?.(p, grid[p], E, dE);
   }
   return out;
 }

@@ -12,7 +12,18 @@ import { makeFrame, type Frame } from '../../src/structure/frame';
 import { diamond } from '../../src/structure/build';
 import { writeExtXyz } from '../../src/io/extxyz';
 import { launchBrowser, openViewer, pixelStats, screenshotViewport, OutputDir } from './browser';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { parseDftDimerCurve } from '../../plugin/scan/dimer-data';
+
+/** The DFT curve as it is on disk now (another job keeps adding points; the file may be briefly absent). */
+function dftOnDisk() {
+    const path = resolve(import.meta.dirname, '../../assets/c2-dimer-curve.xyz');
+    return existsSync(path) ? parseDftDimerCurve(readFileSync(path, 'utf8')).points : null;
+}
+
+/** Errors that are not the page's fault: a missing favicon, and embedded assets absent while they are regenerated. */
+const harmless = (e: string) => /favicon|Failed to load resource|GPU stall|ReadPixels/i.test(e) || (/asset assets\/.*could not be loaded \(HTTP 404\)/.test(e) && !existsSync(resolve(import.meta.dirname, '../../assets/carbon-diverse.xyz')));
 
 const E0 = -1.3;
 const morse = (r: number) => 6.2 * ((1 - Math.exp(-2.1 * (r - 1.25))) ** 2 - 1);
@@ -99,8 +110,18 @@ describe('C₂ dimer panel', () => {
         }), { timeout: 60_000 }).toBe(2);
         const traces = await page.evaluate(() => ((document.querySelector('[data-testid=acelens-dimer-plot]') as any).data as any[]).map(t => ({ type: t.type, mode: t.mode, name: t.name, n: t.x.length })));
         const dftTraces = traces.filter(t => t.mode === 'markers');
-        expect(dftTraces.length).toBeGreaterThan(0);
-        for (const t of dftTraces) expect(t.name).toMatch(/^DFT PBE · (singlet|triplet|quintet) \(M = \d μB\)$/);
+        const dft = dftOnDisk();
+        if (dft && dft.length > 0) {
+            // one marker trace per spin state, the points of the file as the page read it (the file only grows)
+            expect(dftTraces.length).toBeGreaterThan(0);
+            expect(dftTraces.length).toBeLessThanOrEqual(new Set(dft.map(p => p.magmom)).size);
+            const drawn = dftTraces.reduce((a, t) => a + t.n, 0);
+            expect(drawn).toBeGreaterThan(0);
+            expect(drawn).toBeLessThanOrEqual(dft.length);
+            for (const t of dftTraces) expect(t.name).toMatch(/^DFT PBE · (singlet|triplet|quintet) \(M = \d μB\)$/);
+        } else {
+            await expect(page.locator('[data-testid=acelens-dimer-panel]').textContent()).resolves.toMatch(/DFT reference not available|0 points/);
+        }
         // SVG paths of the curves are in the DOM
         const paths = await page.locator('[data-testid=acelens-dimer-plot] .scatterlayer .trace path.js-line').count();
         expect(paths).toBeGreaterThanOrEqual(2);
@@ -136,7 +157,7 @@ describe('C₂ dimer panel', () => {
         const png = await screenshotViewport(page, 'dimer-panel');
         expect(pixelStats(png).fraction).toBeGreaterThan(0.001);
         // (as viewer.e2e.test.ts: a missing favicon is not an error of the page)
-        expect(errors.filter(e => !/favicon|Failed to load resource|GPU stall|ReadPixels/i.test(e) && !foreign.has(e))).toEqual([]);
+        expect(errors.filter(e => !harmless(e) && !foreign.has(e))).toEqual([]);
     });
 
     it('bond scan inside a structure: every model is scanned; the slider moves atom J to exactly r from atom I in 3D', async () => {
@@ -240,6 +261,6 @@ describe('C₂ dimer panel', () => {
         const nnText = await page.locator('[data-testid=acelens-dimer-panel]').textContent();
         expect(nnText).toMatch(/nearest-neighbour distances in diamond-2x2x2\.xyz \(1\.54–1\.54 Å\)/);
         await page.locator('[data-testid=acelens-dimer-plot]').screenshot({ path: join(OutputDir, 'dimer-panel-with-dataset.png'), timeout: 90_000 });
-        expect(errors.filter(e => !/favicon|Failed to load resource|GPU stall|ReadPixels/i.test(e) && !foreign.has(e))).toEqual([]);
+        expect(errors.filter(e => !harmless(e) && !foreign.has(e))).toEqual([]);
     });
 });

@@ -81,7 +81,9 @@ describe('bondScan', () => {
     const model = randomModel(smallSpec(3), 5);
     const i = 0, j = 7;
     const d0 = bondVector(frame, i, j).distance;
-    const scan = bondScan(model, frame, { i, j, from: d0 + 2.5, to: d0 + 1.0, points: 9 });
+    const streamed: number[][] = [];
+    const scan = bondScan(model, frame, { i, j, from: d0 + 2.5, to: d0 + 1.0, points: 9, onPoint: (k, r, e, rel) => streamed.push([k, r, e, rel]) });
+    expect(streamed).toEqual(scan.r.map((r, k) => [k, r, scan.energy[k], scan.relativeEnergy[k]]));
     expect(scan.r[0]).toBeCloseTo(d0 + 2.5, 12);
     const ref = fullScan(model, frame, i, j, scan.r);
     scan.r.forEach((_, p) => {
