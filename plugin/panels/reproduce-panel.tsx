@@ -90,6 +90,7 @@ interface State {
 
 export class ReproducePanel extends CollapsableControls<{}, State> {
     private handle?: ReproduceHandle;
+    private missing: string[] = [];
 
     protected defaultState(): State & CollapsableState {
         return { header: 'acelens · Reproduce study', isCollapsed: true, quick: true, seed: 1, running: false, figure: 'dimer-curves.svg' };
@@ -103,10 +104,16 @@ export class ReproducePanel extends CollapsableControls<{}, State> {
     private run = async () => {
         this.setState({ running: true, message: undefined, progress: { text: 'loading the DFT data', fraction: 0 } });
         try {
+            // an asset the DFT run has not produced yet is a pool without data (as in the CLI), said in the message
+            const missing: string[] = [];
             const entries = await Promise.all(Object.entries(Inputs).map(async ([key, id]) => {
                 const asset = findAsset(id);
-                return [key, { name: asset.file.split('/').pop()!, text: await fetchAssetText(asset) }] as const;
+                const name = asset.file.split('/').pop()!;
+                let text = '';
+                try { text = await fetchAssetText(asset); } catch { missing.push(name); }
+                return [key, { name, text }] as const;
             }));
+            this.missing = missing;
             const job: ReproduceJob = { texts: Object.fromEntries(entries) as ReproduceJob['texts'], quick: this.state.quick, seed: this.state.seed, dftLabel: await referenceLabel() };
             this.handle = runReproduceInWorker(job, p => this.setState({ progress: { text: p.message, fraction: p.fraction } }));
             const output = await this.handle.done;
@@ -120,7 +127,8 @@ export class ReproducePanel extends CollapsableControls<{}, State> {
                 store.addModel(m, `${StudyPrefix}K=${m.spec.order} ${VariantLabel[m.spec.variant]} · ${dataset}`);
             }
             const fitted = output.rows.filter(r => r.status === 'fitted').length;
-            this.setState({ output, message: { kind: 'info', text: `${fitted} of ${output.rows.length} models fitted in ${output.seconds.toFixed(1)} s; ${ids.length} added to the models list (replacing those of an earlier study run)` } });
+            const absent = this.missing.length ? `; not found (no data): ${this.missing.join(', ')}` : '';
+            this.setState({ output, message: { kind: 'info', text: `${fitted} of ${output.rows.length} models fitted in ${output.seconds.toFixed(1)} s; ${ids.length} added to the models list (replacing those of an earlier study run)${absent}` } });
         } catch (e) {
             const cancelled = e instanceof ReproduceCancelled;
             this.setState({ message: { kind: cancelled ? 'info' : 'error', text: cancelled ? 'study cancelled' : `study failed: ${(e as Error).message}` } });

@@ -78,13 +78,24 @@ describe('acelens reproduce', () => {
     const t0 = Date.now();
     const r = run(['--quick', '--out', out]);
     const seconds = (Date.now() - t0) / 1000;
-    expect(r.stderr).toBe('');
+    if (!existsSync(ASSETS)) {
+      // no assets folder at all in this checkout: a clear one-line error
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toMatch(/assets: cannot read the assets folder: no such file\n$/);
+      return;
+    }
+    // files the DFT run has not written yet are no data, with a warning each (and nothing else on stderr)
+    const absent = Object.values(STUDY_FILES).filter((f) => !existsSync(join(ASSETS, f)));
+    const warnings = r.stderr.split('\n').filter(Boolean);
+    expect(warnings).toHaveLength(absent.length);
+    for (const w of warnings) expect(w).toMatch(/^acelens reproduce: warning: .* not found: treated as no data$/);
     expect(r.code).toBe(0);
     expect(seconds).toBeLessThan(180);
     const { report } = checkOutputs(out, 3 * 2 * 3);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     for (const d of STUDY_DATASETS) {
-      const frames = parseExtXyz(readFileSync(join(ASSETS, STUDY_FILES[d]), 'utf8'));
+      const path = join(ASSETS, STUDY_FILES[d]);
+      const frames = existsSync(path) ? parseExtXyz(readFileSync(path, 'utf8')) : [];
       const rows = results.rows.filter((x: { dataset: string }) => x.dataset === d);
       const expected = trainableCount(frames) > 0 ? 'fitted' : 'no-data';
       for (const x of rows) expect(x.status).toBe(expected);
@@ -95,12 +106,31 @@ describe('acelens reproduce', () => {
     }
   }, 190_000);
 
-  it('bad input: a missing assets folder is a one-line error naming the file', () => {
+  it('bad input: a missing assets folder is a one-line error naming it; nothing is written', () => {
     const r = run(['--quick', '--assets', join(dir, 'nowhere'), '--out', join(dir, 'x')]);
     expect(r.code).not.toBe(0);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/c2-dimers\.xyz: cannot read: no such file/);
+    expect(r.stderr).toMatch(/nowhere: cannot read the assets folder: no such file/);
+    expect(existsSync(join(dir, 'x'))).toBe(false);
   });
+
+  it('a missing pool file is no data (warning, note in the report); stale outputs of an earlier run are removed', () => {
+    const partial = join(dir, 'partial');
+    spawnSync('mkdir', ['-p', partial]);
+    writeFileSync(join(partial, STUDY_FILES.dimers), writeExtXyz([...data.datasets.dimers]));
+    writeFileSync(join(partial, STUDY_FILES.curve), writeExtXyz([...data.curve]));
+    const out = join(dir, 'synthetic'); // holds the outputs of the first test, with narrow and diverse models
+    const r = run(['--quick', '--json', '--assets', partial, '--out', out, '--workers', '1']);
+    expect(r.code).toBe(0);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      `acelens reproduce: warning: ${join(partial, STUDY_FILES.narrow)} not found: treated as no data`,
+      `acelens reproduce: warning: ${join(partial, STUDY_FILES.diverse)} not found: treated as no data`,
+    ]);
+    expect(JSON.parse(r.stdout).models).toBe(6);
+    expect(readdirSync(join(out, 'models')).sort()).toEqual(['dimers-purified-K2.json', 'dimers-purified-K3.json', 'dimers-purified-K4.json', 'dimers-standard-K2.json', 'dimers-standard-K3.json', 'dimers-standard-K4.json']);
+    expect(readdirSync(join(out, 'figures'))).not.toContain('decomposition-narrow-standard.svg');
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(`${join(partial, STUDY_FILES.narrow)}: not found (no data).`);
+  }, 120_000);
 
   it('--help describes the options', () => {
     const r = run(['--help']);

@@ -1,5 +1,5 @@
 /** `acelens reproduce` body: read the assets, run the study (worker threads), write every output, print a summary. */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createParallelAssembler } from '../../fit/parallel';
@@ -75,14 +75,24 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
   const out = (o.out as string | undefined) ?? 'reproduce-out';
   const assets = (o.assets as string | undefined) ?? defaultAssetsDir();
   const quick = Boolean(o.quick);
-  try {
-    mkdirSync(join(out, 'figures'), { recursive: true });
-    mkdirSync(join(out, 'models'), { recursive: true });
-  } catch (err) {
-    throw new CliError(`${out}: cannot create the output folder: ${describeFsError(err)}`);
-  }
 
-  const read = async (key: StudyDatasetId | 'curve'): Promise<Dataset> => readDataset(join(assets, STUDY_FILES[key]));
+  try {
+    if (!statSync(assets).isDirectory()) throw new CliError(`${assets}: not a folder (expected the folder with ${Object.values(STUDY_FILES).join(', ')})`);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(`${assets}: cannot read the assets folder: ${describeFsError(err)}`);
+  }
+  // a missing file is a pool without data (the DFT run may not have produced it yet): said on stderr and in the report
+  const missing: string[] = [];
+  const read = async (key: StudyDatasetId | 'curve'): Promise<Dataset> => {
+    const path = join(assets, STUDY_FILES[key]);
+    if (!existsSync(path)) {
+      missing.push(path);
+      io.stderr(`acelens reproduce: warning: ${path} not found: treated as no data\n`);
+      return { path, frames: [], lines: [], sha256: '' };
+    }
+    return readDataset(path);
+  };
   const sets = {} as Record<StudyDatasetId, Dataset>;
   for (const d of STUDY_DATASETS) sets[d] = await read(d);
   const curve = await read('curve');
@@ -91,11 +101,21 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
     curve: curve.frames,
     dftLabel: dftLabel(curve.path),
     sources: {
-      ...Object.fromEntries(STUDY_DATASETS.map((d) => [d, { name: STUDY_FILES[d], sha256: sets[d].sha256, frames: sets[d].frames.length }])),
-      curve: { name: STUDY_FILES.curve, sha256: curve.sha256, frames: curve.frames.length },
+      ...Object.fromEntries(STUDY_DATASETS.map((d) => [d, { name: STUDY_FILES[d], sha256: sets[d].sha256 || undefined, frames: sets[d].frames.length }])),
+      curve: { name: STUDY_FILES.curve, sha256: curve.sha256 || undefined, frames: curve.frames.length },
     },
   };
-  const dataNotes = [...STUDY_DATASETS.map((d) => sets[d].path), curve.path].map(provenanceNote).filter((x): x is string => x !== null);
+  const dataNotes = [
+    ...missing.map((p) => `${p}: not found (no data).`),
+    ...[...STUDY_DATASETS.map((d) => sets[d].path), curve.path].filter((p) => !missing.includes(p)).map(provenanceNote).filter((x): x is string => x !== null),
+  ];
+
+  try {
+    mkdirSync(join(out, 'figures'), { recursive: true });
+    mkdirSync(join(out, 'models'), { recursive: true });
+  } catch (err) {
+    throw new CliError(`${out}: cannot create the output folder: ${describeFsError(err)}`);
+  }
 
   const live = !o.json && Boolean(process.stderr.isTTY);
   let last = 0;
@@ -134,6 +154,12 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
   put('results.json', resultsJson(result));
   for (const [name, svg] of Object.entries(figures)) put(`figures/${name}`, svg);
   for (const [id, model] of Object.entries(result.models)) put(`models/${id}.json`, serializeModel(model));
+  // figures and models of an earlier run into the same folder that this run did not make would mislead
+  for (const [sub, ext] of [['figures', '.svg'], ['models', '.json']] as const) {
+    for (const f of readdirSync(join(out, sub))) {
+      if (f.endsWith(ext) && !files.includes(`${sub}/${f}`)) unlinkSync(join(out, sub, f));
+    }
+  }
 
   const fitted = result.rows.filter((r) => r.status === 'fitted').length;
   const failed = result.rows.filter((r) => r.status === 'failed');
