@@ -47,6 +47,7 @@ describe('bondScan', () => {
     ['molecule (no cell), purified K=3', () => randomCluster(12, 12, 2.8, 1.15), 'purified', 3],
     ['triclinic periodic cell smaller than the cutoff (j sees its own images), K=4', () => randomCell(13, 6, TRICLINIC, 1.2), 'standard', 4],
     ['diamond 2×2×2, purified K=5', () => diamond([2, 2, 2]), 'purified', 5],
+    ['slab (periodic along a and b only, triclinic)', () => { const f = randomCell(17, 8, [5.1, 0, 0, 1.0, 4.8, 0, 0.3, 0.2, 6.5], 1.2); f.pbc = [true, true, false]; return f; }, 'standard', 3],
   ];
   for (const [name, make, variant, K] of cases) {
     it(`equals full re-evaluation of the moved frame: ${name}`, () => {
