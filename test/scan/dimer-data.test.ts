@@ -44,6 +44,34 @@ describe('DFT dimer curve asset', () => {
     });
 });
 
+/** Three frames in the asset's format (as written by tools/dft for the DFT curve), built here. */
+const SAMPLE = [
+    '1',
+    'Lattice="10.0 0.0 0.0 0.0 10.5 0.0 0.0 0.0 11.0" Properties=species:S:1:pos:R:3:forces:R:3 config_type=isolated_atom magmom=2 energy=-1.25 pbc="F F F"',
+    'C 5.0 5.25 5.5 0.0 0.0 0.0',
+    '2',
+    'Lattice="10.0 0.0 0.0 0.0 10.5 0.0 0.0 0.0 16.0" Properties=species:S:1:pos:R:3:forces:R:3 config_type=dimer_curve r=2.0 magmom=4 energy_m0=1.0 energy_m2=-3.0 energy_m4=-3.5 binding_energy=-1.0 energy=-3.5 pbc="F F F"',
+    'C 5.0 5.25 7.0 0.0 0.0 -1.0',
+    'C 5.0 5.25 9.0 0.0 0.0 1.0',
+    '2',
+    'Lattice="10.0 0.0 0.0 0.0 10.5 0.0 0.0 0.0 16.0" Properties=species:S:1:pos:R:3:forces:R:3 config_type=dimer_curve r=1.25 magmom=2 energy_m0=-6.0 energy_m2=-8.0 energy_m4=-2.0 binding_energy=-5.5 energy=-8.0 pbc="F F F"',
+    'C 5.0 5.25 7.0 0.0 0.0 -1.0',
+    'C 5.0 5.25 8.25 0.0 0.0 1.0',
+    '',
+].join('\n');
+
+describe('DFT dimer curve format (sample built here, independent of the asset)', () => {
+    it('E0 from the isolated atom, points sorted by r with binding energy and spin moment', () => {
+        const c = parseDftDimerCurve(SAMPLE);
+        expect(c.e0).toBe(-1.25);
+        expect(c.points).toEqual([{ r: 1.25, binding: -5.5, magmom: 2 }, { r: 2.0, binding: -1.0, magmom: 4 }]);
+        expect(c.skipped).toEqual([]);
+        const cut = parseDftDimerCurve(SAMPLE.slice(0, SAMPLE.lastIndexOf('C 5.0')));
+        expect(cut.points).toEqual([{ r: 2.0, binding: -1.0, magmom: 4 }]);
+        expect(cut.skipped).toHaveLength(1);
+    });
+});
+
 describe('model curves', () => {
     it('curveGrid merges the DFT distances inside the range', () => {
         expect(curveGrid(1, 2, 3, [1.25, 2, 3, 0.5])).toEqual([1, 1.25, 1.5, 2]);
