@@ -393,20 +393,32 @@ def all_structures():
     }
 
 
+# Curve distances computed first: the well (1.2-1.4 A), the asymptote, then the shape of the curve.
+CURVE_FIRST = [1.3, 6.0, 1.2, 1.4, 1.25, 1.1, 1.5, 2.0, 3.0, 1.35, 1.6, 2.5, 4.0, 1.15, 1.45, 5.0]
+
+
 def ordered_structures():
+    """Priority order: every kind advances from the start (one curve point, one narrow cell, one diverse
+    structure, one training dimer, in turn), the cheapest structures of each pool first, and the curve
+    points that fix the well and the asymptote before the rest (the 0.9 A point, slow to converge in its
+    M = 4 state, comes late)."""
     groups = all_structures()
-    curve = coarse_first(groups["dimer_curve"])
-    curve = [curve[0]] + [s for s in curve if s.info["r"] == max(x.info["r"] for x in curve)] + \
-        [s for s in curve[1:] if s.info["r"] != max(x.info["r"] for x in curve)]
-    first = groups["atom"] + curve[:10]
-    queues = {"A": curve[10:], "B": groups["narrow"], "C": groups["diverse"], "D": groups["dimer"]}
-    pattern = ["A", "B", "C", "A", "D", "C"]
+    curve = list(groups["dimer_curve"])
+
+    def curve_rank(item):
+        r = round(item[1].info["r"], 3)
+        return (CURVE_FIRST.index(r) if r in CURVE_FIRST else len(CURVE_FIRST) + (1 if r < 1.0 else 0), item[0])
+
+    curve = [x for _, x in sorted(enumerate(curve), key=curve_rank)]
+    by_size = lambda pool: [x for _, x in sorted(enumerate(pool), key=lambda p: (len(p[1].atoms), p[0]))]
+    queues = {"A": curve, "B": by_size(groups["narrow"]), "C": by_size(groups["diverse"]), "D": list(groups["dimer"])}
+    pattern = ["A", "B", "C", "D"]
     rest = []
     while any(queues.values()):
         for q in pattern:
             if queues[q]:
                 rest.append(queues[q].pop(0))
-    order = first + rest
+    order = groups["atom"] + rest
     ids = [s.id for s in order]
     if len(set(ids)) != len(ids):
         raise RuntimeError("duplicate structure ids")
