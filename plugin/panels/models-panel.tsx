@@ -147,8 +147,15 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         }
     };
 
+    private parityDraws: Promise<void> = Promise.resolve();
+
+    /** Parity plots, one draw after another (Plotly calls on one element must not overlap). */
+    private drawParity() {
+        this.parityDraws = this.parityDraws.then(() => this.drawParityNow()).catch(e => this.setState({ message: `parity plot: ${(e as Error).message}` }));
+    }
+
     /** Parity plots of the active model on the loaded dataset; a click shows that frame and atom. */
-    private async drawParity() {
+    private async drawParityNow() {
         const eDiv = this.parityEnergy.current, fDiv = this.parityForce.current;
         const model = this.store.activeModel;
         const current = currentDataset(this.plugin);
