@@ -143,9 +143,10 @@ describe('acelens fit / eval / dimer', () => {
   it('dimer --json matches dimerCurve', () => {
     const out = runJson(['dimer', '--model', 'm.json', '--rmin', '0.8', '--rmax', '5', '--points', '22']);
     const lib = dimerCurve(Model.parse(readFileSync(at('m.json'), 'utf8')), { rmin: 0.8, rmax: 5, points: 22 });
-    expect(Object.keys(out).sort()).toEqual(['contributions', 'energy', 'r']);
+    expect(Object.keys(out).sort()).toEqual(['contributions', 'energy', 'force', 'r']);
     expect(out.r).toEqual(lib.r);
     expect(out.energy).toEqual(lib.energy);
+    expect(out.force).toEqual(lib.force);
     expect(Object.keys(out.contributions)).toEqual(['2', '3']);
     expect(out.contributions['3']).toEqual(lib.contributions[3]);
     const t = run(['dimer', '--model', 'm.json', '--points', '3']);

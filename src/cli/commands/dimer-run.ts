@@ -19,9 +19,8 @@ export async function runDimer(args: ParsedArgs, io: CliIO): Promise<number> {
     throw new CliError(err instanceof Error ? err.message : String(err));
   }
   if (o.json) {
-    // the key set {r, energy, contributions} is asserted by test/cli/cli.test.ts; the force (curve.force) is
-    // available from the library
-    printJson(io, { r: curve.r, energy: curve.energy, contributions: curve.contributions });
+    // binding energy E(r) − 2·E0 (eV), its part of each body order K, and the force −dE/dr (eV/Å)
+    printJson(io, { r: curve.r, energy: curve.energy, contributions: curve.contributions, force: curve.force });
     return 0;
   }
   const orders = Object.keys(curve.contributions);
