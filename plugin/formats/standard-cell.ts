@@ -3,6 +3,7 @@
  * see SpacegroupCell.create). A general lattice from an extended XYZ file is rotated into that orientation,
  * and the atoms (and any vectors such as forces) with it, so that atoms and the drawn cell line up.
  */
+import { invert3, multiply3 } from '../../src/structure/matrix3';
 
 export interface StandardCell {
     /** |a|, |b|, |c| in Å */
@@ -17,28 +18,6 @@ export interface StandardCell {
 
 function dot(u: ArrayLike<number>, i: number, v: ArrayLike<number>, j: number) {
     return u[i] * v[j] + u[i + 1] * v[j + 1] + u[i + 2] * v[j + 2];
-}
-
-/** Inverse of a 3×3 row-major matrix. */
-export function invert3(m: ArrayLike<number>): Float64Array {
-    const [a, b, c, d, e, f, g, h, i] = [m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8]];
-    const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
-    const det = a * A + b * B + c * C;
-    if (Math.abs(det) < 1e-12) throw new Error('cell matrix is singular');
-    const s = 1 / det;
-    return Float64Array.of(
-        A * s, -(b * i - c * h) * s, (b * f - c * e) * s,
-        B * s, (a * i - c * g) * s, -(a * f - c * d) * s,
-        C * s, -(a * h - b * g) * s, (a * e - b * d) * s,
-    );
-}
-
-export function multiply3(p: ArrayLike<number>, q: ArrayLike<number>): Float64Array {
-    const r = new Float64Array(9);
-    for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) {
-        r[3 * i + j] = p[3 * i] * q[j] + p[3 * i + 1] * q[3 + j] + p[3 * i + 2] * q[6 + j];
-    }
-    return r;
 }
 
 export function standardCell(cell: ArrayLike<number>): StandardCell {

@@ -18,6 +18,7 @@ import { SiteEvaluator } from '../ace/sites';
 import type { Model } from '../model/model';
 import { cellVolume, FrameError, type Frame } from '../structure/frame';
 import { buildNeighbourList, MIN_PAIR_DISTANCE } from '../structure/neighbours';
+import { invert3 } from '../structure/matrix3';
 
 export interface BondScanOptions {
   /** index of the fixed atom (0-based) */
@@ -120,17 +121,6 @@ function checkAtoms(frame: Frame, i: number, j: number): void {
 function periodicFlags(frame: Frame): [boolean, boolean, boolean] {
   const c = frame.cell !== null;
   return [c && frame.pbc[0], c && frame.pbc[1], c && frame.pbc[2]];
-}
-
-function invert3(m: ArrayLike<number>): Float64Array {
-  const [a, b, c, d, e, f, g, h, i] = [m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8]];
-  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
-  const det = a * A + b * B + c * C;
-  const r = new Float64Array(9);
-  r[0] = A / det; r[1] = -(b * i - c * h) / det; r[2] = (b * f - c * e) / det;
-  r[3] = B / det; r[4] = (a * i - c * g) / det; r[5] = -(a * f - c * d) / det;
-  r[6] = C / det; r[7] = -(a * h - b * g) / det; r[8] = (a * e - b * d) / det;
-  return r;
 }
 
 /** Evenly spaced distances from → to, both included. */

@@ -14,6 +14,7 @@
  * (rows of `frame.cell`); `shifts` stores (n_a, n_b, n_c) relative to the ORIGINAL (unwrapped) positions.
  */
 import { Frame, FrameError, cellVolume } from './frame';
+import { invert3 } from './matrix3';
 
 export interface NeighbourList {
   natoms: number;
@@ -38,17 +39,6 @@ export interface BuiltNeighbourList extends NeighbourList {
 
 /** Smallest distance allowed between two atoms (or an atom and its image); closer is an error. */
 export const MIN_PAIR_DISTANCE = 1e-6;
-
-function invert3(m: ArrayLike<number>): Float64Array {
-  const [a, b, c, d, e, f, g, h, i] = [m[0], m[1], m[2], m[3], m[4], m[5], m[6], m[7], m[8]];
-  const A = e * i - f * h, B = -(d * i - f * g), C = d * h - e * g;
-  const det = a * A + b * B + c * C;
-  const r = new Float64Array(9);
-  r[0] = A / det; r[1] = -(b * i - c * h) / det; r[2] = (b * f - c * e) / det;
-  r[3] = B / det; r[4] = (a * i - c * g) / det; r[5] = -(a * f - c * d) / det;
-  r[6] = C / det; r[7] = -(a * h - b * g) / det; r[8] = (a * e - b * d) / det;
-  return r;
-}
 
 class GrowI32 {
   data: Int32Array;
