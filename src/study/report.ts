@@ -92,7 +92,7 @@ export function studyFindings(result: StudyResult): Finding[] {
     out.push({
       id: `dimer-rms-vs-K:${d}:${v}`,
       text:
-        `${VAR[v]} basis, ${how}: the RMS deviation of the dimer curve from DFT over ${a}–${b} Å ${trendWords(t)} with K (K = ${Ks}: ${list(vals, fmtEv)} eV)` +
+        `${VAR[v]} basis, ${how}: the RMS deviation of the dimer curve from DFT over ${a}–${b} Å (${rows[0].dimer!.rmsPoints} DFT point${rows[0].dimer!.rmsPoints === 1 ? '' : 's'}) ${trendWords(t)} with K (K = ${Ks}: ${list(vals, fmtEv)} eV)` +
         (last < REPRODUCED_EV ? `; at K = ${rows[rows.length - 1].K} it is below ${REPRODUCED_EV} eV (the curve is reproduced).` : `; at K = ${rows[rows.length - 1].K} it is still ${fmtEv(last)} eV (not reproduced).`),
       values: vals,
       holds: mono,
@@ -101,17 +101,26 @@ export function studyFindings(result: StudyResult): Finding[] {
 
   // --- wells and bumps of bulk-trained models
   const bulkRows = fitted.filter((r) => bulk.includes(r.dataset as 'narrow' | 'diverse') && r.dimer?.minimum);
+  const wellRows = bulkRows.filter((r) => !r.dimer!.minimum!.atEdge);
+  const collapsed = bulkRows.filter((r) => r.dimer!.minimum!.atEdge);
   if (bulkRows.length) {
-    const depths = bulkRows.map((r) => r.dimer!.minimum!.energy);
-    const rs = bulkRows.map((r) => r.dimer!.minimum!.r);
     const dm = result.dft.minimum;
-    const lo = Math.min(...depths), hi = Math.max(...depths), rlo = Math.min(...rs), rhi = Math.max(...rs);
-    out.push({
-      id: 'bulk-wells',
-      text: `Trained without dimers, the models' dimer wells lie between ${fmtEv(lo)} and ${fmtEv(hi)} eV at ${fmtA(rlo)}–${fmtA(rhi)} Å` +
-        (dm && !dm.atEdge ? `, against the DFT minimum of ${fmtEv(dm.energy)} eV at ${fmtA(dm.r)} Å.` : ' (the DFT points have no minimum inside their range yet).'),
-      values: [lo, hi, rlo, rhi],
-    });
+    const against = dm && !dm.atEdge ? `, against the DFT minimum of ${fmtEv(dm.energy)} eV at ${fmtA(dm.r)} Å` : ' (the DFT points have no minimum inside their range yet)';
+    const noWell = collapsed.length
+      ? ` ${collapsed.length} of ${bulkRows.length} have no well inside ${s.minimumWindow.join('–')} Å: their lowest point is at the edge (${collapsed.map((r) => r.id).join(', ')}).`
+      : '';
+    if (wellRows.length) {
+      const depths = wellRows.map((r) => r.dimer!.minimum!.energy);
+      const rs = wellRows.map((r) => r.dimer!.minimum!.r);
+      const lo = Math.min(...depths), hi = Math.max(...depths), rlo = Math.min(...rs), rhi = Math.max(...rs);
+      out.push({
+        id: 'bulk-wells',
+        text: `Trained without dimers, ${wellRows.length} of ${bulkRows.length} models have a dimer well, between ${fmtEv(lo)} and ${fmtEv(hi)} eV at ${fmtA(rlo)}–${fmtA(rhi)} Å${against}.${noWell}`,
+        values: [lo, hi, rlo, rhi],
+      });
+    } else {
+      out.push({ id: 'bulk-wells', text: `Trained without dimers, none of the ${bulkRows.length} models has a dimer well${against}.${noWell}`, values: [] });
+    }
     const bumps = bulkRows.filter((r) => r.dimer!.bump && r.dimer!.bump.energy > 0);
     if (bumps.length) {
       const worst = bumps.reduce((x, y) => (y.dimer!.bump!.energy > x.dimer!.bump!.energy ? y : x));

@@ -86,7 +86,7 @@ export function tableMarkdown(result: StudyResult): string {
   ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
   const dm = result.dft.minimum;
-  lines.push(`| ${result.dft.label}, ${result.dft.points.length} points | – | – | – | – | – | – | – | ${fmtA(dm?.r)}${dm?.atEdge ? ' (edge)' : ''} | ${fmtEv(dm?.energy)} | 0 | ${fmtEv(result.dft.shortValue)} | – |`);
+  lines.push(`| ${result.dft.label}, ${result.dft.points.length} point${result.dft.points.length === 1 ? '' : 's'} | – | – | – | – | – | – | – | ${fmtA(dm?.r)}${dm?.atEdge ? ' (edge)' : ''} | ${fmtEv(dm?.energy)} | 0 | ${fmtEv(result.dft.shortValue)} | – |`);
   for (const r of result.rows) {
     if (r.status !== 'fitted') {
       lines.push(`| ${r.dataset} | ${r.variant} | ${r.K} | ${r.nbasis} | ${r.note ?? 'not fitted'} | | | | | | | | |`);

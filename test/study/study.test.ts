@@ -222,7 +222,8 @@ describe('table, figures and report of the study', () => {
     expect(pz.holds).toBe(true);
     expect(pz.text).toContain(maxPur.toExponential(1));
     const wells = findings.find((x) => x.id === 'bulk-wells')!;
-    const depths = result.rows.filter((r) => r.dataset !== 'dimers').map((r) => r.dimer!.minimum!.energy);
+    const depths = result.rows.filter((r) => r.dataset !== 'dimers' && !r.dimer!.minimum!.atEdge).map((r) => r.dimer!.minimum!.energy);
+    expect(wells.text).toContain(`${depths.length} of ${result.rows.filter((r) => r.dataset !== 'dimers').length} models have a dimer well`);
     expect(wells.values[0]).toBe(Math.min(...depths));
     expect(wells.values[1]).toBe(Math.max(...depths));
     const pw = paperComparison(result).find((x) => x.id === 'paper:wells')!;
