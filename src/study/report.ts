@@ -18,6 +18,28 @@ export interface Finding {
   holds?: boolean;
 }
 
+/** "1 point", "3 points" */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Below these, statements about trends and the paper are not evidence either way. */
+export const MIN_STRUCTURES = 20;
+export const MIN_DFT_POINTS = 5;
+
+/** Why the data are too thin to judge, or null: pools with fewer than MIN_STRUCTURES used, DFT window points. */
+export function thinData(result: StudyResult): string | null {
+  const parts: string[] = [];
+  for (const d of result.settings.datasets) {
+    const used = result.data[d].used;
+    if (used < MIN_STRUCTURES) parts.push(`${d}: ${plural(used, 'structure')}`);
+  }
+  const [a, b] = result.settings.rmsWindow;
+  const inWindow = result.dft.points.filter((p) => p.r >= a - 1e-9 && p.r <= b + 1e-9).length;
+  if (inWindow < MIN_DFT_POINTS) parts.push(`${plural(inWindow, 'DFT point')} in ${a}–${b} Å`);
+  return parts.length ? `too little data (${parts.join(', ')}; at least ${MIN_STRUCTURES} structures per pool and ${MIN_DFT_POINTS} DFT points wanted)` : null;
+}
+
 /** Rows of one pool and basis, fitted, ascending K. */
 export function series(result: StudyResult, dataset: StudyDatasetId, variant: BasisVariant): StudyRow[] {
   return result.rows.filter((r) => r.dataset === dataset && r.variant === variant && r.status === 'fitted').sort((a, b) => a.K - b.K);
@@ -191,7 +213,7 @@ export function studyFindings(result: StudyResult): Finding[] {
     const mono = t === 'decreasing';
     out.push({
       id: `valid-vs-K:${d}:${v}`,
-      text: `${d}, ${VAR[v]}: held-out energy RMSE ${trendWords(t)} with K: ${list(e, fmtErr)} meV/atom (forces ${list(f, fmtErr)} meV/Å; K = ${rows.map((r) => r.K).join(', ')}; ${rows[0].valid!.structures} held-out structures).`,
+      text: `${d}, ${VAR[v]}: held-out energy RMSE ${trendWords(t)} with K: ${list(e, fmtErr)} meV/atom (forces ${list(f, fmtErr)} meV/Å; K = ${rows.map((r) => r.K).join(', ')}; ${plural(rows[0].valid!.structures, 'held-out structure')}).`,
       values: e,
       holds: mono,
     });
@@ -205,7 +227,7 @@ export function studyFindings(result: StudyResult): Finding[] {
     const own = rows.map((r) => r.valid?.energyRmse ?? null);
     out.push({
       id: `transfer:${v}`,
-      text: `Narrow → diverse (${VAR[v]}, ${rows[0].cross!.structures} diverse structures not in the narrow pool): energy RMSE ${list(cross, fmtErr)} meV/atom, against ${list(own, fmtErr)} meV/atom on held-out narrow structures (K = ${rows.map((r) => r.K).join(', ')}); forces ${list(rows.map((r) => r.cross!.forceRmse), fmtErr)} meV/Å.`,
+      text: `Narrow → diverse (${VAR[v]}, ${plural(rows[0].cross!.structures, 'diverse structure')} not in the narrow pool): energy RMSE ${list(cross, fmtErr)} meV/atom, against ${list(own, fmtErr)} meV/atom on held-out narrow structures (K = ${rows.map((r) => r.K).join(', ')}); forces ${list(rows.map((r) => r.cross!.forceRmse), fmtErr)} meV/Å.`,
       values: cross,
     });
   }
@@ -295,13 +317,21 @@ export function paperComparison(result: StudyResult): Finding[] {
   const dm = result.dft.minimum;
   if (dm) {
     const ours = dm.atEdge
-      ? `the reference here (${result.dft.label}, ${result.dft.points.length} points) has no minimum inside its range yet (lowest ${fmtEv(dm.energy)} eV at ${fmtA(dm.r)} Å)`
-      : `the reference here (${result.dft.label}) at ${fmtA(dm.r)} Å, ${fmtEv(dm.energy)} eV (from ${result.dft.points.length} points)`;
+      ? `the reference here (${result.dft.label}, ${plural(result.dft.points.length, 'point')}) has no minimum inside its range yet (lowest ${fmtEv(dm.energy)} eV at ${fmtA(dm.r)} Å)`
+      : `the reference here (${result.dft.label}) at ${fmtA(dm.r)} Å, ${fmtEv(dm.energy)} eV (from ${plural(result.dft.points.length, 'point')})`;
     out.push({
       id: 'paper:dft',
       text: `DFT reference: the paper's C₂ curve (most likely spin-unpolarised) has its minimum at 1.287 Å, −8.33 eV; ${ours}.`,
       values: [dm.r, dm.energy],
     });
+  }
+  const thin = thinData(result);
+  if (thin) {
+    for (const f of out) {
+      if (f.holds === undefined) continue;
+      f.text = f.text.replace(/\.$/, '') + ` — but with ${thin} this is not evidence either way.`;
+      delete f.holds;
+    }
   }
   out.push({
     id: 'paper:bases',
@@ -332,14 +362,16 @@ export function studyReport(result: StudyResult, ctx: ReportContext = {}): strin
   L.push(`- E0 = ${result.e0 === null ? 'from each pool' : `${result.e0} eV`} (isolated C atom, same DFT).`);
   for (const d of s.datasets) {
     const x = result.data[d];
-    L.push(`- ${DATASET_LABEL[d]}: ${x.used} structures used of ${x.trainable} (${x.atoms} atoms)${x.source ? `, ${x.source.name}${x.source.sha256 ? ` (SHA-256 ${x.source.sha256.slice(0, 12)}…)` : ''}` : ''}.`);
+    L.push(`- ${DATASET_LABEL[d]}: ${x.used} of ${plural(x.trainable, 'structure')} used (${x.atoms} atoms)${x.source ? `, ${x.source.name}${x.source.sha256 ? ` (SHA-256 ${x.source.sha256.slice(0, 12)}…)` : ''}` : ''}.`);
   }
   const cs = result.dft.source;
-  L.push(`- ${result.dft.label} dimer curve${cs ? ` (${cs.name}${cs.sha256 ? `, SHA-256 ${cs.sha256.slice(0, 12)}…` : ''})` : ''}: ${result.dft.points.length} points${result.dft.points.length ? ` at ${fmtA(result.dft.points[0].r)}–${fmtA(result.dft.points[result.dft.points.length - 1].r)} Å` : ''}. Dimer measures: minimum over ${s.minimumWindow.join('–')} Å, RMS deviation over the DFT points in ${s.rmsWindow.join('–')} Å, value at ${s.shortDistance} Å.`);
+  L.push(`- ${result.dft.label} dimer curve${cs ? ` (${cs.name}${cs.sha256 ? `, SHA-256 ${cs.sha256.slice(0, 12)}…` : ''})` : ''}: ${plural(result.dft.points.length, 'point')}${result.dft.points.length ? ` at ${fmtA(result.dft.points[0].r)}–${fmtA(result.dft.points[result.dft.points.length - 1].r)} Å` : ''}. Dimer measures: minimum over ${s.minimumWindow.join('–')} Å, RMS deviation over the DFT points in ${s.rmsWindow.join('–')} Å, value at ${s.shortDistance} Å.`);
   for (const n of ctx.dataNotes ?? []) L.push(`- ${n}`);
   L.push('');
   L.push('## Findings (computed from the table)', '');
   const f = studyFindings(result);
+  const thin = thinData(result);
+  if (thin) L.push(`> **Caution:** ${thin}. The statements below describe these models only; they are not evidence for or against the paper.`, '');
   if (!f.length) L.push('- Not enough fitted models for any statement (see the data notes above).');
   for (const x of f) L.push(`- ${x.text}`);
   L.push('', '## Against the paper', '');
