@@ -144,11 +144,12 @@ export function studyFindings(result: StudyResult): Finding[] {
       out.push({ id: 'bulk-wells', text: `Trained without dimers, none of the ${bulkRows.length} models has a dimer well${against}.${noWell}`, values: [] });
     }
     const bumps = bulkRows.filter((r) => r.dimer!.bump && r.dimer!.bump.energy > 0);
+    const dftInBump = result.dft.points.filter((p) => p.r >= s.bumpWindow[0] && p.r <= s.bumpWindow[1]);
     if (bumps.length) {
       const worst = bumps.reduce((x, y) => (y.dimer!.bump!.energy > x.dimer!.bump!.energy ? y : x));
       out.push({
         id: 'bulk-bumps',
-        text: `${bumps.length} of ${bulkRows.length} bulk-trained models have a spurious positive bump beyond the well (${s.bumpWindow[0]}–${s.bumpWindow[1]} Å), the highest +${fmtEv(worst.dimer!.bump!.energy)} eV at ${fmtA(worst.dimer!.bump!.r)} Å (${worst.id}); the DFT curve is negative there.`,
+        text: `${bumps.length} of ${bulkRows.length} bulk-trained models have a positive bump beyond the well (${s.bumpWindow[0]}–${s.bumpWindow[1]} Å), the highest +${fmtEv(worst.dimer!.bump!.energy)} eV at ${fmtA(worst.dimer!.bump!.r)} Å (${worst.id})${dftInBump.length && dftInBump.every((p) => p.energy < 0) ? `; all ${plural(dftInBump.length, 'DFT point')} there are negative` : ''}.`,
         values: [bumps.length, bulkRows.length, worst.dimer!.bump!.energy, worst.dimer!.bump!.r],
       });
     } else {
