@@ -2,18 +2,15 @@
  * The "Reproduce study" panel in the real app (Vite dev server + Debian's Chromium), on synthetic study data
  * served in place of the embedded assets (so the run is quick and fits every model whatever the DFT run has
  * finished): run, table, findings, figure, models added to the store; then a cancelled run.
- * A browser test, so it runs only on request: ACELENS_BROWSER_TESTS=1 npx vitest run test/study/reproduce-panel.browser.test.ts
+ * Part of the end-to-end suite (npm run test:e2e).
  */
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeExtXyz } from '../../src/io/extxyz';
-import { syntheticStudyData } from './synthetic';
+import { syntheticStudyData } from '../study/synthetic';
 
-const enabled = process.env.ACELENS_BROWSER_TESTS === '1' && existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium');
-
-describe.skipIf(!enabled)('Reproduce study panel (browser)', () => {
+describe('Reproduce study panel (browser)', () => {
   let server: ViteDevServer;
   let browser: Browser;
   let page: Page;
@@ -21,7 +18,7 @@ describe.skipIf(!enabled)('Reproduce study panel (browser)', () => {
 
   beforeAll(async () => {
     const { createServer } = await import('vite');
-    const { launchBrowser } = await import('../e2e/browser');
+    const { launchBrowser } = await import('./browser');
     const data = await syntheticStudyData(6);
     const files: Record<string, string> = {
       'c2-dimers.xyz': writeExtXyz([...data.datasets.dimers]),
