@@ -14,7 +14,7 @@ import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plug
 import { StructureElement } from 'molstar/lib/mol-model/structure';
 import { acelensStore, type StoredModel } from '../store';
 import { getFrameData, type AcelensDataset } from '../props/frame-data';
-import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule } from '../plots/plotly';
+import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule, serialDraw } from '../plots/plotly';
 import { bondVector, displacedFrame, type BondScan } from '../../src/scan/bond-scan';
 import { runScanInWorker, ScanCancelled, type ScanHandle } from '../scan/scan-client';
 import type { Frame } from '../../src/structure/frame';
@@ -163,19 +163,8 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
         }
     };
 
-    private drawing: Promise<void> = Promise.resolve();
-    private drawQueued = false;
-    /**
-     * Draws after any draw in progress (Plotly must not be re-entered on one element); requests made while one
-     * is waiting are merged (the draw reads the state when it starts).
-     */
-    private draw() {
-        if (this.drawQueued) return;
-        this.drawQueued = true;
-        this.drawing = this.drawing
-            .then(() => { this.drawQueued = false; return this.drawNow(); })
-            .catch(e => console.warn(`acelens bond scan plot: ${(e as Error).message}`));
-    }
+    /** Draws after any draw in progress; requests made while one waits are merged. */
+    private draw = serialDraw(() => this.drawNow(), e => console.warn(`acelens bond scan plot: ${e.message}`));
 
     private async drawNow() {
         const el = this.plot.current;

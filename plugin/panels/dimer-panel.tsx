@@ -11,7 +11,7 @@ import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plug
 import { acelensStore, type StoredModel } from '../store';
 import { fetchAssetText, findAsset } from '../assets';
 import { currentDataset } from '../current-dataset';
-import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule } from '../plots/plotly';
+import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule, serialDraw } from '../plots/plotly';
 import {
     curveGrid, dftAt, dimerCsv, dimerShapeWarnings, dimerXyz, modelDimerCurve, pairDistanceHistogram, parseDftDimerCurve,
     selfInteractionLine, spinStateName, type DftDimerCurve, type ModelDimerCurve, type PairHistogram,
@@ -138,19 +138,8 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         return undefined;
     }
 
-    private drawing: Promise<void> = Promise.resolve();
-    private drawQueued = false;
-    /**
-     * Draws after any draw in progress (Plotly must not be re-entered on one element); requests made while one
-     * is waiting are merged (the draw reads the state when it starts).
-     */
-    private draw() {
-        if (this.drawQueued) return;
-        this.drawQueued = true;
-        this.drawing = this.drawing
-            .then(() => { this.drawQueued = false; return this.drawNow(); })
-            .catch(e => console.warn(`acelens dimer plot: ${(e as Error).message}`));
-    }
+    /** Draws after any draw in progress; requests made while one waits are merged. */
+    private draw = serialDraw(() => this.drawNow(), e => console.warn(`acelens dimer plot: ${e.message}`));
 
     private async drawNow() {
         const el = this.mainPlot.current;

@@ -14,7 +14,7 @@ import { currentDataset, showFrame } from '../current-dataset';
 import { acelensStore, type StoredModel } from '../store';
 import { colourRange, legendLabels, NoValueColor, type AtomQuantity } from '../themes/atom-quantity';
 import { AtomQuantities } from '../themes/quantities';
-import { downloadText, loadPlotly, panelLayout, PanelPlotConfig } from '../plots/plotly';
+import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, serialDraw } from '../plots/plotly';
 import { ColorLists } from 'molstar/lib/mol-util/color/lists';
 import { Color } from 'molstar/lib/mol-util/color';
 import { getFrameData } from '../props/frame-data';
@@ -147,12 +147,8 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         }
     };
 
-    private parityDraws: Promise<void> = Promise.resolve();
-
     /** Parity plots, one draw after another (Plotly calls on one element must not overlap). */
-    private drawParity() {
-        this.parityDraws = this.parityDraws.then(() => this.drawParityNow()).catch(e => this.setState({ message: `parity plot: ${(e as Error).message}` }));
-    }
+    private drawParity = serialDraw(() => this.drawParityNow(), e => this.setState({ message: `parity plot: ${e.message}` }));
 
     /** Parity plots of the active model on the loaded dataset; a click shows that frame and atom. */
     private async drawParityNow() {

@@ -43,3 +43,17 @@ export function downloadText(text: string, fileName: string, mime = 'text/plain'
     a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/**
+ * Wraps a draw so that draws run one after another (Plotly must not be re-entered on one element) and
+ * requests made while one is waiting are merged (the draw reads the state when it starts).
+ */
+export function serialDraw(drawNow: () => Promise<void>, onError: (e: Error) => void): () => void {
+    let drawing: Promise<void> = Promise.resolve();
+    let queued = false;
+    return () => {
+        if (queued) return;
+        queued = true;
+        drawing = drawing.then(() => { queued = false; return drawNow(); }).catch(e => onError(e as Error));
+    };
+}

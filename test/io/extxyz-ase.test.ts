@@ -10,6 +10,7 @@ import { parseExtXyz, writeExtXyz } from '../../src/io/extxyz';
 import { splitKeyValues } from '../../src/io/extxyz-comment';
 import { makeFrame, type Frame } from '../../src/structure/frame';
 import { aseRead, expectClose, expectFrameMatchesAse, FIXTURES, hasAse, type AseFrame } from './ase-peer';
+import { seededRandom } from '../../src/util/random';
 
 const names = readdirSync(FIXTURES).filter((f) => f.endsWith('.xyz')).map((f) => f.slice(0, -4)).sort();
 const load = (name: string) => ({
@@ -161,13 +162,4 @@ describe.skipIf(!hasAse())('ASE reads what acelens writes', () => {
   });
 });
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = seededRandom;
