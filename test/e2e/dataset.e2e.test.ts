@@ -85,6 +85,21 @@ describe('extended XYZ in the viewer', () => {
         await expect.poll(() => page.evaluate(() => (window as any).acelens.plugin.managers.structure.hierarchy.current.models[0].cell.obj.data.atomicConformation.x.length)).toBe(frames[2].natoms);
     });
 
+    it('a dropped .xyz file with a Lattice (Mol*\'s drag-and-drop path, as Open Files) goes to the acelens reader', async () => {
+        const { page } = await openViewer(browser, inject('baseUrl'));
+        const { text } = triclinicDataset();
+        const result = await page.evaluate(async (t) => {
+            const p = (window as any).acelens.plugin;
+            await p.clear();
+            await p.managers.dragAndDrop.handle([new File([t], 'dropped.xyz')]);
+            for (let k = 0; k < 100 && p.managers.structure.hierarchy.current.structures.length === 0; k++) await new Promise(r => setTimeout(r, 100));
+            const h = p.managers.structure.hierarchy.current;
+            return { frames: h.trajectories[0]?.cell.obj?.data.frameCount, label: h.trajectories[0]?.cell.obj?.label, unitcell: h.models.map((m: any) => !!m.unitcell) };
+        }, text);
+        expect(result).toEqual({ frames: 3, label: 'dropped.xyz', unitcell: [true] });
+        await expect.poll(() => page.locator('[data-testid=acelens-dataset-summary]').innerText()).toMatch(/dropped\.xyz: 3 frames/);
+    });
+
     it('reports a malformed file with its name and line, and keeps what was loaded', async () => {
         const { page } = await openViewer(browser, inject('baseUrl'));
         const before = await page.evaluate(() => (window as any).acelens.plugin.managers.structure.hierarchy.current.structures.length);
