@@ -197,6 +197,13 @@ function productGradients(basis: AceBasis, ws: Workspace, kk: number, out: Float
 }
 
 /** Monomial values M_q and, when dM is given, ∂M_q/∂G of each slot. */
+/** ∇G_g at neighbour kk of the current atom, for every g, into out[3g..3g+3): singletons are the φ gradients. */
+function pairGradientsOfG(basis: AceBasis, ws: Workspace, kk: number, out: Float64Array): void {
+  const nOne = basis.nOne, base = 3 * kk * nOne, dphi = ws.dphi;
+  for (let t = 0; t < 3 * nOne; t++) out[t] = dphi[base + t];
+  if (basis.nG > nOne) productGradients(basis, ws, kk, out);
+}
+
 function monomials(basis: AceBasis, ws: Workspace, withSlots: boolean): void {
   const { nMono, monoStart, monoG } = basis;
   const { G, M, dM } = ws;
@@ -281,9 +288,7 @@ export function designRows(
       for (let kk = 0; kk < nb; kk++) {
         const pair = off + kk;
         if (nl.distances[pair] >= rcut) continue;
-        const base = 3 * kk * nOne;
-        for (let t = 0; t < 3 * nOne; t++) gradG[t] = dphi[base + t];
-        if (nG > nOne) productGradients(basis, ws, kk, gradG);
+        pairGradientsOfG(basis, ws, kk, gradG);
         const j = nl.index[pair];
         const vx = nl.vectors[3 * pair], vy = nl.vectors[3 * pair + 1], vz = nl.vectors[3 * pair + 2];
         for (let k = 0; k < K; k++) {
@@ -314,10 +319,7 @@ export function designRows(
     for (let kk = 0; kk < nb; kk++) {
       const pair = off + kk;
       if (nl.distances[pair] >= rcut) continue;
-      // gradients of every G at this neighbour in one buffer: singletons are the φ gradients
-      const base = 3 * kk * nOne;
-      for (let t = 0; t < 3 * nOne; t++) gradG[t] = dphi[base + t];
-      if (nG > nOne) productGradients(basis, ws, kk, gradG);
+      pairGradientsOfG(basis, ws, kk, gradG);
       const j = nl.index[pair];
       let slot = slotOf[j];
       if (slot < 0) {
@@ -386,6 +388,86 @@ export function monomialWeights(basis: AceBasis, coefficients: ArrayLike<number>
   return w;
 }
 
+/**
+ * The part Σ_q w_q Π_{g ∈ q} G_g of a site energy (eV, E0 not included) for one G vector. When byNu is
+ * given, byNu[ν] += the part of correlation order ν (body order ν + 1); when gG is given (zeroed by the
+ * caller), gG += ∂/∂G. Shared by predict and SiteEvaluator so both do the same arithmetic.
+ */
+export function contractMonomials(
+  basis: AceBasis,
+  w: Float64Array,
+  G: Float64Array,
+  byNu: Float64Array | null,
+  gG: Float64Array | null,
+): number {
+  const { nMono, monoStart, monoG, monoNu } = basis;
+  let E = 0;
+  for (let q = 0; q < nMono; q++) {
+    const wq = w[q];
+    if (wq === 0) continue;
+    const s0 = monoStart[q], s1 = monoStart[q + 1];
+    let p = 1;
+    for (let s = s0; s < s1; s++) p *= G[monoG[s]];
+    const v = wq * p;
+    E += v;
+    if (byNu) byNu[monoNu[q]] += v;
+    if (gG) {
+      for (let s = s0; s < s1; s++) {
+        let o = wq;
+        for (let u = s0; u < s1; u++) if (u !== s) o *= G[monoG[u]];
+        gG[monoG[s]] += o;
+      }
+    }
+  }
+  return E;
+}
+
+/**
+ * ∂E_i/∂r_ij (eV/Å) of one neighbour into out[0..3), given gG = ∂E_i/∂G of the site and the one-particle
+ * values φ (phi[base + a]) and gradients (dphi[3 (base + a) + x]) at that neighbour; adj (length nOne) is
+ * scratch for ∂E_i/∂φ_a.
+ */
+export function pairGradient(
+  basis: AceBasis,
+  gG: Float64Array,
+  phi: Float64Array,
+  dphi: Float64Array,
+  base: number,
+  adj: Float64Array,
+  out: Float64Array,
+): void {
+  const { nOne, nG, gStart, gOne } = basis;
+  for (let a = 0; a < nOne; a++) adj[a] = gG[a];
+  for (let g = nOne; g < nG; g++) {
+    const c = gG[g];
+    if (c === 0) continue;
+    const s0 = gStart[g], size = gStart[g + 1] - s0;
+    if (size === 2) {
+      const a = gOne[s0], b = gOne[s0 + 1];
+      adj[a] += c * phi[base + b];
+      adj[b] += c * phi[base + a];
+    } else if (size === 3) {
+      const a = gOne[s0], b = gOne[s0 + 1], d = gOne[s0 + 2];
+      const pa = phi[base + a], pb = phi[base + b], pd = phi[base + d];
+      adj[a] += c * pb * pd; adj[b] += c * pa * pd; adj[d] += c * pa * pb;
+    } else {
+      for (let t = s0; t < s0 + size; t++) {
+        let o = c;
+        for (let u = s0; u < s0 + size; u++) if (u !== t) o *= phi[base + gOne[u]];
+        adj[gOne[t]] += o;
+      }
+    }
+  }
+  let gx = 0, gy = 0, gz = 0;
+  for (let a = 0; a < nOne; a++) {
+    const c = adj[a];
+    if (c === 0) continue;
+    const o = 3 * (base + a);
+    gx += c * dphi[o]; gy += c * dphi[o + 1]; gz += c * dphi[o + 2];
+  }
+  out[0] = gx; out[1] = gy; out[2] = gz;
+}
+
 /** Energy, per-atom energies, forces, virial and stress of a linear ACE model (adjoint evaluation). */
 export function predict(
   basis: AceBasis,
@@ -404,31 +486,15 @@ export function predict(
   const W = wantF && frame.cell ? new Float64Array(9) : null;
   const maxNu = basis.spec.order - 1;
   const byNu = new Float64Array(maxNu + 1);
-  const { nMono, monoStart, monoG, monoNu, nOne, nG, gStart, gOne } = basis;
+  const { nOne } = basis;
   const rcut = basis.spec.rcut;
   const { G, gG, adj } = ws;
+  const gxyz = new Float64Array(3);
   let total = 0;
   for (let i = 0; i < N; i++) {
     const nb = atomFeatures(basis, ws, nl, i, wantF);
-    let Ei = 0;
     if (wantF) gG.fill(0);
-    for (let q = 0; q < nMono; q++) {
-      const wq = w[q];
-      if (wq === 0) continue;
-      const s0 = monoStart[q], s1 = monoStart[q + 1];
-      let p = 1;
-      for (let s = s0; s < s1; s++) p *= G[monoG[s]];
-      const v = wq * p;
-      Ei += v;
-      byNu[monoNu[q]] += v;
-      if (wantF) {
-        for (let s = s0; s < s1; s++) {
-          let o = wq;
-          for (let u = s0; u < s1; u++) if (u !== s) o *= G[monoG[u]];
-          gG[monoG[s]] += o;
-        }
-      }
-    }
+    const Ei = contractMonomials(basis, w, G, byNu, wantF ? gG : null);
     perAtomEnergy[i] = e0 + Ei;
     total += e0 + Ei;
     if (!wantF || nb === 0) continue;
@@ -437,37 +503,8 @@ export function predict(
     for (let kk = 0; kk < nb; kk++) {
       const pair = off + kk;
       if (nl.distances[pair] >= rcut) continue;
-      // adjoint of the one-particle values at this neighbour: ∂E_i/∂φ_a(r_ij)
-      const pbase = kk * nOne;
-      for (let a = 0; a < nOne; a++) adj[a] = gG[a];
-      for (let g = nOne; g < nG; g++) {
-        const c = gG[g];
-        if (c === 0) continue;
-        const s0 = gStart[g], size = gStart[g + 1] - s0;
-        if (size === 2) {
-          const a = gOne[s0], b = gOne[s0 + 1];
-          adj[a] += c * phi[pbase + b];
-          adj[b] += c * phi[pbase + a];
-        } else if (size === 3) {
-          const a = gOne[s0], b = gOne[s0 + 1], d = gOne[s0 + 2];
-          const pa = phi[pbase + a], pb = phi[pbase + b], pd = phi[pbase + d];
-          adj[a] += c * pb * pd; adj[b] += c * pa * pd; adj[d] += c * pa * pb;
-        } else {
-          for (let t = s0; t < s0 + size; t++) {
-            let o = c;
-            for (let u = s0; u < s0 + size; u++) if (u !== t) o *= phi[pbase + gOne[u]];
-            adj[gOne[t]] += o;
-          }
-        }
-      }
-      let gx = 0, gy = 0, gz = 0;
-      const base = 3 * pbase;
-      for (let a = 0; a < nOne; a++) {
-        const c = adj[a];
-        if (c === 0) continue;
-        const o = base + 3 * a;
-        gx += c * dphi[o]; gy += c * dphi[o + 1]; gz += c * dphi[o + 2];
-      }
+      pairGradient(basis, gG, phi, dphi, kk * nOne, adj, gxyz);
+      const gx = gxyz[0], gy = gxyz[1], gz = gxyz[2];
       const j = nl.index[pair];
       forces[3 * i] += gx; forces[3 * i + 1] += gy; forces[3 * i + 2] += gz;
       forces[3 * j] -= gx; forces[3 * j + 1] -= gy; forces[3 * j + 2] -= gz;

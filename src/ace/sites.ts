@@ -12,7 +12,7 @@
  * Nothing is allocated per call: one evaluator owns its scratch buffers (not re-entrant).
  */
 import { AceBasis } from './basis';
-import { monomialWeights } from './evaluate';
+import { contractMonomials, monomialWeights, pairGradient } from './evaluate';
 
 export class SiteEvaluator {
   readonly nG: number;
@@ -99,29 +99,10 @@ export class SiteEvaluator {
    * (E0 not included; length ≥ order + 1). When `gG` is given it receives ∂E/∂G.
    */
   siteEnergy(G: Float64Array, byOrder?: Float64Array, gG?: Float64Array): number {
-    const { nMono, monoStart, monoG, monoNu } = this.basis;
-    const w = this.w;
     const byNu = this.byNu;
     if (byOrder) byNu.fill(0);
     if (gG) gG.fill(0);
-    let E = 0;
-    for (let q = 0; q < nMono; q++) {
-      const wq = w[q];
-      if (wq === 0) continue;
-      const s0 = monoStart[q], s1 = monoStart[q + 1];
-      let p = 1;
-      for (let s = s0; s < s1; s++) p *= G[monoG[s]];
-      const v = wq * p;
-      E += v;
-      if (byOrder) byNu[monoNu[q]] += v;
-      if (gG) {
-        for (let s = s0; s < s1; s++) {
-          let o = wq;
-          for (let u = s0; u < s1; u++) if (u !== s) o *= G[monoG[u]];
-          gG[monoG[s]] += o;
-        }
-      }
-    }
+    const E = contractMonomials(this.basis, this.w, G, byOrder ? byNu : null, gG ?? null);
     if (byOrder) for (let nu = 1; nu < this.order; nu++) byOrder[nu + 1] += byNu[nu];
     return this.e0 + E;
   }
@@ -132,25 +113,6 @@ export class SiteEvaluator {
    */
   neighbourGradient(gG: Float64Array, vx: number, vy: number, vz: number, out: Float64Array): void {
     this.onePartials(vx, vy, vz, true);
-    const { nOne, nG, gStart, gOne } = this.basis;
-    const { phi, dphi, adj } = this;
-    for (let a = 0; a < nOne; a++) adj[a] = gG[a];
-    for (let g = nOne; g < nG; g++) {
-      const c = gG[g];
-      if (c === 0) continue;
-      const s0 = gStart[g], size = gStart[g + 1] - s0;
-      for (let t = s0; t < s0 + size; t++) {
-        let o = c;
-        for (let u = s0; u < s0 + size; u++) if (u !== t) o *= phi[gOne[u]];
-        adj[gOne[t]] += o;
-      }
-    }
-    let gx = 0, gy = 0, gz = 0;
-    for (let a = 0; a < nOne; a++) {
-      const c = adj[a];
-      if (c === 0) continue;
-      gx += c * dphi[3 * a]; gy += c * dphi[3 * a + 1]; gz += c * dphi[3 * a + 2];
-    }
-    out[0] = gx; out[1] = gy; out[2] = gz;
+    pairGradient(this.basis, gG, this.phi, this.dphi, 0, this.adj, out);
   }
 }

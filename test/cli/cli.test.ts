@@ -2,10 +2,8 @@
  * End-to-end tests of the acelens command line: spawn `node bin/acelens.mjs ... --json`, compare with the
  * library, and check that bad input gives a non-zero exit and a one-line message naming file and line.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cliInScratchFolder } from './run-cli';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitModel } from '../../src/fit/fit';
 import { parseExtXyz, writeExtXyz } from '../../src/io/extxyz';
@@ -14,31 +12,7 @@ import { dimerCurve } from '../../src/scan/dimer';
 import type { Frame } from '../../src/structure/frame';
 import { smallSpec, syntheticData } from '../fit/data';
 
-const BIN = resolve(__dirname, '../../bin/acelens.mjs');
-const dir = mkdtempSync(join(tmpdir(), 'acelens-cli-'));
-const at = (name: string) => join(dir, name);
-
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function runJson(args: string[]) {
-  const r = run([...args, '--json']);
-  if (r.code !== 0) throw new Error(`acelens ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
-
-/** Asserts a failure: non-zero exit, exactly one line on stderr, matching `pattern`; no stack trace. */
-function expectFailure(args: string[], pattern: RegExp) {
-  const r = run(args);
-  expect(r.code).not.toBe(0);
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-  return lines[0];
-}
+const { dir, at, run, runJson, expectFailure } = cliInScratchFolder('acelens-cli-');
 
 const SPEC = smallSpec(3); // order 3, rcut 4, D = 6,6
 const BASIS_ARGS = ['--order', '3', '--rcut', '4', '--degree', '6,6'];

@@ -2,10 +2,8 @@
  * `acelens scan` end to end: spawn the CLI, compare its JSON with bondScan on the same model and frame, and
  * check that bad input gives a non-zero exit and one clear line on stderr.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { cliInScratchFolder } from '../cli/run-cli';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseExtXyz, writeExtXyz } from '../../src/io/extxyz';
 import { Model, serializeModel } from '../../src/model/model';
@@ -15,27 +13,7 @@ import { joinAtomsArgument } from '../../src/cli/commands/scan';
 import { randomCell, randomCluster, TRICLINIC } from '../engine/helpers';
 import { randomModelFile, smallSpec } from './helpers';
 
-const BIN = resolve(__dirname, '../../bin/acelens.mjs');
-const dir = mkdtempSync(join(tmpdir(), 'acelens-scan-'));
-const at = (name: string) => join(dir, name);
-
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-function runJson(args: string[]) {
-  const r = run([...args, '--json']);
-  if (r.code !== 0) throw new Error(`acelens ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
-function expectFailure(args: string[], pattern: RegExp) {
-  const r = run(args);
-  expect(r.code).not.toBe(0);
-  const lines = r.stderr.trimEnd().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-}
+const { dir, at, run, runJson, expectFailure } = cliInScratchFolder('acelens-scan-');
 
 const modelFile = randomModelFile(smallSpec(3, 'standard', 4.5), 17);
 let dataText: string;

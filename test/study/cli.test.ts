@@ -3,9 +3,7 @@
  * the library), and `--quick` on the real assets as they are at the time of the run (the DFT run may be
  * incomplete: whatever is there must run, and no numbers appear for pools without structures).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeExtXyz } from '../../src/io/extxyz';
@@ -14,17 +12,14 @@ import { STUDY_DATASETS, trainableCount, type StudyData } from '../../src/study/
 import { runStudy } from '../../src/study/reproduce';
 import { STUDY_FILES } from '../../src/cli/commands/reproduce-run';
 import { parseExtXyz } from '../../src/io/extxyz';
+import { cliInScratchFolder } from '../cli/run-cli';
 import { syntheticStudyData } from './synthetic';
 import { parseXml } from './xml';
 
-const BIN = resolve(__dirname, '../../bin/acelens.mjs');
 const ASSETS = resolve(__dirname, '../../assets');
-const dir = mkdtempSync(join(tmpdir(), 'acelens-reproduce-'));
-
-function run(args: string[], timeout = 170_000) {
-  const r = spawnSync(process.execPath, [BIN, 'reproduce', ...args], { cwd: dir, encoding: 'utf8', timeout });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = cliInScratchFolder('acelens-reproduce-');
+const dir = cli.dir;
+const run = (args: string[], timeout = 170_000) => cli.run(['reproduce', ...args], timeout);
 
 function checkOutputs(out: string, rows: number) {
   for (const f of ['table.csv', 'table.md', 'report.md', 'results.json']) expect(existsSync(join(out, f))).toBe(true);
@@ -45,7 +40,7 @@ describe('acelens reproduce', () => {
 
   beforeAll(async () => {
     data = await syntheticStudyData(6);
-    spawnSync('mkdir', ['-p', assets]);
+    mkdirSync(assets, { recursive: true });
     for (const d of STUDY_DATASETS) writeFileSync(join(assets, STUDY_FILES[d]), writeExtXyz([...data.datasets[d]]));
     writeFileSync(join(assets, STUDY_FILES.curve), writeExtXyz([...data.curve]));
   }, 60_000);
@@ -116,7 +111,7 @@ describe('acelens reproduce', () => {
 
   it('a missing pool file is no data (warning, note in the report); stale outputs of an earlier run are removed', () => {
     const partial = join(dir, 'partial');
-    spawnSync('mkdir', ['-p', partial]);
+    mkdirSync(partial, { recursive: true });
     writeFileSync(join(partial, STUDY_FILES.dimers), writeExtXyz([...data.datasets.dimers]));
     writeFileSync(join(partial, STUDY_FILES.curve), writeExtXyz([...data.curve]));
     const out = join(dir, 'synthetic'); // holds the outputs of the first test, with narrow and diverse models
