@@ -100,6 +100,25 @@ describe('extended XYZ in the viewer', () => {
         await expect.poll(() => page.locator('[data-testid=acelens-dataset-summary]').innerText()).toMatch(/dropped\.xyz: 3 frames/);
     });
 
+    it('Mol*\'s Home › Open Files menu with an .xyz file (format Auto) loads it through the acelens reader', async () => {
+        const { page } = await openViewer(browser, inject('baseUrl'));
+        const { text } = triclinicDataset();
+        // the left panel starts collapsed: show it as its Home tab does, then use the menu as a user would
+        await page.evaluate(() => { const p = (window as any).acelens.plugin; p.layout.setProps({ regionState: { ...p.layout.state.regionState, left: 'full' } }); });
+        await page.getByRole('button', { name: 'Open Files' }).first().dispatchEvent('click');
+        const input = page.locator('input[type=file][accept*=".xyz"]');
+        await input.setInputFiles({ name: 'opened.xyz', mimeType: 'text/plain', buffer: Buffer.from(text) });
+        const form = input.locator('xpath=ancestor::div[contains(@class,"msp-transform-wrapper")][1]');
+        await expect.poll(() => form.innerText()).toMatch(/opened\.xyz/);
+        await form.getByRole('button', { name: 'Apply' }).dispatchEvent('click');
+        await expect.poll(() => page.evaluate(() => {
+            const h = (window as any).acelens.plugin.managers.structure.hierarchy.current;
+            const t = h.trajectories.find((x: any) => x.cell.obj?.label === 'opened.xyz');
+            return t ? { frames: t.cell.obj.data.frameCount, unitcell: h.models.some((m: any) => !!m.unitcell) } : null;
+        }), { timeout: 60_000 }).toEqual({ frames: 3, unitcell: true });
+        await expect.poll(() => page.locator('[data-testid=acelens-dataset-summary]').innerText()).toMatch(/opened\.xyz: 3 frames/);
+    });
+
     it('reports a malformed file with its name and line, and keeps what was loaded', async () => {
         const { page } = await openViewer(browser, inject('baseUrl'));
         const before = await page.evaluate(() => (window as any).acelens.plugin.managers.structure.hierarchy.current.structures.length);

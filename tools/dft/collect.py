@@ -39,7 +39,9 @@ INFO_KEYS = ("r", "rattle_sigma", "strain_max", "strain_iso", "density", "temper
              "axial_strain", "bond", "shape")
 
 
-def load_cache():
+def load_cache(planned):
+    """Finished results by id; a result computed with other settings, or still missing one of its candidate
+    spin states (structures.Structure.state_keys), is left out until the driver has completed it."""
     out = {}
     for p in sorted(glob.glob(os.path.join(HERE, "cache", "*.json"))):
         if p.endswith(".error.json"):
@@ -48,6 +50,12 @@ def load_cache():
             r = json.load(f)
         if r["settings"] != S.SETTINGS:
             print(f"collect: skipping {r['id']}: computed with other DFT settings than settings.py")
+            continue
+        s = planned.get(r["id"])
+        have = set(r.get("spin_states", {})) | set(r.get("spin_state_errors", {}))
+        missing = [k for k in (s.state_keys() if s else []) if k not in have]
+        if missing:
+            print(f"collect: skipping {r['id']}: spin states {', '.join(missing)} not computed yet")
             continue
         out[r["id"]] = r
     return out
@@ -67,6 +75,8 @@ def to_atoms(r, e0):
             a.info[k] = r["info"][k]
     if "magmom_fixed" in r:
         a.info["magmom"] = r["magmom_fixed"]
+    if "state" in r:
+        a.info["dft_state"] = r["state"]
     for m, st in r.get("spin_states", {}).items():
         a.info[f"energy_m{m}"] = st["energy"]
     if r["kind"] == "molecule" and len(a) == 2:
@@ -92,12 +102,12 @@ def lammps_version():
 
 
 def main():
-    cache = load_cache()
+    groups = ST.all_structures()
+    cache = load_cache({s.id: s for v in groups.values() for s in v})
     if "isolated_atom" not in cache:
         sys.exit("collect: no result for the isolated atom yet (tools/dft/cache/isolated_atom.json)")
     atom = cache["isolated_atom"]
     e0 = atom["energy"]
-    groups = ST.all_structures()
     planned = {k: [s.id for s in v] for k, v in groups.items()}
     conv_path = os.path.join(HERE, "convergence.json")
     convergence = json.load(open(conv_path)) if os.path.exists(conv_path) else None
@@ -116,10 +126,11 @@ def main():
 
     files = {
         "c2-dimer-curve": (frames_for(planned["dimer_curve"], sort_by_r=True), ["atom", "dimer_curve"],
-                           "C2 dimer curve: E(C2, r) at fixed total magnetic moments 0, 2 and 4 muB, lowest kept "
-                           "(info: r, binding_energy = E - 2 E0, magmom, energy_m0/m2/m4), after the isolated atom"),
+                           "C2 dimer curve: E(C2, r) at fixed total magnetic moments 0, 2 and 4 muB (for r >= 2 A also "
+                           "2 and 4 from a symmetry-broken start), lowest kept (info: r, binding_energy = E - 2 E0, "
+                           "magmom, dft_state, energy_m<state>), after the isolated atom"),
         "c2-dimers": (frames_for(planned["dimer"]), ["atom", "dimer"],
-                      "C2 dimer training set (distances 0.95-5.5 A, lowest of total moments 0, 2, 4 muB), "
+                      "C2 dimer training set (distances 0.95-5.5 A, lowest of the same candidate states as the curve), "
                       "after the isolated atom"),
         "carbon-narrow": (frames_for(planned["narrow"]), ["atom", "narrow"],
                           "narrow carbon pool: diamond, graphite and graphene near equilibrium (rattled "
@@ -157,6 +168,7 @@ def main():
                                              "tools/dft/amorphous.py",
                      "lammps": lammps_version()},
             "settings": S.SETTINGS,
+            "state_search": S.STATE_SEARCH,
             "convergence_check": convergence,
             "date": now,
             "first_result_utc": min(r["finished_utc"] for r in recs),

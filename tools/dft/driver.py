@@ -87,7 +87,11 @@ def status(s):
     if os.path.exists(path):
         try:
             with open(path) as f:
-                if json.load(f)["settings"] == settings.SETTINGS:
+                r = json.load(f)
+            if r["settings"] == settings.SETTINGS:
+                # every candidate state computed (or failed); a missing one is computed and merged in
+                have = set(r.get("spin_states", {})) | set(r.get("spin_state_errors", {}))
+                if all(k in have for k in s.state_keys()):
                     return "done"
         except (OSError, ValueError, KeyError):
             pass
@@ -98,7 +102,7 @@ def status(s):
 
 
 def timeout_for(s):
-    return 900 + 120 * len(s.atoms) * (len(s.magmoms) if s.magmoms else 1)
+    return 900 + 120 * len(s.atoms) * (len(s.magmoms or ()) + 2 * len(s.broken_symmetry_magmoms) or 1)
 
 
 def run(s, nproc):

@@ -18,6 +18,7 @@ from ase.parallel import world
 import ase
 import gpaw
 from gpaw import GPAW, PW, FermiDirac, KohnShamConvergenceError
+from gpaw.external import NoExternalPotential, PointChargePotential
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import settings as S  # noqa: E402
@@ -28,10 +29,26 @@ def build_atoms(spec):
     return atoms
 
 
-def make_calc(spec, atoms, magmom, txt, width=None):
+def broken_symmetry_charges(atoms):
+    """Point charges that split the p orbitals of each atom of a dimer (settings.BROKEN_SYMMETRY_START)."""
+    if len(atoms) != 2:
+        raise ValueError("symmetry-broken starts are defined for dimers only")
+    b = atoms.positions[1] - atoms.positions[0]
+    b /= np.linalg.norm(b)
+    t = np.array([1.0, 0.0, 0.0]) if abs(b[0]) < 0.9 else np.array([0.0, 1.0, 0.0])
+    u = np.cross(b, t)
+    u /= np.linalg.norm(u)
+    d, q = S.BROKEN_SYMMETRY_START["distance_A"], S.BROKEN_SYMMETRY_START["point_charge_e"]
+    pos = [p + sign * d * u for p in atoms.positions for sign in (1.0, -1.0)]
+    return PointChargePotential([q] * len(pos), pos)
+
+
+def make_calc(spec, atoms, magmom, txt, width=None, external=None):
     """GPAW calculator for one structure; width overrides the molecular Fermi-Dirac width."""
     kind = spec["kind"]
     common = dict(mode=PW(S.PW_CUTOFF_EV), xc=S.XC, setups=S.SETUPS, txt=txt)
+    if external is not None:
+        common["external"] = external
     if kind in ("atom", "molecule"):
         common.update(convergence=S.CONVERGENCE_MOLECULE, maxiter=S.MAXITER_MOLECULE)
     else:
@@ -54,29 +71,38 @@ def make_calc(spec, atoms, magmom, txt, width=None):
     raise ValueError(f"unknown kind {kind!r} for structure {spec['id']}")
 
 
-def compute(spec, magmom, logdir):
+def compute(spec, magmom, logdir, broken=False):
     """Single point; a molecular state that does not converge is retried once with the fallback width."""
     widths = [None]
-    if spec["kind"] == "molecule":
+    if spec["kind"] == "molecule" and not broken:
+        # a symmetry-broken start is not retried with the wider smearing: its failure is recorded like any other
         widths = [S.SMEARING_MOLECULE_EV, S.SMEARING_MOLECULE_FALLBACK_EV]
     for attempt, width in enumerate(widths):
         try:
-            return compute_once(spec, magmom, logdir, width, attempt)
+            return compute_once(spec, magmom, logdir, width, attempt, broken)
         except KohnShamConvergenceError:
             if attempt == len(widths) - 1:
                 raise
 
 
-def compute_once(spec, magmom, logdir, width, attempt):
+def compute_once(spec, magmom, logdir, width, attempt, broken=False):
     atoms = build_atoms(spec)
     tag = f"_m{magmom}" if magmom is not None else ""
+    tag += "_broken" if broken else ""
     tag += f"_retry{attempt}" if attempt else ""
     txt = os.path.join(logdir, f"{spec['id']}{tag}.txt")
-    calc = make_calc(spec, atoms, magmom if magmom is not None else 0, txt, width)  # k-points from the true pbc
+    external = broken_symmetry_charges(atoms) if broken else None
+    calc = make_calc(spec, atoms, magmom if magmom is not None else 0, txt, width, external)  # k-points from the true pbc
     # The plane-wave basis uses a periodic cell; molecules and slabs are isolated by vacuum.
     atoms.pbc = True
     atoms.calc = calc
     t0 = time.time()
+    if broken:
+        # converge with the point charges, then remove them and let the SCF continue from that state
+        atoms.get_potential_energy()
+        calc.hamiltonian.vext = NoExternalPotential()
+        calc.scf.reset()
+        calc.results = {}
     e_free = atoms.get_potential_energy(force_consistent=True)
     e_extrap = atoms.get_potential_energy()
     forces = atoms.get_forces()
@@ -89,11 +115,28 @@ def compute_once(spec, magmom, logdir, width, attempt):
         "iterations": int(calc.get_number_of_iterations() or 0),
         "smearing_eV": {"atom": S.SMEARING_ATOM_EV, "periodic": S.SMEARING_BULK_EV}.get(
             spec["kind"], S.SMEARING_MOLECULE_EV if width is None else width),
+        "start": "symmetry-broken" if broken else "symmetric",
     }
     if all(spec["pbc"]):
         rec["stress"] = atoms.get_stress(voigt=False).tolist()
     rec["wall_time_s"] = time.time() - t0
     return rec
+
+
+STATE_FIELDS = ("energy", "energy_extrapolated", "forces", "magmom_total", "kpts", "iterations", "smearing_eV",
+                "start", "wall_time_s")
+
+
+def previous_result(out, spec):
+    """The cached result for this structure computed with the same settings, or None."""
+    try:
+        with open(out) as f:
+            prev = json.load(f)
+    except (OSError, ValueError):
+        return None
+    if prev.get("settings") != S.SETTINGS or prev.get("positions") != spec["positions"]:
+        return None
+    return prev if "spin_states" in prev else None
 
 
 def main():
@@ -110,29 +153,56 @@ def main():
               "symbols": spec["symbols"], "positions": spec["positions"], "cell": spec["cell"],
               "pbc": spec["pbc"], "info": spec.get("info", {})}
     if magmoms:
-        states = {}
-        errors = {}
-        for m in magmoms:
+        # candidate states: (key, moment, symmetry-broken start); a previous result for the same structure
+        # and settings keeps its states, and only the missing ones are computed
+        candidates = [(str(m), m, False) for m in magmoms]
+        candidates += [(f"{m}_broken", m, True) for m in spec.get("broken_symmetry_magmoms") or []]
+        prev = previous_result(out, spec)
+        summaries = dict(prev["spin_states"]) if prev else {}
+        errors = dict(prev.get("spin_state_errors", {})) if prev else {}
+        best_full = {k: prev[k] for k in STATE_FIELDS if k in prev} if prev else None
+        best_key = prev.get("state") or str(prev["magmom_fixed"]) if prev else None
+        for key, m, broken in candidates:
+            if key in summaries or key in errors:
+                continue
             try:
-                states[str(m)] = compute(spec, m, logdir)
+                rec = compute(spec, m, logdir, broken)
             except Exception as e:  # one spin state failing must not lose the others
-                errors[str(m)] = f"{type(e).__name__}: {e}"
-        if not states:
+                errors[key] = f"{type(e).__name__}: {e}"
+                continue
+            summaries[key] = {k: rec[k] for k in ("energy", "energy_extrapolated", "iterations", "wall_time_s",
+                                                  "smearing_eV", "start", "magmom_total")}
+            if best_full is None or rec["energy"] < best_full["energy"]:
+                best_full, best_key = rec, key
+            # written after every state: an interrupted run keeps what it finished (the driver completes it)
+            write_result(out, states_result(result, best_full, best_key, summaries, errors), t0, prev)
+        if best_full is None:
             raise RuntimeError(f"all spin states failed: {errors}")
-        best = min(states, key=lambda k: states[k]["energy"])
-        result.update(states[best])
-        result["magmom_fixed"] = int(best)
-        result["spin_states"] = {k: {"energy": v["energy"], "energy_extrapolated": v["energy_extrapolated"],
-                                     "iterations": v["iterations"], "wall_time_s": v["wall_time_s"],
-                                     "smearing_eV": v["smearing_eV"]}
-                                 for k, v in states.items()}
-        if errors:
-            result["spin_state_errors"] = errors
+        write_result(out, states_result(result, best_full, best_key, summaries, errors), t0, prev)
     else:
         result.update(compute(spec, None, logdir))
         if spec["kind"] == "atom":
             result["magmom_fixed"] = 2
-    result["wall_time_total_s"] = time.time() - t0
+        write_result(out, result, t0, None)
+
+
+def states_result(base, best_full, best_key, summaries, errors):
+    result = dict(base)
+    if best_full is not None:
+        result.update(best_full)
+        result["magmom_fixed"] = int(best_key.split("_")[0])
+        result["state"] = best_key
+    result["spin_states"] = summaries
+    if errors:
+        result["spin_state_errors"] = errors
+    result["state_search"] = S.STATE_SEARCH
+    return result
+
+
+def write_result(out, result, t0, prev):
+    if "energy" not in result:
+        return  # no state finished yet
+    result["wall_time_total_s"] = time.time() - t0 + (prev["wall_time_total_s"] if prev else 0.0)
     result["settings"] = S.SETTINGS
     result["versions"] = {"gpaw": gpaw.__version__, "ase": ase.__version__, "numpy": np.__version__,
                           "mpi_ranks": world.size}

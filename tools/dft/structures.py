@@ -18,7 +18,8 @@ from ase import Atoms
 from ase.build import bulk, diamond100, diamond111, graphene, molecule, nanotube
 from ase.io import read
 
-from settings import ATOM_BOX, CLUSTER_VACUUM, DIMER_BOX, DIMER_MAGMOMS
+from settings import (ATOM_BOX, CLUSTER_VACUUM, DIMER_BOX, DIMER_BROKEN_SYMMETRY_FROM_R,
+                      DIMER_BROKEN_SYMMETRY_MAGMOMS, DIMER_BROKEN_SYMMETRY_ONLY_FROM_R, DIMER_MAGMOMS)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MIN_DISTANCE = 1.0  # Å: any structure with a shorter C-C distance is rejected
@@ -36,13 +37,19 @@ class Structure:
     atoms: Atoms
     magmoms: tuple = None
     info: dict = field(default_factory=dict)
+    broken_symmetry_magmoms: tuple = ()  # fixed moments also tried from a symmetry-broken start
+
+    def state_keys(self):
+        """Keys of every candidate state run_one.py computes: '<M>' and '<M>_broken'."""
+        return [str(m) for m in (self.magmoms or ())] + [f"{m}_broken" for m in self.broken_symmetry_magmoms]
 
     def to_spec(self):
         return {"id": self.id, "config_type": self.config_type, "kind": self.kind, "dataset": self.dataset,
                 "symbols": self.atoms.get_chemical_formula(mode="all"),
                 "positions": self.atoms.positions.tolist(), "cell": self.atoms.cell.array.tolist(),
                 "pbc": [bool(x) for x in self.atoms.pbc],
-                "magmoms": list(self.magmoms) if self.magmoms else None, "info": self.info}
+                "magmoms": list(self.magmoms) if self.magmoms else None,
+                "broken_symmetry_magmoms": list(self.broken_symmetry_magmoms), "info": self.info}
 
 
 def min_distance(atoms):
@@ -116,11 +123,23 @@ def dimer_curve_distances():
     return r
 
 
+def dimer_magmoms(r):
+    """Fixed total moments from the symmetric start at this r (see settings.STATE_SEARCH)."""
+    if r >= DIMER_BROKEN_SYMMETRY_ONLY_FROM_R:
+        return tuple(m for m in DIMER_MAGMOMS if m not in DIMER_BROKEN_SYMMETRY_MAGMOMS)
+    return DIMER_MAGMOMS
+
+
+def dimer_broken_magmoms(r):
+    """Fixed total moments from the symmetry-broken start at this r."""
+    return DIMER_BROKEN_SYMMETRY_MAGMOMS if r >= DIMER_BROKEN_SYMMETRY_FROM_R else ()
+
+
 def dimer_curve():
     out = []
     for r in dimer_curve_distances():
         out.append(Structure(f"dimer_curve-r{r:.3f}", "dimer_curve", "molecule", "dimer_curve",
-                             dimer_atoms(r), DIMER_MAGMOMS, {"r": r}))
+                             dimer_atoms(r), dimer_magmoms(r), {"r": r}, dimer_broken_magmoms(r)))
     return out
 
 
@@ -134,7 +153,7 @@ def dimer_set(n=30):
             continue
         shift = rng.uniform(-0.3, 0.3, 3)
         out.append(Structure(f"dimer-r{r:.4f}", "dimer", "molecule", "dimer", dimer_atoms(r, shift),
-                             DIMER_MAGMOMS, {"r": r}))
+                             dimer_magmoms(r), {"r": r}, dimer_broken_magmoms(r)))
     return out
 
 
@@ -412,7 +431,7 @@ def ordered_structures():
     curve = [x for _, x in sorted(enumerate(curve), key=curve_rank)]
     by_size = lambda pool: [x for _, x in sorted(enumerate(pool), key=lambda p: (len(p[1].atoms), p[0]))]
     queues = {"A": curve, "B": by_size(groups["narrow"]), "C": by_size(groups["diverse"]), "D": list(groups["dimer"])}
-    pattern = ["A", "B", "C", "D"]
+    pattern = ["A", "B", "A", "C", "D"]  # the curve twice a round: the study needs all of it
     rest = []
     while any(queues.values()):
         for q in pattern:
