@@ -75,8 +75,8 @@ def to_atoms(r, e0):
             a.info[k] = r["info"][k]
     if "magmom_fixed" in r:
         a.info["magmom"] = r["magmom_fixed"]
-    if "state" in r:
-        a.info["dft_state"] = r["state"]
+    if "spin_states" in r:  # results from before state keys were recorded kept the moment only
+        a.info["dft_state"] = r.get("state", str(r["magmom_fixed"]))
     for m, st in r.get("spin_states", {}).items():
         a.info[f"energy_m{m}"] = st["energy"]
     if r["kind"] == "molecule" and len(a) == 2:
