@@ -7,16 +7,9 @@ import { isRealInfoKey } from '../../src/io/extxyz-info';
 import { parsePyFloat, parsePyFloatAt, pyFixed, pyFloatRepr } from '../../src/io/pynum';
 import { makeFrame } from '../../src/structure/frame';
 import { hasAse, PYTHON } from './ase-peer';
+import { seededRandom } from '../../src/util/random';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 describe.skipIf(!hasAse())('numbers as Python formats them', () => {
   const r = rng(11);

@@ -9,6 +9,7 @@ import { ExtXyzError, ExtXyzReader, parseExtXyz, readExtXyzStream, writeExtXyz }
 import { iterateExtXyzFile, readExtXyzFile } from '../../src/io/extxyz-node';
 import type { Frame } from '../../src/structure/frame';
 import { FIXTURES, REPO } from './ase-peer';
+import { seededRandom } from '../../src/util/random';
 
 const tmp = mkdtempSync(path.join(tmpdir(), 'acelens-stream-'));
 const multi = readFileSync(path.join(FIXTURES, 'periodic_multi.xyz'), 'utf8')
@@ -16,15 +17,7 @@ const multi = readFileSync(path.join(FIXTURES, 'periodic_multi.xyz'), 'utf8')
   + readFileSync(path.join(FIXTURES, 'molecule.xyz'), 'utf8').replace(/\n/g, '\r\n')
   + readFileSync(path.join(FIXTURES, 'virial.xyz'), 'utf8') + '\n\n';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = seededRandom;
 
 /** Frames as plain data, for comparing (typed arrays → arrays). */
 const plain = (frames: Frame[]) => JSON.parse(JSON.stringify(frames, (_k, v) => (ArrayBuffer.isView(v) ? Array.from(v as Float64Array) : v)));
