@@ -46,21 +46,24 @@ async function fitted(order: number, variant: 'standard' | 'purified'): Promise<
     return (await fitModel(morseDimers(), { spec, lambda: 1e-8, forceWeight: 0.01 })).model;
 }
 
-/** Coordinates of the two atoms of the dimer structure the panel put into 3D (found by its data node's label). */
-async function dimerAtoms(page: Page) {
-    return page.evaluate(() => {
+/** Coordinates of the atoms of the structure whose data node has this label (null when it is not loaded). */
+async function atomsOfStructure(page: Page, label: string) {
+    return page.evaluate((label) => {
         const p = (window as any).acelens.plugin;
         const cells = p.state.data.cells;
         for (const m of p.managers.structure.hierarchy.current.models) {
             const traj = cells.get(m.cell.transform.parent);
             const data = traj && cells.get(traj.transform.parent);
-            if (data?.obj?.label !== 'C₂ dimer (acelens)') continue;
+            if (data?.obj?.label !== label) continue;
             const c = m.cell.obj.data.atomicConformation;
             return { n: c.x.length, x: Array.from(c.x as ArrayLike<number>), y: Array.from(c.y as ArrayLike<number>), z: Array.from(c.z as ArrayLike<number>) };
         }
         return null;
-    });
+    }, label);
 }
+
+/** Coordinates of the two atoms of the dimer structure the panel put into 3D. */
+const dimerAtoms = (page: Page) => atomsOfStructure(page, 'C₂ dimer (acelens)');
 
 /**
  * Page errors thrown from the Models panel's parity plot (plugin/panels/models-panel.tsx, not part of this
@@ -227,18 +230,7 @@ describe('C₂ dimer panel', () => {
             const label = await page.locator('[data-testid=acelens-bond-scan-r]').textContent();
             const r = Number(label!.replace(/[^0-9.]/g, ''));
             await expect.poll(async () => {
-                const atoms = await page.evaluate(() => {
-                    const p = (window as any).acelens.plugin;
-                    const cells = p.state.data.cells;
-                    for (const m of p.managers.structure.hierarchy.current.models) {
-                        const traj = cells.get(m.cell.transform.parent);
-                        const data = traj && cells.get(traj.transform.parent);
-                        if (data?.obj?.label !== 'bond scan (acelens)') continue;
-                        const c = m.cell.obj.data.atomicConformation;
-                        return { n: c.x.length, x: Array.from(c.x as ArrayLike<number>), y: Array.from(c.y as ArrayLike<number>), z: Array.from(c.z as ArrayLike<number>) };
-                    }
-                    return null;
-                });
+                const atoms = await atomsOfStructure(page, 'bond scan (acelens)');
                 if (!atoms || atoms.n !== frame.natoms) return -1;
                 return Math.hypot(atoms.x[4] - atoms.x[0], atoms.y[4] - atoms.y[0], atoms.z[4] - atoms.z[0]);
             }, { timeout: 30_000 }).toBeCloseTo(r, 2);
