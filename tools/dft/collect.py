@@ -32,8 +32,9 @@ ASSETS = os.path.join(ROOT, "assets")
 sys.path.insert(0, HERE)
 import settings as S  # noqa: E402
 import structures as ST  # noqa: E402
+from states import missing_states  # noqa: E402
 
-SCRIPTS = ["settings.py", "structures.py", "amorphous.py", "run_one.py", "driver.py", "convergence.py",
+SCRIPTS = ["settings.py", "states.py", "structures.py", "amorphous.py", "run_one.py", "driver.py", "convergence.py",
            "collect.py", "run.sh"]
 INFO_KEYS = ("r", "rattle_sigma", "strain_max", "strain_iso", "density", "temperature", "surface", "chirality",
              "axial_strain", "bond", "shape")
@@ -52,8 +53,7 @@ def load_cache(planned):
             print(f"collect: skipping {r['id']}: computed with other DFT settings than settings.py")
             continue
         s = planned.get(r["id"])
-        have = set(r.get("spin_states", {})) | set(r.get("spin_state_errors", {}))
-        missing = [k for k in (s.state_keys() if s else []) if k not in have]
+        missing = missing_states(r, s.state_keys() if s else [])
         if missing:
             print(f"collect: skipping {r['id']}: spin states {', '.join(missing)} not computed yet")
             continue

@@ -21,6 +21,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import settings  # noqa: E402
+import states  # noqa: E402
 import structures  # noqa: E402
 
 CACHE = os.path.join(HERE, "cache")
@@ -71,10 +72,11 @@ def estimate(structs, times):
 
 
 def ordered_structures():
-    """Current structure list; settings.py and structures.py are reloaded so edits apply without a restart
+    """Current structure list; settings.py, states.py and structures.py are reloaded so edits apply without a restart
     (a result computed with other settings than the current ones is recomputed)."""
     try:
         importlib.reload(settings)
+        importlib.reload(states)
         importlib.reload(structures)
     except Exception as e:  # a broken edit must not stop the run: keep the last good module
         log(f"WARNING: reloading structures.py failed ({type(e).__name__}: {e}); using the previous version")
@@ -90,8 +92,7 @@ def status(s):
                 r = json.load(f)
             if r["settings"] == settings.SETTINGS:
                 # every candidate state computed (or failed); a missing one is computed and merged in
-                have = set(r.get("spin_states", {})) | set(r.get("spin_state_errors", {}))
-                if all(k in have for k in s.state_keys()):
+                if not states.missing_states(r, s.state_keys()):
                     return "done"
         except (OSError, ValueError, KeyError):
             pass

@@ -22,6 +22,7 @@ from gpaw.external import NoExternalPotential, PointChargePotential
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import settings as S  # noqa: E402
+from states import StateResults, candidate_states  # noqa: E402
 
 
 def build_atoms(spec):
@@ -123,10 +124,6 @@ def compute_once(spec, magmom, logdir, width, attempt, broken=False):
     return rec
 
 
-STATE_FIELDS = ("energy", "energy_extrapolated", "forces", "magmom_total", "kpts", "iterations", "smearing_eV",
-                "start", "wall_time_s")
-
-
 def previous_result(out, spec):
     """The cached result for this structure computed with the same settings, or None."""
     try:
@@ -153,32 +150,22 @@ def main():
               "symbols": spec["symbols"], "positions": spec["positions"], "cell": spec["cell"],
               "pbc": spec["pbc"], "info": spec.get("info", {})}
     if magmoms:
-        # candidate states: (key, moment, symmetry-broken start); a previous result for the same structure
-        # and settings keeps its states, and only the missing ones are computed
-        candidates = [(str(m), m, False) for m in magmoms]
-        candidates += [(f"{m}_broken", m, True) for m in spec.get("broken_symmetry_magmoms") or []]
+        # candidate states (states.py); a previous partial record for the same structure and settings keeps
+        # its states, and only the missing ones are computed
         prev = previous_result(out, spec)
-        summaries = dict(prev["spin_states"]) if prev else {}
-        errors = dict(prev.get("spin_state_errors", {})) if prev else {}
-        best_full = {k: prev[k] for k in STATE_FIELDS if k in prev} if prev else None
-        best_key = prev.get("state") or str(prev["magmom_fixed"]) if prev else None
-        for key, m, broken in candidates:
-            if key in summaries or key in errors:
-                continue
+        states = StateResults(candidate_states(magmoms, spec.get("broken_symmetry_magmoms")), prev)
+        for key, m, broken in states.todo():
             try:
-                rec = compute(spec, m, logdir, broken)
+                states.add(key, compute(spec, m, logdir, broken))
             except Exception as e:  # one spin state failing must not lose the others
-                errors[key] = f"{type(e).__name__}: {e}"
+                states.fail(key, f"{type(e).__name__}: {e}")
                 continue
-            summaries[key] = {k: rec[k] for k in ("energy", "energy_extrapolated", "iterations", "wall_time_s",
-                                                  "smearing_eV", "start", "magmom_total")}
-            if best_full is None or rec["energy"] < best_full["energy"]:
-                best_full, best_key = rec, key
             # written after every state: an interrupted run keeps what it finished (the driver completes it)
-            write_result(out, states_result(result, best_full, best_key, summaries, errors), t0, prev)
-        if best_full is None:
-            raise RuntimeError(f"all spin states failed: {errors}")
-        write_result(out, states_result(result, best_full, best_key, summaries, errors), t0, prev)
+            write_result(out, states.record(result, S.STATE_SEARCH), t0, prev)
+        rec = states.record(result, S.STATE_SEARCH)
+        if rec is None:
+            raise RuntimeError(f"all spin states failed: {states.errors}")
+        write_result(out, rec, t0, prev)
     else:
         result.update(compute(spec, None, logdir))
         if spec["kind"] == "atom":
@@ -186,22 +173,7 @@ def main():
         write_result(out, result, t0, None)
 
 
-def states_result(base, best_full, best_key, summaries, errors):
-    result = dict(base)
-    if best_full is not None:
-        result.update(best_full)
-        result["magmom_fixed"] = int(best_key.split("_")[0])
-        result["state"] = best_key
-    result["spin_states"] = summaries
-    if errors:
-        result["spin_state_errors"] = errors
-    result["state_search"] = S.STATE_SEARCH
-    return result
-
-
 def write_result(out, result, t0, prev):
-    if "energy" not in result:
-        return  # no state finished yet
     result["wall_time_total_s"] = time.time() - t0 + (prev["wall_time_total_s"] if prev else 0.0)
     result["settings"] = S.SETTINGS
     result["versions"] = {"gpaw": gpaw.__version__, "ase": ase.__version__, "numpy": np.__version__,

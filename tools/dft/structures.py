@@ -18,6 +18,7 @@ from ase import Atoms
 from ase.build import bulk, diamond100, diamond111, graphene, molecule, nanotube
 from ase.io import read
 
+from states import candidate_states
 from settings import (ATOM_BOX, CLUSTER_VACUUM, DIMER_BOX, DIMER_BROKEN_SYMMETRY_FROM_R,
                       DIMER_BROKEN_SYMMETRY_MAGMOMS, DIMER_BROKEN_SYMMETRY_ONLY_FROM_R, DIMER_MAGMOMS)
 
@@ -40,8 +41,8 @@ class Structure:
     broken_symmetry_magmoms: tuple = ()  # fixed moments also tried from a symmetry-broken start
 
     def state_keys(self):
-        """Keys of every candidate state run_one.py computes: '<M>' and '<M>_broken'."""
-        return [str(m) for m in (self.magmoms or ())] + [f"{m}_broken" for m in self.broken_symmetry_magmoms]
+        """Keys of every candidate state run_one.py computes (states.candidate_states)."""
+        return [key for key, _, _ in candidate_states(self.magmoms, self.broken_symmetry_magmoms)]
 
     def to_spec(self):
         return {"id": self.id, "config_type": self.config_type, "kind": self.kind, "dataset": self.dataset,

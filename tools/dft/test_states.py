@@ -1,0 +1,74 @@
+"""Unit tests of tools/dft/states.py (no GPAW needed): python3 tools/dft/test_states.py"""
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from states import StateResults, candidate_states, missing_states, moment_of  # noqa: E402
+
+
+def rec(energy, **kw):
+    return {"energy": energy, "energy_extrapolated": energy - 1e-4, "forces": [[0, 0, energy], [0, 0, -energy]],
+            "magmom_total": 0.0, "kpts": [1, 1, 1], "iterations": 10, "smearing_eV": 0.01, "start": "symmetric",
+            "wall_time_s": 1.0, **kw}
+
+
+BASE = {"id": "dimer-x", "positions": [[0, 0, 0], [0, 0, 3]]}
+
+
+class StatesTest(unittest.TestCase):
+    def test_candidates_and_keys(self):
+        c = candidate_states((0, 2), (4,))
+        self.assertEqual(c, [("0", 0, False), ("2", 2, False), ("4_broken", 4, True)])
+        self.assertEqual(candidate_states(None), [])
+        self.assertEqual(moment_of("4_broken"), 4)
+        self.assertEqual(moment_of("2"), 2)
+
+    def test_lowest_state_kept_in_full_every_state_summarised(self):
+        s = StateResults(candidate_states((0, 2, 4)))
+        self.assertIsNone(s.record(BASE, {}))
+        s.add("0", rec(-1.0))
+        s.add("2", rec(-3.0, start="symmetric"))
+        s.fail("4", "KohnShamConvergenceError: Did not converge!")
+        self.assertTrue(s.complete())
+        r = s.record(BASE, {"rule": "x"})
+        self.assertEqual(r["energy"], -3.0)
+        self.assertEqual(r["forces"], [[0, 0, -3.0], [0, 0, 3.0]])
+        self.assertEqual((r["state"], r["magmom_fixed"]), ("2", 2))
+        self.assertEqual(set(r["spin_states"]), {"0", "2"})
+        self.assertNotIn("forces", r["spin_states"]["0"])
+        self.assertIn("4", r["spin_state_errors"])
+        self.assertEqual(r["id"], "dimer-x")
+        self.assertEqual(r["state_search"], {"rule": "x"})
+
+    def test_partial_record_is_completed_without_recomputing(self):
+        first = StateResults(candidate_states((0, 2), (4,)))
+        first.add("0", rec(2.6))
+        first.add("2", rec(0.8))
+        partial = first.record(BASE, {})
+        self.assertEqual(missing_states(partial, ["0", "2", "4_broken"]), ["4_broken"])
+        again = StateResults(candidate_states((0, 2), (4,)), partial)
+        self.assertEqual(again.todo(), [("4_broken", 4, True)])
+        # a higher new state keeps the previous best, forces included
+        again.add("4_broken", rec(1.5))
+        self.assertEqual((again.record(BASE, {})["state"], again.record(BASE, {})["energy"]), ("2", 0.8))
+        # a lower one replaces it
+        again.add("4_broken", rec(-0.0003, start="symmetry-broken"))
+        r = again.record(BASE, {})
+        self.assertEqual((r["state"], r["magmom_fixed"], r["start"]), ("4_broken", 4, "symmetry-broken"))
+        self.assertEqual(r["forces"], [[0, 0, -0.0003], [0, 0, 0.0003]])
+        self.assertEqual(missing_states(r, ["0", "2", "4_broken"]), [])
+
+    def test_record_from_before_state_keys(self):
+        # records cached before 'state' existed carry the moment only
+        old = {"energy": -2.5, "forces": [[0, 0, 0]], "magmom_fixed": 4,
+               "spin_states": {"0": {"energy": 2.6}, "2": {"energy": 0.8}, "4": {"energy": -2.5}}}
+        s = StateResults(candidate_states((0, 2, 4), (4,)), old)
+        self.assertEqual(s.best_key, "4")
+        self.assertEqual(s.todo(), [("4_broken", 4, True)])
+        s.add("4_broken", rec(-2.7))
+        self.assertEqual(s.record(BASE, {})["state"], "4_broken")
+
+
+if __name__ == "__main__":
+    unittest.main()
