@@ -75,8 +75,9 @@ def make_calc(spec, atoms, magmom, txt, width=None, external=None):
 def compute(spec, magmom, logdir, broken=False):
     """Single point; a molecular state that does not converge is retried once with the fallback width."""
     widths = [None]
-    if spec["kind"] == "molecule" and not broken:
-        # a symmetry-broken start is not retried with the wider smearing: its failure is recorded like any other
+    # a symmetry-broken start is retried with the wider smearing only where it is the only start of its moment
+    # (where the symmetric start is also computed, its failure is just recorded)
+    if spec["kind"] == "molecule" and (not broken or magmom not in (spec.get("magmoms") or [])):
         widths = [S.SMEARING_MOLECULE_EV, S.SMEARING_MOLECULE_FALLBACK_EV]
     for attempt, width in enumerate(widths):
         try:
@@ -99,8 +100,15 @@ def compute_once(spec, magmom, logdir, width, attempt, broken=False):
     atoms.calc = calc
     t0 = time.time()
     if broken:
-        # converge with the point charges, then remove them and let the SCF continue from that state
-        atoms.get_potential_energy()
+        # SCF with the point charges (converged or not: it only has to split the orbitals), then remove them
+        # and let the SCF continue from that state
+        maxiter = calc.parameters.maxiter
+        calc.set(maxiter=S.BROKEN_SYMMETRY_START["iterations_with_charges"])
+        try:
+            atoms.get_potential_energy()
+        except KohnShamConvergenceError:
+            pass
+        calc.scf.maxiter = maxiter
         calc.hamiltonian.vext = NoExternalPotential()
         calc.scf.reset()
         calc.results = {}

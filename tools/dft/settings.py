@@ -40,15 +40,18 @@ DIMER_BROKEN_SYMMETRY_MAGMOMS = (4,)  # the dissociation limit: two Hund's-rule 
 # does not converge there, and lands 0.2 eV high when it does); moments 0 (spin-paired) and 2 from the
 # symmetric start as everywhere.
 DIMER_BROKEN_SYMMETRY_ONLY_FROM_R = 3.0
-BROKEN_SYMMETRY_START = {"point_charge_e": -0.3, "distance_A": 1.5,
+BROKEN_SYMMETRY_START = {"point_charge_e": -0.3, "distance_A": 1.5, "iterations_with_charges": 40,
                          "placement": "two charges per atom, at +-distance along an axis perpendicular to "
-                                      "the bond; removed after the first converged SCF, which then continues"}
+                                      "the bond; SCF with the charges until converged or for at most "
+                                      "iterations_with_charges iterations, then the charges are removed and the "
+                                      "SCF continues from that state to convergence"}
 STATE_SEARCH = {
     "dimer": "fixed total moments 0, 2, 4 muB from a symmetric start; for r >= "
              f"{DIMER_BROKEN_SYMMETRY_FROM_R} A also moment(s) "
              f"{', '.join(map(str, DIMER_BROKEN_SYMMETRY_MAGMOMS))} from a symmetry-broken start "
              f"(state key '<M>_broken'), and for r >= {DIMER_BROKEN_SYMMETRY_ONLY_FROM_R} A that moment "
-             "from the symmetry-broken start only; the lowest energy is kept",
+             "from the symmetry-broken start only (retried with the fallback smearing if it does not converge; "
+             "below that r a failed symmetry-broken start is only recorded); the lowest energy is kept",
     "broken_symmetry_start": BROKEN_SYMMETRY_START,
 }
 CLUSTER_VACUUM = 4.5  # Å of vacuum on each side of a cluster in an open box
