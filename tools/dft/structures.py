@@ -432,7 +432,9 @@ def ordered_structures():
     curve = [x for _, x in sorted(enumerate(curve), key=curve_rank)]
     by_size = lambda pool: [x for _, x in sorted(enumerate(pool), key=lambda p: (len(p[1].atoms), p[0]))]
     queues = {"A": curve, "B": by_size(groups["narrow"]), "C": by_size(groups["diverse"]), "D": list(groups["dimer"])}
-    pattern = ["A", "B", "A", "C", "D"]  # the curve twice a round: the study needs all of it
+    # the two pools four times a round (most structures, and what the bulk-trained models of the study need),
+    # the curve and the training dimers once
+    pattern = ["B", "C", "A", "B", "C", "D"]
     rest = []
     while any(queues.values()):
         for q in pattern:
