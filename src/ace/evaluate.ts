@@ -111,6 +111,66 @@ function neighboursFor(basis: AceBasis, frame: Frame, given?: NeighbourList): Ne
   return given;
 }
 
+/** Scratch of a one-particle evaluation: radial values and derivatives, harmonics and their gradients. */
+export interface OneParticleScratch {
+  R: Float64Array;
+  dR: Float64Array;
+  tmp: Float64Array;
+  Y: Float64Array;
+  dY: Float64Array;
+}
+
+/**
+ * φ_a = R_n(r) Y_lm(r̂) of one neighbour at (vx, vy, vz) with r = |(vx, vy, vz)| (Å) into phi[base + a] and,
+ * when dphi is given, ∇φ_a into dphi[3 (base + a) + x]. Shared by the evaluators of this module and SiteEvaluator.
+ */
+export function oneParticleValues(
+  basis: AceBasis,
+  s: OneParticleScratch,
+  vx: number,
+  vy: number,
+  vz: number,
+  r: number,
+  phi: Float64Array,
+  dphi: Float64Array | null,
+  base: number,
+): void {
+  const { nOne, oneN, oneLM, radial, harmonics } = basis;
+  const { R, dR, tmp, Y, dY } = s;
+  radial.evaluate(r, R, dR, tmp);
+  if (dphi) {
+    harmonics.evaluate(vx, vy, vz, Y, dY);
+    const ux = vx / r, uy = vy / r, uz = vz / r;
+    for (let a = 0; a < nOne; a++) {
+      const n = oneN[a], lm = oneLM[a];
+      const Rn = R[n], y = Y[lm];
+      phi[base + a] = Rn * y;
+      const t = dR[n] * y, o = 3 * (base + a), q = 3 * lm;
+      dphi[o] = t * ux + Rn * dY[q];
+      dphi[o + 1] = t * uy + Rn * dY[q + 1];
+      dphi[o + 2] = t * uz + Rn * dY[q + 2];
+    }
+  } else {
+    harmonics.evaluate(vx, vy, vz, Y);
+    for (let a = 0; a < nOne; a++) phi[base + a] = R[oneN[a]] * Y[oneLM[a]];
+  }
+}
+
+/**
+ * Adds one neighbour's terms to a G vector: its φ_a (phi[base + a]) to the singletons and, for the purified
+ * basis, the products Π φ at this same neighbour to the product G's.
+ */
+export function addNeighbourToG(basis: AceBasis, phi: Float64Array, base: number, G: Float64Array): void {
+  const { nOne, nG, gStart, gOne } = basis;
+  for (let a = 0; a < nOne; a++) G[a] += phi[base + a];
+  for (let g = nOne; g < nG; g++) {
+    const s0 = gStart[g], s1 = gStart[g + 1];
+    let p = phi[base + gOne[s0]] * phi[base + gOne[s0 + 1]];
+    for (let s = s0 + 2; s < s1; s++) p *= phi[base + gOne[s]];
+    G[g] += p;
+  }
+}
+
 /**
  * One-particle values φ_a(r_ij) (and gradients) for the neighbours of atom i, and the G's (A's and, for the
  * purified basis, the same-neighbour products). Returns the number of neighbours.
@@ -119,44 +179,15 @@ function atomFeatures(basis: AceBasis, ws: Workspace, nl: NeighbourList, i: numb
   const off = nl.offsets[i];
   const nb = nl.offsets[i + 1] - off;
   ws.ensure(nb);
-  const { nOne, oneN, oneLM, radial, harmonics, nG, gStart, gOne } = basis;
-  const { phi, dphi, R, dR, tmp, Y, dY, G } = ws;
+  const nOne = basis.nOne;
+  const { phi, dphi, G } = ws;
   G.fill(0);
   const vec = nl.vectors, dist = nl.distances;
   for (let kk = 0; kk < nb; kk++) {
     const k = off + kk;
-    const r = dist[k];
-    const vx = vec[3 * k], vy = vec[3 * k + 1], vz = vec[3 * k + 2];
-    radial.evaluate(r, R, dR, tmp);
     const base = kk * nOne;
-    if (grad) {
-      harmonics.evaluate(vx, vy, vz, Y, dY);
-      const ux = vx / r, uy = vy / r, uz = vz / r;
-      for (let a = 0; a < nOne; a++) {
-        const n = oneN[a], lm = oneLM[a];
-        const Rn = R[n], y = Y[lm];
-        const p = Rn * y;
-        phi[base + a] = p;
-        G[a] += p;
-        const t = dR[n] * y, o = 3 * (base + a), q = 3 * lm;
-        dphi[o] = t * ux + Rn * dY[q];
-        dphi[o + 1] = t * uy + Rn * dY[q + 1];
-        dphi[o + 2] = t * uz + Rn * dY[q + 2];
-      }
-    } else {
-      harmonics.evaluate(vx, vy, vz, Y);
-      for (let a = 0; a < nOne; a++) {
-        const p = R[oneN[a]] * Y[oneLM[a]];
-        phi[base + a] = p;
-        G[a] += p;
-      }
-    }
-    for (let g = nOne; g < nG; g++) {
-      const s0 = gStart[g], s1 = gStart[g + 1];
-      let p = phi[base + gOne[s0]] * phi[base + gOne[s0 + 1]];
-      for (let s = s0 + 2; s < s1; s++) p *= phi[base + gOne[s]];
-      G[g] += p;
-    }
+    oneParticleValues(basis, ws, vec[3 * k], vec[3 * k + 1], vec[3 * k + 2], dist[k], phi, grad ? dphi : null, base);
+    addNeighbourToG(basis, phi, base, G);
   }
   return nb;
 }

@@ -12,18 +12,14 @@
  * Nothing is allocated per call: one evaluator owns its scratch buffers (not re-entrant).
  */
 import { AceBasis } from './basis';
-import { contractMonomials, monomialWeights, pairGradient } from './evaluate';
+import { addNeighbourToG, contractMonomials, monomialWeights, oneParticleValues, pairGradient, type OneParticleScratch } from './evaluate';
 
 export class SiteEvaluator {
   readonly nG: number;
   /** maximal body order K of the basis */
   readonly order: number;
   private readonly w: Float64Array;
-  private readonly R: Float64Array;
-  private readonly dR: Float64Array;
-  private readonly tmp = new Float64Array(2);
-  private readonly Y: Float64Array;
-  private readonly dY: Float64Array;
+  private readonly scratch: OneParticleScratch;
   private readonly phi: Float64Array;
   private readonly dphi: Float64Array;
   private readonly adj: Float64Array;
@@ -37,10 +33,13 @@ export class SiteEvaluator {
     this.w = monomialWeights(basis, coefficients);
     this.nG = basis.nG;
     this.order = basis.spec.order;
-    this.R = new Float64Array(basis.radial.nmax);
-    this.dR = new Float64Array(basis.radial.nmax);
-    this.Y = new Float64Array(basis.harmonics.size);
-    this.dY = new Float64Array(3 * basis.harmonics.size);
+    this.scratch = {
+      R: new Float64Array(basis.radial.nmax),
+      dR: new Float64Array(basis.radial.nmax),
+      tmp: new Float64Array(2),
+      Y: new Float64Array(basis.harmonics.size),
+      dY: new Float64Array(3 * basis.harmonics.size),
+    };
     this.phi = new Float64Array(basis.nOne);
     this.dphi = new Float64Array(3 * basis.nOne);
     this.adj = new Float64Array(basis.nOne);
@@ -54,27 +53,8 @@ export class SiteEvaluator {
 
   /** φ_a at the neighbour vector (vx, vy, vz) into this.phi (and dφ into this.dphi when grad). */
   private onePartials(vx: number, vy: number, vz: number, grad: boolean): void {
-    const b = this.basis;
-    const { nOne, oneN, oneLM, radial, harmonics } = b;
-    const { R, dR, tmp, Y, dY, phi, dphi } = this;
     const r = Math.sqrt(vx * vx + vy * vy + vz * vz);
-    radial.evaluate(r, R, dR, tmp);
-    if (grad) {
-      harmonics.evaluate(vx, vy, vz, Y, dY);
-      const ux = vx / r, uy = vy / r, uz = vz / r;
-      for (let a = 0; a < nOne; a++) {
-        const n = oneN[a], lm = oneLM[a];
-        const Rn = R[n], y = Y[lm];
-        phi[a] = Rn * y;
-        const t = dR[n] * y, o = 3 * a, q = 3 * lm;
-        dphi[o] = t * ux + Rn * dY[q];
-        dphi[o + 1] = t * uy + Rn * dY[q + 1];
-        dphi[o + 2] = t * uz + Rn * dY[q + 2];
-      }
-    } else {
-      harmonics.evaluate(vx, vy, vz, Y);
-      for (let a = 0; a < nOne; a++) phi[a] = R[oneN[a]] * Y[oneLM[a]];
-    }
+    oneParticleValues(this.basis, this.scratch, vx, vy, vz, r, this.phi, grad ? this.dphi : null, 0);
   }
 
   /**
@@ -83,15 +63,7 @@ export class SiteEvaluator {
    */
   addNeighbour(G: Float64Array, vx: number, vy: number, vz: number): void {
     this.onePartials(vx, vy, vz, false);
-    const { nOne, nG, gStart, gOne } = this.basis;
-    const phi = this.phi;
-    for (let a = 0; a < nOne; a++) G[a] += phi[a];
-    for (let g = nOne; g < nG; g++) {
-      const s0 = gStart[g], s1 = gStart[g + 1];
-      let p = phi[gOne[s0]] * phi[gOne[s0 + 1]];
-      for (let s = s0 + 2; s < s1; s++) p *= phi[gOne[s]];
-      G[g] += p;
-    }
+    addNeighbourToG(this.basis, this.phi, 0, G);
   }
 
   /**
