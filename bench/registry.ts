@@ -7,6 +7,8 @@ export interface Bench {
   name: string;
   description: string;
   run: (args: string[]) => Promise<void> | void;
+  /** run only when named on the command line (long benchmarks) */
+  onlyWhenNamed?: boolean;
 }
 
 const benches: Bench[] = [];

@@ -6,11 +6,12 @@ import { registeredBenches } from './registry';
 import './evaluator';
 import './fit';
 import './scan';
+import './study';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const names = args.filter((a) => !a.startsWith('-'));
-  const selected = registeredBenches().filter((b) => names.length === 0 || names.includes(b.name));
+  const selected = registeredBenches().filter((b) => (names.length === 0 && !b.onlyWhenNamed) || names.includes(b.name));
   if (selected.length === 0) {
     console.error(`no benchmark named ${names.join(', ')}; available: ${registeredBenches().map((b) => b.name).join(', ')}`);
     process.exit(1);

@@ -100,3 +100,28 @@ export function tableMarkdown(result: StudyResult): string {
   }
   return lines.join('\n') + '\n';
 }
+
+/**
+ * The headline table (for the README): one row per pool × basis, the dimer curve's RMS deviation from DFT
+ * and the held-out energy RMSE for each K, so convergence (or not) with K reads along a row.
+ */
+export function headlineMarkdown(result: StudyResult): string {
+  const s = result.settings;
+  const [a, b] = s.rmsWindow;
+  const ks = s.orders.join(' / ');
+  const lines = [
+    `| training data | basis | dimer curve: RMS vs DFT ${a}–${b} Å (eV), K = ${ks} | well depth E_min (eV), K = ${ks} | held-out E RMSE (meV/atom), K = ${ks} |`,
+    '|---|---|---|---|---|',
+  ];
+  for (const dataset of s.datasets) {
+    for (const variant of s.variants) {
+      const rows = s.orders.map((K) => result.rows.find((r) => r.dataset === dataset && r.variant === variant && r.K === K));
+      const cell = (f: (r: StudyRow) => string) => rows.map((r) => (r && r.status === 'fitted' ? f(r) : '–')).join(' / ');
+      const basis = variant === 'purified' ? 'self-interaction-free' : variant;
+      lines.push(`| ${dataset} | ${basis} | ${cell((r) => fmtEv(r.dimer?.rms))} | ${cell((r) => fmtEv(r.dimer?.minimum?.energy))} | ${cell((r) => fmtErr(r.valid?.energyRmse))} |`);
+    }
+  }
+  const dm = result.dft.minimum;
+  lines.push('', `DFT (${result.dft.label}, ${result.dft.points.length} points): minimum ${fmtEv(dm?.energy)} eV at ${fmtA(dm?.r)} Å.`);
+  return lines.join('\n') + '\n';
+}

@@ -22,7 +22,7 @@ const dir = cli.dir;
 const run = (args: string[], timeout = 170_000) => cli.run(['reproduce', ...args], timeout);
 
 function checkOutputs(out: string, rows: number) {
-  for (const f of ['table.csv', 'table.md', 'report.md', 'results.json']) expect(existsSync(join(out, f))).toBe(true);
+  for (const f of ['table.csv', 'table.md', 'headline.md', 'report.md', 'results.json']) expect(existsSync(join(out, f))).toBe(true);
   const csv = readFileSync(join(out, 'table.csv'), 'utf8').trimEnd().split('\n');
   expect(csv).toHaveLength(1 + rows);
   const figs = readdirSync(join(out, 'figures'));

@@ -10,7 +10,7 @@ import { STUDY_DATASETS, type StudyData } from '../../src/study/data';
 import { studyFigures } from '../../src/study/figures';
 import { dimerAt, runStudy, type StudyProgress, type StudyResult } from '../../src/study/reproduce';
 import { paperComparison, RMS_TOL_EV, studyFindings, studyReport, thinData, trend } from '../../src/study/report';
-import { CSV_COLUMNS, fmtEv, tableCsv, tableMarkdown } from '../../src/study/table';
+import { CSV_COLUMNS, fmtErr, fmtEv, headlineMarkdown, tableCsv, tableMarkdown } from '../../src/study/table';
 import { syntheticStudyData } from './synthetic';
 import { parseXml } from './xml';
 
@@ -167,6 +167,23 @@ describe('table, figures and report of the study', () => {
     });
     const md = tableMarkdown(result).trimEnd().split('\n');
     expect(md).toHaveLength(2 + 1 + result.rows.length); // header, rule, DFT row, rows
+  });
+
+  it('the headline table has a row per pool × basis with the per-K numbers of the result', () => {
+    const md = headlineMarkdown(result).trimEnd().split('\n');
+    const s = result.settings;
+    const body = md.slice(2, 2 + s.datasets.length * s.variants.length);
+    expect(body).toHaveLength(s.datasets.length * s.variants.length);
+    for (const line of body) {
+      const cells = line.split('|').slice(1, -1).map((c) => c.trim());
+      const variant = cells[1] === 'self-interaction-free' ? 'purified' : cells[1];
+      const rows = s.orders.map((K) => result.rows.find((r) => r.dataset === cells[0] && r.variant === variant && r.K === K)!);
+      expect(rows.every((r) => r !== undefined)).toBe(true);
+      expect(cells[2]).toBe(rows.map((r) => fmtEv(r.dimer!.rms)).join(' / '));
+      expect(cells[3]).toBe(rows.map((r) => fmtEv(r.dimer!.minimum?.energy)).join(' / '));
+      expect(cells[4]).toBe(rows.map((r) => fmtErr(r.valid!.energyRmse)).join(' / '));
+    }
+    expect(md[md.length - 1]).toMatch(/^DFT .*minimum -?\d/);
   });
 
   it('the SVGs parse as XML and contain the expected series', () => {

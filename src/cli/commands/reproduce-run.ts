@@ -9,7 +9,7 @@ import { STUDY_DATASETS, type StudyData, type StudyDatasetId } from '../../study
 import { studyFigures } from '../../study/figures';
 import { runStudy, type StudyProgress, type StudyResult } from '../../study/reproduce';
 import { studyFindings, paperComparison, studyReport } from '../../study/report';
-import { tableCsv, tableMarkdown } from '../../study/table';
+import { tableCsv, headlineMarkdown, tableMarkdown } from '../../study/table';
 import type { ParsedArgs } from '../args';
 import { printJson, type CliIO } from '../command';
 import { readDataset, type Dataset } from '../data';
@@ -150,6 +150,7 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
   };
   put('table.csv', tableCsv(result));
   put('table.md', tableMarkdown(result));
+  put('headline.md', headlineMarkdown(result));
   put('report.md', studyReport(result, { command, date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), dataNotes, figures: figureFiles }));
   put('results.json', resultsJson(result));
   for (const [name, svg] of Object.entries(figures)) put(`figures/${name}`, svg);
@@ -187,7 +188,7 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
   }
   const lines = [
     `study     ${fitted} of ${result.rows.length} models fitted in ${result.seconds.toFixed(1)} s${quick ? ' (quick)' : ''}`,
-    `output    ${out}/ (table.csv, table.md, report.md, results.json, ${Object.keys(figures).length} figures, ${Object.keys(result.models).length} models)`,
+    `output    ${out}/ (table.csv, table.md, headline.md, report.md, results.json, ${Object.keys(figures).length} figures, ${Object.keys(result.models).length} models)`,
     ...dataNotes.map((n) => `data      ${n}`),
     '',
     tableMarkdown(result),
