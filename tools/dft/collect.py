@@ -79,6 +79,8 @@ def to_atoms(r, e0):
         a.info["dft_state"] = r.get("state", str(r["magmom_fixed"]))
     for m, st in r.get("spin_states", {}).items():
         a.info[f"energy_m{m}"] = st["energy"]
+    if r.get("spin_state_errors"):  # candidate states that did not converge (see the cache for the message)
+        a.info["failed_states"] = ";".join(f"m{k}" for k in sorted(r["spin_state_errors"]))
     if r["kind"] == "molecule" and len(a) == 2:
         a.info["r"] = round(float(np.linalg.norm(a.positions[1] - a.positions[0])), 6)
         a.info["binding_energy"] = r["energy"] - 2 * e0
