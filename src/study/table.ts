@@ -122,6 +122,6 @@ export function headlineMarkdown(result: StudyResult): string {
     }
   }
   const dm = result.dft.minimum;
-  lines.push('', `DFT (${result.dft.label}, ${result.dft.points.length} points): minimum ${fmtEv(dm?.energy)} eV at ${fmtA(dm?.r)} Å.`);
+  lines.push('', `${result.dft.label} dimer curve (${result.dft.points.length} points): minimum ${fmtEv(dm?.energy)} eV at ${fmtA(dm?.r)} Å.`);
   return lines.join('\n') + '\n';
 }
