@@ -170,14 +170,14 @@ describe('C2 dimer curve', () => {
     }
   });
 
-  it('keeps the lowest of its candidate states (fixed total moments 0, 2, 4; symmetry-broken starts) and says which', () => {
+  it('keeps the lowest of its candidate states (fixed total moments 0, 2, 4; integer occupations, symmetry-broken starts) and says which', () => {
     for (const f of curve) {
       const states = Object.entries(f.info)
         .filter(([k]) => k.startsWith('energy_m'))
         .map(([k, e]) => ({ state: k.slice('energy_m'.length), energy: Number(e) }));
       expect(states.length, id(f)).toBeGreaterThanOrEqual(2);
       // every state is a fixed total moment 0, 2 or 4 (μB), possibly from the symmetry-broken start
-      for (const s of states) expect(s.state, id(f)).toMatch(/^[024](_broken)?$/);
+      for (const s of states) expect(s.state, id(f)).toMatch(/^[024](_broken|_integer)?$/);
       const lowest = states.reduce((a, b) => (b.energy < a.energy ? b : a));
       expect(f.energy!, id(f)).toBeCloseTo(lowest.energy, 8);
       expect(String(f.info.dft_state), id(f)).toBe(lowest.state);
@@ -185,7 +185,7 @@ describe('C2 dimer curve', () => {
       // the stretched dimer was also started from a symmetry-broken state (tools/dft/settings.py): computed, or
       // recorded as not converged
       const failed = f.info.failed_states === undefined ? [] : String(f.info.failed_states).split(';').map((k) => k.replace(/^m/, ''));
-      for (const k of failed) expect(k, id(f)).toMatch(/^[024](_broken)?$/);
+      for (const k of failed) expect(k, id(f)).toMatch(/^[024](_broken|_integer)?$/);
       if (Number(f.info.r) >= 2) expect([...states.map((s) => s.state), ...failed], id(f)).toContain('4_broken');
     }
   });

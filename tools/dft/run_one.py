@@ -72,25 +72,27 @@ def make_calc(spec, atoms, magmom, txt, width=None, external=None):
     raise ValueError(f"unknown kind {kind!r} for structure {spec['id']}")
 
 
-def compute(spec, magmom, logdir, broken=False):
-    """Single point; a molecular state that does not converge is retried once with the fallback width."""
+def compute(spec, magmom, logdir, variant="symmetric"):
+    """Single point of one candidate state (states.candidate_states). A molecular state from the symmetric
+    start that does not converge is retried once with the fallback width; the integer-occupation and
+    symmetry-broken variants are not retried (their failure is recorded; the other candidates stand)."""
     widths = [None]
-    # a symmetry-broken start is retried with the wider smearing only where it is the only start of its moment
-    # (where the symmetric start is also computed, its failure is just recorded)
-    if spec["kind"] == "molecule" and (not broken or magmom not in (spec.get("magmoms") or [])):
-        widths = [S.SMEARING_MOLECULE_EV, S.SMEARING_MOLECULE_FALLBACK_EV]
+    if spec["kind"] == "molecule":
+        widths = {"symmetric": [S.SMEARING_MOLECULE_EV, S.SMEARING_MOLECULE_FALLBACK_EV],
+                  "integer": [0.0], "broken": [S.SMEARING_MOLECULE_EV]}[variant]
     for attempt, width in enumerate(widths):
         try:
-            return compute_once(spec, magmom, logdir, width, attempt, broken)
+            return compute_once(spec, magmom, logdir, width, attempt, variant == "broken",
+                                "_integer" if variant == "integer" else "")
         except KohnShamConvergenceError:
             if attempt == len(widths) - 1:
                 raise
 
 
-def compute_once(spec, magmom, logdir, width, attempt, broken=False):
+def compute_once(spec, magmom, logdir, width, attempt, broken=False, suffix=""):
     atoms = build_atoms(spec)
     tag = f"_m{magmom}" if magmom is not None else ""
-    tag += "_broken" if broken else ""
+    tag += ("_broken" if broken else "") + suffix
     tag += f"_retry{attempt}" if attempt else ""
     txt = os.path.join(logdir, f"{spec['id']}{tag}.txt")
     external = broken_symmetry_charges(atoms) if broken else None
@@ -161,10 +163,11 @@ def main():
         # candidate states (states.py); a previous partial record for the same structure and settings keeps
         # its states, and only the missing ones are computed
         prev = previous_result(out, spec)
-        states = StateResults(candidate_states(magmoms, spec.get("broken_symmetry_magmoms")), prev)
-        for key, m, broken in states.todo():
+        states = StateResults(candidate_states(magmoms, spec.get("broken_symmetry_magmoms"),
+                                               spec.get("integer_magmoms")), prev)
+        for key, m, variant in states.todo():
             try:
-                states.add(key, compute(spec, m, logdir, broken))
+                states.add(key, compute(spec, m, logdir, variant))
             except Exception as e:  # one spin state failing must not lose the others
                 states.fail(key, f"{type(e).__name__}: {e}")
                 continue

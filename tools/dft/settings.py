@@ -46,12 +46,13 @@ BROKEN_SYMMETRY_START = {"point_charge_e": -0.3, "distance_A": 1.5, "iterations_
                                       "iterations_with_charges iterations, then the charges are removed and the "
                                       "SCF continues from that state to convergence"}
 STATE_SEARCH = {
-    "dimer": "fixed total moments 0, 2, 4 muB from a symmetric start; for r >= "
+    "dimer": "fixed total moments 0, 2, 4 muB from a symmetric start (Fermi-Dirac 0.01 eV, retried with 0.05 eV "
+             "if not converged); for r >= "
              f"{DIMER_BROKEN_SYMMETRY_FROM_R} A also moment(s) "
-             f"{', '.join(map(str, DIMER_BROKEN_SYMMETRY_MAGMOMS))} from a symmetry-broken start "
-             f"(state key '<M>_broken'), and for r >= {DIMER_BROKEN_SYMMETRY_ONLY_FROM_R} A that moment "
-             "from the symmetry-broken start only (retried with the fallback smearing if it does not converge; "
-             "below that r a failed symmetry-broken start is only recorded); the lowest energy is kept",
+             f"{', '.join(map(str, DIMER_BROKEN_SYMMETRY_MAGMOMS))} from a symmetric start with integer occupations "
+             "(state key '<M>_integer') and from a symmetry-broken start (state key '<M>_broken'), neither retried; "
+             f"for r >= {DIMER_BROKEN_SYMMETRY_ONLY_FROM_R} A that moment without the smeared symmetric start; "
+             "the lowest energy is kept",
     "broken_symmetry_start": BROKEN_SYMMETRY_START,
 }
 CLUSTER_VACUUM = 4.5  # Å of vacuum on each side of a cluster in an open box

@@ -15,10 +15,13 @@ SUMMARY_FIELDS = ("energy", "energy_extrapolated", "iterations", "wall_time_s", 
                   "magmom_total")
 
 
-def candidate_states(magmoms, broken_symmetry_magmoms=()):
-    """[(key, moment, symmetry-broken start)]: '<M>' from the symmetric start, '<M>_broken' from the other."""
-    return ([(str(m), int(m), False) for m in (magmoms or ())]
-            + [(f"{m}_broken", int(m), True) for m in (broken_symmetry_magmoms or ())])
+def candidate_states(magmoms, broken_symmetry_magmoms=(), integer_magmoms=()):
+    """[(key, moment, variant)]: '<M>' from the symmetric start with the molecular smearing (variant
+    'symmetric'), '<M>_integer' from the symmetric start with integer occupations ('integer'), '<M>_broken'
+    from the symmetry-broken start ('broken')."""
+    return ([(str(m), int(m), "symmetric") for m in (magmoms or ())]
+            + [(f"{m}_integer", int(m), "integer") for m in (integer_magmoms or ())]
+            + [(f"{m}_broken", int(m), "broken") for m in (broken_symmetry_magmoms or ())])
 
 
 def moment_of(key):

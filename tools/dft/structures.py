@@ -39,10 +39,12 @@ class Structure:
     magmoms: tuple = None
     info: dict = field(default_factory=dict)
     broken_symmetry_magmoms: tuple = ()  # fixed moments also tried from a symmetry-broken start
+    integer_magmoms: tuple = ()  # fixed moments also tried with integer occupations
 
     def state_keys(self):
         """Keys of every candidate state run_one.py computes (states.candidate_states)."""
-        return [key for key, _, _ in candidate_states(self.magmoms, self.broken_symmetry_magmoms)]
+        return [key for key, _, _ in candidate_states(self.magmoms, self.broken_symmetry_magmoms,
+                                                      self.integer_magmoms)]
 
     def to_spec(self):
         return {"id": self.id, "config_type": self.config_type, "kind": self.kind, "dataset": self.dataset,
@@ -50,7 +52,8 @@ class Structure:
                 "positions": self.atoms.positions.tolist(), "cell": self.atoms.cell.array.tolist(),
                 "pbc": [bool(x) for x in self.atoms.pbc],
                 "magmoms": list(self.magmoms) if self.magmoms else None,
-                "broken_symmetry_magmoms": list(self.broken_symmetry_magmoms), "info": self.info}
+                "broken_symmetry_magmoms": list(self.broken_symmetry_magmoms),
+                "integer_magmoms": list(self.integer_magmoms), "info": self.info}
 
 
 def min_distance(atoms):
@@ -132,7 +135,7 @@ def dimer_magmoms(r):
 
 
 def dimer_broken_magmoms(r):
-    """Fixed total moments from the symmetry-broken start at this r."""
+    """Fixed total moments from the symmetry-broken start (and with integer occupations) at this r."""
     return DIMER_BROKEN_SYMMETRY_MAGMOMS if r >= DIMER_BROKEN_SYMMETRY_FROM_R else ()
 
 
@@ -140,7 +143,8 @@ def dimer_curve():
     out = []
     for r in dimer_curve_distances():
         out.append(Structure(f"dimer_curve-r{r:.3f}", "dimer_curve", "molecule", "dimer_curve",
-                             dimer_atoms(r), dimer_magmoms(r), {"r": r}, dimer_broken_magmoms(r)))
+                             dimer_atoms(r), dimer_magmoms(r), {"r": r}, dimer_broken_magmoms(r),
+                             dimer_broken_magmoms(r)))
     return out
 
 
@@ -154,7 +158,7 @@ def dimer_set(n=30):
             continue
         shift = rng.uniform(-0.3, 0.3, 3)
         out.append(Structure(f"dimer-r{r:.4f}", "dimer", "molecule", "dimer", dimer_atoms(r, shift),
-                             dimer_magmoms(r), {"r": r}, dimer_broken_magmoms(r)))
+                             dimer_magmoms(r), {"r": r}, dimer_broken_magmoms(r), dimer_broken_magmoms(r)))
     return out
 
 

@@ -18,10 +18,12 @@ BASE = {"id": "dimer-x", "positions": [[0, 0, 0], [0, 0, 3]]}
 
 class StatesTest(unittest.TestCase):
     def test_candidates_and_keys(self):
-        c = candidate_states((0, 2), (4,))
-        self.assertEqual(c, [("0", 0, False), ("2", 2, False), ("4_broken", 4, True)])
+        c = candidate_states((0, 2), (4,), (4,))
+        self.assertEqual(c, [("0", 0, "symmetric"), ("2", 2, "symmetric"), ("4_integer", 4, "integer"),
+                             ("4_broken", 4, "broken")])
         self.assertEqual(candidate_states(None), [])
         self.assertEqual(moment_of("4_broken"), 4)
+        self.assertEqual(moment_of("4_integer"), 4)
         self.assertEqual(moment_of("2"), 2)
 
     def test_lowest_state_kept_in_full_every_state_summarised(self):
@@ -48,7 +50,7 @@ class StatesTest(unittest.TestCase):
         partial = first.record(BASE, {})
         self.assertEqual(missing_states(partial, ["0", "2", "4_broken"]), ["4_broken"])
         again = StateResults(candidate_states((0, 2), (4,)), partial)
-        self.assertEqual(again.todo(), [("4_broken", 4, True)])
+        self.assertEqual(again.todo(), [("4_broken", 4, "broken")])
         # a higher new state keeps the previous best, forces included
         again.add("4_broken", rec(1.5))
         self.assertEqual((again.record(BASE, {})["state"], again.record(BASE, {})["energy"]), ("2", 0.8))
@@ -65,7 +67,7 @@ class StatesTest(unittest.TestCase):
                "spin_states": {"0": {"energy": 2.6}, "2": {"energy": 0.8}, "4": {"energy": -2.5}}}
         s = StateResults(candidate_states((0, 2, 4), (4,)), old)
         self.assertEqual(s.best_key, "4")
-        self.assertEqual(s.todo(), [("4_broken", 4, True)])
+        self.assertEqual(s.todo(), [("4_broken", 4, "broken")])
         s.add("4_broken", rec(-2.7))
         self.assertEqual(s.record(BASE, {})["state"], "4_broken")
 
