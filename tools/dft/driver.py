@@ -154,8 +154,13 @@ def main():
             while os.path.exists(PAUSE):
                 time.sleep(5)
             log("resumed")
-        order = ordered_structures()
-        todo = [s for s in order if status(s) == "todo" and attempts.get(s.id, 0) < 2]
+        try:
+            order = ordered_structures()
+            todo = [s for s in order if status(s) == "todo" and attempts.get(s.id, 0) < 2]
+        except Exception as e:  # a broken edit of the reloaded modules must not end the run: wait for a fix
+            log(f"WARNING: cannot list the structures ({type(e).__name__}: {e}); retrying in 60 s")
+            time.sleep(60)
+            continue
         if not todo or (args.max and jobs >= args.max):
             break
         s = todo[0]
