@@ -32,7 +32,7 @@ ASSETS = os.path.join(ROOT, "assets")
 sys.path.insert(0, HERE)
 import settings as S  # noqa: E402
 import structures as ST  # noqa: E402
-from states import missing_states  # noqa: E402
+from states import missing_states, moment_of  # noqa: E402
 
 SCRIPTS = ["settings.py", "states.py", "structures.py", "amorphous.py", "run_one.py", "driver.py", "convergence.py",
            "collect.py", "run.sh"]
@@ -56,6 +56,13 @@ def load_cache(planned):
         missing = missing_states(r, s.state_keys() if s else [])
         if missing:
             print(f"collect: skipping {r['id']}: spin states {', '.join(missing)} not computed yet")
+            continue
+        if s and s.broken_symmetry_magmoms and not any(
+                moment_of(k) in s.broken_symmetry_magmoms for k in r.get("spin_states", {})):
+            # a stretched dimer whose high-spin states all failed would be kept in a wrong state (e.g. spin-paired,
+            # eV too high): left out rather than shipped
+            print(f"collect: leaving out {r['id']}: no state of moment(s) "
+                  f"{', '.join(map(str, s.broken_symmetry_magmoms))} converged")
             continue
         out[r["id"]] = r
     return out
