@@ -3,12 +3,15 @@
     /usr/bin/python3 tools/dft/status.py
 """
 import os
+import signal
 import sys
 from collections import defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import driver  # noqa: E402
+
+signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `status.py | head` ends quietly
 
 
 def main():
