@@ -274,14 +274,14 @@ export function designRows(
   const forces = new Float64Array(wantF ? 3 * N * K : 0);
   const virial = wantV ? new Float64Array(9 * K) : null;
   const ws = workspace(basis);
-  const { dStart, dMono, dCoef, monoStart, jStart, jG, dSlotStart, dSlotJ, nOne, nG } = basis;
+  const { dStart, dMono, dCoef, monoStart, jStart, jG, dSlotStart, dSlotJ, nG } = basis;
   const rcut = basis.spec.rcut;
   const needGrad = wantF || wantV;
   ws.ensureAtoms(N);
   for (let i = 0; i < N; i++) {
     const nb = atomFeatures(basis, ws, nl, i, needGrad);
     monomials(basis, ws, needGrad);
-    const { M, dM, J, gradG, dphi } = ws;
+    const { M, dM, J, gradG } = ws;
     for (let k = 0; k < K; k++) {
       let b = 0;
       for (let p = dStart[k]; p < dStart[k + 1]; p++) b += dCoef[p] * M[dMono[p]];

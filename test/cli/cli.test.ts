@@ -12,7 +12,7 @@ import { dimerCurve } from '../../src/scan/dimer';
 import type { Frame } from '../../src/structure/frame';
 import { smallSpec, syntheticData } from '../fit/data';
 
-const { dir, at, run, runJson, expectFailure } = cliInScratchFolder('acelens-cli-');
+const { at, run, runJson, expectFailure } = cliInScratchFolder('acelens-cli-');
 
 const SPEC = smallSpec(3); // order 3, rcut 4, D = 6,6
 const BASIS_ARGS = ['--order', '3', '--rcut', '4', '--degree', '6,6'];

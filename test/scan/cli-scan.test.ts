@@ -13,7 +13,7 @@ import { joinAtomsArgument } from '../../src/cli/commands/scan';
 import { randomCell, randomCluster, TRICLINIC } from '../engine/helpers';
 import { randomModelFile, smallSpec } from './helpers';
 
-const { dir, at, run, runJson, expectFailure } = cliInScratchFolder('acelens-scan-');
+const { at, run, runJson, expectFailure } = cliInScratchFolder('acelens-scan-');
 
 const modelFile = randomModelFile(smallSpec(3, 'standard', 4.5), 17);
 let dataText: string;
