@@ -103,7 +103,8 @@ def status(s):
 
 
 def timeout_for(s):
-    return 900 + 120 * len(s.atoms) * (len(s.magmoms or ()) + 2 * len(s.broken_symmetry_magmoms) or 1)
+    # one unit per candidate state, two for a symmetry-broken start (an SCF with the charges, then one without)
+    return 900 + 120 * len(s.atoms) * (len(s.state_keys()) + len(s.broken_symmetry_magmoms) or 1)
 
 
 def run(s, nproc):

@@ -82,17 +82,17 @@ def compute(spec, magmom, logdir, variant="symmetric"):
                   "integer": [0.0], "broken": [S.SMEARING_MOLECULE_EV]}[variant]
     for attempt, width in enumerate(widths):
         try:
-            return compute_once(spec, magmom, logdir, width, attempt, variant == "broken",
-                                "_integer" if variant == "integer" else "")
+            return compute_once(spec, magmom, logdir, width, attempt, variant)
         except KohnShamConvergenceError:
             if attempt == len(widths) - 1:
                 raise
 
 
-def compute_once(spec, magmom, logdir, width, attempt, broken=False, suffix=""):
+def compute_once(spec, magmom, logdir, width, attempt, variant="symmetric"):
     atoms = build_atoms(spec)
+    broken = variant == "broken"
     tag = f"_m{magmom}" if magmom is not None else ""
-    tag += ("_broken" if broken else "") + suffix
+    tag += "" if variant == "symmetric" else f"_{variant}"
     tag += f"_retry{attempt}" if attempt else ""
     txt = os.path.join(logdir, f"{spec['id']}{tag}.txt")
     external = broken_symmetry_charges(atoms) if broken else None

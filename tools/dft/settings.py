@@ -30,15 +30,16 @@ DIMER_MAGMOMS = (0, 2, 4)
 # delocalised state (each atom pz^1 with half-filled pi_x, pi_y): 0.11 eV per atom above the Hund's-rule atom,
 # so E(C2, 6 A) - 2 E(atom) came out +0.22 eV. A start whose p orbitals are split by point charges, released
 # after the first SCF (the SCF then continues without them), reaches the localised Hund's-rule atoms
-# (E(C2, 6 A) - 2 E(atom) = -0.3 meV). For every dimer with r >= DIMER_BROKEN_SYMMETRY_FROM_R this extra
-# state is computed for DIMER_BROKEN_SYMMETRY_MAGMOMS and the lowest of all states is kept (a broken start at
+# (E(C2, 6 A) - 2 E(atom) = -0.3 meV). For every dimer with r >= DIMER_BROKEN_SYMMETRY_FROM_R two extra
+# states are computed for DIMER_BROKEN_SYMMETRY_MAGMOMS: the symmetry-broken start and integer occupations
+# (which converges where the broken start does not, 2.5-4 A); the lowest of all states is kept (a broken start at
 # moment 2 did not converge at 6 A, and moment 2 lies 0.6 eV above moment 4 there). Recorded in
 # every result as "state_search"; kept out of SETTINGS because it adds candidate states and changes no setting.
 DIMER_BROKEN_SYMMETRY_FROM_R = 2.0
 DIMER_BROKEN_SYMMETRY_MAGMOMS = (4,)  # the dissociation limit: two Hund's-rule atoms, moments parallel
-# From this r on, moment 4 is computed from the symmetry-broken start only (from the symmetric start it often
-# does not converge there, and lands 0.2 eV high when it does); moments 0 (spin-paired) and 2 from the
-# symmetric start as everywhere.
+# From this r on, moment 4 has only those two extra states, not the smeared symmetric start (it often does not
+# converge there, and lands 0.2 eV high when it does); moments 0 (spin-paired) and 2 from the symmetric start
+# as everywhere.
 DIMER_BROKEN_SYMMETRY_ONLY_FROM_R = 3.0
 BROKEN_SYMMETRY_START = {"point_charge_e": -0.3, "distance_A": 1.5, "iterations_with_charges": 40,
                          "placement": "two charges per atom, at +-distance along an axis perpendicular to "

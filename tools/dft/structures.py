@@ -134,8 +134,8 @@ def dimer_magmoms(r):
     return DIMER_MAGMOMS
 
 
-def dimer_broken_magmoms(r):
-    """Fixed total moments from the symmetry-broken start (and with integer occupations) at this r."""
+def dimer_extra_magmoms(r):
+    """Fixed total moments also computed from the symmetry-broken start and with integer occupations at this r."""
     return DIMER_BROKEN_SYMMETRY_MAGMOMS if r >= DIMER_BROKEN_SYMMETRY_FROM_R else ()
 
 
@@ -143,8 +143,8 @@ def dimer_curve():
     out = []
     for r in dimer_curve_distances():
         out.append(Structure(f"dimer_curve-r{r:.3f}", "dimer_curve", "molecule", "dimer_curve",
-                             dimer_atoms(r), dimer_magmoms(r), {"r": r}, dimer_broken_magmoms(r),
-                             dimer_broken_magmoms(r)))
+                             dimer_atoms(r), dimer_magmoms(r), {"r": r}, broken_symmetry_magmoms=dimer_extra_magmoms(r),
+                             integer_magmoms=dimer_extra_magmoms(r)))
     return out
 
 
@@ -158,7 +158,8 @@ def dimer_set(n=30):
             continue
         shift = rng.uniform(-0.3, 0.3, 3)
         out.append(Structure(f"dimer-r{r:.4f}", "dimer", "molecule", "dimer", dimer_atoms(r, shift),
-                             dimer_magmoms(r), {"r": r}, dimer_broken_magmoms(r), dimer_broken_magmoms(r)))
+                             dimer_magmoms(r), {"r": r}, broken_symmetry_magmoms=dimer_extra_magmoms(r),
+                             integer_magmoms=dimer_extra_magmoms(r)))
     return out
 
 
