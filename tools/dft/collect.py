@@ -136,7 +136,8 @@ def main():
     files = {
         "c2-dimer-curve": (frames_for(planned["dimer_curve"], sort_by_r=True), ["atom", "dimer_curve"],
                            "C2 dimer curve: E(C2, r) at fixed total magnetic moments 0, 2 and 4 muB (for r >= 2 A moment 4 "
-                           "also with integer occupations and from a symmetry-broken start), lowest kept (info: r, binding_energy = E - 2 E0, "
+                           "also with integer occupations and from a symmetry-broken start, for 2.4-4.5 A also by the "
+                           "maximum overlap method), lowest kept (info: r, binding_energy = E - 2 E0, "
                            "magmom, dft_state, energy_m<state>), after the isolated atom"),
         "c2-dimers": (frames_for(planned["dimer"]), ["atom", "dimer"],
                       "C2 dimer training set (distances 0.95-5.5 A, lowest of the same candidate states as the curve), "

@@ -103,8 +103,10 @@ def status(s):
 
 
 def timeout_for(s):
-    # one unit per candidate state, two for a symmetry-broken start (an SCF with the charges, then one without)
-    return 900 + 120 * len(s.atoms) * (len(s.state_keys()) + len(s.broken_symmetry_magmoms) or 1)
+    # one unit per candidate state, two for a symmetry-broken start (an SCF with the charges, then one without),
+    # three for a MOM state (smeared, half and integer occupations)
+    extra = len(s.broken_symmetry_magmoms) + 2 * len(s.mom_magmoms)
+    return 900 + 120 * len(s.atoms) * (len(s.state_keys()) + extra or 1)
 
 
 def run(s, nproc):

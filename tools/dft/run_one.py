@@ -17,12 +17,12 @@ from ase.calculators.calculator import kptdensity2monkhorstpack
 from ase.parallel import world
 import ase
 import gpaw
-from gpaw import GPAW, PW, FermiDirac, KohnShamConvergenceError
+from gpaw import GPAW, PW, FermiDirac, KohnShamConvergenceError, Mixer, mom
 from gpaw.external import NoExternalPotential, PointChargePotential
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import settings as S  # noqa: E402
-from states import StateResults, candidate_states  # noqa: E402
+from states import StateResults, candidate_states, mom_numbers  # noqa: E402
 
 
 def build_atoms(spec):
@@ -44,12 +44,14 @@ def broken_symmetry_charges(atoms):
     return PointChargePotential([q] * len(pos), pos)
 
 
-def make_calc(spec, atoms, magmom, txt, width=None, external=None):
+def make_calc(spec, atoms, magmom, txt, width=None, external=None, mixer=None):
     """GPAW calculator for one structure; width overrides the molecular Fermi-Dirac width."""
     kind = spec["kind"]
     common = dict(mode=PW(S.PW_CUTOFF_EV), xc=S.XC, setups=S.SETUPS, txt=txt)
     if external is not None:
         common["external"] = external
+    if mixer is not None:
+        common["mixer"] = mixer
     if kind in ("atom", "molecule"):
         common.update(convergence=S.CONVERGENCE_MOLECULE, maxiter=S.MAXITER_MOLECULE)
     else:
@@ -75,11 +77,12 @@ def make_calc(spec, atoms, magmom, txt, width=None, external=None):
 def compute(spec, magmom, logdir, variant="symmetric"):
     """Single point of one candidate state (states.candidate_states). A molecular state from the symmetric
     start that does not converge is retried once with the fallback width; the integer-occupation and
-    symmetry-broken variants are not retried (their failure is recorded; the other candidates stand)."""
+    symmetry-broken and MOM variants are not retried (their failure is recorded; the other candidates stand)."""
     widths = [None]
     if spec["kind"] == "molecule":
         widths = {"symmetric": [S.SMEARING_MOLECULE_EV, S.SMEARING_MOLECULE_FALLBACK_EV],
-                  "integer": [0.0], "broken": [S.SMEARING_MOLECULE_EV]}[variant]
+                  "integer": [0.0], "broken": [S.SMEARING_MOLECULE_EV],
+                  "mom": [S.MOM_START["smearing_eV"]]}[variant]
     for attempt, width in enumerate(widths):
         try:
             return compute_once(spec, magmom, logdir, width, attempt, variant)
@@ -96,7 +99,9 @@ def compute_once(spec, magmom, logdir, width, attempt, variant="symmetric"):
     tag += f"_retry{attempt}" if attempt else ""
     txt = os.path.join(logdir, f"{spec['id']}{tag}.txt")
     external = broken_symmetry_charges(atoms) if broken else None
-    calc = make_calc(spec, atoms, magmom if magmom is not None else 0, txt, width, external)  # k-points from the true pbc
+    mixer = Mixer(0.02, 5, 100) if variant == "mom" else None  # settings.MOM_START["mixer"]
+    calc = make_calc(spec, atoms, magmom if magmom is not None else 0, txt, width, external,
+                     mixer)  # k-points from the true pbc
     # The plane-wave basis uses a periodic cell; molecules and slabs are isolated by vacuum.
     atoms.pbc = True
     atoms.calc = calc
@@ -114,6 +119,9 @@ def compute_once(spec, magmom, logdir, width, attempt, variant="symmetric"):
         calc.hamiltonian.vext = NoExternalPotential()
         calc.scf.reset()
         calc.results = {}
+    if variant == "mom":
+        mom_to_integer_occupations(calc, atoms, magmom)
+        width = 0.0
     e_free = atoms.get_potential_energy(force_consistent=True)
     e_extrap = atoms.get_potential_energy()
     forces = atoms.get_forces()
@@ -126,12 +134,26 @@ def compute_once(spec, magmom, logdir, width, attempt, variant="symmetric"):
         "iterations": int(calc.get_number_of_iterations() or 0),
         "smearing_eV": {"atom": S.SMEARING_ATOM_EV, "periodic": S.SMEARING_BULK_EV}.get(
             spec["kind"], S.SMEARING_MOLECULE_EV if width is None else width),
-        "start": "symmetry-broken" if broken else "symmetric",
+        "start": {"broken": "symmetry-broken", "mom": "maximum overlap method"}.get(variant, "symmetric"),
     }
     if all(spec["pbc"]):
         rec["stress"] = atoms.get_stress(voigt=False).tolist()
     rec["wall_time_s"] = time.time() - t0
     return rec
+
+
+def mom_to_integer_occupations(calc, atoms, magmom):
+    """settings.MOM_START steps 1-3: converge the smeared state (calc as made), hold its occupations rounded to
+    halves by MOM, then split every shared electron onto the lower orbital of its pair; leaves calc converged."""
+    atoms.get_potential_energy()
+    nval = calc.wfs.nvalence
+    counts = ((nval + magmom) / 2, (nval - magmom) / 2)
+    steps = [mom_numbers(calc.get_occupation_numbers(spin=s), counts[s]) for s in range(2)]
+    half, integer = [h for h, _ in steps], [i for _, i in steps]
+    if half != integer:
+        mom.prepare_mom_calculation(calc, atoms, half, use_projections=True)
+        atoms.get_potential_energy()
+    mom.prepare_mom_calculation(calc, atoms, integer, use_projections=True)
 
 
 def previous_result(out, spec):
@@ -164,7 +186,8 @@ def main():
         # its states, and only the missing ones are computed
         prev = previous_result(out, spec)
         states = StateResults(candidate_states(magmoms, spec.get("broken_symmetry_magmoms"),
-                                               spec.get("integer_magmoms")), prev)
+                                               spec.get("integer_magmoms"), spec.get("mom_magmoms")), prev,
+                              S.SMEARING_MOLECULE_FALLBACK_EV)
         for key, m, variant in states.todo():
             try:
                 states.add(key, compute(spec, m, logdir, variant))

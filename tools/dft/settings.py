@@ -46,6 +46,19 @@ BROKEN_SYMMETRY_START = {"point_charge_e": -0.3, "distance_A": 1.5, "iterations_
                                       "the bond; SCF with the charges until converged or for at most "
                                       "iterations_with_charges iterations, then the charges are removed and the "
                                       "SCF continues from that state to convergence"}
+# Maximum overlap method (MOM) for stretched dimers, 2.4-4.5 A. There the smeared symmetric start leaves one
+# spin-up electron shared by the degenerate pi* pair, and an integer occupation of one of them (the lowest state:
+# 30 meV below the half-and-half state at 3 A) makes the SCF slosh between the two orbitals: 4_integer and
+# 4_broken did not converge at 2.56, 2.81, 2.83, 2.95, 3.04, 3.54 and 3.65 A. The MOM path converges there and
+# reaches the same state where 4_integer does converge (3.0 A: -3.319581 eV against -3.319583 eV).
+DIMER_MOM_MAGMOMS = (4,)
+DIMER_MOM_RANGE_A = (2.4, 4.5)
+MOM_START = {"smearing_eV": 0.1, "mixer": "Mixer(beta=0.02, nmaxold=5, weight=100)",
+             "steps": "1) SCF with Fermi-Dirac 0.1 eV at the fixed moment; 2) occupations rounded to 0, 1/2 or 1 "
+                      "and held by MOM (gpaw.mom, projections onto the previous occupied orbitals) to "
+                      "convergence; 3) of each pair of orbitals sharing one electron, the lower one occupied, "
+                      "MOM to convergence; energy and forces of that integer-occupation state "
+                      "(state key '<M>_mom')"}
 STATE_SEARCH = {
     "dimer": "fixed total moments 0, 2, 4 muB from a symmetric start (Fermi-Dirac 0.01 eV, retried with 0.05 eV "
              "if not converged); for r >= "
@@ -53,8 +66,13 @@ STATE_SEARCH = {
              f"{', '.join(map(str, DIMER_BROKEN_SYMMETRY_MAGMOMS))} from a symmetric start with integer occupations "
              "(state key '<M>_integer') and from a symmetry-broken start (state key '<M>_broken'), neither retried; "
              f"for r >= {DIMER_BROKEN_SYMMETRY_ONLY_FROM_R} A that moment without the smeared symmetric start; "
-             "the lowest energy is kept",
+             f"for {DIMER_MOM_RANGE_A[0]} <= r <= {DIMER_MOM_RANGE_A[1]} A also moment(s) "
+             f"{', '.join(map(str, DIMER_MOM_MAGMOMS))} by the maximum overlap method (state key '<M>_mom', "
+             "see mom_start); the lowest energy is kept, except that a state at the fallback width "
+             f"{SMEARING_MOLECULE_FALLBACK_EV} eV is kept "
+             "only when no other state of its moment converged",
     "broken_symmetry_start": BROKEN_SYMMETRY_START,
+    "mom_start": MOM_START,
 }
 CLUSTER_VACUUM = 4.5  # Å of vacuum on each side of a cluster in an open box
 

@@ -15,13 +15,31 @@ SUMMARY_FIELDS = ("energy", "energy_extrapolated", "iterations", "wall_time_s", 
                   "magmom_total")
 
 
-def candidate_states(magmoms, broken_symmetry_magmoms=(), integer_magmoms=()):
+def candidate_states(magmoms, broken_symmetry_magmoms=(), integer_magmoms=(), mom_magmoms=()):
     """[(key, moment, variant)]: '<M>' from the symmetric start with the molecular smearing (variant
     'symmetric'), '<M>_integer' from the symmetric start with integer occupations ('integer'), '<M>_broken'
-    from the symmetry-broken start ('broken')."""
+    from the symmetry-broken start ('broken'), '<M>_mom' by the maximum overlap method ('mom')."""
     return ([(str(m), int(m), "symmetric") for m in (magmoms or ())]
             + [(f"{m}_integer", int(m), "integer") for m in (integer_magmoms or ())]
-            + [(f"{m}_broken", int(m), "broken") for m in (broken_symmetry_magmoms or ())])
+            + [(f"{m}_broken", int(m), "broken") for m in (broken_symmetry_magmoms or ())]
+            + [(f"{m}_mom", int(m), "mom") for m in (mom_magmoms or ())])
+
+
+def mom_numbers(occupations, electrons):
+    """MOM occupation numbers of one spin from the converged smeared occupations (0..1, ascending energy):
+    (half, integer). half: every occupation rounded to 0, 1/2 or 1; integer: of each consecutive pair of halves
+    (an electron shared by a degenerate pair) the lower orbital 1 and the upper 0. ValueError when the rounded
+    numbers do not hold `electrons` electrons or leave an unpaired half."""
+    half = [round(2 * float(f)) / 2 for f in occupations]
+    if abs(sum(half) - electrons) > 1e-9:
+        raise ValueError(f"rounded occupations hold {sum(half)} electrons, not {electrons}: {list(occupations)}")
+    halves = [i for i, f in enumerate(half) if f == 0.5]
+    if len(halves) % 2:
+        raise ValueError(f"an odd number of half-occupied orbitals: {list(occupations)}")
+    integer = list(half)
+    for k, i in enumerate(halves):
+        integer[i] = 1.0 if k % 2 == 0 else 0.0
+    return half, integer
 
 
 def moment_of(key):
@@ -32,8 +50,11 @@ def moment_of(key):
 class StateResults:
     """The states of one structure computed so far (from a previous partial record, if any)."""
 
-    def __init__(self, candidates, prev=None):
+    def __init__(self, candidates, prev=None, fallback_smearing_eV=None):
+        """fallback_smearing_eV: the width a symmetric start is retried with; a state computed so is kept only
+        when no other state of its moment converged (its larger -TS term would otherwise win by itself)."""
         self.candidates = list(candidates)
+        self.fallback = fallback_smearing_eV
         self.summaries = dict(prev.get("spin_states", {})) if prev else {}
         self.errors = dict(prev.get("spin_state_errors", {})) if prev else {}
         self.best = None
@@ -51,9 +72,21 @@ class StateResults:
 
     def add(self, key, rec):
         self.summaries[key] = {k: rec[k] for k in SUMMARY_FIELDS if k in rec}
-        if self.best is None or rec["energy"] < self.best["energy"]:
+        if self.preferred(key, rec):
             self.best = {k: rec[k] for k in STATE_FIELDS if k in rec}
             self.best_key = key
+
+    def is_fallback(self, state):
+        return self.fallback is not None and abs(state.get("smearing_eV", -1.0) - self.fallback) < 1e-12
+
+    def preferred(self, key, rec):
+        """Whether state `key` replaces the kept one: of one moment, a state at the fallback width loses to any
+        other; otherwise the lower energy wins."""
+        if self.best is None:
+            return True
+        if moment_of(key) == moment_of(self.best_key) and self.is_fallback(rec) != self.is_fallback(self.best):
+            return self.is_fallback(self.best)
+        return rec["energy"] < self.best["energy"]
 
     def fail(self, key, message):
         self.errors[key] = message

@@ -20,7 +20,8 @@ from ase.io import read
 
 from states import candidate_states
 from settings import (ATOM_BOX, CLUSTER_VACUUM, DIMER_BOX, DIMER_BROKEN_SYMMETRY_FROM_R,
-                      DIMER_BROKEN_SYMMETRY_MAGMOMS, DIMER_BROKEN_SYMMETRY_ONLY_FROM_R, DIMER_MAGMOMS)
+                      DIMER_BROKEN_SYMMETRY_MAGMOMS, DIMER_BROKEN_SYMMETRY_ONLY_FROM_R, DIMER_MAGMOMS,
+                      DIMER_MOM_MAGMOMS, DIMER_MOM_RANGE_A)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MIN_DISTANCE = 1.0  # Å: any structure with a shorter C-C distance is rejected
@@ -40,11 +41,12 @@ class Structure:
     info: dict = field(default_factory=dict)
     broken_symmetry_magmoms: tuple = ()  # fixed moments also tried from a symmetry-broken start
     integer_magmoms: tuple = ()  # fixed moments also tried with integer occupations
+    mom_magmoms: tuple = ()  # fixed moments also reached by the maximum overlap method (settings.MOM_START)
 
     def state_keys(self):
         """Keys of every candidate state run_one.py computes (states.candidate_states)."""
         return [key for key, _, _ in candidate_states(self.magmoms, self.broken_symmetry_magmoms,
-                                                      self.integer_magmoms)]
+                                                      self.integer_magmoms, self.mom_magmoms)]
 
     def to_spec(self):
         return {"id": self.id, "config_type": self.config_type, "kind": self.kind, "dataset": self.dataset,
@@ -53,7 +55,8 @@ class Structure:
                 "pbc": [bool(x) for x in self.atoms.pbc],
                 "magmoms": list(self.magmoms) if self.magmoms else None,
                 "broken_symmetry_magmoms": list(self.broken_symmetry_magmoms),
-                "integer_magmoms": list(self.integer_magmoms), "info": self.info}
+                "integer_magmoms": list(self.integer_magmoms), "mom_magmoms": list(self.mom_magmoms),
+                "info": self.info}
 
 
 def min_distance(atoms):
@@ -139,12 +142,18 @@ def dimer_extra_magmoms(r):
     return DIMER_BROKEN_SYMMETRY_MAGMOMS if r >= DIMER_BROKEN_SYMMETRY_FROM_R else ()
 
 
+def dimer_mom_magmoms(r):
+    """Fixed total moments also reached by the maximum overlap method at this r (settings.DIMER_MOM_RANGE_A)."""
+    lo, hi = DIMER_MOM_RANGE_A
+    return DIMER_MOM_MAGMOMS if lo <= r <= hi else ()
+
+
 def dimer_curve():
     out = []
     for r in dimer_curve_distances():
         out.append(Structure(f"dimer_curve-r{r:.3f}", "dimer_curve", "molecule", "dimer_curve",
                              dimer_atoms(r), dimer_magmoms(r), {"r": r}, broken_symmetry_magmoms=dimer_extra_magmoms(r),
-                             integer_magmoms=dimer_extra_magmoms(r)))
+                             integer_magmoms=dimer_extra_magmoms(r), mom_magmoms=dimer_mom_magmoms(r)))
     return out
 
 
@@ -159,7 +168,7 @@ def dimer_set(n=30):
         shift = rng.uniform(-0.3, 0.3, 3)
         out.append(Structure(f"dimer-r{r:.4f}", "dimer", "molecule", "dimer", dimer_atoms(r, shift),
                              dimer_magmoms(r), {"r": r}, broken_symmetry_magmoms=dimer_extra_magmoms(r),
-                             integer_magmoms=dimer_extra_magmoms(r)))
+                             integer_magmoms=dimer_extra_magmoms(r), mom_magmoms=dimer_mom_magmoms(r)))
     return out
 
 

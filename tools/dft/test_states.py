@@ -4,7 +4,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from states import StateResults, candidate_states, missing_states, moment_of  # noqa: E402
+from states import StateResults, candidate_states, missing_states, mom_numbers, moment_of  # noqa: E402
 
 
 def rec(energy, **kw):
@@ -25,6 +25,39 @@ class StatesTest(unittest.TestCase):
         self.assertEqual(moment_of("4_broken"), 4)
         self.assertEqual(moment_of("4_integer"), 4)
         self.assertEqual(moment_of("2"), 2)
+        c = candidate_states((0, 2), (4,), (4,), (4,))
+        self.assertEqual(c[-1], ("4_mom", 4, "mom"))
+        self.assertEqual(moment_of("4_mom"), 4)
+
+    def test_fallback_width_state_loses_to_any_other_of_its_moment(self):
+        s = StateResults(candidate_states((0, 4), (), (), (4,)), fallback_smearing_eV=0.05)
+        s.add("4", rec(-3.95, smearing_eV=0.05))  # smeared more: lower free energy from -TS alone
+        s.add("0", rec(-2.0))
+        self.assertEqual(s.best_key, "4")
+        s.add("4_mom", rec(-3.91, smearing_eV=0.0))
+        self.assertEqual((s.best_key, s.best["energy"]), ("4_mom", -3.91))
+        # across moments the energy decides, fallback or not
+        t = StateResults(candidate_states((2, 4)), fallback_smearing_eV=0.05)
+        t.add("2", rec(-3.0))
+        t.add("4", rec(-3.5, smearing_eV=0.05))
+        self.assertEqual(t.best_key, "4")
+        # a partial record's kept fallback state is replaced the same way when it is completed
+        u = StateResults(candidate_states((4,), (), (), (4,)), prev=s.record(BASE, {}) | {"state": "4"} | rec(-3.95, smearing_eV=0.05),
+                         fallback_smearing_eV=0.05)
+        u.add("4_mom", rec(-3.9, smearing_eV=0.0))
+        self.assertEqual(u.best_key, "4_mom")
+
+    def test_mom_numbers_split_a_shared_electron(self):
+        # spin up of C2 at 3 A, moment 4, Fermi-Dirac 0.1 eV: one electron shared by the pi* pair
+        f = [1.0, 1.0, 0.99939, 0.96945, 0.96944, 0.53047, 0.53027, 0.00099, 0.0]
+        half, integer = mom_numbers(f, 6)
+        self.assertEqual(half, [1, 1, 1, 1, 1, 0.5, 0.5, 0, 0])
+        self.assertEqual(integer, [1, 1, 1, 1, 1, 1, 0, 0, 0])
+        self.assertEqual(mom_numbers([1.0, 0.998, 0.001], 2), ([1, 1, 0], [1, 1, 0]))  # already integer
+        with self.assertRaises(ValueError):
+            mom_numbers([1.0, 0.7, 0.3], 1)  # rounds to 2 electrons
+        with self.assertRaises(ValueError):
+            mom_numbers([1.0, 0.5, 0.0], 1.5)  # a half with no partner
 
     def test_lowest_state_kept_in_full_every_state_summarised(self):
         s = StateResults(candidate_states((0, 2, 4)))
