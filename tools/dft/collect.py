@@ -86,6 +86,10 @@ def to_atoms(r, e0):
         a.info["dft_state"] = r.get("state", str(r["magmom_fixed"]))
     for m, st in r.get("spin_states", {}).items():
         a.info[f"energy_m{m}"] = st["energy"]
+    fallback = sorted(m for m, st in r.get("spin_states", {}).items()
+                      if abs(st.get("smearing_eV", -1.0) - S.SMEARING_MOLECULE_FALLBACK_EV) < 1e-12)
+    if fallback:  # states converged only at the fallback width (kept only when their moment has no other state)
+        a.info["fallback_width_states"] = ";".join(f"m{k}" for k in fallback)
     if r.get("spin_state_errors"):  # candidate states that did not converge (see the cache for the message)
         a.info["failed_states"] = ";".join(f"m{k}" for k in sorted(r["spin_state_errors"]))
     if r["kind"] == "molecule" and len(a) == 2:
@@ -138,7 +142,7 @@ def main():
                            "C2 dimer curve: E(C2, r) at fixed total magnetic moments 0, 2 and 4 muB (for r >= 2 A moment 4 "
                            "also with integer occupations and from a symmetry-broken start, for 2.4-4.5 A also by the "
                            "maximum overlap method), lowest kept (info: r, binding_energy = E - 2 E0, "
-                           "magmom, dft_state, energy_m<state>), after the isolated atom"),
+                           "magmom, dft_state, energy_m<state>, fallback_width_states), after the isolated atom"),
         "c2-dimers": (frames_for(planned["dimer"]), ["atom", "dimer"],
                       "C2 dimer training set (distances 0.95-5.5 A, lowest of the same candidate states as the curve), "
                       "after the isolated atom"),

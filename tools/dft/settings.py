@@ -37,6 +37,11 @@ DIMER_MAGMOMS = (0, 2, 4)
 # every result as "state_search"; kept out of SETTINGS because it adds candidate states and changes no setting.
 DIMER_BROKEN_SYMMETRY_FROM_R = 2.0
 DIMER_BROKEN_SYMMETRY_MAGMOMS = (4,)  # the dissociation limit: two Hund's-rule atoms, moments parallel
+# Moment 2 from the symmetry-broken start for 1.4 <= r < 2.4 A. Below 1.45 A the symmetric start reaches the
+# triplet whose minority-spin electron sits in one pi orbital (pi_x, pi_y split by 0.4-1.1 eV); from 1.5 A on it
+# lands in the cylindrical triplet with that electron in sigma_p instead, 0.25 eV higher at 1.5 A
+# (-8.6587 eV; the broken start -8.9066 eV, force 6.39 eV/A, continuing the curve from 1.45 A).
+DIMER_BROKEN_SYMMETRY_M2_RANGE_A = (1.4, 2.4)
 # From this r on, moment 4 has only those two extra states, not the smeared symmetric start (it often does not
 # converge there, and lands 0.2 eV high when it does); moments 0 (spin-paired) and 2 from the symmetric start
 # as everywhere.
@@ -65,6 +70,8 @@ STATE_SEARCH = {
              f"{DIMER_BROKEN_SYMMETRY_FROM_R} A also moment(s) "
              f"{', '.join(map(str, DIMER_BROKEN_SYMMETRY_MAGMOMS))} from a symmetric start with integer occupations "
              "(state key '<M>_integer') and from a symmetry-broken start (state key '<M>_broken'), neither retried; "
+             f"for {DIMER_BROKEN_SYMMETRY_M2_RANGE_A[0]} <= r < {DIMER_BROKEN_SYMMETRY_M2_RANGE_A[1]} A also moment 2 "
+             "from the symmetry-broken start (state key '2_broken'); "
              f"for r >= {DIMER_BROKEN_SYMMETRY_ONLY_FROM_R} A that moment without the smeared symmetric start; "
              f"for {DIMER_MOM_RANGE_A[0]} <= r <= {DIMER_MOM_RANGE_A[1]} A also moment(s) "
              f"{', '.join(map(str, DIMER_MOM_MAGMOMS))} by the maximum overlap method (state key '<M>_mom', "

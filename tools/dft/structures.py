@@ -21,7 +21,7 @@ from ase.io import read
 from states import candidate_states
 from settings import (ATOM_BOX, CLUSTER_VACUUM, DIMER_BOX, DIMER_BROKEN_SYMMETRY_FROM_R,
                       DIMER_BROKEN_SYMMETRY_MAGMOMS, DIMER_BROKEN_SYMMETRY_ONLY_FROM_R, DIMER_MAGMOMS,
-                      DIMER_MOM_MAGMOMS, DIMER_MOM_RANGE_A)
+                      DIMER_BROKEN_SYMMETRY_M2_RANGE_A, DIMER_MOM_MAGMOMS, DIMER_MOM_RANGE_A)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MIN_DISTANCE = 1.0  # Å: any structure with a shorter C-C distance is rejected
@@ -137,9 +137,16 @@ def dimer_magmoms(r):
     return DIMER_MAGMOMS
 
 
-def dimer_extra_magmoms(r):
-    """Fixed total moments also computed from the symmetry-broken start and with integer occupations at this r."""
+def dimer_integer_magmoms(r):
+    """Fixed total moments also computed with integer occupations at this r."""
     return DIMER_BROKEN_SYMMETRY_MAGMOMS if r >= DIMER_BROKEN_SYMMETRY_FROM_R else ()
+
+
+def dimer_broken_magmoms(r):
+    """Fixed total moments also computed from the symmetry-broken start at this r: moment 2 near the well's
+    outer side (settings.DIMER_BROKEN_SYMMETRY_M2_RANGE_A), moment 4 at the dissociation side."""
+    lo, hi = DIMER_BROKEN_SYMMETRY_M2_RANGE_A
+    return ((2,) if lo <= r < hi else ()) + dimer_integer_magmoms(r)
 
 
 def dimer_mom_magmoms(r):
@@ -152,8 +159,8 @@ def dimer_curve():
     out = []
     for r in dimer_curve_distances():
         out.append(Structure(f"dimer_curve-r{r:.3f}", "dimer_curve", "molecule", "dimer_curve",
-                             dimer_atoms(r), dimer_magmoms(r), {"r": r}, broken_symmetry_magmoms=dimer_extra_magmoms(r),
-                             integer_magmoms=dimer_extra_magmoms(r), mom_magmoms=dimer_mom_magmoms(r)))
+                             dimer_atoms(r), dimer_magmoms(r), {"r": r}, broken_symmetry_magmoms=dimer_broken_magmoms(r),
+                             integer_magmoms=dimer_integer_magmoms(r), mom_magmoms=dimer_mom_magmoms(r)))
     return out
 
 
@@ -167,8 +174,8 @@ def dimer_set(n=30):
             continue
         shift = rng.uniform(-0.3, 0.3, 3)
         out.append(Structure(f"dimer-r{r:.4f}", "dimer", "molecule", "dimer", dimer_atoms(r, shift),
-                             dimer_magmoms(r), {"r": r}, broken_symmetry_magmoms=dimer_extra_magmoms(r),
-                             integer_magmoms=dimer_extra_magmoms(r), mom_magmoms=dimer_mom_magmoms(r)))
+                             dimer_magmoms(r), {"r": r}, broken_symmetry_magmoms=dimer_broken_magmoms(r),
+                             integer_magmoms=dimer_integer_magmoms(r), mom_magmoms=dimer_mom_magmoms(r)))
     return out
 
 
