@@ -57,12 +57,11 @@ def load_cache(planned):
         if missing:
             print(f"collect: skipping {r['id']}: spin states {', '.join(missing)} not computed yet")
             continue
-        if s and s.broken_symmetry_magmoms and not any(
-                moment_of(k) in s.broken_symmetry_magmoms for k in r.get("spin_states", {})):
+        high_spin = s.integer_magmoms if s else ()  # the dissociation limit's moments, computed from r >= 2 A
+        if high_spin and not any(moment_of(k) in high_spin for k in r.get("spin_states", {})):
             # a stretched dimer whose high-spin states all failed would be kept in a wrong state (e.g. spin-paired,
             # eV too high): left out rather than shipped
-            print(f"collect: leaving out {r['id']}: no state of moment(s) "
-                  f"{', '.join(map(str, s.broken_symmetry_magmoms))} converged")
+            print(f"collect: leaving out {r['id']}: no state of moment(s) {', '.join(map(str, high_spin))} converged")
             continue
         out[r["id"]] = r
     return out
