@@ -218,20 +218,29 @@ describe('C2 dimer curve', () => {
   });
 
   it('forces are along the bond, opposite and consistent with the slope of the curve', () => {
+    let checked = 0;
     for (const [i, f] of curve.entries()) {
       const F = f.forces!;
-      for (let k = 0; k < 3; k++) expect(F[k] + F[3 + k], `${id(f)} Newton's third law`).toBeCloseTo(0, 2);
+      // the net force vanishes in exact DFT; what is left measures the SCF convergence of molecules (density
+      // criterion 1e-3, tools/dft/settings.py): up to 0.06 eV/Å for states reached by MOM or a broken start
+      for (let k = 0; k < 3; k++) expect(Math.abs(F[k] + F[3 + k]), `${id(f)} Newton's third law`).toBeLessThan(0.08);
       if (i === 0 || i === curve.length - 1) continue;
-      // the force on atom 2 along the bond is -dE/dr; compare with a central difference where the grid is fine
-      // (0.05 Å steps: the error of a ±0.1 Å difference near the well, h²·E'''/6, is itself ~0.5 eV/Å)
+      // the force on atom 2 along the bond is -dE/dr; compare with finite differences where the grid is fine
+      // (0.05 Å steps near the well). At one fixed moment C₂ still changes electronic configuration along the
+      // curve (between 1.1 and 1.15 Å the minority-spin σ* hole gives way to a split π pair), so the lowest
+      // state's curve has kinks: the force must match the central difference or, next to a kink, the
+      // difference on one side of it (within 15 %).
       const [r0, r1] = [r[i - 1], r[i + 1]];
       if (r1 - r0 > 0.11 || curve[i - 1].info.magmom !== f.info.magmom || curve[i + 1].info.magmom !== f.info.magmom) continue;
       const u = [3, 4, 5].map((k) => f.positions[k] - f.positions[k - 3]);
       const norm = Math.hypot(u[0], u[1], u[2]);
       const fBond = (F[3] * u[0] + F[4] * u[1] + F[5] * u[2]) / norm;
-      const slope = (eb[i + 1] - eb[i - 1]) / (r1 - r0);
-      expect(Math.abs(fBond + slope), `${id(f)} force vs finite-difference slope`).toBeLessThan(0.15 * Math.max(1, Math.abs(slope)));
+      const slopes = [(eb[i + 1] - eb[i - 1]) / (r1 - r0), (eb[i] - eb[i - 1]) / (r[i] - r0), (eb[i + 1] - eb[i]) / (r1 - r[i])];
+      const misses = slopes.map((s) => Math.abs(fBond + s) / (0.15 * Math.max(1, Math.abs(s))));
+      expect(Math.min(...misses), `${id(f)} force ${fBond.toFixed(3)} eV/Å vs slopes ${slopes.map((s) => s.toFixed(3)).join(', ')}`).toBeLessThan(1);
+      checked++;
     }
+    expect(checked).toBeGreaterThanOrEqual(3);
   });
 });
 
