@@ -99,7 +99,7 @@ def compute_once(spec, magmom, logdir, width, attempt, variant="symmetric"):
     tag += f"_retry{attempt}" if attempt else ""
     txt = os.path.join(logdir, f"{spec['id']}{tag}.txt")
     external = broken_symmetry_charges(atoms) if broken else None
-    mixer = Mixer(0.02, 5, 100) if variant == "mom" else None  # settings.MOM_START["mixer"]
+    mixer = Mixer(**S.MOM_START["mixer"]) if variant == "mom" else None
     calc = make_calc(spec, atoms, magmom if magmom is not None else 0, txt, width, external,
                      mixer)  # k-points from the true pbc
     # The plane-wave basis uses a periodic cell; molecules and slabs are isolated by vacuum.

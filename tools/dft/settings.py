@@ -58,7 +58,7 @@ BROKEN_SYMMETRY_START = {"point_charge_e": -0.3, "distance_A": 1.5, "iterations_
 # reaches the same state where 4_integer does converge (3.0 A: -3.319581 eV against -3.319583 eV).
 DIMER_MOM_MAGMOMS = (4,)
 DIMER_MOM_RANGE_A = (2.4, 4.5)
-MOM_START = {"smearing_eV": 0.1, "mixer": "Mixer(beta=0.02, nmaxold=5, weight=100)",
+MOM_START = {"smearing_eV": 0.1, "mixer": {"beta": 0.02, "nmaxold": 5, "weight": 100.0},  # gpaw.Mixer
              "steps": "1) SCF with Fermi-Dirac 0.1 eV at the fixed moment; 2) occupations rounded to 0, 1/2 or 1 "
                       "and held by MOM (gpaw.mom, projections onto the previous occupied orbitals) to "
                       "convergence; 3) of each pair of orbitals sharing one electron, the lower one occupied, "
