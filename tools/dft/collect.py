@@ -32,7 +32,7 @@ ASSETS = os.path.join(ROOT, "assets")
 sys.path.insert(0, HERE)
 import settings as S  # noqa: E402
 import structures as ST  # noqa: E402
-from states import missing_states, moment_of  # noqa: E402
+from states import at_width, missing_states, moment_of  # noqa: E402
 
 SCRIPTS = ["settings.py", "states.py", "structures.py", "amorphous.py", "run_one.py", "driver.py", "convergence.py",
            "collect.py", "run.sh"]
@@ -86,7 +86,7 @@ def to_atoms(r, e0):
     for m, st in r.get("spin_states", {}).items():
         a.info[f"energy_m{m}"] = st["energy"]
     fallback = sorted(m for m, st in r.get("spin_states", {}).items()
-                      if abs(st.get("smearing_eV", -1.0) - S.SMEARING_MOLECULE_FALLBACK_EV) < 1e-12)
+                      if at_width(st, S.SMEARING_MOLECULE_FALLBACK_EV))
     if fallback:  # states converged only at the fallback width (kept only when their moment has no other state)
         a.info["fallback_width_states"] = ";".join(f"m{k}" for k in fallback)
     if r.get("spin_state_errors"):  # candidate states that did not converge (see the cache for the message)

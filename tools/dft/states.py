@@ -42,6 +42,11 @@ def mom_numbers(occupations, electrons):
     return half, integer
 
 
+def at_width(state, width):
+    """Whether a state (record or summary) was computed at Fermi-Dirac width `width` (eV); False for None."""
+    return width is not None and abs(state.get("smearing_eV", -1.0) - width) < 1e-12
+
+
 def moment_of(key):
     """The fixed total moment (muB) of a state key."""
     return int(key.split("_")[0])
@@ -77,7 +82,7 @@ class StateResults:
             self.best_key = key
 
     def is_fallback(self, state):
-        return self.fallback is not None and abs(state.get("smearing_eV", -1.0) - self.fallback) < 1e-12
+        return at_width(state, self.fallback)
 
     def preferred(self, key, rec):
         """Whether state `key` replaces the kept one: of one moment, a state at the fallback width loses to any
