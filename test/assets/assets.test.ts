@@ -170,6 +170,18 @@ describe('C2 dimer curve', () => {
     }
   });
 
+  // the windows (Å) in which a dimer also gets an extra state, as the DFT settings wrote them into the provenance
+  type ExtraState = { state: string; r_min_A: number; r_max_A?: number; r_below_A?: number };
+  const extraStates = ((prov.state_search ?? {}) as { extra_states?: ExtraState[] }).extra_states ?? [];
+
+  it('records in its provenance which extra states the stretched dimer was started in, and where', () => {
+    expect(extraStates.map((w) => w.state)).toEqual(expect.arrayContaining(['4_broken', '4_integer', '2_broken', '4_mom']));
+    for (const w of extraStates) {
+      expect(w.state).toMatch(/^[024]_(broken|integer|mom)$/);
+      expect(Number.isFinite(w.r_min_A), w.state).toBe(true);
+    }
+  });
+
   it('keeps the lowest of its candidate states (fixed total moments 0, 2, 4; integer occupations, symmetry-broken starts, MOM) and says which', () => {
     const list = (v: unknown) => (v === undefined ? [] : String(v).split(';').map((k) => k.replace(/^m/, '')));
     for (const f of curve) {
@@ -191,9 +203,10 @@ describe('C2 dimer curve', () => {
       const failed = list(f.info.failed_states);
       for (const k of failed) expect(k, id(f)).toMatch(/^[024](_broken|_integer|_mom)?$/);
       const tried = [...all.map((s) => s.state), ...failed];
-      if (Number(f.info.r) >= 2) expect(tried, id(f)).toContain('4_broken');
-      if (Number(f.info.r) >= 2.4 && Number(f.info.r) <= 4.5) expect(tried, id(f)).toContain('4_mom');
-      if (Number(f.info.r) >= 1.4 && Number(f.info.r) < 2.4) expect(tried, id(f)).toContain('2_broken');
+      const r = Number(f.info.r);
+      for (const w of extraStates) {
+        if (r >= w.r_min_A && r <= (w.r_max_A ?? Infinity) && r < (w.r_below_A ?? Infinity)) expect(tried, id(f)).toContain(w.state);
+      }
     }
   });
 

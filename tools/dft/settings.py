@@ -80,6 +80,16 @@ STATE_SEARCH = {
              "only when no other state of its moment converged",
     "broken_symmetry_start": BROKEN_SYMMETRY_START,
     "mom_start": MOM_START,
+    # the same windows as numbers (Å, both ends included unless r_below_A): which extra states a dimer at
+    # distance r was started in (tests read this instead of repeating the numbers)
+    "extra_states": [
+        *({"state": f"{m}_integer", "r_min_A": DIMER_BROKEN_SYMMETRY_FROM_R} for m in DIMER_BROKEN_SYMMETRY_MAGMOMS),
+        *({"state": f"{m}_broken", "r_min_A": DIMER_BROKEN_SYMMETRY_FROM_R} for m in DIMER_BROKEN_SYMMETRY_MAGMOMS),
+        {"state": "2_broken", "r_min_A": DIMER_BROKEN_SYMMETRY_M2_RANGE_A[0],
+         "r_below_A": DIMER_BROKEN_SYMMETRY_M2_RANGE_A[1]},
+        *({"state": f"{m}_mom", "r_min_A": DIMER_MOM_RANGE_A[0], "r_max_A": DIMER_MOM_RANGE_A[1]}
+          for m in DIMER_MOM_MAGMOMS),
+    ],
 }
 CLUSTER_VACUUM = 4.5  # Å of vacuum on each side of a cluster in an open box
 

@@ -105,5 +105,22 @@ class StatesTest(unittest.TestCase):
         self.assertEqual(s.record(BASE, {})["state"], "4_broken")
 
 
+class ExtraStateWindowsTest(unittest.TestCase):
+    def test_provenance_windows_are_the_ones_the_dimers_get(self):
+        """settings.STATE_SEARCH["extra_states"] (written into the provenance, read by the asset tests) names
+        the same extra states at every r as structures.py gives the dimers."""
+        import settings as S
+        import structures as st
+        windows = S.STATE_SEARCH["extra_states"]
+        for i in range(0, 521):
+            r = 0.9 + 0.01 * i
+            given = {f"{m}_broken" for m in st.dimer_broken_magmoms(r)} | \
+                    {f"{m}_integer" for m in st.dimer_integer_magmoms(r)} | \
+                    {f"{m}_mom" for m in st.dimer_mom_magmoms(r)}
+            listed = {w["state"] for w in windows if w["r_min_A"] <= r <= w.get("r_max_A", float("inf"))
+                      and r < w.get("r_below_A", float("inf"))}
+            self.assertEqual(given, listed, f"r = {r:.2f} A")
+
+
 if __name__ == "__main__":
     unittest.main()
