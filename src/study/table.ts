@@ -118,10 +118,15 @@ export function headlineMarkdown(result: StudyResult): string {
       const rows = s.orders.map((K) => result.rows.find((r) => r.dataset === dataset && r.variant === variant && r.K === K));
       const cell = (f: (r: StudyRow) => string) => rows.map((r) => (r && r.status === 'fitted' ? f(r) : '–')).join(' / ');
       const basis = variant === 'purified' ? 'self-interaction-free' : variant;
-      lines.push(`| ${dataset} | ${basis} | ${cell((r) => fmtEv(r.dimer?.rms))} | ${cell((r) => fmtEv(r.dimer?.minimum?.energy))} | ${cell((r) => fmtErr(r.valid?.energyRmse))} |`);
+      const depth = (r: StudyRow) => fmtEv(r.dimer?.minimum?.energy) + (r.dimer?.minimum?.atEdge ? '*' : '');
+      lines.push(`| ${dataset} | ${basis} | ${cell((r) => fmtEv(r.dimer?.rms))} | ${cell(depth)} | ${cell((r) => fmtErr(r.valid?.energyRmse))} |`);
     }
   }
   const dm = result.dft.minimum;
   lines.push('', `${result.dft.label} dimer curve (${result.dft.points.length} points): minimum ${fmtEv(dm?.energy)} eV at ${fmtA(dm?.r)} Å.`);
+  if (result.rows.some((r) => r.status === 'fitted' && r.dimer?.minimum?.atEdge)) {
+    const [lo, hi] = s.minimumWindow;
+    lines.push(`\\* the model's lowest value in ${lo}–${hi} Å lies at an end of that window: its curve has no well of its own there, so the number is not a well depth.`);
+  }
   return lines.join('\n') + '\n';
 }

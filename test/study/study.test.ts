@@ -180,10 +180,14 @@ describe('table, figures and report of the study', () => {
       const rows = s.orders.map((K) => result.rows.find((r) => r.dataset === cells[0] && r.variant === variant && r.K === K)!);
       expect(rows.every((r) => r !== undefined)).toBe(true);
       expect(cells[2]).toBe(rows.map((r) => fmtEv(r.dimer!.rms)).join(' / '));
-      expect(cells[3]).toBe(rows.map((r) => fmtEv(r.dimer!.minimum?.energy)).join(' / '));
+      // a minimum at the end of the window is marked: it is no well depth
+      expect(cells[3]).toBe(rows.map((r) => fmtEv(r.dimer!.minimum?.energy) + (r.dimer!.minimum?.atEdge ? '*' : '')).join(' / '));
       expect(cells[4]).toBe(rows.map((r) => fmtErr(r.valid!.energyRmse)).join(' / '));
     }
-    expect(md[md.length - 1]).toContain(`${result.dft.label} dimer curve (${result.dft.points.length} points): minimum`);
+    const dftLine = md.findIndex((l) => l.startsWith(`${result.dft.label} dimer curve (${result.dft.points.length} points): minimum`));
+    expect(dftLine).toBeGreaterThan(1);
+    const anyEdge = result.rows.some((r) => r.status === 'fitted' && r.dimer?.minimum?.atEdge);
+    expect(md.slice(dftLine + 1).some((l) => l.includes('is not a well depth'))).toBe(anyEdge);
   });
 
   it('the SVGs parse as XML and contain the expected series', () => {

@@ -164,18 +164,39 @@ def dimer_curve():
     return out
 
 
+# The repulsive wall, 0.97-1.25 A, one training dimer per equal-width bin: the 30 uniform draws over 0.95-5.5 A
+# happened to leave nothing below 1.26 A, so a model fitted to them had no data on the wall and its curve dived
+# there (the dimer-trained models of the study had their minimum at the edge of the scan, 0.92 A).
+DIMER_WALL_RANGE_A = (0.97, 1.25)
+DIMER_WALL_COUNT = 6
+
+
+def training_dimer(r, shift):
+    return Structure(f"dimer-r{r:.4f}", "dimer", "molecule", "dimer", dimer_atoms(r, shift), dimer_magmoms(r),
+                     {"r": r}, broken_symmetry_magmoms=dimer_broken_magmoms(r),
+                     integer_magmoms=dimer_integer_magmoms(r), mom_magmoms=dimer_mom_magmoms(r))
+
+
 def dimer_set(n=30):
+    """Training dimers, off-centre in the box and at distances away from the curve's: n uniform draws over
+    0.95-5.5 A, then the wall dimers (DIMER_WALL_COUNT, stratified over DIMER_WALL_RANGE_A)."""
     rng = np.random.default_rng(2002)
     curve = dimer_curve_distances()
     out = []
+    taken = lambda r: min(abs(r - c) for c in curve) < 0.01 or any(abs(r - s.info["r"]) < 0.01 for s in out)
     while len(out) < n:
         r = float(np.round(rng.uniform(0.95, 5.5), 4))
-        if min(abs(r - c) for c in curve) < 0.01 or any(abs(r - s.info["r"]) < 0.01 for s in out):
+        if taken(r):
             continue
-        shift = rng.uniform(-0.3, 0.3, 3)
-        out.append(Structure(f"dimer-r{r:.4f}", "dimer", "molecule", "dimer", dimer_atoms(r, shift),
-                             dimer_magmoms(r), {"r": r}, broken_symmetry_magmoms=dimer_broken_magmoms(r),
-                             integer_magmoms=dimer_integer_magmoms(r), mom_magmoms=dimer_mom_magmoms(r)))
+        out.append(training_dimer(r, rng.uniform(-0.3, 0.3, 3)))
+    rng = np.random.default_rng(2003)
+    lo, hi = DIMER_WALL_RANGE_A
+    edges = np.linspace(lo, hi, DIMER_WALL_COUNT + 1)
+    for a, b in zip(edges[:-1], edges[1:]):
+        r = float(np.round(rng.uniform(a, b), 4))
+        while taken(r):
+            r = float(np.round(rng.uniform(a, b), 4))
+        out.append(training_dimer(r, rng.uniform(-0.3, 0.3, 3)))
     return out
 
 
@@ -438,6 +459,12 @@ def all_structures():
 CURVE_FIRST = [1.3, 6.0, 1.2, 1.4, 1.25, 1.1, 1.5, 2.0, 3.0, 1.35, 1.6, 2.5, 4.0, 1.15, 1.45, 5.0]
 
 
+def wall_first(dimers):
+    """Training dimers on the repulsive wall first (they were added after the others had run)."""
+    wall = [d for d in dimers if d.info["r"] <= DIMER_WALL_RANGE_A[1]]
+    return wall + [d for d in dimers if d.info["r"] > DIMER_WALL_RANGE_A[1]]
+
+
 def ordered_structures():
     """Priority order: every kind advances from the start (one curve point, one narrow cell, one diverse
     structure, one training dimer, in turn), the cheapest structures of each pool first, and the curve
@@ -452,7 +479,7 @@ def ordered_structures():
 
     curve = [x for _, x in sorted(enumerate(curve), key=curve_rank)]
     by_size = lambda pool: [x for _, x in sorted(enumerate(pool), key=lambda p: (len(p[1].atoms), p[0]))]
-    queues = {"A": curve, "B": by_size(groups["narrow"]), "C": by_size(groups["diverse"]), "D": list(groups["dimer"])}
+    queues = {"A": curve, "B": by_size(groups["narrow"]), "C": by_size(groups["diverse"]), "D": wall_first(groups["dimer"])}
     # the two pools four times a round (most structures, and what the bulk-trained models of the study need),
     # the curve and the training dimers once
     pattern = ["B", "C", "A", "B", "C", "D"]
