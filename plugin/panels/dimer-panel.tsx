@@ -34,6 +34,8 @@ interface State {
     ymax: number;
     decomposeId: string | null;
     showHistogram: boolean;
+    /** also plot the DFT curve in the spin-unpolarised convention (the reference study's, most likely) */
+    showSpinPaired: boolean;
     dft?: DftDimerCurve;
     dftError?: string;
     dimerShownAt?: number;
@@ -69,7 +71,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
     protected defaultState(): State & CollapsableState {
         return {
             header: 'acelens · C₂ dimer', isCollapsed: false, models: [], rmin: 0.6, rmax: 6, points: 200, r: 1.3,
-            yMode: 'well', ymin: -10, ymax: 5, decomposeId: null, showHistogram: true, revision: 0,
+            yMode: 'well', ymin: -10, ymax: 5, decomposeId: null, showHistogram: true, showSpinPaired: false, revision: 0,
         };
     }
 
@@ -176,6 +178,14 @@ export class DimerPanel extends CollapsableControls<{}, State> {
                 hovertemplate: `DFT ${spinStateName(m)}<br>r %{x:.3f} Å<br>E − 2E0 %{y:.3f} eV<extra></extra>`,
             });
         }
+        const spinPaired = this.state.showSpinPaired ? this.state.dft?.spinPaired ?? [] : [];
+        if (spinPaired.length) {
+            traces.push({
+                type: 'scatter', mode: 'markers', x: spinPaired.map(p => p.r), y: spinPaired.map(p => p.binding), name: 'DFT PBE · spin-unpolarised (C₂ and atom spin-paired)',
+                marker: { symbol: 'circle-open', color: '#666', size: 7 },
+                hovertemplate: 'DFT spin-unpolarised<br>r %{x:.3f} Å<br>E − 2E0 %{y:.3f} eV<extra></extra>',
+            });
+        }
         shapes.push({ type: 'line', xref: 'x', yref: 'paper', x0: this.state.r, x1: this.state.r, y0: 0, y1: 1, line: { color: '#888', width: 1, dash: 'dot' } });
         shapes.push({ type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: 0, y1: 0, line: { color: '#bbb', width: 1 } });
         const maxCount = h ? Math.max(1, ...h.h.counts) : 1;
@@ -222,7 +232,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         if (!prev) return;
         const s = this.state;
         if (prev.revision !== s.revision || prev.r !== s.r || prev.yMode !== s.yMode || prev.ymin !== s.ymin || prev.ymax !== s.ymax
-            || prev.showHistogram !== s.showHistogram || prev.isCollapsed !== s.isCollapsed) this.draw();
+            || prev.showHistogram !== s.showHistogram || prev.showSpinPaired !== s.showSpinPaired || prev.isCollapsed !== s.isCollapsed) this.draw();
     }
 
     /** Sets r (clamped to the range); the 3D dimer follows shortly after (coalesced while dragging). */
@@ -312,6 +322,8 @@ export class DimerPanel extends CollapsableControls<{}, State> {
                     {this.numberInput('max', s.ymax, v => this.setState({ ymax: v }), 'acelens-dimer-ymax', 1)}
                 </>}
                 <label style={{ marginLeft: 6 }}><input type='checkbox' checked={s.showHistogram} onChange={e => this.setState({ showHistogram: e.target.checked })} /> dataset pairs</label>
+                {(s.dft?.spinPaired.length ?? 0) > 0 && <label style={{ marginLeft: 6 }} title='E(C₂, moment 0, spin-paired) − 2·E0 of a spin-paired atom: the convention of reference data computed without spin polarisation, such as (most likely) the reference study’s curve'>
+                    <input type='checkbox' checked={s.showSpinPaired} data-testid='acelens-dimer-spin-paired' onChange={e => this.setState({ showSpinPaired: e.target.checked })} /> spin-unpolarised DFT</label>}
             </div>
             {s.error && <div className='msp-help-text' style={{ color: '#b00' }}>{s.error}</div>}
             <div ref={this.mainPlot} data-testid='acelens-dimer-plot' style={{ width: '100%', minHeight: hasPlot ? 340 : 0 }} />

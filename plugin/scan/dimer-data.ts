@@ -21,6 +21,11 @@ export interface DftDimerPoint {
 
 export interface DftDimerCurve {
     points: DftDimerPoint[];
+    /**
+     * The same dimers in the spin-unpolarised convention, where the file has it (info
+     * binding_energy_spin_paired = E(C₂, moment 0, spin-paired) − 2·E0(atom, spin-paired)), sorted by r
+     */
+    spinPaired: { r: number; binding: number }[];
     /** isolated-atom energy of the reference (eV), when the file has it */
     e0: number | null;
     /** frames that could not be used and why (e.g. a frame still being written) */
@@ -41,6 +46,7 @@ export function spinStateName(magmom: number): string {
 export function parseDftDimerCurve(text: string, fileName = 'c2-dimer-curve.xyz'): DftDimerCurve {
     const { frames, error } = parseExtXyzLenient(text, { fileName });
     const points: DftDimerPoint[] = [];
+    const spinPaired: { r: number; binding: number }[] = [];
     const skipped = error ? [error.message] : [];
     let e0: number | null = null;
     frames.forEach((f, k) => {
@@ -49,9 +55,12 @@ export function parseDftDimerCurve(text: string, fileName = 'c2-dimer-curve.xyz'
         const r = Number(f.info.r), b = Number(f.info.binding_energy), m = Number(f.info.magmom);
         if (!Number.isFinite(r) || !Number.isFinite(b)) { skipped.push(`${fileName}: frame ${k}: no r or binding_energy`); return; }
         points.push({ r, binding: b, magmom: Number.isFinite(m) ? m : NaN });
+        const sp = Number(f.info.binding_energy_spin_paired);
+        if (f.info.binding_energy_spin_paired !== undefined && Number.isFinite(sp)) spinPaired.push({ r, binding: sp });
     });
     points.sort((a, b) => a.r - b.r);
-    return { points, e0, skipped };
+    spinPaired.sort((a, b) => a.r - b.r);
+    return { points, spinPaired, e0, skipped };
 }
 
 export interface ModelDimerCurve extends DimerCurve {

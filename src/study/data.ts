@@ -78,6 +78,21 @@ export function dftCurveFromFrames(frames: readonly Frame[], where = 'dimer curv
   return points.sort((a, b) => a.r - b.r);
 }
 
+/**
+ * The same C₂ dimers in the spin-unpolarised convention, from info `binding_energy_spin_paired`
+ * (E of the moment-0, spin-paired state − 2·E0 of a spin-paired atom), sorted by r; empty when the frames do
+ * not carry it. Reference data computed without spin polarisation (most likely the study's) compare with this.
+ */
+export function dftSpinPairedCurveFromFrames(frames: readonly Frame[]): DftPoint[] {
+  const points: DftPoint[] = [];
+  for (const f of frames) {
+    if (isIsolatedAtom(f) || f.natoms !== 2) continue;
+    const e = f.info.binding_energy_spin_paired;
+    if (typeof e === 'number' && Number.isFinite(e)) points.push({ r: distance(f, 0, 1), energy: e, magmom: 0 });
+  }
+  return points.sort((a, b) => a.r - b.r);
+}
+
 /** Frames that can be fitted to (everything except isolated atoms). */
 export function trainableCount(frames: readonly Frame[]): number {
   let n = 0;

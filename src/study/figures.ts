@@ -45,7 +45,7 @@ function dimerWindow(values: number[][], xs: number[][]): { range: [number, numb
   return { range: [lo, Y_TOP], clipped: parts.length ? parts.join('; ') : null };
 }
 
-function dimerPanel(result: StudyResult, dataset: StudyDatasetId, variant: BasisVariant): PanelSpec {
+function dimerPanel(result: StudyResult, dataset: StudyDatasetId, variant: BasisVariant, withSpinPaired = false): PanelSpec {
   const rows = rowsOf(result, dataset, variant);
   const series: Series[] = rows.map((row) => {
     const c = result.curves[row.id];
@@ -53,6 +53,10 @@ function dimerPanel(result: StudyResult, dataset: StudyDatasetId, variant: Basis
   });
   const dft = result.dft.points;
   series.push({ name: result.dft.label, key: 'dft', x: dft.map((p) => p.r), y: dft.map((p) => p.energy), color: '#000', markers: true, line: false });
+  const sp = withSpinPaired ? result.dft.spinPaired?.points ?? [] : [];
+  if (sp.length) {
+    series.push({ name: `${result.dft.label}, spin-unpolarised`, key: 'dft-spin-paired', x: sp.map((p) => p.r), y: sp.map((p) => p.energy), color: '#999', markers: true, line: false });
+  }
   const win = dimerWindow(series.map((s) => s.y as number[]), series.map((s) => s.x as number[]));
   const empty = rows.length === 0 ? 'no model (no training data)' : null;
   return {
@@ -70,8 +74,12 @@ function dimerPanel(result: StudyResult, dataset: StudyDatasetId, variant: Basis
 /** Dimer curves of one pool: standard and self-interaction-free side by side, every K, DFT points. */
 export function dimerFigure(result: StudyResult, dataset: StudyDatasetId): string {
   return renderFigure(
-    result.settings.variants.map((v) => dimerPanel(result, dataset, v)),
-    { columns: 2, title: `C₂ dimer curves of models trained on ${DATASET_LABEL[dataset]}` },
+    result.settings.variants.map((v) => dimerPanel(result, dataset, v, true)),
+    {
+      columns: 2,
+      title: `C₂ dimer curves of models trained on ${DATASET_LABEL[dataset]}` +
+        (result.dft.spinPaired?.points.length ? ` (grey: DFT, spin-unpolarised)` : ''),
+    },
   );
 }
 

@@ -82,6 +82,35 @@ export function trendWords(t: Trend): string {
   return t === 'decreasing' ? 'decreases monotonically' : t === 'constant' ? 'does not change' : t === 'increasing' ? 'increases' : 'does not decrease monotonically';
 }
 
+/** The paper's DFT C₂ curve at a few distances (Å → eV; PAPER.md, from the authors' output files). */
+export const PAPER_DFT_CURVE: readonly { r: number; energy: number }[] = [
+  { r: 1.0, energy: -4.0 }, { r: 1.5, energy: -7.5 }, { r: 2.0, energy: -4.6 }, { r: 3.0, energy: -1.24 }, { r: 4.0, energy: -0.19 },
+];
+
+/**
+ * Which convention of the DFT reference the paper's curve matches: RMS difference of the paper's values from
+ * this reference's spin-polarised curve and from its spin-unpolarised one, at the distances where both have
+ * a point. Null without a spin-unpolarised curve or common distances.
+ */
+export function spinPairedAgainstPaper(result: StudyResult): { text: string; values: number[] } | null {
+  const sp = result.dft.spinPaired;
+  if (!sp || !sp.points.length) return null;
+  const at = (pts: readonly { r: number; energy: number }[], r: number) => pts.find((p) => Math.abs(p.r - r) <= 1e-3)?.energy;
+  const common = PAPER_DFT_CURVE.filter((p) => at(sp.points, p.r) !== undefined && at(result.dft.points, p.r) !== undefined);
+  const m = sp.minimum;
+  const minText = m && !m.atEdge ? `minimum ${fmtEv(m.energy)} eV at ${fmtA(m.r)} Å` : 'no minimum inside its range yet';
+  const head = `In the spin-unpolarised convention (moment-0 C₂ and a spin-paired atom, ${sp.points.length} points) the reference here has its ${minText}`;
+  if (!common.length) return { text: `${head}.`, values: m ? [m.r, m.energy] : [] };
+  const rms = (pts: readonly { r: number; energy: number }[]) => Math.sqrt(common.reduce((a, p) => a + (at(pts, p.r)! - p.energy) ** 2, 0) / common.length);
+  const unpolarised = rms(sp.points), polarised = rms(result.dft.points);
+  const rs = common.map((p) => fmtA(p.r)).join(' / ');
+  const closer = unpolarised < polarised ? 'the spin-unpolarised one' : 'the spin-polarised one';
+  return {
+    text: `${head}; at ${rs} Å it gives ${common.map((p) => fmtEv(at(sp.points, p.r)!)).join(' / ')} eV against the paper's ${common.map((p) => fmtEv(p.energy)).join(' / ')} eV: RMS difference ${fmtEv(unpolarised)} eV, against ${fmtEv(polarised)} eV for the spin-polarised curve, so the paper's curve is closer to ${closer}.`,
+    values: [unpolarised, polarised],
+  };
+}
+
 const VAR: Record<BasisVariant, string> = { standard: 'standard', purified: 'self-interaction-free' };
 /** a model well deeper than DFT by more than this (eV) counts as overbinding */
 export const OVERBINDING_EV = 0.1;
@@ -320,10 +349,11 @@ export function paperComparison(result: StudyResult): Finding[] {
     const ours = dm.atEdge
       ? `the reference here (${result.dft.label}, ${plural(result.dft.points.length, 'point')}) has no minimum inside its range yet (lowest ${fmtEv(dm.energy)} eV at ${fmtA(dm.r)} Å)`
       : `the reference here (${result.dft.label}) at ${fmtA(dm.r)} Å, ${fmtEv(dm.energy)} eV (from ${plural(result.dft.points.length, 'point')})`;
+    const sp = spinPairedAgainstPaper(result);
     out.push({
       id: 'paper:dft',
-      text: `DFT reference: the paper's C₂ curve (most likely spin-unpolarised) has its minimum at 1.287 Å, −8.33 eV; ${ours}.`,
-      values: [dm.r, dm.energy],
+      text: `DFT reference: the paper's C₂ curve (most likely spin-unpolarised) has its minimum at 1.287 Å, −8.33 eV; ${ours}.${sp ? ' ' + sp.text : ''}`,
+      values: [dm.r, dm.energy, ...(sp?.values ?? [])],
     });
   }
   const thin = thinData(result);

@@ -22,7 +22,7 @@ import { Model, type ModelFile } from '../model/model';
 import { dimerCurve } from '../scan/dimer';
 import { makeFrame, type Frame } from '../structure/frame';
 import { curveMinimum, dftValueAt, maxAbs, rmsDeviation, type CurveMinimum } from './curve-measures';
-import { dftCurveFromFrames, STUDY_DATASETS, structureId, StudyDataError, trainableCount, type DftPoint, type StudyData, type StudyDatasetId, type StudySource } from './data';
+import { dftCurveFromFrames, dftSpinPairedCurveFromFrames, STUDY_DATASETS, structureId, StudyDataError, trainableCount, type DftPoint, type StudyData, type StudyDatasetId, type StudySource } from './data';
 
 export interface StudySettings {
   quick: boolean;
@@ -174,6 +174,8 @@ export interface StudyResult {
     points: DftPoint[];
     minimum: CurveMinimum | null;
     shortValue: number | null;
+    /** the same dimers in the spin-unpolarised convention (data.dftSpinPairedCurveFromFrames), when recorded */
+    spinPaired: { points: DftPoint[]; minimum: CurveMinimum | null } | null;
   };
   data: Record<StudyDatasetId, { structures: number; trainable: number; used: number; atoms: number; source: StudySource | null }>;
   rows: StudyRow[];
@@ -317,6 +319,7 @@ export async function runStudy(data: StudyData, opts: StudyOptions = {}): Promis
     dftPoints.map((p) => p.r),
     dftPoints.map((p) => p.energy),
   );
+  const spinPairedPoints = dftSpinPairedCurveFromFrames(data.curve);
   const e0Found = e0FromFrames(data.curve) ?? STUDY_DATASETS.map((d) => e0FromFrames(data.datasets[d] ?? [])).find((x) => x) ?? null;
 
   const pools = {} as Record<StudyDatasetId, Frame[]>;
@@ -443,6 +446,9 @@ export async function runStudy(data: StudyData, opts: StudyOptions = {}): Promis
       points: dftPoints,
       minimum: dftMin,
       shortValue: dftValueAt(dftPoints, s.shortDistance),
+      spinPaired: spinPairedPoints.length
+        ? { points: spinPairedPoints, minimum: curveMinimum(spinPairedPoints.map((p) => p.r), spinPairedPoints.map((p) => p.energy)) }
+        : null,
     },
     data: dataSummary,
     rows,

@@ -210,6 +210,22 @@ describe('C2 dimer curve', () => {
     }
   });
 
+  it('also gives the spin-unpolarised convention: the moment-0 state minus 2 E0 of a spin-paired atom', () => {
+    const e0sp = prov.E0_spin_paired_eV as number;
+    expect(Number.isFinite(e0sp), 'provenance E0_spin_paired_eV').toBe(true);
+    expect(prov.spin_paired_reference, 'provenance spin_paired_reference').toBeDefined();
+    // Hund's rule: spin polarisation lowers the C atom (by 1.33 eV with these settings); well above round-off
+    expect(e0sp - prov.E0_eV).toBeGreaterThan(0.8);
+    expect(e0sp - prov.E0_eV).toBeLessThan(2.0);
+    let n = 0;
+    for (const f of curve) {
+      if (f.info.energy_m0 === undefined) continue;
+      expect(Number(f.info.binding_energy_spin_paired), id(f)).toBeCloseTo(Number(f.info.energy_m0) - 2 * e0sp, 8);
+      n++;
+    }
+    expect(n).toBe(curve.length); // moment 0 is computed at every r
+  });
+
   it('has its minimum between 1.2 and 1.4 Å, a well of several eV, and reaches beyond 5 Å', () => {
     const iMin = eb.indexOf(Math.min(...eb));
     expect(r[iMin]).toBeGreaterThan(1.2);

@@ -17,10 +17,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseDftDimerCurve } from '../../plugin/scan/dimer-data';
 
 /** The DFT curve as it is on disk now (another job keeps adding points; the file may be briefly absent). */
-function dftOnDisk() {
+function dftCurveOnDisk() {
     const path = resolve(import.meta.dirname, '../../assets/c2-dimer-curve.xyz');
-    return existsSync(path) ? parseDftDimerCurve(readFileSync(path, 'utf8')).points : null;
+    return existsSync(path) ? parseDftDimerCurve(readFileSync(path, 'utf8')) : null;
 }
+const dftOnDisk = () => dftCurveOnDisk()?.points ?? null;
 
 /** Errors that are not the page's fault: a missing favicon, and embedded assets absent while they are regenerated. */
 const harmless = (e: string) => /favicon|Failed to load resource|GPU stall|ReadPixels/i.test(e) || (/asset assets\/.*could not be loaded \(HTTP 404\)/.test(e) && !existsSync(resolve(import.meta.dirname, '../../assets/carbon-diverse.xyz')));
@@ -122,6 +123,16 @@ describe('C₂ dimer panel', () => {
             expect(drawn).toBeGreaterThan(0);
             expect(drawn).toBeLessThanOrEqual(dft.length);
             for (const t of dftTraces) expect(t.name).toMatch(/^DFT PBE · (singlet|triplet|quintet) \(M = \d μB\)$/);
+            // the spin-unpolarised convention, off by default, one more marker trace when ticked
+            const spinPaired = page.locator('[data-testid=acelens-dimer-spin-paired]');
+            const spinPairedOnDisk = dftCurveOnDisk()!.spinPaired.length;
+            await expect(spinPaired.count()).resolves.toBe(spinPairedOnDisk > 0 ? 1 : 0);
+            if (spinPairedOnDisk > 0) {
+                await spinPaired.check();
+                await expect.poll(() => page.evaluate(() => ((document.querySelector('[data-testid=acelens-dimer-plot]') as any).data as any[])
+                    .filter(t => t.mode === 'markers' && /spin-unpolarised/.test(t.name)).map(t => t.x.length)[0] ?? 0)).toBeGreaterThan(0);
+                await spinPaired.uncheck();
+            }
         } else {
             await expect(page.locator('[data-testid=acelens-dimer-panel]').textContent()).resolves.toMatch(/DFT reference not available|0 points/);
         }

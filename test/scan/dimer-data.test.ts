@@ -50,7 +50,7 @@ const SAMPLE = [
     'Lattice="10.0 0.0 0.0 0.0 10.5 0.0 0.0 0.0 11.0" Properties=species:S:1:pos:R:3:forces:R:3 config_type=isolated_atom magmom=2 energy=-1.25 pbc="F F F"',
     'C 5.0 5.25 5.5 0.0 0.0 0.0',
     '2',
-    'Lattice="10.0 0.0 0.0 0.0 10.5 0.0 0.0 0.0 16.0" Properties=species:S:1:pos:R:3:forces:R:3 config_type=dimer_curve r=2.0 magmom=4 energy_m0=1.0 energy_m2=-3.0 energy_m4=-3.5 binding_energy=-1.0 energy=-3.5 pbc="F F F"',
+    'Lattice="10.0 0.0 0.0 0.0 10.5 0.0 0.0 0.0 16.0" Properties=species:S:1:pos:R:3:forces:R:3 config_type=dimer_curve r=2.0 magmom=4 energy_m0=1.0 energy_m2=-3.0 energy_m4=-3.5 binding_energy=-1.0 binding_energy_spin_paired=3.6 energy=-3.5 pbc="F F F"',
     'C 5.0 5.25 7.0 0.0 0.0 -1.0',
     'C 5.0 5.25 9.0 0.0 0.0 1.0',
     '2',
@@ -65,6 +65,8 @@ describe('DFT dimer curve format (sample built here, independent of the asset)',
         const c = parseDftDimerCurve(SAMPLE);
         expect(c.e0).toBe(-1.25);
         expect(c.points).toEqual([{ r: 1.25, binding: -5.5, magmom: 2 }, { r: 2.0, binding: -1.0, magmom: 4 }]);
+        // the spin-unpolarised convention only where the frame records it
+        expect(c.spinPaired).toEqual([{ r: 2.0, binding: 3.6 }]);
         expect(c.skipped).toEqual([]);
         const cut = parseDftDimerCurve(SAMPLE.slice(0, SAMPLE.lastIndexOf('C 5.0')));
         expect(cut.points).toEqual([{ r: 2.0, binding: -1.0, magmom: 4 }]);

@@ -9,7 +9,7 @@ import { Model } from '../../src/model/model';
 import { STUDY_DATASETS, type StudyData } from '../../src/study/data';
 import { studyFigures } from '../../src/study/figures';
 import { dimerAt, runStudy, type StudyProgress, type StudyResult } from '../../src/study/reproduce';
-import { paperComparison, RMS_TOL_EV, studyFindings, studyReport, thinData, trend } from '../../src/study/report';
+import { PAPER_DFT_CURVE, paperComparison, RMS_TOL_EV, spinPairedAgainstPaper, studyFindings, studyReport, thinData, trend } from '../../src/study/report';
 import { CSV_COLUMNS, fmtErr, fmtEv, headlineMarkdown, tableCsv, tableMarkdown } from '../../src/study/table';
 import { syntheticStudyData } from './synthetic';
 import { parseXml } from './xml';
@@ -217,6 +217,20 @@ describe('table, figures and report of the study', () => {
     const figs = studyFigures(result);
     const maxShown = Math.max(...result.rows.map((r) => Math.max(...result.curves[r.id].energy.filter((_, i) => result.curves[r.id].r[i] >= 0.8))));
     if (maxShown > 6) expect(figs['dimer-curves.svg']).toMatch(/clipped/);
+  });
+
+  it('compares the paper\'s DFT curve with both conventions of the reference, when the spin-unpolarised one is there', () => {
+    expect(spinPairedAgainstPaper({ ...result, dft: { ...result.dft, spinPaired: null } })).toBeNull();
+    // built here: the spin-unpolarised points 0.1 eV off the paper's, the spin-polarised ones 1 eV off
+    const pts = (shift: number) => PAPER_DFT_CURVE.map((p) => ({ r: p.r, energy: p.energy + shift, magmom: 0 }));
+    const dft = { ...result.dft, points: pts(1), spinPaired: { points: pts(0.1), minimum: null } };
+    const c = spinPairedAgainstPaper({ ...result, dft })!;
+    expect(c.values[0]).toBeCloseTo(0.1, 12);
+    expect(c.values[1]).toBeCloseTo(1, 12);
+    expect(c.text).toContain('closer to the spin-unpolarised one');
+    const swapped = spinPairedAgainstPaper({ ...result, dft: { ...dft, points: pts(0.05) } })!;
+    expect(swapped.text).toContain('closer to the spin-polarised one');
+    expect(paperComparison({ ...result, dft }).find((x) => x.id === 'paper:dft')!.text).toContain(c.text);
   });
 
   it("the report's statements agree with the table numbers", () => {

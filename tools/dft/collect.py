@@ -67,7 +67,7 @@ def load_cache(planned):
     return out
 
 
-def to_atoms(r, e0):
+def to_atoms(r, e0, e0_spin_paired=None):
     a = Atoms(r["symbols"], positions=r["positions"], cell=r["cell"], pbc=r["pbc"])
     kw = {"energy": r["energy"], "forces": np.array(r["forces"])}
     if "stress" in r and all(r["pbc"]):
@@ -94,6 +94,9 @@ def to_atoms(r, e0):
     if r["kind"] == "molecule" and len(a) == 2:
         a.info["r"] = round(float(np.linalg.norm(a.positions[1] - a.positions[0])), 6)
         a.info["binding_energy"] = r["energy"] - 2 * e0
+        m0 = r.get("spin_states", {}).get("0")
+        if e0_spin_paired is not None and m0 is not None:  # settings.SPIN_PAIRED_REFERENCE
+            a.info["binding_energy_spin_paired"] = m0["energy"] - 2 * e0_spin_paired
     return a
 
 
@@ -120,6 +123,8 @@ def main():
         sys.exit("collect: no result for the isolated atom yet (tools/dft/cache/isolated_atom.json)")
     atom = cache["isolated_atom"]
     e0 = atom["energy"]
+    # the spin-unpolarised convention's atom (settings.SPIN_PAIRED_REFERENCE), once computed
+    e0_sp = cache["isolated_atom_spin_paired"]["energy"] if "isolated_atom_spin_paired" in cache else None
     planned = {k: [s.id for s in v] for k, v in groups.items()}
     conv_path = os.path.join(HERE, "convergence.json")
     convergence = json.load(open(conv_path)) if os.path.exists(conv_path) else None
@@ -130,7 +135,7 @@ def main():
 
     def frames_for(ids, sort_by_r=False):
         recs = [cache[i] for i in ids if i in cache]
-        frames = [to_atoms(r, e0) for r in recs]
+        frames = [to_atoms(r, e0, e0_sp) for r in recs]
         if sort_by_r:
             order = np.argsort([f.info["r"] for f in frames])
             frames, recs = [frames[i] for i in order], [recs[i] for i in order]
@@ -141,7 +146,8 @@ def main():
                            "C2 dimer curve: E(C2, r) at fixed total magnetic moments 0, 2 and 4 muB (for r >= 2 A moment 4 "
                            "also with integer occupations and from a symmetry-broken start, for 2.4-4.5 A also by the "
                            "maximum overlap method), lowest kept (info: r, binding_energy = E - 2 E0, "
-                           "magmom, dft_state, energy_m<state>, fallback_width_states), after the isolated atom"),
+                           "magmom, dft_state, energy_m<state>, fallback_width_states; binding_energy_spin_paired = "
+                           "E_m0 - 2 E0_spin_paired, the spin-unpolarised convention), after the isolated atom"),
         "c2-dimers": (frames_for(planned["dimer"]), ["atom", "dimer"],
                       "C2 dimer training set (distances 0.95-5.5 A, lowest of the same candidate states as the curve), "
                       "after the isolated atom"),
@@ -182,6 +188,8 @@ def main():
                      "lammps": lammps_version()},
             "settings": S.SETTINGS,
             "state_search": S.STATE_SEARCH,
+            **({"E0_spin_paired_eV": e0_sp, "spin_paired_reference": S.SPIN_PAIRED_REFERENCE}
+               if e0_sp is not None and name.startswith("c2-") else {}),
             "convergence_check": convergence,
             "date": now,
             "first_result_utc": min(r["finished_utc"] for r in recs),

@@ -52,13 +52,15 @@ def make_calc(spec, atoms, magmom, txt, width=None, external=None, mixer=None):
         common["external"] = external
     if mixer is not None:
         common["mixer"] = mixer
-    if kind in ("atom", "molecule"):
+    if kind in ("atom", "atom_spin_paired", "molecule"):
         common.update(convergence=S.CONVERGENCE_MOLECULE, maxiter=S.MAXITER_MOLECULE)
     else:
         common.update(convergence=S.CONVERGENCE, maxiter=S.MAXITER)
     if kind == "atom":
         return GPAW(**common, kpts=(1, 1, 1), spinpol=True, hund=True,
                     occupations=FermiDirac(S.SMEARING_ATOM_EV, fixmagmom=True))
+    if kind == "atom_spin_paired":  # settings.SPIN_PAIRED_REFERENCE
+        return GPAW(**common, kpts=(1, 1, 1), spinpol=False, occupations=FermiDirac(S.SMEARING_MOLECULE_EV))
     if kind == "molecule":
         w = S.SMEARING_MOLECULE_EV if width is None else width
         if magmom == 0:

@@ -91,6 +91,16 @@ STATE_SEARCH = {
           for m in DIMER_MOM_MAGMOMS),
     ],
 }
+# A second reference for the C2 curve, in the convention of reference data computed without spin polarisation
+# (the curve of the study acelens reproduces is most likely of that kind): E(C2, r) at moment 0 (spin-paired,
+# computed at every r anyway) minus 2 E(C atom, spin-paired). The spin-paired atom has its two p electrons spread
+# over the three p orbitals by the Fermi-Dirac width of the dimers. Kept out of SETTINGS: it adds one calculation
+# and changes no setting of the others.
+SPIN_PAIRED_REFERENCE = {
+    "atom": "isolated C atom, spin-paired (spinpol False), Fermi-Dirac 0.01 eV as the dimers' moment-0 state, "
+            "same box, cutoff and SCF criteria as the spin-polarised atom (cache id isolated_atom_spin_paired)",
+    "curve": "E(C2, r) of the moment-0 state (spin-paired, symmetric start; info energy_m0) minus 2 E0_spin_paired",
+}
 CLUSTER_VACUUM = 4.5  # Å of vacuum on each side of a cluster in an open box
 
 SETTINGS = {

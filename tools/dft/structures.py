@@ -116,6 +116,14 @@ def isolated_atom():
     return [Structure("isolated_atom", "isolated_atom", "atom", "atom", a, info={"magmom": 2})]
 
 
+def isolated_atom_spin_paired():
+    """The C atom without spin polarisation (settings.SPIN_PAIRED_REFERENCE): E0 of the spin-unpolarised
+    convention, with which the moment-0 (spin-paired) dimer states make a second, spin-unpolarised C2 curve."""
+    a = Atoms("C", positions=[[0.5 * x for x in ATOM_BOX]], cell=ATOM_BOX, pbc=False)
+    return [Structure("isolated_atom_spin_paired", "isolated_atom_spin_paired", "atom_spin_paired",
+                      "atom_spin_paired", a, info={"magmom": 0})]
+
+
 def dimer_atoms(r, shift=(0.0, 0.0, 0.0)):
     c = np.array(DIMER_BOX) * 0.5 + np.array(shift)
     pos = [c - [0, 0, r / 2], c + [0, 0, r / 2]]
@@ -448,6 +456,7 @@ def all_structures():
         by_type.setdefault(s.config_type, []).append(s)
     return {
         "atom": isolated_atom(),
+        "atom_spin_paired": isolated_atom_spin_paired(),
         "dimer_curve": dimer_curve(),
         "dimer": dimer_set(),
         "narrow": round_robin(by_type.values()),
@@ -488,7 +497,7 @@ def ordered_structures():
         for q in pattern:
             if queues[q]:
                 rest.append(queues[q].pop(0))
-    order = groups["atom"] + rest
+    order = groups["atom"] + groups["atom_spin_paired"] + rest
     ids = [s.id for s in order]
     if len(set(ids)) != len(ids):
         raise RuntimeError("duplicate structure ids")
