@@ -11,6 +11,7 @@ import { parseModel } from '../../src/model/model';
 import { STUDY_DATASETS, trainableCount, type StudyData } from '../../src/study/data';
 import { runStudy } from '../../src/study/reproduce';
 import { STUDY_FILES } from '../../src/cli/commands/reproduce-run';
+import { README_END, README_START, readmeSectionOf } from '../../src/study/readme-section';
 import { parseExtXyz } from '../../src/io/extxyz';
 import { cliInScratchFolder } from '../cli/run-cli';
 import { syntheticStudyData } from './synthetic';
@@ -127,9 +128,38 @@ describe('acelens reproduce', () => {
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain(`${join(partial, STUDY_FILES.narrow)}: not found (no data).`);
   }, 120_000);
 
+  it('--readme writes the study section between the markers of that file, the rest of it untouched', () => {
+    const readme = join(dir, 'README.md');
+    writeFileSync(readme, `# title\n\nbefore\n${README_START}\nold text\n${README_END}\nafter\n`);
+    const out = join(dir, 'with-readme');
+    const r = run(['--quick', '--assets', assets, '--out', out, '--workers', '1', '--readme', readme]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const text = readFileSync(readme, 'utf8');
+    const section = readFileSync(join(out, 'readme-section.md'), 'utf8');
+    expect(readmeSectionOf(text)).toBe(section);
+    expect(text.startsWith(`# title\n\nbefore\n${README_START}\n`)).toBe(true);
+    expect(text.endsWith(`${README_END}\nafter\n`)).toBe(true);
+    expect(text).not.toContain('old text');
+    // links are relative to the README: the output folder sits next to it
+    expect(section).toContain('](with-readme/figures/dimer-curves.svg)');
+    expect(section).toContain(`--readme ${readme}`);
+  }, 180_000);
+
+  it('--readme on a file without the markers: a clear error before the study runs; nothing is written', () => {
+    const readme = join(dir, 'NO-MARKERS.md');
+    writeFileSync(readme, '# no markers here\n');
+    const out = join(dir, 'never');
+    const r = run(['--quick', '--assets', assets, '--out', out, '--readme', readme]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`${readme}: the study section's markers are missing or out of order`);
+    expect(existsSync(out)).toBe(false);
+    expect(readFileSync(readme, 'utf8')).toBe('# no markers here\n');
+  });
+
   it('--help describes the options', () => {
     const r = run(['--help']);
     expect(r.code).toBe(0);
-    for (const o of ['--out', '--quick', '--assets', '--workers', '--seed', '--json']) expect(r.stdout).toContain(o);
+    for (const o of ['--out', '--quick', '--assets', '--workers', '--seed', '--readme', '--json']) expect(r.stdout).toContain(o);
   });
 });

@@ -1,6 +1,6 @@
 /** `acelens reproduce` body: read the assets, run the study (worker threads), write every output, print a summary. */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createParallelAssembler } from '../../fit/parallel';
 import { serializeModel } from '../../model/model';
@@ -9,6 +9,7 @@ import { STUDY_DATASETS, type StudyData, type StudyDatasetId } from '../../study
 import { studyFigures } from '../../study/figures';
 import { runStudy, type StudyProgress, type StudyResult } from '../../study/reproduce';
 import { studyFindings, paperComparison, studyReport } from '../../study/report';
+import { readmeSection, replaceReadmeSection, type PlannedCounts } from '../../study/readme-section';
 import { tableCsv, headlineMarkdown, tableMarkdown } from '../../study/table';
 import type { ParsedArgs } from '../args';
 import { printJson, type CliIO } from '../command';
@@ -50,6 +51,16 @@ function provenanceNote(xyzPath: string): string | null {
     return `${name}: ${prov.n_frames} of ${prov.n_planned ?? '?'} planned frames${prov.complete ? '' : ' (the DFT run was not complete when this ran)'}.`;
   } catch {
     return null;
+  }
+}
+
+/** Planned structures of a data file (its provenance's n_planned, the isolated atom not counted), or undefined. */
+function plannedCount(xyzPath: string): number | undefined {
+  try {
+    const prov = JSON.parse(readFileSync(xyzPath.replace(/\.xyz$/, '.provenance.json'), 'utf8')) as { n_planned?: number };
+    return typeof prov.n_planned === 'number' ? prov.n_planned - 1 : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -110,6 +121,22 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
     ...[...STUDY_DATASETS.map((d) => sets[d].path), curve.path].filter((p) => !missing.includes(p)).map(provenanceNote).filter((x): x is string => x !== null),
   ];
 
+  // a README without the markers is an error before the study runs, not after
+  const readmeFile = o.readme as string | undefined;
+  if (readmeFile) {
+    let text: string;
+    try {
+      text = readFileSync(readmeFile, 'utf8');
+    } catch (err) {
+      throw new CliError(`${readmeFile}: cannot read: ${describeFsError(err)}`);
+    }
+    try {
+      replaceReadmeSection(text, '', readmeFile);
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+  }
+
   try {
     mkdirSync(join(out, 'figures'), { recursive: true });
     mkdirSync(join(out, 'models'), { recursive: true });
@@ -151,7 +178,21 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
   put('table.csv', tableCsv(result));
   put('table.md', tableMarkdown(result));
   put('headline.md', headlineMarkdown(result));
-  put('report.md', studyReport(result, { command, date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), dataNotes, figures: figureFiles }));
+  const readme = o.readme as string | undefined;
+  const planned: PlannedCounts = Object.fromEntries(
+    [...STUDY_DATASETS.map((d) => [d, sets[d].path] as const), ['curve', curve.path] as const]
+      .filter(([, p]) => !missing.includes(p))
+      .map(([k, p]) => [k, plannedCount(p)]),
+  );
+  const date = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const section = readmeSection(result, {
+    outDir: readme ? relative(dirname(resolve(readme)), resolve(out)) || '.' : out,
+    command: `npx acelens reproduce --out ${out}${quick ? ' --quick' : ''}${readme ? ` --readme ${readme}` : ''}`,
+    date,
+    planned,
+  });
+  put('readme-section.md', section);
+  put('report.md', studyReport(result, { command, date, dataNotes, figures: figureFiles }));
   put('results.json', resultsJson(result));
   for (const [name, svg] of Object.entries(figures)) put(`figures/${name}`, svg);
   for (const [id, model] of Object.entries(result.models)) put(`models/${id}.json`, serializeModel(model));
@@ -160,6 +201,22 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
     for (const f of readdirSync(join(out, sub))) {
       if (f.endsWith(ext) && !files.includes(`${sub}/${f}`)) unlinkSync(join(out, sub, f));
     }
+  }
+
+  if (readme) {
+    let text: string;
+    try {
+      text = readFileSync(readme, 'utf8');
+    } catch (err) {
+      throw new CliError(`${readme}: cannot read: ${describeFsError(err)}`);
+    }
+    let updated: string;
+    try {
+      updated = replaceReadmeSection(text, section, readme);
+    } catch (err) {
+      throw new CliError((err as Error).message);
+    }
+    writeText(readme, updated);
   }
 
   const fitted = result.rows.filter((r) => r.status === 'fitted').length;
@@ -188,7 +245,7 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
   }
   const lines = [
     `study     ${fitted} of ${result.rows.length} models fitted in ${result.seconds.toFixed(1)} s${quick ? ' (quick)' : ''}`,
-    `output    ${out}/ (table.csv, table.md, headline.md, report.md, results.json, ${Object.keys(figures).length} figures, ${Object.keys(result.models).length} models)`,
+    `output    ${out}/ (table.csv, table.md, headline.md, readme-section.md, report.md, results.json, ${Object.keys(figures).length} figures, ${Object.keys(result.models).length} models)`,
     ...dataNotes.map((n) => `data      ${n}`),
     '',
     tableMarkdown(result),

@@ -2,14 +2,15 @@
 import { formatHelp, parseArgs, type OptionSpec } from '../args';
 import type { Command } from '../command';
 
-const USAGE = 'acelens reproduce [--out DIR] [--quick] [--assets DIR] [--workers N] [--seed N] [--json]';
+const USAGE = 'acelens reproduce [--out DIR] [--quick] [--assets DIR] [--workers N] [--seed N] [--readme FILE] [--json]';
 
 export const REPRODUCE_OPTIONS: Record<string, OptionSpec> = {
-  out: { kind: 'string', value: 'DIR', help: 'output folder (table.csv, table.md, headline.md, report.md, results.json, figures/, models/)', default: 'reproduce-out' },
+  out: { kind: 'string', value: 'DIR', help: 'output folder (table.csv, table.md, headline.md, readme-section.md, report.md, results.json, figures/, models/)', default: 'reproduce-out' },
   quick: { kind: 'flag', help: 'K = 2..4, smaller bases, at most 40 structures per pool (minutes instead of tens of minutes)' },
   assets: { kind: 'string', value: 'DIR', help: 'folder with carbon-narrow.xyz, carbon-diverse.xyz, c2-dimers.xyz, c2-dimer-curve.xyz', default: "acelens' assets/" },
   workers: { kind: 'integer', value: 'N', help: 'worker threads for assembling the normal equations', default: 'available cores' },
   seed: { kind: 'integer', value: 'N', help: 'seed of the train/validation splits and subsamples', default: '1' },
+  readme: { kind: 'string', value: 'FILE', help: 'also write the study section (readme-section.md) into FILE, between its acelens-study marker lines' },
 };
 
 export const reproduceCommand: Command = {
