@@ -80,7 +80,8 @@ def ordered_structures():
         importlib.reload(structures)
     except Exception as e:  # a broken edit must not stop the run: keep the last good module
         log(f"WARNING: reloading structures.py failed ({type(e).__name__}: {e}); using the previous version")
-    return structures.ordered_structures()
+    done = {f[:-len(".json")] for f in os.listdir(CACHE) if f.endswith(".json") and not f.endswith(".error.json")}
+    return structures.ordered_structures(done)
 
 
 def status(s):

@@ -468,17 +468,32 @@ def all_structures():
 CURVE_FIRST = [1.3, 6.0, 1.2, 1.4, 1.25, 1.1, 1.5, 2.0, 3.0, 1.35, 1.6, 2.5, 4.0, 1.15, 1.45, 5.0]
 
 
+# Diverse structures: one of each kind in turn (each kind smallest first), amorphous and liquid cells first in a
+# round: they are what the reference study's diverse pool is made of (amorphous carbon at many densities), and
+# the most expensive, so they must not all wait until the end of the run.
+DIVERSE_FIRST = ("amorphous", "liquid")
+
+
+def diverse_queue(diverse, by_size):
+    kinds = {}
+    for s in diverse:
+        kinds.setdefault(s.config_type, []).append(s)
+    order = [k for k in DIVERSE_FIRST if k in kinds] + [k for k in kinds if k not in DIVERSE_FIRST]
+    return round_robin([by_size(kinds[k]) for k in order])
+
+
 def wall_first(dimers):
     """Training dimers on the repulsive wall first (they were added after the others had run)."""
     wall = [d for d in dimers if d.info["r"] <= DIMER_WALL_RANGE_A[1]]
     return wall + [d for d in dimers if d.info["r"] > DIMER_WALL_RANGE_A[1]]
 
 
-def ordered_structures():
+def ordered_structures(done=frozenset()):
     """Priority order: every kind advances from the start (one curve point, one narrow cell, one diverse
     structure, one training dimer, in turn), the cheapest structures of each pool first, and the curve
     points that fix the well and the asymptote before the rest (the 0.9 A point, slow to converge in its
-    M = 4 state, comes late)."""
+    M = 4 state, comes late). Structures whose ids are in `done` come first and the turns are taken among
+    the others, so a change of the order interleaves what is left instead of front-loading one pool."""
     groups = all_structures()
     curve = list(groups["dimer_curve"])
 
@@ -488,11 +503,14 @@ def ordered_structures():
 
     curve = [x for _, x in sorted(enumerate(curve), key=curve_rank)]
     by_size = lambda pool: [x for _, x in sorted(enumerate(pool), key=lambda p: (len(p[1].atoms), p[0]))]
-    queues = {"A": curve, "B": by_size(groups["narrow"]), "C": by_size(groups["diverse"]), "D": wall_first(groups["dimer"])}
+    queues = {"A": curve, "B": by_size(groups["narrow"]), "C": diverse_queue(groups["diverse"], by_size),
+              "D": wall_first(groups["dimer"])}
+    first = [s for q in queues.values() for s in q if s.id in done]
+    queues = {k: [s for s in q if s.id not in done] for k, q in queues.items()}
     # the two pools four times a round (most structures, and what the bulk-trained models of the study need),
     # the curve and the training dimers once
     pattern = ["B", "C", "A", "B", "C", "D"]
-    rest = []
+    rest = first
     while any(queues.values()):
         for q in pattern:
             if queues[q]:

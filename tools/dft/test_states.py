@@ -1,4 +1,4 @@
-"""Unit tests of tools/dft/states.py (no GPAW needed): python3 tools/dft/test_states.py"""
+"""Unit tests of the DFT scripts without GPAW (states.py, the extra-state windows, the priority order): python3 tools/dft/test_states.py"""
 import os
 import sys
 import unittest
@@ -120,6 +120,28 @@ class ExtraStateWindowsTest(unittest.TestCase):
             listed = {w["state"] for w in windows if w["r_min_A"] <= r <= w.get("r_max_A", float("inf"))
                       and r < w.get("r_below_A", float("inf"))}
             self.assertEqual(given, listed, f"r = {r:.2f} A")
+
+
+class OrderTest(unittest.TestCase):
+    def test_every_structure_once_finished_ones_first_the_rest_in_turns(self):
+        import structures as st
+        full = st.ordered_structures()
+        ids = [s.id for s in full]
+        self.assertEqual(len(ids), len(set(ids)))
+        self.assertEqual(ids[:2], ["isolated_atom", "isolated_atom_spin_paired"])
+        # the diverse pool opens with an amorphous and a liquid cell, the smallest ones
+        diverse = [s for s in full if s.dataset == "diverse"]
+        self.assertEqual([s.config_type for s in diverse[:2]], ["amorphous", "liquid"])
+        self.assertEqual(len(diverse[0].atoms), min(len(s.atoms) for s in diverse if s.config_type == "amorphous"))
+        # with the first 100 finished, they come first (same set) and the turns continue among the rest:
+        # the next six are two narrow, two diverse, one curve point, one training dimer
+        done = set(ids[:100])
+        again = st.ordered_structures(done)
+        self.assertEqual(sorted(s.id for s in again), sorted(ids))
+        self.assertEqual({s.id for s in again[:100]}, done)
+        rest = again[100:106]
+        self.assertEqual(sorted(s.dataset for s in rest), sorted(["narrow", "narrow", "diverse", "diverse",
+                                                                   "dimer_curve", "dimer"]))
 
 
 if __name__ == "__main__":
