@@ -318,7 +318,7 @@ export function paperComparison(result: StudyResult): Finding[] {
     const best = dim.reduce((x, y) => (y.dimer!.rms! < x.dimer!.rms! ? y : x));
     out.push({
       id: 'paper:dimer-only',
-      text: `Paper: dimer-only training reproduces the curve to 0.004 eV. Here: best ${fmtEv(best.dimer!.rms)} eV RMS (${best.id}, ${best.dimer!.rmsPoints} DFT points) — ${best.dimer!.rms! < REPRODUCED_EV ? 'agrees' : 'differs'}.`,
+      text: `Paper: dimer-only training reproduces the curve to 0.004 eV. Here: best ${fmtEv(best.dimer!.rms)} eV RMS (${best.id}, ${best.dimer!.rmsPoints} DFT points) — ${best.dimer!.rms! < REPRODUCED_EV ? `agrees (within ${REPRODUCED_EV} eV${best.dimer!.rms! > 0.01 ? ', not to the paper\'s precision: it fitted 245 frames of its own curve' : ''})` : 'differs'}.`,
       values: [best.dimer!.rms!],
       holds: best.dimer!.rms! < REPRODUCED_EV,
     });
