@@ -6,7 +6,7 @@
  */
 import * as React from 'react';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
-import type { StudyDatasetId } from '../../src/study/data';
+import type { SourcePoolId } from '../../src/study/data';
 import type { StudyProgress } from '../../src/study/reproduce';
 import { fmtA, fmtErr, fmtEv } from '../../src/study/table';
 import { fetchAssetText, findAsset } from '../assets';
@@ -14,7 +14,7 @@ import { acelensStore } from '../store';
 import type { ReproduceJob, ReproduceOutput, ReproduceReply } from '../worker/reproduce-worker';
 
 /** Asset ids (manifest.json) of the study's inputs. */
-const Inputs: Record<StudyDatasetId | 'curve', string> = { dimers: 'c2-dimers', narrow: 'carbon-narrow', diverse: 'carbon-diverse', curve: 'c2-dimer-curve' };
+const Inputs: Record<SourcePoolId | 'curve', string> = { dimers: 'c2-dimers', narrow: 'carbon-narrow', diverse: 'carbon-diverse', curve: 'c2-dimer-curve' };
 
 export class ReproduceCancelled extends Error {
     constructor() { super('study cancelled'); this.name = 'ReproduceCancelled'; }
@@ -124,7 +124,7 @@ export class ReproducePanel extends CollapsableControls<{}, State> {
             for (const id of ids) {
                 const m = output.models[id];
                 const [dataset] = id.split('-');
-                store.addModel(m, `${StudyPrefix}K=${m.spec.order} ${VariantLabel[m.spec.variant]} · ${dataset}`);
+                store.addModel(m, `${StudyPrefix}K=${m.spec.order} ${VariantLabel[m.spec.variant]} · ${dataset === 'diverse_dimers' ? 'diverse + dimers' : dataset}`);
             }
             const fitted = output.rows.filter(r => r.status === 'fitted').length;
             const absent = this.missing.length ? `; not found (no data): ${this.missing.join(', ')}` : '';
@@ -161,7 +161,7 @@ export class ReproducePanel extends CollapsableControls<{}, State> {
         const o = this.state.output;
         const figures = o ? Object.keys(o.figures) : [];
         return <div data-testid='acelens-reproduce-panel'>
-            <div className='msp-help-text'>Body-order convergence study (arXiv 2502.16125): K = 2…5 models on C₂ dimers, narrow and diverse carbon, standard and self-interaction-free bases, against the DFT dimer curve.</div>
+            <div className='msp-help-text'>Body-order convergence study (arXiv 2502.16125): K = 2…5 models on C₂ dimers, narrow and diverse carbon, and diverse carbon with the dimers added, standard and self-interaction-free bases, against the DFT dimer curve.</div>
             <div className='msp-control-row' title='quick: K = 2..4, smaller bases, at most 40 structures per pool (seconds); full: K = 2..5 and every structure (minutes)'>
                 <span className='msp-control-row-label'>Quick run</span>
                 <div className='msp-control-row-ctrl' style={{ paddingLeft: 6 }}>

@@ -5,7 +5,7 @@
  */
 import { parseExtXyz } from '../../src/io/extxyz';
 import type { ModelFile } from '../../src/model/model';
-import { STUDY_DATASETS, type StudyData, type StudyDatasetId } from '../../src/study/data';
+import { SOURCE_POOLS, type SourcePoolId, type StudyData } from '../../src/study/data';
 import { studyFigures } from '../../src/study/figures';
 import { runStudy, type StudyProgress, type StudyRow } from '../../src/study/reproduce';
 import { paperComparison, studyFindings, studyReport } from '../../src/study/report';
@@ -13,7 +13,7 @@ import { tableCsv, tableMarkdown } from '../../src/study/table';
 
 export interface ReproduceJob {
     /** extended XYZ text and file name of each pool and of the DFT curve */
-    texts: Record<StudyDatasetId | 'curve', { name: string; text: string }>;
+    texts: Record<SourcePoolId | 'curve', { name: string; text: string }>;
     quick: boolean;
     seed: number;
     /** e.g. "DFT (GPAW PBE)", from the curve's provenance */
@@ -46,12 +46,12 @@ const post = (m: ReproduceReply) => (self as unknown as Worker).postMessage(m);
 self.onmessage = async (event: MessageEvent<ReproduceRequest>) => {
     const { job } = event.data;
     try {
-        const parse = (k: StudyDatasetId | 'curve') => parseExtXyz(job.texts[k].text, { fileName: job.texts[k].name });
+        const parse = (k: SourcePoolId | 'curve') => parseExtXyz(job.texts[k].text, { fileName: job.texts[k].name });
         const data: StudyData = {
             datasets: { dimers: parse('dimers'), narrow: parse('narrow'), diverse: parse('diverse') },
             curve: parse('curve'),
             dftLabel: job.dftLabel,
-            sources: Object.fromEntries([...STUDY_DATASETS, 'curve' as const].map(k => [k, { name: job.texts[k].name, frames: 0 }])),
+            sources: Object.fromEntries([...SOURCE_POOLS, 'curve' as const].map(k => [k, { name: job.texts[k].name, frames: 0 }])),
         };
         let last = 0;
         const result = await runStudy(data, {

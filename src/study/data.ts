@@ -1,19 +1,29 @@
 /**
- * The inputs of the body-order study: the three training pools (dimers, narrow, diverse) and the DFT C₂
- * curve, as parsed frames. Browser-safe (no Node APIs): the CLI reads the asset files, the plugin fetches them.
+ * The inputs of the body-order study: the three data files' pools (dimers, narrow, diverse) and the DFT C₂
+ * curve, as parsed frames, and the training pools made of them (the three, and diverse + dimers).
+ * Browser-safe (no Node APIs): the CLI reads the asset files, the plugin fetches them.
  */
 import { isIsolatedAtom } from '../fit/fit';
 import type { Frame } from '../structure/frame';
 
-export type StudyDatasetId = 'dimers' | 'narrow' | 'diverse';
-export const STUDY_DATASETS: readonly StudyDatasetId[] = ['dimers', 'narrow', 'diverse'];
+/** The pools that come from data files. */
+export type SourcePoolId = 'dimers' | 'narrow' | 'diverse';
+export const SOURCE_POOLS: readonly SourcePoolId[] = ['dimers', 'narrow', 'diverse'];
+
+/** The training pools of the study: the source pools and the diverse pool with the training dimers added. */
+export type StudyDatasetId = SourcePoolId | 'diverse_dimers';
+export const STUDY_DATASETS: readonly StudyDatasetId[] = ['dimers', 'narrow', 'diverse', 'diverse_dimers'];
 
 /** Human names of the training pools (figures, report). */
 export const DATASET_LABEL: Record<StudyDatasetId, string> = {
   dimers: 'C₂ dimers only',
   narrow: 'narrow (diamond/graphite/graphene)',
   diverse: 'diverse carbon (no dimers)',
+  diverse_dimers: 'diverse carbon + C₂ dimers',
 };
+
+/** Short names of the training pools (table rows). */
+export const DATASET_SHORT: Record<StudyDatasetId, string> = { dimers: 'dimers', narrow: 'narrow', diverse: 'diverse', diverse_dimers: 'diverse + dimers' };
 
 /** Where a pool came from (file name and hash), recorded in the results. */
 export interface StudySource {
@@ -23,11 +33,11 @@ export interface StudySource {
 }
 
 export interface StudyData {
-  /** training pools; each starts with (or contains) the isolated atom that gives E0 */
-  datasets: Record<StudyDatasetId, readonly Frame[]>;
+  /** the source pools; each starts with (or contains) the isolated atom that gives E0 */
+  datasets: Record<SourcePoolId, readonly Frame[]>;
   /** the DFT dimer curve: the isolated atom and C₂ frames (info r, binding_energy) */
   curve: readonly Frame[];
-  sources?: Partial<Record<StudyDatasetId | 'curve', StudySource>>;
+  sources?: Partial<Record<SourcePoolId | 'curve', StudySource>>;
   /** how the reference is named in figures and tables, e.g. "DFT (GPAW PBE)"; default "DFT" */
   dftLabel?: string;
 }
@@ -92,6 +102,23 @@ export function dftSpinPairedCurveFromFrames(frames: readonly Frame[]): DftPoint
   }
   return points.sort((a, b) => a.r - b.r);
 }
+
+/**
+ * The frames of a training pool. diverse_dimers: the diverse pool (with its isolated atom) and the training
+ * dimers (without theirs), as the reference study's "diverse + N dimers"; empty unless both have structures.
+ */
+export function poolFrames(data: StudyData, id: StudyDatasetId): readonly Frame[] {
+  if (id !== 'diverse_dimers') return data.datasets[id] ?? [];
+  const diverse = data.datasets.diverse ?? [], dimers = data.datasets.dimers ?? [];
+  if (!trainableCount(diverse) || !trainableCount(dimers)) return [];
+  const withAtom = diverse.some(isIsolatedAtom) ? diverse : [...dimers.filter(isIsolatedAtom).slice(0, 1), ...diverse];
+  return [...withAtom, ...dimers.filter((f) => !isIsolatedAtom(f))];
+}
+
+/** The source pools a training pool is made of. */
+export const POOL_SOURCES: Record<StudyDatasetId, readonly SourcePoolId[]> = {
+  dimers: ['dimers'], narrow: ['narrow'], diverse: ['diverse'], diverse_dimers: ['diverse', 'dimers'],
+};
 
 /** Frames that can be fitted to (everything except isolated atoms). */
 export function trainableCount(frames: readonly Frame[]): number {

@@ -12,7 +12,7 @@ import type { StudyResult, StudyRow } from './reproduce';
 import { dataRange, PALETTE, renderFigure, type PanelSpec, type Series } from './svg-plot';
 
 export const ORDER_COLOR: Record<number, string> = { 2: PALETTE[0], 3: PALETTE[1], 4: PALETTE[2], 5: PALETTE[3] };
-const DATASET_COLOR: Record<StudyDatasetId, string> = { dimers: PALETTE[5], narrow: PALETTE[4], diverse: PALETTE[2] };
+const DATASET_COLOR: Record<StudyDatasetId, string> = { dimers: PALETTE[5], narrow: PALETTE[4], diverse: PALETTE[2], diverse_dimers: PALETTE[1] };
 const VARIANT_DASH: Record<BasisVariant, string | undefined> = { standard: undefined, purified: '6 3' };
 const VARIANT_LABEL: Record<BasisVariant, string> = { standard: 'standard', purified: 'self-interaction-free' };
 

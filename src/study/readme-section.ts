@@ -3,7 +3,7 @@
  * figure and the run's key statements (the same texts as the report's). `acelens reproduce --readme FILE`
  * writes it between two marker lines of FILE, so the README cannot drift from the committed run.
  */
-import { STUDY_DATASETS, type StudyDatasetId } from './data';
+import { SOURCE_POOLS, type SourcePoolId } from './data';
 import type { StudyResult } from './reproduce';
 import { paperComparison, studyFindings, thinData } from './report';
 import { headlineMarkdown } from './table';
@@ -12,7 +12,7 @@ export const README_START = '<!-- acelens-study:start (written by acelens reprod
 export const README_END = '<!-- acelens-study:end -->';
 
 /** Planned size of a pool or the curve (structures, the isolated atom not counted), from the data's provenance. */
-export type PlannedCounts = Partial<Record<StudyDatasetId | 'curve', number>>;
+export type PlannedCounts = Partial<Record<SourcePoolId | 'curve', number>>;
 
 export interface ReadmeSectionOptions {
   /** the output folder as the README links it, e.g. "docs/reproduce" */
@@ -25,16 +25,16 @@ export interface ReadmeSectionOptions {
 }
 
 /** Statements of the report that the README repeats, in this order (ids of studyFindings / paperComparison). */
-export const README_FINDINGS = ['purified-zero', 'standard-self-interaction', 'bulk-wells', 'bulk-bumps', 'paper:dft'] as const;
+export const README_FINDINGS = ['purified-zero', 'standard-self-interaction', 'bulk-wells', 'bulk-bumps', 'paper:dimers-restore:standard', 'paper:dimers-restore:purified', 'paper:dft'] as const;
 
-const NOUN: Record<StudyDatasetId, string> = { dimers: 'training dimers', narrow: 'narrow', diverse: 'diverse structures' };
+const NOUN: Record<SourcePoolId, string> = { dimers: 'training dimers', narrow: 'narrow', diverse: 'diverse structures' };
 
 export function readmeSection(result: StudyResult, o: ReadmeSectionOptions): string {
   const planned = o.planned ?? {};
-  const counts = STUDY_DATASETS.map((d) => `${result.data[d].used} ${NOUN[d]}`);
+  const counts = SOURCE_POOLS.map((d) => `${result.data[d].used} ${NOUN[d]}`);
   const data = `${counts.slice(0, -1).join(', ')} and ${counts[counts.length - 1]}, ${result.dft.points.length} points of the C₂ curve`;
-  const plannedList = [...STUDY_DATASETS, 'curve' as const].map((k) => planned[k]);
-  const incomplete = [...STUDY_DATASETS.map((d) => [planned[d], result.data[d].trainable] as const), [planned.curve, result.dft.points.length] as const]
+  const plannedList = [...SOURCE_POOLS, 'curve' as const].map((k) => planned[k]);
+  const incomplete = [...SOURCE_POOLS.map((d) => [planned[d], result.data[d].trainable] as const), [planned.curve, result.dft.points.length] as const]
     .some(([p, n]) => p !== undefined && n < p);
   const ofPlanned = plannedList.every((x) => x !== undefined) ? ` (of ${plannedList.slice(0, -1).join(', ')} and ${plannedList[plannedList.length - 1]} planned${incomplete ? '; `tools/dft/` is still computing' : ''})` : '';
   const thin = thinData(result);

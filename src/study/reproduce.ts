@@ -22,7 +22,7 @@ import { Model, type ModelFile } from '../model/model';
 import { dimerCurve } from '../scan/dimer';
 import { makeFrame, type Frame } from '../structure/frame';
 import { curveMinimum, dftValueAt, maxAbs, rmsDeviation, type CurveMinimum } from './curve-measures';
-import { dftCurveFromFrames, dftSpinPairedCurveFromFrames, STUDY_DATASETS, structureId, StudyDataError, trainableCount, type DftPoint, type StudyData, type StudyDatasetId, type StudySource } from './data';
+import { dftCurveFromFrames, dftSpinPairedCurveFromFrames, POOL_SOURCES, poolFrames, SOURCE_POOLS, STUDY_DATASETS, structureId, StudyDataError, trainableCount, type DftPoint, type StudyData, type StudyDatasetId, type StudySource } from './data';
 
 export interface StudySettings {
   quick: boolean;
@@ -222,6 +222,18 @@ function summary(m: ErrorMetrics): ErrorSummary {
 }
 
 /** Seeded subsample: isolated atoms are kept; of the other frames at most `max` (original order kept). */
+/** The files a model was trained on (name, hash, how many of the pool's frames came from each), when hashed. */
+function trainProvenance(data: StudyData, dataset: StudyDatasetId, pool: readonly Frame[]) {
+  const train = POOL_SOURCES[dataset].flatMap((src) => {
+    const source = data.sources?.[src];
+    if (!source?.sha256) return [];
+    const from = new Set(data.datasets[src] ?? []);
+    const frames = pool.filter((f) => from.has(f));
+    return [{ name: source.name, sha256: source.sha256, structures: frames.length, atoms: frames.reduce((a, f) => a + f.natoms, 0) }];
+  });
+  return train.length === POOL_SOURCES[dataset].length ? { train } : undefined;
+}
+
 export function subsample(frames: readonly Frame[], max: number | null, seed: number): Frame[] {
   const idx: number[] = [];
   frames.forEach((f, i) => {
@@ -320,19 +332,19 @@ export async function runStudy(data: StudyData, opts: StudyOptions = {}): Promis
     dftPoints.map((p) => p.energy),
   );
   const spinPairedPoints = dftSpinPairedCurveFromFrames(data.curve);
-  const e0Found = e0FromFrames(data.curve) ?? STUDY_DATASETS.map((d) => e0FromFrames(data.datasets[d] ?? [])).find((x) => x) ?? null;
+  const e0Found = e0FromFrames(data.curve) ?? SOURCE_POOLS.map((d) => e0FromFrames(data.datasets[d] ?? [])).find((x) => x) ?? null;
 
   const pools = {} as Record<StudyDatasetId, Frame[]>;
   const dataSummary = {} as StudyResult['data'];
   for (const d of STUDY_DATASETS) {
-    const frames = data.datasets[d] ?? [];
+    const frames = poolFrames(data, d);
     pools[d] = subsample(frames, s.maxStructures, s.seed);
     dataSummary[d] = {
       structures: frames.length,
       trainable: trainableCount(frames),
       used: trainableCount(pools[d]),
       atoms: pools[d].reduce((a, f) => a + (isIsolatedAtom(f) ? 0 : f.natoms), 0),
-      source: data.sources?.[d] ?? null,
+      source: d === 'diverse_dimers' ? null : data.sources?.[d] ?? null,
     };
   }
 
@@ -392,7 +404,7 @@ export async function runStudy(data: StudyData, opts: StudyOptions = {}): Promis
         const within = p.stage === 'assemble' ? 0.1 + 0.5 * (p.done / Math.max(1, p.total)) : p.stage === 'solve' ? 0.62 : p.stage === 'metrics' ? 0.65 + 0.15 * (p.done / Math.max(1, p.total)) : 0.05;
         report(p.stage, within, p.message);
       },
-      provenance: data.sources?.[dataset]?.sha256 ? { train: [{ name: data.sources[dataset]!.name, sha256: data.sources[dataset]!.sha256!, structures: pool.length, atoms: pool.reduce((a, f) => a + f.natoms, 0) }] } : undefined,
+      provenance: trainProvenance(data, dataset, pool),
       });
     } catch (err) {
       // a cancelled run stops; a failed fit (bad data, a failed solve) is recorded and the study goes on
@@ -406,7 +418,7 @@ export async function runStudy(data: StudyData, opts: StudyOptions = {}): Promis
     let cross: StudyRow['cross'] = null;
     const crossSet = CROSS_DATASET[dataset];
     if (crossSet) {
-      const frames = subsample(outOfSample(data.datasets[crossSet] ?? [], data.datasets[dataset] ?? []), s.maxStructures, s.seed + 1).filter((f) => !isIsolatedAtom(f));
+      const frames = subsample(outOfSample(poolFrames(data, crossSet), poolFrames(data, dataset)), s.maxStructures, s.seed + 1).filter((f) => !isIsolatedAtom(f));
       if (frames.length) {
         report('cross', 0.82, `errors on ${frames.length} ${crossSet} structures`);
         cross = { ...evaluateOn(model, frames, signal), dataset: crossSet };

@@ -2,6 +2,7 @@
  * The study's table: one row per pool × basis × K (CSV with every number; Markdown with the headline
  * columns), plus the DFT reference. Numbers are formatted by the helpers here, which the report uses too.
  */
+import { DATASET_SHORT } from './data';
 import type { StudyResult, StudyRow } from './reproduce';
 
 /** Energies in eV: 3 decimals below 0.1 eV in magnitude, else 2. */
@@ -89,13 +90,13 @@ export function tableMarkdown(result: StudyResult): string {
   lines.push(`| ${result.dft.label}, ${result.dft.points.length} point${result.dft.points.length === 1 ? '' : 's'} | – | – | – | – | – | – | – | ${fmtA(dm?.r)}${dm?.atEdge ? ' (edge)' : ''} | ${fmtEv(dm?.energy)} | 0 | ${fmtEv(result.dft.shortValue)} | – |`);
   for (const r of result.rows) {
     if (r.status !== 'fitted') {
-      lines.push(`| ${r.dataset} | ${r.variant} | ${r.K} | ${r.nbasis} | ${r.note ?? 'not fitted'} | | | | | | | | |`);
+      lines.push(`| ${DATASET_SHORT[r.dataset]} | ${r.variant} | ${r.K} | ${r.nbasis} | ${r.note ?? 'not fitted'} | | | | | | | | |`);
       continue;
     }
     const d = r.dimer!;
     const edge = d.minimum?.atEdge ? ' (edge)' : '';
     lines.push(
-      `| ${r.dataset} | ${r.variant} | ${r.K} | ${r.nbasis} | ${fmtErr(r.train?.energyRmse)} / ${fmtErr(r.valid?.energyRmse)} | ${fmtErr(r.train?.forceRmse)} / ${fmtErr(r.valid?.forceRmse)} | ${r.rank}/${r.nbasis} | ${fmtCond(r.condition)} | ${fmtA(d.minimum?.r)}${edge} | ${fmtEv(d.minimum?.energy)} | ${fmtEv(d.rms)} | ${fmtEv(d.shortValue)} | ${r.K >= 3 ? d.maxHigherOrder.toExponential(1) : '–'} |`,
+      `| ${DATASET_SHORT[r.dataset]} | ${r.variant} | ${r.K} | ${r.nbasis} | ${fmtErr(r.train?.energyRmse)} / ${fmtErr(r.valid?.energyRmse)} | ${fmtErr(r.train?.forceRmse)} / ${fmtErr(r.valid?.forceRmse)} | ${r.rank}/${r.nbasis} | ${fmtCond(r.condition)} | ${fmtA(d.minimum?.r)}${edge} | ${fmtEv(d.minimum?.energy)} | ${fmtEv(d.rms)} | ${fmtEv(d.shortValue)} | ${r.K >= 3 ? d.maxHigherOrder.toExponential(1) : '–'} |`,
     );
   }
   return lines.join('\n') + '\n';
@@ -119,7 +120,7 @@ export function headlineMarkdown(result: StudyResult): string {
       const cell = (f: (r: StudyRow) => string) => rows.map((r) => (r && r.status === 'fitted' ? f(r) : '–')).join(' / ');
       const basis = variant === 'purified' ? 'self-interaction-free' : variant;
       const depth = (r: StudyRow) => fmtEv(r.dimer?.minimum?.energy) + (r.dimer?.minimum?.atEdge ? '*' : '');
-      lines.push(`| ${dataset} | ${basis} | ${cell((r) => fmtEv(r.dimer?.rms))} | ${cell(depth)} | ${cell((r) => fmtErr(r.valid?.energyRmse))} |`);
+      lines.push(`| ${DATASET_SHORT[dataset]} | ${basis} | ${cell((r) => fmtEv(r.dimer?.rms))} | ${cell(depth)} | ${cell((r) => fmtErr(r.valid?.energyRmse))} |`);
     }
   }
   const dm = result.dft.minimum;

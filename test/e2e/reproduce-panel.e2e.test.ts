@@ -52,14 +52,14 @@ describe('Reproduce study panel (browser)', () => {
     await page.getByText('acelens · Reproduce study').click();
     await page.click('[data-testid=acelens-reproduce-start]');
     await page.waitForSelector('[data-testid=acelens-reproduce-result]', { timeout: 200_000 });
-    expect(await page.locator('[data-testid=acelens-reproduce-message]').innerText()).toMatch(/18 of 18 models fitted/);
-    expect(await page.locator('[data-testid=acelens-reproduce-table] tbody tr').count()).toBe(18);
+    expect(await page.locator('[data-testid=acelens-reproduce-message]').innerText()).toMatch(/24 of 24 models fitted/);
+    expect(await page.locator('[data-testid=acelens-reproduce-table] tbody tr').count()).toBe(24);
     const findings = await page.locator('[data-testid=acelens-reproduce-findings] li').allTextContents();
     expect(findings.some((t) => /self-interaction-free model .* zero K ≥ 3 dimer contribution/.test(t))).toBe(true);
     const src = await page.locator('[data-testid=acelens-reproduce-svg]').getAttribute('src');
     expect(decodeURIComponent(src!.split(',')[1])).toMatch(/^<svg /);
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('acelens.models.v1') ?? '{"models":[]}').models.length);
-    expect(stored).toBe(18);
+    expect(stored).toBe(24);
     // the assets (and their provenance files) may not exist yet in this checkout: 404s of those are not errors of the panel
     expect(errors.filter((e) => !/Failed to load resource: .*404/.test(e))).toEqual([]);
   }, 240_000);
@@ -73,7 +73,7 @@ describe('Reproduce study panel (browser)', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid=acelens-reproduce-message]')?.textContent === 'study cancelled', undefined, { timeout: 30_000 });
     expect(await page.locator('[data-testid=acelens-reproduce-start]').isEnabled()).toBe(true);
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('acelens.models.v1') ?? '{"models":[]}').models.length);
-    expect(stored).toBe(18);
+    expect(stored).toBe(24);
   }, 60_000);
 
   it('a second run replaces the models of the first', async () => {
@@ -81,8 +81,8 @@ describe('Reproduce study panel (browser)', () => {
     await page.click('[data-testid=acelens-reproduce-start]');
     await page.waitForFunction(() => /models fitted/.test(document.querySelector('[data-testid=acelens-reproduce-message]')?.textContent ?? ''), undefined, { timeout: 200_000 });
     const names: string[] = await page.evaluate(() => JSON.parse(localStorage.getItem('acelens.models.v1') ?? '{"models":[]}').models.map((m: { name: string }) => m.name));
-    expect(names).toHaveLength(18);
-    expect(new Set(names).size).toBe(18);
+    expect(names).toHaveLength(24);
+    expect(new Set(names).size).toBe(24);
     expect(names).toContain('study · K=3 self-interaction-free · narrow');
   }, 240_000);
 });

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeExtXyz } from '../../src/io/extxyz';
 import { parseModel } from '../../src/model/model';
-import { STUDY_DATASETS, trainableCount, type StudyData } from '../../src/study/data';
+import { SOURCE_POOLS, STUDY_DATASETS, poolFrames, trainableCount, type StudyData } from '../../src/study/data';
 import { runStudy } from '../../src/study/reproduce';
 import { STUDY_FILES } from '../../src/cli/commands/reproduce-run';
 import { README_END, README_START, readmeSectionOf } from '../../src/study/readme-section';
@@ -42,7 +42,7 @@ describe('acelens reproduce', () => {
   beforeAll(async () => {
     data = await syntheticStudyData(6);
     mkdirSync(assets, { recursive: true });
-    for (const d of STUDY_DATASETS) writeFileSync(join(assets, STUDY_FILES[d]), writeExtXyz([...data.datasets[d]]));
+    for (const d of SOURCE_POOLS) writeFileSync(join(assets, STUDY_FILES[d]), writeExtXyz([...data.datasets[d]]));
     writeFileSync(join(assets, STUDY_FILES.curve), writeExtXyz([...data.curve]));
   }, 60_000);
 
@@ -52,11 +52,11 @@ describe('acelens reproduce', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const summary = JSON.parse(r.stdout);
-    expect(summary.models).toBe(18);
-    expect(summary.rows).toBe(18);
-    checkOutputs(out, 18);
+    expect(summary.models).toBe(24);
+    expect(summary.rows).toBe(24);
+    checkOutputs(out, 24);
     const models = readdirSync(join(out, 'models'));
-    expect(models).toHaveLength(18);
+    expect(models).toHaveLength(24);
     for (const m of models) parseModel(readFileSync(join(out, 'models', m), 'utf8'), m);
     // the same study through the library (data read back from the files, as the CLI does)
     const read = (f: string) => parseExtXyz(readFileSync(join(assets, f), 'utf8'));
@@ -87,11 +87,12 @@ describe('acelens reproduce', () => {
     for (const w of warnings) expect(w).toMatch(/^acelens reproduce: warning: .* not found: treated as no data$/);
     expect(r.code).toBe(0);
     expect(seconds).toBeLessThan(180);
-    const { report } = checkOutputs(out, 3 * 2 * 3);
+    const { report } = checkOutputs(out, STUDY_DATASETS.length * 2 * 3);
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    const read = (f: string) => (existsSync(join(ASSETS, f)) ? parseExtXyz(readFileSync(join(ASSETS, f), 'utf8')) : []);
+    const files = { dimers: read(STUDY_FILES.dimers), narrow: read(STUDY_FILES.narrow), diverse: read(STUDY_FILES.diverse) };
     for (const d of STUDY_DATASETS) {
-      const path = join(ASSETS, STUDY_FILES[d]);
-      const frames = existsSync(path) ? parseExtXyz(readFileSync(path, 'utf8')) : [];
+      const frames = poolFrames({ datasets: files, curve: [] }, d);
       const rows = results.rows.filter((x: { dataset: string }) => x.dataset === d);
       const expected = trainableCount(frames) > 0 ? 'fitted' : 'no-data';
       for (const x of rows) expect(x.status).toBe(expected);

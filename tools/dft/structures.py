@@ -510,6 +510,9 @@ def ordered_structures(done=frozenset()):
     # the two pools four times a round (most structures, and what the bulk-trained models of the study need),
     # the curve and the training dimers once
     pattern = ["B", "C", "A", "B", "C", "D"]
+    # the turn goes on from where the finished structures left it (one job finishes one structure)
+    k = len(first) % len(pattern)
+    pattern = pattern[k:] + pattern[:k]
     rest = first
     while any(queues.values()):
         for q in pattern:

@@ -142,6 +142,10 @@ class OrderTest(unittest.TestCase):
         rest = again[100:106]
         self.assertEqual(sorted(s.dataset for s in rest), sorted(["narrow", "narrow", "diverse", "diverse",
                                                                    "dimer_curve", "dimer"]))
+        # finishing the next structure moves the turn on: the structure after it is of another pool
+        nxt = again[100]
+        after = st.ordered_structures(done | {nxt.id})[101]
+        self.assertEqual(after.id, again[101].id)
 
 
 if __name__ == "__main__":

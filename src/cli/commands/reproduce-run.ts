@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { createParallelAssembler } from '../../fit/parallel';
 import { serializeModel } from '../../model/model';
 import { describeFsError } from '../../model/model-node';
-import { STUDY_DATASETS, type StudyData, type StudyDatasetId } from '../../study/data';
+import { SOURCE_POOLS, type SourcePoolId, type StudyData } from '../../study/data';
 import { studyFigures } from '../../study/figures';
 import { runStudy, type StudyProgress, type StudyResult } from '../../study/reproduce';
 import { studyFindings, paperComparison, studyReport } from '../../study/report';
@@ -17,7 +17,7 @@ import { readDataset, type Dataset } from '../data';
 import { CliError } from '../errors';
 
 /** The asset file of each pool, and of the DFT curve. */
-export const STUDY_FILES: Record<StudyDatasetId | 'curve', string> = {
+export const STUDY_FILES: Record<SourcePoolId | 'curve', string> = {
   dimers: 'c2-dimers.xyz',
   narrow: 'carbon-narrow.xyz',
   diverse: 'carbon-diverse.xyz',
@@ -95,7 +95,7 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
   }
   // a missing file is a pool without data (the DFT run may not have produced it yet): said on stderr and in the report
   const missing: string[] = [];
-  const read = async (key: StudyDatasetId | 'curve'): Promise<Dataset> => {
+  const read = async (key: SourcePoolId | 'curve'): Promise<Dataset> => {
     const path = join(assets, STUDY_FILES[key]);
     if (!existsSync(path)) {
       missing.push(path);
@@ -104,21 +104,21 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
     }
     return readDataset(path);
   };
-  const sets = {} as Record<StudyDatasetId, Dataset>;
-  for (const d of STUDY_DATASETS) sets[d] = await read(d);
+  const sets = {} as Record<SourcePoolId, Dataset>;
+  for (const d of SOURCE_POOLS) sets[d] = await read(d);
   const curve = await read('curve');
   const data: StudyData = {
     datasets: { dimers: sets.dimers.frames, narrow: sets.narrow.frames, diverse: sets.diverse.frames },
     curve: curve.frames,
     dftLabel: dftLabel(curve.path),
     sources: {
-      ...Object.fromEntries(STUDY_DATASETS.map((d) => [d, { name: STUDY_FILES[d], sha256: sets[d].sha256 || undefined, frames: sets[d].frames.length }])),
+      ...Object.fromEntries(SOURCE_POOLS.map((d) => [d, { name: STUDY_FILES[d], sha256: sets[d].sha256 || undefined, frames: sets[d].frames.length }])),
       curve: { name: STUDY_FILES.curve, sha256: curve.sha256 || undefined, frames: curve.frames.length },
     },
   };
   const dataNotes = [
     ...missing.map((p) => `${p}: not found (no data).`),
-    ...[...STUDY_DATASETS.map((d) => sets[d].path), curve.path].filter((p) => !missing.includes(p)).map(provenanceNote).filter((x): x is string => x !== null),
+    ...[...SOURCE_POOLS.map((d) => sets[d].path), curve.path].filter((p) => !missing.includes(p)).map(provenanceNote).filter((x): x is string => x !== null),
   ];
 
   // a README without the markers is an error before the study runs, not after
@@ -180,7 +180,7 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
   put('headline.md', headlineMarkdown(result));
   const readme = o.readme as string | undefined;
   const planned: PlannedCounts = Object.fromEntries(
-    [...STUDY_DATASETS.map((d) => [d, sets[d].path] as const), ['curve', curve.path] as const]
+    [...SOURCE_POOLS.map((d) => [d, sets[d].path] as const), ['curve', curve.path] as const]
       .filter(([, p]) => !missing.includes(p))
       .map(([k, p]) => [k, plannedCount(p)]),
   );

@@ -24,7 +24,8 @@ export const reproduceCommand: Command = {
           USAGE,
           'Reproduce the body-order convergence study of arXiv 2502.16125 on acelens\' DFT data: linear ACE models\n' +
             'of body order K = 2..5 (standard and self-interaction-free bases) trained on C2 dimers, the narrow and the\n' +
-            'diverse carbon pools; train/validation errors and dimer curves against DFT. Writes a table, figures (SVG),\n' +
+            'diverse carbon pools, and the diverse pool with the dimers added; train/validation errors and dimer curves\n' +
+            'against DFT. Writes a table, figures (SVG),\n' +
             'a report whose statements are computed from the numbers, and the models.',
           REPRODUCE_OPTIONS,
         ),
