@@ -128,15 +128,20 @@ def run(s, nproc):
         err = f"timed out after {timeout_for(s)} s"
     dt = time.time() - t0
     if err is not None:
-        rec = {"id": s.id, "config_type": s.config_type, "error": err, "wall_time_s": dt,
-               "failed_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
-        tmp = os.path.join(CACHE, f"{s.id}.error.json.tmp")
-        with open(tmp, "w") as f:
-            json.dump(rec, f, indent=1)
-        os.replace(tmp, os.path.join(CACHE, f"{s.id}.error.json"))
+        fail(s, err, dt)
     else:
         os.remove(inp)
     return err, dt
+
+
+def fail(s, err, dt):
+    """Record a failed structure (tools/dft/cache/<id>.error.json; --retry-failed runs it again)."""
+    rec = {"id": s.id, "config_type": s.config_type, "error": err, "wall_time_s": dt,
+           "failed_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    tmp = os.path.join(CACHE, f"{s.id}.error.json.tmp")
+    with open(tmp, "w") as f:
+        json.dump(rec, f, indent=1)
+    os.replace(tmp, os.path.join(CACHE, f"{s.id}.error.json"))
 
 
 def main():
@@ -173,7 +178,11 @@ def main():
         eta = estimate(todo, times)
         log(f"start {s.id} ({s.config_type}, {len(s.atoms)} atoms) | done {len(times)}/{len(order)}, "
             f"todo {len(todo)}, ETA {eta / 3600:.2f} h")
-        err, dt = run(s, args.np)
+        try:
+            err, dt = run(s, args.np)
+        except Exception as e:  # a structure that cannot even be started is recorded as failed; the run goes on
+            err, dt = f"{type(e).__name__}: {e}", 0.0
+            fail(s, err, dt)
         jobs += 1
         if err:
             log(f"FAILED {s.id} after {dt:.0f} s: {err.splitlines()[0]}")

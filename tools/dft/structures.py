@@ -30,6 +30,19 @@ A_GRAPHITE, C_GRAPHITE = 2.465, 6.70  # Å (c: experimental; PBE does not bind t
 CLUSTER_MAGMOMS = (0, 2)
 
 
+def plain(x):
+    """x with numpy scalars and arrays turned into Python numbers and lists (JSON-serialisable)."""
+    if isinstance(x, dict):
+        return {k: plain(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [plain(v) for v in x]
+    if isinstance(x, np.ndarray):
+        return x.tolist()
+    if isinstance(x, np.generic):
+        return x.item()
+    return x
+
+
 @dataclass
 class Structure:
     id: str
@@ -56,7 +69,7 @@ class Structure:
                 "magmoms": list(self.magmoms) if self.magmoms else None,
                 "broken_symmetry_magmoms": list(self.broken_symmetry_magmoms),
                 "integer_magmoms": list(self.integer_magmoms), "mom_magmoms": list(self.mom_magmoms),
-                "info": self.info}
+                "info": plain(self.info)}
 
 
 def min_distance(atoms):

@@ -122,6 +122,16 @@ class ExtraStateWindowsTest(unittest.TestCase):
             self.assertEqual(given, listed, f"r = {r:.2f} A")
 
 
+class SpecTest(unittest.TestCase):
+    def test_every_structure_spec_is_json(self):
+        """The driver hands each structure to run_one.py as JSON (numpy scalars in info once stopped the run)."""
+        import json
+        import structures as st
+        for s in st.ordered_structures():
+            spec = json.loads(json.dumps(s.to_spec()))
+            self.assertEqual(len(spec["positions"]), len(s.atoms), s.id)
+
+
 class OrderTest(unittest.TestCase):
     def test_every_structure_once_finished_ones_first_the_rest_in_turns(self):
         import structures as st
