@@ -64,6 +64,21 @@ function plannedCount(xyzPath: string): number | undefined {
   }
 }
 
+/** The text of `file` with its study section replaced by `section` (CliError when unreadable or without markers). */
+function readmeWithSection(file: string, section: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`${file}: cannot read: ${describeFsError(err)}`);
+  }
+  try {
+    return replaceReadmeSection(text, section, file);
+  } catch (err) {
+    throw new CliError((err as Error).message);
+  }
+}
+
 function writeText(path: string, text: string): void {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
@@ -122,20 +137,8 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
   ];
 
   // a README without the markers is an error before the study runs, not after
-  const readmeFile = o.readme as string | undefined;
-  if (readmeFile) {
-    let text: string;
-    try {
-      text = readFileSync(readmeFile, 'utf8');
-    } catch (err) {
-      throw new CliError(`${readmeFile}: cannot read: ${describeFsError(err)}`);
-    }
-    try {
-      replaceReadmeSection(text, '', readmeFile);
-    } catch (err) {
-      throw new CliError((err as Error).message);
-    }
-  }
+  const readme = o.readme as string | undefined;
+  if (readme) readmeWithSection(readme, '');
 
   try {
     mkdirSync(join(out, 'figures'), { recursive: true });
@@ -178,7 +181,6 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
   put('table.csv', tableCsv(result));
   put('table.md', tableMarkdown(result));
   put('headline.md', headlineMarkdown(result));
-  const readme = o.readme as string | undefined;
   const planned: PlannedCounts = Object.fromEntries(
     [...SOURCE_POOLS.map((d) => [d, sets[d].path] as const), ['curve', curve.path] as const]
       .filter(([, p]) => !missing.includes(p))
@@ -203,21 +205,7 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
     }
   }
 
-  if (readme) {
-    let text: string;
-    try {
-      text = readFileSync(readme, 'utf8');
-    } catch (err) {
-      throw new CliError(`${readme}: cannot read: ${describeFsError(err)}`);
-    }
-    let updated: string;
-    try {
-      updated = replaceReadmeSection(text, section, readme);
-    } catch (err) {
-      throw new CliError((err as Error).message);
-    }
-    writeText(readme, updated);
-  }
+  if (readme) writeText(readme, readmeWithSection(readme, section));
 
   const fitted = result.rows.filter((r) => r.status === 'fitted').length;
   const failed = result.rows.filter((r) => r.status === 'failed');
