@@ -53,17 +53,19 @@ def cached_times():
 
 
 def estimate(structs, times):
-    """Seconds for the given structures: mean time of the same config type when one is finished,
-    else mean time per atom of the same kind (periodic / molecule), else 4 s per atom."""
+    """Seconds for the given structures: the finished ones of the same config type scaled by the square of the
+    atom count (the cost per k-point grows faster, the k-points fall with the cell), else mean time per atom of
+    the same kind (periodic / molecule), else 4 s per atom."""
     by_type, per_atom = {}, {}
     for ct, kind, n, t in times.values():
-        by_type.setdefault(ct, []).append(t)
+        by_type.setdefault(ct, []).append((t, n))
         if n > 2:
             per_atom.setdefault(kind, []).append(t / n)
     total = 0.0
     for s in structs:
         if s.config_type in by_type:
-            total += sum(by_type[s.config_type]) / len(by_type[s.config_type])
+            done = by_type[s.config_type]
+            total += sum(t * (len(s.atoms) / n) ** 2 for t, n in done) / len(done)
         elif s.kind in per_atom:
             total += sum(per_atom[s.kind]) / len(per_atom[s.kind]) * len(s.atoms)
         else:
