@@ -11,6 +11,8 @@ export interface FramePrediction {
     energy: number;
     /** per-atom model energies E_i (including E0), eV */
     perAtomEnergy: Float64Array;
+    /** E_i split by body order K (E0 not included), eV: K → per atom */
+    perAtomEnergyByOrder: Record<number, Float64Array>;
     /** model forces, eV/Å, natoms × 3 */
     forces: Float64Array;
     /** |F_model − F_DFT| per atom (eV/Å), or null when the frame has no DFT forces */
@@ -48,6 +50,7 @@ export function predictFrame(model: Model, frame: Frame): FramePrediction {
         natoms: n,
         energy: p.energy,
         perAtomEnergy: p.perAtomEnergy,
+        perAtomEnergyByOrder: p.perAtomEnergyByOrder,
         forces: p.forces,
         forceError,
         forceErrorVector,

@@ -20,6 +20,23 @@ export const PerAtomEnergy: AtomQuantity = {
     },
 };
 
+export const ManyBodyEnergy: AtomQuantity = {
+    name: 'acelens-many-body-energy',
+    label: 'acelens: many-body part of E_i, K ≥ 3 (model)',
+    symbol: 'E_i, K ≥ 3 part (model)',
+    unit: 'eV',
+    kind: 'diverging',
+    colours: 'purple-orange',
+    description: 'The part of the model\'s per-atom energy that comes from its body orders K ≥ 3 (E_i − E0 minus the pair part), '
+        + 'centred on 0: where the many-body terms act. Zero for a K = 2 model; for a self-interaction-free basis also on atoms with fewer than two neighbours.',
+    values: (store, model, frame) => {
+        const p = store.predict(model, frame);
+        const out = new Float64Array(p.natoms);
+        for (const [K, e] of Object.entries(p.perAtomEnergyByOrder)) if (Number(K) >= 3) for (let i = 0; i < p.natoms; i++) out[i] += e[i];
+        return out;
+    },
+};
+
 export const ForceError: AtomQuantity = {
     name: 'acelens-force-error',
     label: 'acelens: force error |ΔF| vs DFT',
@@ -56,4 +73,4 @@ export const SignedForceError: AtomQuantity = {
     },
 };
 
-export const AtomQuantities: AtomQuantity[] = [PerAtomEnergy, ForceError, SignedForceError];
+export const AtomQuantities: AtomQuantity[] = [PerAtomEnergy, ManyBodyEnergy, ForceError, SignedForceError];

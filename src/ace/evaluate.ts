@@ -41,6 +41,8 @@ export interface Prediction {
   stress: Float64Array | null;
   /** energyByOrder[K] = Σ_i Σ_{k of body order K} c_k B_ik (E0 not included) */
   energyByOrder: Record<number, number>;
+  /** perAtomEnergyByOrder[K][i] = Σ_{k of body order K} c_k B_ik (eV): E_i = E0 + Σ_K of these */
+  perAtomEnergyByOrder: Record<number, Float64Array>;
 }
 
 class Workspace {
@@ -517,6 +519,9 @@ export function predict(
   const W = wantF && frame.cell ? new Float64Array(9) : null;
   const maxNu = basis.spec.order - 1;
   const byNu = new Float64Array(maxNu + 1);
+  const atomNu = new Float64Array(maxNu + 1);
+  const perAtomByNu: Float64Array[] = [];
+  for (let nu = 0; nu <= maxNu; nu++) perAtomByNu.push(new Float64Array(N));
   const { nOne } = basis;
   const rcut = basis.spec.rcut;
   const { G, gG, adj } = ws;
@@ -525,7 +530,12 @@ export function predict(
   for (let i = 0; i < N; i++) {
     const nb = atomFeatures(basis, ws, nl, i, wantF);
     if (wantF) gG.fill(0);
-    const Ei = contractMonomials(basis, w, G, byNu, wantF ? gG : null);
+    atomNu.fill(0);
+    const Ei = contractMonomials(basis, w, G, atomNu, wantF ? gG : null);
+    for (let nu = 1; nu <= maxNu; nu++) {
+      perAtomByNu[nu][i] = atomNu[nu];
+      byNu[nu] += atomNu[nu];
+    }
     perAtomEnergy[i] = e0 + Ei;
     total += e0 + Ei;
     if (!wantF || nb === 0) continue;
@@ -553,6 +563,10 @@ export function predict(
     if (V > 1e-8) stress = W.map((x) => -x / V);
   }
   const energyByOrder: Record<number, number> = {};
-  for (let nu = 1; nu <= maxNu; nu++) energyByOrder[nu + 1] = byNu[nu];
-  return { energy: total, perAtomEnergy, forces, virial: W, stress, energyByOrder };
+  const perAtomEnergyByOrder: Record<number, Float64Array> = {};
+  for (let nu = 1; nu <= maxNu; nu++) {
+    energyByOrder[nu + 1] = byNu[nu];
+    perAtomEnergyByOrder[nu + 1] = perAtomByNu[nu];
+  }
+  return { energy: total, perAtomEnergy, forces, virial: W, stress, energyByOrder, perAtomEnergyByOrder };
 }

@@ -94,8 +94,18 @@ describe('acelens fit / eval / dimer', () => {
       const e = f.arrays.ace_energies.values as Float64Array;
       const F = f.arrays.ace_forces.values as Float64Array;
       const err = f.arrays.ace_force_error.values as Float64Array;
+      // E_i split by body order: one column per K of the model, adding up to E_i − E0
+      const orders = Object.keys(p.perAtomEnergyByOrder).map(Number);
+      expect(orders.length).toBe(model.order - 1);
       for (let a = 0; a < f.natoms; a++) {
         expect(e[a]).toBeCloseTo(p.perAtomEnergy[a], 9);
+        let sum = 0;
+        for (const K of orders) {
+          const col = f.arrays[`ace_energies_K${K}`].values as Float64Array;
+          expect(col[a]).toBeCloseTo(p.perAtomEnergyByOrder[K][a], 9);
+          sum += col[a];
+        }
+        expect(sum + model.e0).toBeCloseTo(e[a], 8);
         const d = [0, 1, 2].map((k) => p.forces[3 * a + k] - frames[i].forces![3 * a + k]);
         expect(err[a]).toBeCloseTo(Math.hypot(...d), 9);
         for (let k = 0; k < 3; k++) expect(F[3 * a + k]).toBeCloseTo(p.forces[3 * a + k], 9);

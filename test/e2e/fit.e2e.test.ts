@@ -67,6 +67,25 @@ describe('fit in the browser and colour by error', () => {
         expect(legend).toMatch(/eV\/Å/);
         expect(legend).toMatch(/no value/);
 
+        // colour by the many-body part of E_i (K ≥ 3) of the K = 3 model: another picture, a legend in eV
+        const k3 = await page.evaluate(() => {
+            const store = (window as any).acelens.store;
+            const m = store.models.value.find((x: any) => x.file.spec.order === 3);
+            store.setActive(m.id);
+            return m.id;
+        });
+        expect(k3).toBeTruthy();
+        await page.selectOption('[data-testid=acelens-colour-theme]', 'acelens-many-body-energy');
+        await page.click('[data-testid=acelens-colour-apply]');
+        await page.waitForTimeout(2000);
+        const manyBody = await screenshotViewport(page, 'fit-many-body');
+        expect(await page.evaluate(() => {
+            const c = (window as any).acelens.plugin.managers.structure.hierarchy.current.structures[0].components[0];
+            return c.representations[0].cell.transform.params.colorTheme.name;
+        })).toBe('acelens-many-body-energy');
+        expect(changedFraction(after, manyBody)).toBeGreaterThan(0.002);
+        expect(await page.locator('[data-testid=acelens-legend]').innerText()).toMatch(/K ≥ 3 part.*\(eV\)/);
+
         // a fit that is cancelled leaves the models and the active model as they were
         const activeBefore = await page.evaluate(() => (window as any).acelens.store.activeModelId.value);
         await page.click('[data-testid=acelens-fit-order-2]');
