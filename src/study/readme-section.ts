@@ -25,7 +25,7 @@ export interface ReadmeSectionOptions {
 }
 
 /** Statements of the report that the README repeats, in this order (ids of studyFindings / paperComparison). */
-export const README_FINDINGS = ['purified-zero', 'standard-self-interaction', 'bulk-wells', 'bulk-bumps', 'paper:dimers-restore:standard', 'paper:dimers-restore:purified', 'paper:dft'] as const;
+export const README_FINDINGS = ['purified-zero', 'standard-self-interaction', 'bulk-wells', 'bulk-bumps', 'paper:dimers-restore:standard', 'paper:dimers-restore:purified', 'paper:pair-sum', 'paper:dft'] as const;
 
 const NOUN: Record<SourcePoolId, string> = { dimers: 'training dimers', narrow: 'narrow', diverse: 'diverse structures' };
 

@@ -22,6 +22,7 @@ import { Model, type ModelFile } from '../model/model';
 import { dimerCurve } from '../scan/dimer';
 import { makeFrame, type Frame } from '../structure/frame';
 import { curveMinimum, dftValueAt, maxAbs, rmsDeviation, type CurveMinimum } from './curve-measures';
+import { pairSumSummary, type PairSumSummary } from './pair-sum';
 import { dftCurveFromFrames, dftSpinPairedCurveFromFrames, POOL_SOURCES, poolFrames, SOURCE_POOLS, STUDY_DATASETS, structureId, StudyDataError, trainableCount, type DftPoint, type StudyData, type StudyDatasetId, type StudySource } from './data';
 
 export interface StudySettings {
@@ -177,6 +178,8 @@ export interface StudyResult {
     /** the same dimers in the spin-unpolarised convention (data.dftSpinPairedCurveFromFrames), when recorded */
     spinPaired: { points: DftPoint[]; minimum: CurveMinimum | null } | null;
   };
+  /** the DFT curve as a pair potential summed over the bulk pools' pairs within r_cut, against their DFT energies */
+  pairSum: Partial<Record<'narrow' | 'diverse', PairSumSummary>>;
   data: Record<StudyDatasetId, { structures: number; trainable: number; used: number; atoms: number; source: StudySource | null }>;
   rows: StudyRow[];
   /** model dimer curves by row id (fitted rows only) */
@@ -449,9 +452,18 @@ export async function runStudy(data: StudyData, opts: StudyOptions = {}): Promis
     await new Promise<void>((r) => setTimeout(r, 0));
   }
 
+  const pairSums: StudyResult['pairSum'] = {};
+  if (e0Found) {
+    for (const d of ['narrow', 'diverse'] as const) {
+      const p = pairSumSummary(pools[d], dftPoints, e0Found.e0, s.rcut);
+      if (p) pairSums[d] = p;
+    }
+  }
+
   return {
     settings: s,
     e0: e0Found?.e0 ?? null,
+    pairSum: pairSums,
     dft: {
       label: data.dftLabel ?? 'DFT',
       source: data.sources?.curve ?? null,

@@ -295,6 +295,12 @@ describe('table, figures and report of the study', () => {
       for (let i = rms.length - 2; i >= 1 && rms.slice(i).every((x) => x < 0.1); i--) from = i + 2;
       expect(restore.text).toContain(falls ? 'agrees (falls with K)' : from !== null ? `agrees (the curve is reproduced within 0.1 eV from K = ${from} on)` : 'differs (does not fall monotonically with K)');
     }
+    // the DFT curve summed as a pair potential over the bulk pools, next to their DFT energies
+    const ps = paperComparison(result).find((x) => x.id === 'paper:pair-sum')!;
+    expect(Object.keys(result.pairSum).sort()).toEqual(['diverse', 'narrow']);
+    expect(ps.values).toEqual([result.pairSum.narrow!.pairSumPerAtom, result.pairSum.narrow!.dftPerAtom, result.pairSum.diverse!.pairSumPerAtom, result.pairSum.diverse!.dftPerAtom]);
+    for (const v of ps.values) expect(Number.isFinite(v)).toBe(true);
+    expect(result.pairSum.narrow!.structures).toBe(result.data.narrow.used);
     const dimerOnly = paperComparison(result).find((x) => x.id === 'paper:dimer-only')!;
     expect(dimerOnly.values[0]).toBe(Math.min(...result.rows.filter((r) => r.dataset === 'dimers').map((r) => r.dimer!.rms!)));
     // the synthetic pools are small (8 narrow structures): verdicts carry the caveat and assert nothing
