@@ -64,7 +64,7 @@ export interface StudySettings {
  * D_ν of the full run: the reference study's [24, 20, 16, 12] (w_L 1.5): 24 | 298 | 803 | 930 functions for
  * K = 2 | 3 | 4 | 5 (24 | +274 | +505 | +127; the paper lists 273 for K = 3, see README "Basis sizes").
  * `npm run bench -- study` (synthetic pools of the planned sizes: 120 narrow structures, 1,514 atoms; 301
- * diverse, 4,865 atoms; 30 dimers): 206 s wall for the whole full run on two cores shared with a DFT job.
+ * diverse, 4,865 atoms; 36 dimers; four pools): 346 s wall for the whole full run on two cores shared with a DFT job.
  */
 export const STUDY_DEGREES = [24, 20, 16, 12];
 /** D_ν of the quick run (the default interactive basis): 16 | 118 | 207 functions for K = 2 | 3 | 4. */

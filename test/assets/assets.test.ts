@@ -13,7 +13,7 @@ const NAMES = ['c2-dimer-curve', 'c2-dimers', 'carbon-narrow', 'carbon-diverse']
 type Name = (typeof NAMES)[number];
 
 const REQUIRED_PROVENANCE_KEYS = [
-  'file', 'description', 'format', 'n_frames', 'n_planned', 'complete', 'config_types', 'E0_eV', 'code',
+  'file', 'description', 'format', 'n_frames', 'n_planned', 'complete', 'n_pending', 'left_out', 'config_types', 'E0_eV', 'code',
   'settings', 'convergence_check', 'date', 'wall_time_s', 'scripts_sha256',
 ] as const;
 const REQUIRED_SETTINGS_KEYS = ['code', 'xc', 'mode', 'pw_cutoff_eV', 'setups', 'kpoints', 'smearing', 'spin', 'energy'];
@@ -148,6 +148,15 @@ describe.each(NAMES)('asset %s', (name) => {
     const counted = Object.values(prov.config_types).reduce((a, b) => a + b, 0);
     expect(counted).toBe(frames.length);
     expect(prov.n_frames).toBeLessThanOrEqual(prov.n_planned);
+    // every planned structure is in the file, left out with a reason, or still pending
+    const leftOut = prov.left_out as Record<string, string>;
+    expect(prov.n_frames + Object.keys(leftOut).length + (prov.n_pending as number)).toBe(prov.n_planned);
+    expect(prov.complete).toBe(prov.n_pending === 0);
+    const ids = new Set(frames.map(id));
+    for (const [k, why] of Object.entries(leftOut)) {
+      expect(ids.has(k), `${k} is left out but in the file`).toBe(false);
+      expect(why.length, `${k}: reason`).toBeGreaterThan(10);
+    }
     expect(Number.isFinite(prov.wall_time_s as number)).toBe(true);
   });
 });

@@ -40,10 +40,16 @@ INFO_KEYS = ("r", "rattle_sigma", "strain_max", "strain_iso", "density", "temper
              "axial_strain", "bond", "shape")
 
 
-def load_cache(planned):
+def load_cache(planned, left_out=None):
     """Finished results by id; a result computed with other settings, or still missing one of its candidate
-    spin states (structures.Structure.state_keys), is left out until the driver has completed it."""
+    spin states (structures.Structure.state_keys), is left out until the driver has completed it. Structures
+    that are finished but not shipped go into `left_out` (id -> reason); so do those the driver gave up on."""
     out = {}
+    left_out = {} if left_out is None else left_out
+    for p in sorted(glob.glob(os.path.join(HERE, "cache", "*.error.json"))):
+        with open(p) as f:
+            err = json.load(f)
+        left_out[err["id"]] = "the DFT run failed: " + err["error"].splitlines()[0][:200]
     for p in sorted(glob.glob(os.path.join(HERE, "cache", "*.json"))):
         if p.endswith(".error.json"):
             continue
@@ -61,9 +67,13 @@ def load_cache(planned):
         if high_spin and not any(moment_of(k) in high_spin for k in r.get("spin_states", {})):
             # a stretched dimer whose high-spin states all failed would be kept in a wrong state (e.g. spin-paired,
             # eV too high): left out rather than shipped
-            print(f"collect: leaving out {r['id']}: no state of moment(s) {', '.join(map(str, high_spin))} converged")
+            reason = f"no state of moment(s) {', '.join(map(str, high_spin))} converged"
+            print(f"collect: leaving out {r['id']}: {reason}")
+            left_out[r["id"]] = reason
             continue
         out[r["id"]] = r
+    for i in out:  # a failure recorded before a later run succeeded is no longer a reason
+        left_out.pop(i, None)
     return out
 
 
@@ -118,7 +128,8 @@ def lammps_version():
 
 def main():
     groups = ST.all_structures()
-    cache = load_cache({s.id: s for v in groups.values() for s in v})
+    left_out = {}
+    cache = load_cache({s.id: s for v in groups.values() for s in v}, left_out)
     if "isolated_atom" not in cache:
         sys.exit("collect: no result for the isolated atom yet (tools/dft/cache/isolated_atom.json)")
     atom = cache["isolated_atom"]
@@ -167,6 +178,8 @@ def main():
         write(tmp, frames, format="extxyz")
         os.replace(tmp, path)
         n_planned = sum(len(planned[d]) for d in datasets)
+        out_here = {i: left_out[i] for d in datasets for i in planned[d] if i in left_out}
+        pending = n_planned - len(frames) - len(out_here)
         prov = {
             "file": f"assets/{name}.xyz",
             "description": description,
@@ -174,7 +187,11 @@ def main():
                       "eV/A^3 (ASE sign convention, periodic cells only), positions in A",
             "n_frames": len(frames),
             "n_planned": n_planned,
-            "complete": len(frames) == n_planned,
+            "complete": pending == 0,
+            "n_pending": pending,
+            "left_out": out_here,
+            "completeness_note": "complete: every planned structure is either in the file or left out (left_out: "
+                                 "id -> why: the DFT run failed on it, or no state of the right spin converged)",
             "config_types": dict(Counter(f.info["config_type"] for f in frames)),
             "E0_eV": e0,
             "E0_note": "energy of the isolated C atom (first frame, config_type isolated_atom) with the same "

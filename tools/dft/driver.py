@@ -133,6 +133,9 @@ def run(s, nproc):
         fail(s, err, dt)
     else:
         os.remove(inp)
+        stale = os.path.join(CACHE, f"{s.id}.error.json")  # a failure of an earlier run, now superseded
+        if os.path.exists(stale):
+            os.remove(stale)
     return err, dt
 
 

@@ -54,11 +54,14 @@ function provenanceNote(xyzPath: string): string | null {
   }
 }
 
-/** Planned structures of a data file (its provenance's n_planned, the isolated atom not counted), or undefined. */
+/**
+ * Planned structures of a data file (its provenance's n_planned without the isolated atom and without the
+ * structures the DFT run left out), or undefined.
+ */
 function plannedCount(xyzPath: string): number | undefined {
   try {
-    const prov = JSON.parse(readFileSync(xyzPath.replace(/\.xyz$/, '.provenance.json'), 'utf8')) as { n_planned?: number };
-    return typeof prov.n_planned === 'number' ? prov.n_planned - 1 : undefined;
+    const prov = JSON.parse(readFileSync(xyzPath.replace(/\.xyz$/, '.provenance.json'), 'utf8')) as { n_planned?: number; left_out?: Record<string, string> };
+    return typeof prov.n_planned === 'number' ? prov.n_planned - 1 - Object.keys(prov.left_out ?? {}).length : undefined;
   } catch {
     return undefined;
   }
