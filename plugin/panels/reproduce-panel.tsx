@@ -6,7 +6,7 @@
  */
 import * as React from 'react';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
-import type { SourcePoolId } from '../../src/study/data';
+import { DATASET_SHORT, type SourcePoolId } from '../../src/study/data';
 import type { StudyProgress } from '../../src/study/reproduce';
 import { fmtA, fmtErr, fmtEv } from '../../src/study/table';
 import { fetchAssetText, findAsset } from '../assets';
@@ -86,6 +86,8 @@ interface State {
     message?: { kind: 'error' | 'info'; text: string };
     output?: ReproduceOutput;
     figure: string;
+    /** the chosen figure shown over the whole window */
+    enlarged?: boolean;
 }
 
 export class ReproducePanel extends CollapsableControls<{}, State> {
@@ -147,7 +149,7 @@ export class ReproducePanel extends CollapsableControls<{}, State> {
             <table data-testid='acelens-reproduce-table' style={{ borderCollapse: 'collapse', fontSize: 11 }}>
                 <thead><tr>{['data', 'basis', 'K', 'n', 'E valid (meV/atom)', 'F valid (meV/Å)', 'rank', 'r_min (Å)', 'E_min (eV)', 'RMS vs DFT (eV)', 'E(0.9) (eV)'].map(th)}</tr></thead>
                 <tbody>{o.rows.map(r => <tr key={r.id} data-row={r.id} style={{ borderTop: '1px solid #ccc' }}>
-                    {td(r.dataset)}{td(r.variant === 'purified' ? 'SIF' : 'std')}{td(r.K)}{td(r.nbasis)}
+                    {td(DATASET_SHORT[r.dataset])}{td(r.variant === 'purified' ? 'SIF' : 'std')}{td(r.K)}{td(r.nbasis)}
                     {r.status === 'fitted' ? <>
                         {td(fmtErr(r.valid?.energyRmse))}{td(fmtErr(r.valid?.forceRmse))}{td(`${r.rank}/${r.nbasis}`)}
                         {td(fmtA(r.dimer?.minimum?.r))}{td(fmtEv(r.dimer?.minimum?.energy))}{td(fmtEv(r.dimer?.rms))}{td(fmtEv(r.dimer?.shortValue))}
@@ -200,7 +202,14 @@ export class ReproducePanel extends CollapsableControls<{}, State> {
                         </select>
                     </div>
                 </div>
-                {o.figures[this.state.figure] && <img src={svgUrl(o.figures[this.state.figure])} alt={this.state.figure} style={{ width: '100%', background: '#fff' }} data-testid='acelens-reproduce-svg' />}
+                {o.figures[this.state.figure] && <img src={svgUrl(o.figures[this.state.figure])} alt={this.state.figure} title='click to enlarge'
+                    style={{ width: '100%', background: '#fff', cursor: 'zoom-in' }} data-testid='acelens-reproduce-svg' onClick={() => this.setState({ enlarged: true })} />}
+                {this.state.enlarged && o.figures[this.state.figure] && <div data-testid='acelens-reproduce-enlarged' role='dialog' aria-label={this.state.figure}
+                    tabIndex={-1} ref={el => el?.focus()} onKeyDown={e => { if (e.key === 'Escape') this.setState({ enlarged: false }); }}
+                    onClick={() => this.setState({ enlarged: false })} title='click or Escape to close'
+                    style={{ position: 'fixed', inset: 0, zIndex: 100000, background: 'rgba(0,0,0,0.6)', display: 'flex', alignItems: 'center', justifyContent: 'center', cursor: 'zoom-out' }}>
+                    <img src={svgUrl(o.figures[this.state.figure])} alt={this.state.figure} style={{ maxWidth: '96vw', maxHeight: '96vh', background: '#fff' }} />
+                </div>}
                 <div className='msp-flex-row'>
                     <button className='msp-btn msp-btn-block' onClick={() => download('table.csv', o.tableCsv, 'text/csv')}>table.csv</button>
                     <button className='msp-btn msp-btn-block' onClick={() => download('report.md', o.report, 'text/markdown')}>report.md</button>

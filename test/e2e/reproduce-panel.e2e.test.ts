@@ -7,7 +7,9 @@
 import type { Browser, Page } from 'playwright-core';
 import type { ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { writeExtXyz } from '../../src/io/extxyz';
+import { OutputDir } from './browser';
 import { syntheticStudyData } from '../study/synthetic';
 
 describe('Reproduce study panel (browser)', () => {
@@ -56,8 +58,19 @@ describe('Reproduce study panel (browser)', () => {
     expect(await page.locator('[data-testid=acelens-reproduce-table] tbody tr').count()).toBe(24);
     const findings = await page.locator('[data-testid=acelens-reproduce-findings] li').allTextContents();
     expect(findings.some((t) => /self-interaction-free model .* zero K ≥ 3 dimer contribution/.test(t))).toBe(true);
+    await page.locator('[data-testid=acelens-reproduce-result]').screenshot({ path: join(OutputDir, 'reproduce-panel.png'), timeout: 90_000 });
     const src = await page.locator('[data-testid=acelens-reproduce-svg]').getAttribute('src');
     expect(decodeURIComponent(src!.split(',')[1])).toMatch(/^<svg /);
+    // the figure opens over the whole window (click), large, and closes with Escape
+    await page.click('[data-testid=acelens-reproduce-svg]');
+    const big = page.locator('[data-testid=acelens-reproduce-enlarged] img');
+    await big.waitFor({ timeout: 10_000 });
+    const box = await big.boundingBox();
+    const viewport = page.viewportSize()!;
+    expect(Math.max(box!.width / viewport.width, box!.height / viewport.height)).toBeGreaterThan(0.8);
+    await page.screenshot({ path: join(OutputDir, 'reproduce-figure-enlarged.png') });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[data-testid=acelens-reproduce-enlarged]').count()).toBe(0);
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('acelens.models.v1') ?? '{"models":[]}').models.length);
     expect(stored).toBe(24);
     // the assets (and their provenance files) may not exist yet in this checkout: 404s of those are not errors of the panel
