@@ -17,6 +17,7 @@ import {
     selfInteractionLine, spinStateName, type DftDimerCurve, type ModelDimerCurve, type PairHistogram,
 } from '../scan/dimer-data';
 import { removeTemporaryStructure, showTemporaryStructure } from '../scan/temp-structure';
+import { PAPER_DFT_CURVE, PAPER_DFT_MINIMUM } from '../../src/study/paper';
 import type { AcelensDataset } from '../props/frame-data';
 
 export const DimerStructureLabel = 'C₂ dimer (acelens)';
@@ -36,6 +37,8 @@ interface State {
     showHistogram: boolean;
     /** also plot the DFT curve in the spin-unpolarised convention (the reference study's, most likely) */
     showSpinPaired: boolean;
+    /** also plot the reference study's DFT curve values (PAPER_DFT_CURVE and its minimum) */
+    showPaper: boolean;
     dft?: DftDimerCurve;
     dftError?: string;
     dimerShownAt?: number;
@@ -71,7 +74,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
     protected defaultState(): State & CollapsableState {
         return {
             header: 'acelens · C₂ dimer', isCollapsed: false, models: [], rmin: 0.6, rmax: 6, points: 200, r: 1.3,
-            yMode: 'well', ymin: -10, ymax: 5, decomposeId: null, showHistogram: true, showSpinPaired: false, revision: 0,
+            yMode: 'well', ymin: -10, ymax: 5, decomposeId: null, showHistogram: true, showSpinPaired: false, showPaper: false, revision: 0,
         };
     }
 
@@ -186,6 +189,14 @@ export class DimerPanel extends CollapsableControls<{}, State> {
                 hovertemplate: 'DFT spin-unpolarised<br>r %{x:.3f} Å<br>E − 2E0 %{y:.3f} eV<extra></extra>',
             });
         }
+        if (this.state.showPaper) {
+            const pts = [...PAPER_DFT_CURVE, PAPER_DFT_MINIMUM].sort((a, b) => a.r - b.r);
+            traces.push({
+                type: 'scatter', mode: 'markers', x: pts.map(p => p.r), y: pts.map(p => p.energy), name: 'DFT of arXiv 2502.16125 (Quantum ESPRESSO; most likely spin-unpolarised)',
+                marker: { symbol: 'x', color: '#8c564b', size: 8 },
+                hovertemplate: 'reference study DFT<br>r %{x:.3f} Å<br>E − 2E0 %{y:.2f} eV<extra></extra>',
+            });
+        }
         shapes.push({ type: 'line', xref: 'x', yref: 'paper', x0: this.state.r, x1: this.state.r, y0: 0, y1: 1, line: { color: '#888', width: 1, dash: 'dot' } });
         shapes.push({ type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: 0, y1: 0, line: { color: '#bbb', width: 1 } });
         const maxCount = h ? Math.max(1, ...h.h.counts) : 1;
@@ -232,7 +243,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         if (!prev) return;
         const s = this.state;
         if (prev.revision !== s.revision || prev.r !== s.r || prev.yMode !== s.yMode || prev.ymin !== s.ymin || prev.ymax !== s.ymax
-            || prev.showHistogram !== s.showHistogram || prev.showSpinPaired !== s.showSpinPaired || prev.isCollapsed !== s.isCollapsed) this.draw();
+            || prev.showHistogram !== s.showHistogram || prev.showSpinPaired !== s.showSpinPaired || prev.showPaper !== s.showPaper || prev.isCollapsed !== s.isCollapsed) this.draw();
     }
 
     /** Sets r (clamped to the range); the 3D dimer follows shortly after (coalesced while dragging). */
@@ -324,6 +335,8 @@ export class DimerPanel extends CollapsableControls<{}, State> {
                 <label style={{ marginLeft: 6 }}><input type='checkbox' checked={s.showHistogram} onChange={e => this.setState({ showHistogram: e.target.checked })} /> dataset pairs</label>
                 {(s.dft?.spinPaired.length ?? 0) > 0 && <label style={{ marginLeft: 6 }} title='E(C₂, moment 0, spin-paired) − 2·E0 of a spin-paired atom: the convention of reference data computed without spin polarisation, such as (most likely) the reference study’s curve'>
                     <input type='checkbox' checked={s.showSpinPaired} data-testid='acelens-dimer-spin-paired' onChange={e => this.setState({ showSpinPaired: e.target.checked })} /> spin-unpolarised DFT</label>}
+                <label style={{ marginLeft: 6 }} title='the DFT C₂ curve of the reference study (arXiv 2502.16125) at the distances its output files give: a well of −8.33 eV at 1.287 Å'>
+                    <input type='checkbox' checked={s.showPaper} data-testid='acelens-dimer-paper' onChange={e => this.setState({ showPaper: e.target.checked })} /> paper’s DFT</label>
             </div>
             {s.error && <div className='msp-help-text' style={{ color: '#b00' }}>{s.error}</div>}
             <div ref={this.mainPlot} data-testid='acelens-dimer-plot' style={{ width: '100%', minHeight: hasPlot ? 340 : 0 }} />

@@ -6,7 +6,10 @@
 import type { BasisVariant } from '../ace/spec';
 import { DATASET_LABEL, type StudyDatasetId } from './data';
 import type { StudyResult, StudyRow } from './reproduce';
+import { PAPER_DFT_CURVE } from './paper';
 import { fmtA, fmtErr, fmtEv, tableMarkdown } from './table';
+
+export { PAPER_DFT_CURVE, PAPER_DFT_MINIMUM } from './paper';
 
 export interface Finding {
   /** stable id, e.g. 'dimer-rms-vs-K:narrow:standard' */
@@ -82,10 +85,6 @@ export function trendWords(t: Trend): string {
   return t === 'decreasing' ? 'decreases monotonically' : t === 'constant' ? 'does not change' : t === 'increasing' ? 'increases' : 'does not decrease monotonically';
 }
 
-/** The paper's DFT C₂ curve at a few distances (Å → eV; PAPER.md, from the authors' output files). */
-export const PAPER_DFT_CURVE: readonly { r: number; energy: number }[] = [
-  { r: 1.0, energy: -4.0 }, { r: 1.5, energy: -7.5 }, { r: 2.0, energy: -4.6 }, { r: 3.0, energy: -1.24 }, { r: 4.0, energy: -0.19 },
-];
 
 /**
  * Which convention of the DFT reference the paper's curve matches: RMS difference of the paper's values from

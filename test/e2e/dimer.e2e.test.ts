@@ -133,6 +133,11 @@ describe('C₂ dimer panel', () => {
                     .filter(t => t.mode === 'markers' && /spin-unpolarised/.test(t.name)).map(t => t.x.length)[0] ?? 0)).toBeGreaterThan(0);
                 await spinPaired.uncheck();
             }
+            // the reference study's DFT values (its minimum and five distances), on request
+            await page.locator('[data-testid=acelens-dimer-paper]').check();
+            await expect.poll(() => page.evaluate(() => ((document.querySelector('[data-testid=acelens-dimer-plot]') as any).data as any[])
+                .filter(t => t.mode === 'markers' && /arXiv 2502\.16125/.test(t.name)).map(t => t.x.length)[0] ?? 0)).toBe(6);
+            await page.locator('[data-testid=acelens-dimer-paper]').uncheck();
         } else {
             await expect(page.locator('[data-testid=acelens-dimer-panel]').textContent()).resolves.toMatch(/DFT reference not available|0 points/);
         }
