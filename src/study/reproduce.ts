@@ -224,7 +224,6 @@ function summary(m: ErrorMetrics): ErrorSummary {
   };
 }
 
-/** Seeded subsample: isolated atoms are kept; of the other frames at most `max` (original order kept). */
 /** The files a model was trained on (name, hash, how many of the pool's frames came from each), when hashed. */
 function trainProvenance(data: StudyData, dataset: StudyDatasetId, pool: readonly Frame[]) {
   const train = POOL_SOURCES[dataset].flatMap((src) => {
@@ -237,6 +236,7 @@ function trainProvenance(data: StudyData, dataset: StudyDatasetId, pool: readonl
   return train.length === POOL_SOURCES[dataset].length ? { train } : undefined;
 }
 
+/** Seeded subsample: isolated atoms are kept; of the other frames at most `max` (original order kept). */
 export function subsample(frames: readonly Frame[], max: number | null, seed: number): Frame[] {
   const idx: number[] = [];
   frames.forEach((f, i) => {
