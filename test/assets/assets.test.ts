@@ -292,6 +292,14 @@ describe('dimer training set and carbon pools', () => {
     }
   });
 
+  it('the dimer set reaches onto the repulsive wall (below 1.25 Å) and out to the dissociation side (beyond 5 Å)', () => {
+    // without wall dimers a dimer-trained model has no data where the curve rises and dives there
+    const r = data['c2-dimers'].frames.slice(1).map((f) => Number(f.info.r));
+    expect(r.filter((x) => x < 1.25).length).toBeGreaterThanOrEqual(3);
+    expect(Math.min(...r)).toBeLessThan(1.05);
+    expect(Math.max(...r)).toBeGreaterThan(5);
+  });
+
   it('narrow and diverse pools contain no dimers', () => {
     for (const n of ['carbon-narrow', 'carbon-diverse'] as const) {
       for (const f of data[n].frames) expect(f.natoms, `${n} ${id(f)}`).not.toBe(2);
