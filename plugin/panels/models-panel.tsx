@@ -13,6 +13,7 @@ import type { ErrorMetrics, MetricsReport } from '../../src/fit/metrics';
 import { currentDataset, showFrame } from '../current-dataset';
 import { acelensStore, type StoredModel } from '../store';
 import { colourRange, legendLabels, NoValueColor, type AtomQuantity } from '../themes/atom-quantity';
+import { BOND_CUTOFF, worstAtoms, type WorstAtom } from '../worst-atoms';
 import { AtomQuantities } from '../themes/quantities';
 import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, serialDraw } from '../plots/plotly';
 import { ColorLists } from 'molstar/lib/mol-util/color/lists';
@@ -38,6 +39,8 @@ interface State {
     arrowScale: number;
     message?: string;
     legend?: { min: string; max: string; colours: string[] };
+    /** the atoms with the largest force errors of the active model on the loaded dataset */
+    worst?: WorstAtom[];
 }
 
 const fmt = (x: number | null | undefined, digits = 1) => x === null || x === undefined ? '—' : x.toFixed(digits);
@@ -157,8 +160,9 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         const current = currentDataset(this.plugin);
         if (!eDiv || !fDiv) return;
         const Plotly = await loadPlotly();
-        if (!model || !current) { Plotly.purge(eDiv); Plotly.purge(fDiv); return; }
+        if (!model || !current) { Plotly.purge(eDiv); Plotly.purge(fDiv); this.setState({ worst: undefined }); return; }
         const frames = current.dataset.frames;
+        this.setState({ worst: worstAtoms(frames, f => this.store.predict(model, f), 8) });
         const e0 = model.file.e0;
         const ex: number[] = [], ey: number[] = [], eText: string[] = [], eIdx: number[] = [];
         const fx: number[] = [], fy: number[] = [], fIdx: number[][] = [];
@@ -308,6 +312,17 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
             <div className='msp-help-text' style={{ marginTop: 6 }}>Parity on the loaded dataset (click a point to show it)</div>
             <div ref={this.parityEnergy} data-testid='acelens-parity-energy' />
             <div ref={this.parityForce} data-testid='acelens-parity-force' />
+            {this.state.worst && this.state.worst.length > 0 && <>
+                <div className='msp-help-text' style={{ marginTop: 6 }} title={`bonded neighbours: within ${BOND_CUTOFF} Å; E_K≥3: the model's many-body part of that atom's energy`}>
+                    Largest force errors on the loaded dataset (click a row to show the atom)</div>
+                <table style={{ width: '100%', borderCollapse: 'collapse', textAlign: 'right' }} data-testid='acelens-worst-atoms'>
+                    <thead><tr>{['frame', 'atom', 'type', '|ΔF| (eV/Å)', '|F_DFT| (eV/Å)', 'bonds', 'E_K≥3 (eV)'].map(h => <th key={h} style={th}>{h}</th>)}</tr></thead>
+                    <tbody>{this.state.worst.map(w => <tr key={`${w.frame}-${w.atom}`} style={{ cursor: 'pointer', borderTop: '1px solid #ccc' }} onClick={() => this.showAtom(w.frame, w.atom)}>
+                        <td>{w.frame}</td><td>{w.atom}</td><td style={{ textAlign: 'left', paddingLeft: 4 }}>{w.configType ?? '—'}</td>
+                        <td>{w.forceError.toFixed(2)}</td><td>{w.dftForce.toFixed(2)}</td><td>{w.neighbours}</td><td>{w.manyBody.toFixed(2)}</td>
+                    </tr>)}</tbody>
+                </table>
+            </>}
         </div>;
     }
 }

@@ -86,12 +86,23 @@ describe('fit in the browser and colour by error', () => {
         expect(changedFraction(after, manyBody)).toBeGreaterThan(0.002);
         expect(await page.locator('[data-testid=acelens-legend]').innerText()).toMatch(/K ≥ 3 part.*\(eV\)/);
 
+        // the atoms with the largest force errors: a table, largest first; a click shows that atom
+        const worst = page.locator('[data-testid=acelens-worst-atoms] tbody tr');
+        await expect.poll(() => worst.count(), { timeout: 30_000 }).toBe(8);
+        const errs = (await page.locator('[data-testid=acelens-worst-atoms] tbody tr td:nth-child(4)').allInnerTexts()).map(Number);
+        for (let i = 1; i < errs.length; i++) expect(errs[i]).toBeLessThanOrEqual(errs[i - 1]);
+        const [frame, atom] = (await worst.nth(0).locator('td').allInnerTexts()).slice(0, 2);
+        await worst.nth(0).click();
+        await expect.poll(() => page.locator('[data-testid=acelens-models-panel]').innerText(), { timeout: 20_000 }).toContain(`frame ${frame}, atom ${atom}`);
+
         // a fit that is cancelled leaves the models and the active model as they were
         const activeBefore = await page.evaluate(() => (window as any).acelens.store.activeModelId.value);
         await page.click('[data-testid=acelens-fit-order-2]');
         await page.click('[data-testid=acelens-fit-order-3]');
+        // K = 4 and 5 at degree 20: minutes of work, so the cancel cannot race a fit that is already done
         await page.click('[data-testid=acelens-fit-order-4]');
-        await page.fill('[data-testid=acelens-fit-degree]', '16');
+        await page.click('[data-testid=acelens-fit-order-5]');
+        await page.fill('[data-testid=acelens-fit-degree]', '20');
         await page.click('[data-testid=acelens-fit-start]');
         await expect.poll(() => page.locator('[data-testid=acelens-fit-progress]').count(), { timeout: 30_000 }).toBe(1);
         await page.click('[data-testid=acelens-fit-cancel]');
