@@ -58,3 +58,10 @@ export function predictFrame(model: Model, frame: Frame): FramePrediction {
         energyErrorPerAtom: frame.energy === undefined ? null : 1000 * (p.energy - frame.energy) / n,
     };
 }
+
+/** Σ_{K≥3} of the per-atom energy split (eV) per atom: the many-body part of E_i; zeros for a pair model. */
+export function manyBodyEnergy(p: FramePrediction): Float64Array {
+    const out = new Float64Array(p.natoms);
+    for (const [K, e] of Object.entries(p.perAtomEnergyByOrder)) if (Number(K) >= 3) for (let i = 0; i < p.natoms; i++) out[i] += e[i];
+    return out;
+}

@@ -5,7 +5,7 @@
  */
 import type { Frame } from '../src/structure/frame';
 import { buildNeighbourList } from '../src/structure/neighbours';
-import type { FramePrediction } from './predictions';
+import { manyBodyEnergy, type FramePrediction } from './predictions';
 
 /** C–C distance (Å) below which two atoms count as bonded neighbours (first shell of sp, sp², sp³ carbon). */
 export const BOND_CUTOFF = 1.85;
@@ -43,13 +43,11 @@ export function worstAtoms(frames: readonly Frame[], predict: (f: Frame) => Fram
         const nl = buildNeighbourList(f, BOND_CUTOFF);
         let neighbours = 0;
         for (let q = nl.offsets[atom]; q < nl.offsets[atom + 1]; q++) if (nl.distances[q] < BOND_CUTOFF) neighbours++;
-        let manyBody = 0;
-        for (const [K, e] of Object.entries(p.perAtomEnergyByOrder)) if (Number(K) >= 3) manyBody += e[atom];
         const F = f.forces!;
         return {
             frame, atom, configType: f.configType ?? null, forceError: err,
             dftForce: Math.hypot(F[3 * atom], F[3 * atom + 1], F[3 * atom + 2]),
-            neighbours, manyBody,
+            neighbours, manyBody: manyBodyEnergy(p)[atom],
         };
     });
 }

@@ -3,6 +3,7 @@
  * error of that atom; the per-atom energy is the model's own E_i.
  */
 import { ParamDefinition as PD } from 'molstar/lib/mol-util/param-definition';
+import { manyBodyEnergy } from '../predictions';
 import type { AtomQuantity } from './atom-quantity';
 
 export const PerAtomEnergy: AtomQuantity = {
@@ -29,12 +30,7 @@ export const ManyBodyEnergy: AtomQuantity = {
     colours: 'purple-orange',
     description: 'The part of the model\'s per-atom energy that comes from its body orders K ≥ 3 (E_i − E0 minus the pair part), '
         + 'centred on 0: where the many-body terms act. Zero for a K = 2 model; for a self-interaction-free basis also on atoms with fewer than two neighbours.',
-    values: (store, model, frame) => {
-        const p = store.predict(model, frame);
-        const out = new Float64Array(p.natoms);
-        for (const [K, e] of Object.entries(p.perAtomEnergyByOrder)) if (Number(K) >= 3) for (let i = 0; i < p.natoms; i++) out[i] += e[i];
-        return out;
-    },
+    values: (store, model, frame) => manyBodyEnergy(store.predict(model, frame)),
 };
 
 export const ForceError: AtomQuantity = {
