@@ -14,6 +14,11 @@ export const SOURCE_POOLS: readonly SourcePoolId[] = ['dimers', 'narrow', 'diver
 export type StudyDatasetId = SourcePoolId | 'diverse_dimers';
 export const STUDY_DATASETS: readonly StudyDatasetId[] = ['dimers', 'narrow', 'diverse', 'diverse_dimers'];
 
+/** Pools without any dimer: the narrow and the diverse pool ("bulk-trained" in the paper's words). */
+export const BULK_POOLS = ['narrow', 'diverse'] as const;
+export type BulkPoolId = (typeof BULK_POOLS)[number];
+export const isBulk = (d: StudyDatasetId): d is BulkPoolId => (BULK_POOLS as readonly StudyDatasetId[]).includes(d);
+
 /** Human names of the training pools (figures, report). */
 export const DATASET_LABEL: Record<StudyDatasetId, string> = {
   dimers: 'C₂ dimers only',

@@ -4,12 +4,11 @@
  * with the numbers it quotes, so tests can check text against table); `studyReport` renders Markdown.
  */
 import type { BasisVariant } from '../ace/spec';
-import { DATASET_LABEL, type StudyDatasetId } from './data';
+import { BULK_POOLS, DATASET_LABEL, isBulk, type StudyDatasetId } from './data';
 import type { StudyResult, StudyRow } from './reproduce';
 import { PAPER_DFT_CURVE } from './paper';
 import { fmtA, fmtErr, fmtEv, tableMarkdown } from './table';
 
-export { PAPER_DFT_CURVE, PAPER_DFT_MINIMUM } from './paper';
 
 export interface Finding {
   /** stable id, e.g. 'dimer-rms-vs-K:narrow:standard' */
@@ -120,14 +119,12 @@ function list(v: readonly (number | null)[], f: (x: number | null) => string): s
   return v.map(f).join(' / ');
 }
 
-/** Pools without any dimer: the narrow and the diverse pool ("bulk-trained" in the paper's words). */
-export const isBulk = (d: StudyDatasetId): boolean => d === 'narrow' || d === 'diverse';
 
 export function studyFindings(result: StudyResult): Finding[] {
   const out: Finding[] = [];
   const s = result.settings;
   const [a, b] = s.rmsWindow;
-  const bulk: StudyDatasetId[] = (['narrow', 'diverse'] as const).filter((d) => s.datasets.includes(d));
+  const bulk: StudyDatasetId[] = BULK_POOLS.filter((d) => s.datasets.includes(d));
   const fitted = result.rows.filter((r) => r.status === 'fitted');
 
   // --- dimer RMS vs K, per pool and basis
@@ -291,7 +288,7 @@ export function paperComparison(result: StudyResult): Finding[] {
       holds,
     });
     const nonMono: string[] = [];
-    for (const d of ['narrow', 'diverse'] as const) for (const v of result.settings.variants) {
+    for (const d of BULK_POOLS) for (const v of result.settings.variants) {
       const rows = series(result, d, v);
       if (rows.length >= 2 && rows.every((r) => r.dimer?.rms != null) && !decreasing(rows.map((r) => r.dimer!.rms!), RMS_TOL_EV)) nonMono.push(`${d}/${v}`);
     }
@@ -368,7 +365,7 @@ export function paperComparison(result: StudyResult): Finding[] {
       holds,
     });
   }
-  const sums = (['narrow', 'diverse'] as const).filter((d) => result.pairSum?.[d]).map((d) => ({ d, p: result.pairSum[d]! }));
+  const sums = BULK_POOLS.filter((d) => result.pairSum?.[d]).map((d) => ({ d, p: result.pairSum[d]! }));
   if (sums.length) {
     // the paper: about 3.7 times the true binding; "agrees" when the pair sum is at least twice as deep
     const holds = sums.every(({ p }) => p.pairSumPerAtom < 2 * p.dftPerAtom && p.dftPerAtom < 0);

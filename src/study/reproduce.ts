@@ -23,7 +23,7 @@ import { dimerCurve } from '../scan/dimer';
 import { makeFrame, type Frame } from '../structure/frame';
 import { curveMinimum, dftValueAt, maxAbs, rmsDeviation, type CurveMinimum } from './curve-measures';
 import { pairSumSummary, type PairSumSummary } from './pair-sum';
-import { dftCurveFromFrames, dftSpinPairedCurveFromFrames, POOL_SOURCES, poolFrames, SOURCE_POOLS, STUDY_DATASETS, structureId, StudyDataError, trainableCount, type DftPoint, type StudyData, type StudyDatasetId, type StudySource } from './data';
+import { dftCurveFromFrames, dftSpinPairedCurveFromFrames, BULK_POOLS, POOL_SOURCES, poolFrames, SOURCE_POOLS, STUDY_DATASETS, structureId, StudyDataError, trainableCount, type DftPoint, type StudyData, type StudyDatasetId, type StudySource } from './data';
 
 export interface StudySettings {
   quick: boolean;
@@ -454,7 +454,7 @@ export async function runStudy(data: StudyData, opts: StudyOptions = {}): Promis
 
   const pairSums: StudyResult['pairSum'] = {};
   if (e0Found) {
-    for (const d of ['narrow', 'diverse'] as const) {
+    for (const d of BULK_POOLS) {
       const p = pairSumSummary(pools[d], dftPoints, e0Found.e0, s.rcut);
       if (p) pairSums[d] = p;
     }

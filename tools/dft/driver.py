@@ -1,6 +1,6 @@
 """Resumable driver: computes, in priority order, every structure that has no cached result.
 
-    /usr/bin/python3 tools/dft/driver.py [--retry-failed] [--max N] [--np 2]
+    /usr/bin/python3 tools/dft/driver.py [--retry-failed] [--max N] [--np 2] [--cheapest-first]
 
 Each structure runs as its own MPI job (`mpirun -np 2 gpaw python run_one.py`), so a crash or time-out
 loses only that structure. Results go to tools/dft/cache/<id>.json (written atomically by run_one.py);
@@ -8,6 +8,8 @@ a failure writes tools/dft/cache/<id>.error.json and the run continues (failed o
 with --retry-failed). The structure list is regenerated before every job, so structures added later
 (e.g. amorphous snapshots) are picked up without a restart. Progress and an ETA go to
 tools/dft/progress.log and stdout. While tools/dft/PAUSE exists no new job starts.
+With --cheapest-first the structures left are taken in order of their estimated cost (`estimate`, ties in
+priority order): the most structures per hour, for a run that has to reach a count in limited time.
 """
 import argparse
 import glob
@@ -154,6 +156,8 @@ def main():
     ap.add_argument("--retry-failed", action="store_true")
     ap.add_argument("--max", type=int, default=0, help="stop after this many jobs (0: all)")
     ap.add_argument("--np", type=int, default=2)
+    ap.add_argument("--cheapest-first", action="store_true",
+                    help="take the structures left in order of estimated cost instead of priority order")
     args = ap.parse_args()
     os.makedirs(CACHE, exist_ok=True)
     if args.retry_failed:
@@ -177,9 +181,11 @@ def main():
             continue
         if not todo or (args.max and jobs >= args.max):
             break
+        times = cached_times()
+        if args.cheapest_first:
+            todo.sort(key=lambda t: estimate([t], times))  # stable: ties stay in priority order
         s = todo[0]
         attempts[s.id] = attempts.get(s.id, 0) + 1
-        times = cached_times()
         eta = estimate(todo, times)
         log(f"start {s.id} ({s.config_type}, {len(s.atoms)} atoms) | done {len(times)}/{len(order)}, "
             f"todo {len(todo)}, ETA {eta / 3600:.2f} h")
