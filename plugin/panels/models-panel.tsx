@@ -1,7 +1,8 @@
 /**
  * Models & errors panel: the fitted models (active one, download/upload as the CLI's JSON model files, delete),
  * their train/validation errors overall and per config_type, parity plots of the active model on the loaded
- * dataset (a click shows that structure and atom in 3D), and colouring of the 3D view by per-atom quantities
+ * dataset (a click shows that structure and atom in 3D), the force error of every atom against its
+ * nearest-neighbour distance or as histograms per config_type, and colouring of the 3D view by per-atom quantities
  * (with the legend: quantity, unit, numeric ends, clamping, grey for no value).
  */
 import * as React from 'react';
@@ -9,11 +10,14 @@ import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plug
 import { Structure, StructureElement, StructureProperties } from 'molstar/lib/mol-model/structure';
 import { OrderedSet } from 'molstar/lib/mol-data/int';
 import { parseModel } from '../../src/model/model';
+import type { Frame } from '../../src/structure/frame';
+import type { FramePrediction } from '../predictions';
 import type { ErrorMetrics, MetricsReport } from '../../src/fit/metrics';
 import { currentDataset, showFrame } from '../current-dataset';
 import { acelensStore, type StoredModel } from '../store';
 import { colourRange, legendLabels, NoValueColor, type AtomQuantity } from '../themes/atom-quantity';
 import { BOND_CUTOFF, worstAtoms, type WorstAtom } from '../worst-atoms';
+import { binByDistance, forceErrorByNearestNeighbour, groupByConfigType, NEAREST_RMAX } from '../error-by-distance';
 import { AtomQuantities } from '../themes/quantities';
 import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, serialDraw } from '../plots/plotly';
 import { ColorLists } from 'molstar/lib/mol-util/color/lists';
@@ -41,7 +45,21 @@ interface State {
     legend?: { min: string; max: string; colours: string[] };
     /** the atoms with the largest force errors of the active model on the loaded dataset */
     worst?: WorstAtom[];
+    /** how the per-atom force errors are plotted: against the nearest-neighbour distance, or as histograms */
+    errorPlot: 'distance' | 'histogram';
 }
+
+/** Bins of the force-error plot with fewer atoms than this get no median / percentile point (too noisy). */
+const MIN_BIN_ATOMS = 5;
+/** Legend of the per-config_type plots: below the plot, in a margin of its own (the panel is narrow), and
+ *  twenty distinct colours (a dataset has more config types than Plotly's ten default colours). */
+const ConfigTypeLegend = {
+    showlegend: true,
+    margin: { l: 48, r: 8, t: 8, b: 170 },
+    legend: { orientation: 'h', y: -0.2, yanchor: 'top', font: { size: 8 } },
+    colorway: ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
+        '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', '#f7b6d2', '#c7c7c7', '#dbdb8d', '#9edae5'],
+};
 
 const fmt = (x: number | null | undefined, digits = 1) => x === null || x === undefined ? '—' : x.toFixed(digits);
 
@@ -55,11 +73,12 @@ function MetricCells({ m }: { m: ErrorMetrics | null | undefined }) {
 export class ModelsPanel extends CollapsableControls<{}, State> {
     private parityEnergy = React.createRef<HTMLDivElement>();
     private parityForce = React.createRef<HTMLDivElement>();
+    private errorByDistance = React.createRef<HTMLDivElement>();
     private fileInput = React.createRef<HTMLInputElement>();
     private shownFrame = '';
 
     protected defaultState(): State & CollapsableState {
-        return { header: 'acelens · Models & errors', isCollapsed: false, models: [], activeId: null, theme: 'acelens-force-error', range: 'robust', scope: 'frame', min: 0, max: 1, component: 'along-dft', showConfigTypes: false, arrows: 'off', arrowScale: 0.5 };
+        return { header: 'acelens · Models & errors', isCollapsed: false, models: [], activeId: null, theme: 'acelens-force-error', range: 'robust', scope: 'frame', min: 0, max: 1, component: 'along-dft', showConfigTypes: false, arrows: 'off', arrowScale: 0.5, errorPlot: 'distance' };
     }
 
     private get store() { return acelensStore(this.plugin); }
@@ -155,12 +174,12 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
 
     /** Parity plots of the active model on the loaded dataset; a click shows that frame and atom. */
     private async drawParityNow() {
-        const eDiv = this.parityEnergy.current, fDiv = this.parityForce.current;
+        const eDiv = this.parityEnergy.current, fDiv = this.parityForce.current, dDiv = this.errorByDistance.current;
         const model = this.store.activeModel;
         const current = currentDataset(this.plugin);
-        if (!eDiv || !fDiv) return;
+        if (!eDiv || !fDiv || !dDiv) return;
         const Plotly = await loadPlotly();
-        if (!model || !current) { Plotly.purge(eDiv); Plotly.purge(fDiv); this.setState({ worst: undefined }); return; }
+        if (!model || !current) { Plotly.purge(eDiv); Plotly.purge(fDiv); Plotly.purge(dDiv); this.setState({ worst: undefined }); return; }
         const frames = current.dataset.frames;
         this.setState({ worst: worstAtoms(frames, f => this.store.predict(model, f), 8) });
         const e0 = model.file.e0;
@@ -185,6 +204,33 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         (fDiv as any).removeAllListeners?.('plotly_click');
         (eDiv as any).on('plotly_click', (ev: any) => { const pt = ev.points?.[0]; if (pt && pt.curveNumber === 1) showFrame(this.plugin, eIdx[pt.pointIndex]); });
         (fDiv as any).on('plotly_click', (ev: any) => { const pt = ev.points?.[0]; if (pt && pt.curveNumber === 1) { const [k, atom] = fIdx[pt.pointIndex]; this.showAtom(k, atom); } });
+        await this.drawErrorByDistance(Plotly, dDiv, frames, f => this.store.predict(model, f));
+    }
+
+    /**
+     * |ΔF| of every atom against its nearest-neighbour distance (one colour per config_type, log scale, the
+     * median and 90th percentile of the 0.05 Å bins with at least MIN_BIN_ATOMS atoms as lines; a click shows
+     * the atom), or the same errors as histograms per config_type, stacked. Legend below the plot (the panel is narrow).
+     */
+    private async drawErrorByDistance(Plotly: any, div: HTMLDivElement, frames: readonly Frame[], predict: (f: Frame) => FramePrediction) {
+        const points = forceErrorByNearestNeighbour(frames, predict);
+        const groups = [...groupByConfigType(points)];
+        (div as any).removeAllListeners?.('plotly_click');
+        if (this.state.errorPlot === 'histogram') {
+            const traces = groups.map(([ct, g]) => ({ x: g.map(p => p.forceError), type: 'histogram', name: ct, nbinsx: 40, hovertemplate: `${ct}<br>|ΔF| %{x} eV/Å<br>%{y} atoms<extra></extra>` }));
+            await Plotly.react(div, traces, panelLayout({ height: 420, barmode: 'stack', ...ConfigTypeLegend, xaxis: { title: { text: '|F_model − F_DFT| (eV/Å)' } }, yaxis: { title: { text: 'atoms' } } }), PanelPlotConfig);
+            return;
+        }
+        const bins = binByDistance(points).filter(b => b.count >= MIN_BIN_ATOMS);
+        const mid = bins.map(b => (b.lo + b.hi) / 2);
+        const traces: any[] = groups.map(([ct, g]) => ({
+            x: g.map(p => p.nearest), y: g.map(p => p.forceError), customdata: g.map(p => [p.frame, p.atom]), type: 'scattergl', mode: 'markers', name: ct,
+            marker: { size: 4, opacity: 0.7 }, hovertemplate: `${ct}<br>frame %{customdata[0]}, atom %{customdata[1]}<br>d_nn %{x:.3f} Å<br>|ΔF| %{y:.3f} eV/Å<extra></extra>`,
+        }));
+        traces.push({ x: mid, y: bins.map(b => b.median), type: 'scatter', mode: 'lines', name: 'median', line: { color: '#000', width: 2 }, hoverinfo: 'skip' });
+        traces.push({ x: mid, y: bins.map(b => b.p90), type: 'scatter', mode: 'lines', name: '90th percentile', line: { color: '#000', width: 1, dash: 'dash' }, hoverinfo: 'skip' });
+        await Plotly.react(div, traces, panelLayout({ height: 420, ...ConfigTypeLegend, xaxis: { title: { text: 'nearest-neighbour distance (Å)' } }, yaxis: { title: { text: '|F_model − F_DFT| (eV/Å)' }, type: 'log' } }), PanelPlotConfig);
+        (div as any).on('plotly_click', (ev: any) => { const cd = ev.points?.[0]?.customdata; if (cd) this.showAtom(cd[0], cd[1]); });
     }
 
     private async showAtom(frameIndex: number, atom: number) {
@@ -312,6 +358,16 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
             <div className='msp-help-text' style={{ marginTop: 6 }}>Parity on the loaded dataset (click a point to show it)</div>
             <div ref={this.parityEnergy} data-testid='acelens-parity-energy' />
             <div ref={this.parityForce} data-testid='acelens-parity-force' />
+            <div className='msp-control-row' style={{ marginTop: 6 }} title={`per atom: |F_model − F_DFT| against the distance to its nearest neighbour (images included; atoms with none within ${NEAREST_RMAX} Å left out)`}>
+                <span className='msp-control-row-label'>Force error</span>
+                <div className='msp-control-row-ctrl'>
+                    <select className='msp-form-control' value={this.state.errorPlot} onChange={e => this.setState({ errorPlot: e.target.value as State['errorPlot'] }, () => this.drawParity())} data-testid='acelens-error-plot'>
+                        <option value='distance'>against nearest-neighbour distance</option>
+                        <option value='histogram'>histogram per config_type</option>
+                    </select>
+                </div>
+            </div>
+            <div ref={this.errorByDistance} data-testid='acelens-error-distance' />
             {this.state.worst && this.state.worst.length > 0 && <>
                 <div className='msp-help-text' style={{ marginTop: 6 }} title={`bonded neighbours: within ${BOND_CUTOFF} Å; E_K≥3: the model's many-body part of that atom's energy`}>
                     Largest force errors on the loaded dataset (click a row to show the atom)</div>

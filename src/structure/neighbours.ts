@@ -238,3 +238,17 @@ export function maxNeighbours(nl: NeighbourList): number {
   for (let i = 0; i < nl.natoms; i++) m = Math.max(m, nl.offsets[i + 1] - nl.offsets[i]);
   return m;
 }
+
+/**
+ * Distance (Å) from every atom to its nearest neighbour, periodic images included (an atom's own images too),
+ * or Infinity where no atom lies within `rmax`. Where carbon models break is usually where this is short.
+ */
+export function nearestNeighbourDistances(frame: Frame, rmax: number): Float64Array {
+  const out = new Float64Array(frame.natoms).fill(Infinity);
+  if (frame.natoms === 0) return out;
+  const nl = buildNeighbourList(frame, rmax);
+  for (let i = 0; i < frame.natoms; i++) {
+    for (let k = nl.offsets[i]; k < nl.offsets[i + 1]; k++) if (nl.distances[k] < out[i]) out[i] = nl.distances[k];
+  }
+  return out;
+}

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { launchBrowser, openViewer, pixelStats, screenshotViewport, waitForStructure } from './browser';
+import { join } from 'node:path';
+import { launchBrowser, openViewer, OutputDir, pixelStats, screenshotViewport, waitForStructure } from './browser';
 
 /** Fraction of pixels whose colour differs between two screenshots of the same size. */
 function changedFraction(a: Buffer, b: Buffer) {
@@ -94,6 +95,27 @@ describe('fit in the browser and colour by error', () => {
         const [frame, atom] = (await worst.nth(0).locator('td').allInnerTexts()).slice(0, 2);
         await worst.nth(0).click();
         await expect.poll(() => page.locator('[data-testid=acelens-models-panel]').innerText(), { timeout: 20_000 }).toContain(`frame ${frame}, atom ${atom}`);
+
+        // force error of every atom against its nearest-neighbour distance: one trace per config_type with
+        // distances of bonded carbon and finite errors, the binned median line; then the histograms per config_type
+        const plotted = () => page.evaluate(() => {
+            const d: any = document.querySelector('[data-testid=acelens-error-distance]');
+            return (d?.data ?? []).map((t: any) => ({ type: t.type, name: t.name, x: Array.from(t.x ?? []), y: Array.from(t.y ?? []) }));
+        });
+        await expect.poll(async () => (await plotted()).filter((t: any) => t.type === 'scattergl').length, { timeout: 30_000 }).toBeGreaterThan(1);
+        const traces = await plotted();
+        const scatter = traces.filter((t: any) => t.type === 'scattergl');
+        const xs: number[] = scatter.flatMap((t: any) => t.x as number[]), ys: number[] = scatter.flatMap((t: any) => t.y as number[]);
+        expect(xs.length).toBeGreaterThan(50);
+        expect(Math.min(...xs)).toBeGreaterThan(0.9);
+        expect(Math.max(...xs)).toBeLessThan(3);
+        expect(ys.every((y) => Number.isFinite(y) && y >= 0)).toBe(true);
+        expect(traces.some((t: any) => t.name === 'median' && t.x.length > 1)).toBe(true);
+        await page.locator('[data-testid=acelens-error-distance]').screenshot({ path: join(OutputDir, 'fit-error-by-distance.png') });
+        await page.selectOption('[data-testid=acelens-error-plot]', 'histogram');
+        await expect.poll(async () => (await plotted()).filter((t: any) => t.type === 'histogram').length, { timeout: 30_000 }).toBe(scatter.length);
+        expect((await plotted()).filter((t: any) => t.type === 'histogram').reduce((n: number, t: any) => n + t.x.length, 0)).toBe(xs.length);
+        await page.locator('[data-testid=acelens-error-distance]').screenshot({ path: join(OutputDir, 'fit-error-histogram.png') });
 
         // a fit that is cancelled leaves the models and the active model as they were
         const activeBefore = await page.evaluate(() => (window as any).acelens.store.activeModelId.value);

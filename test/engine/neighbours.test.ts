@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildNeighbourList } from '../../src/structure/neighbours';
+import { buildNeighbourList, nearestNeighbourDistances } from '../../src/structure/neighbours';
 import { makeFrame, Frame } from '../../src/structure/frame';
 import { seededRandom, randomCarbonPacking } from '../../src/structure/build';
 
@@ -108,5 +108,38 @@ describe('neighbour list vs brute force', () => {
   it('rejects overlapping atoms and bad cutoffs with clear errors', () => {
     expect(() => buildNeighbourList(makeFrame({ positions: [0, 0, 0, 0, 0, 0] }), 2)).toThrow(/same position/);
     expect(() => buildNeighbourList(makeFrame({ positions: [0, 0, 0] }), -1)).toThrow(/cutoff/);
+  });
+});
+
+describe('nearest-neighbour distances', () => {
+  /** Smallest brute-force distance of each atom (any j and image), Infinity where none is within rmax. */
+  function bruteNearest(frame: Frame, rmax: number): number[] {
+    const out = new Array<number>(frame.natoms).fill(Infinity);
+    for (const line of brute(frame, rmax)) {
+      const parts = line.split(' ');
+      const i = Number(parts[0]), r = Number(parts[5]);
+      if (r < out[i]) out[i] = r;
+    }
+    return out;
+  }
+  const cases: [string, Frame, number][] = [
+    ['triclinic, full pbc', randomFrame(11, 10, [4.1, 0.3, -0.2, 1.7, 3.6, 0.4, -0.9, 1.1, 3.9], [true, true, true]), 3],
+    ['small skewed cell (the nearest is often an own image)', randomFrame(12, 2, [1.6, 0, 0, 1.4, 1.2, 0, 0.7, 0.5, 1.3], [true, true, true]), 2.5],
+    ['slab', randomFrame(13, 6, [3.2, 0, 0, 0, 3.4, 0, 0, 0, 12], [true, true, false]), 3],
+    ['open boundaries, one atom far from the others', makeFrame({ positions: [0, 0, 0, 1.4, 0.1, 0, 0.3, 1.3, 0.2, 9, 0, 0] }), 2],
+  ];
+  for (const [name, f, rmax] of cases) {
+    it(name, () => {
+      const got = Array.from(nearestNeighbourDistances(f, rmax));
+      const want = bruteNearest(f, rmax);
+      expect(want.some((d) => d < Infinity)).toBe(true);
+      for (let i = 0; i < f.natoms; i++) {
+        if (want[i] === Infinity) expect(got[i]).toBe(Infinity);
+        else expect(got[i]).toBeCloseTo(want[i], 8);
+      }
+    });
+  }
+  it('the open-boundary case has an atom without a neighbour within rmax (the Infinity branch is exercised)', () => {
+    expect(Array.from(nearestNeighbourDistances(cases[3][1], cases[3][2])).some((d) => d === Infinity)).toBe(true);
   });
 });
