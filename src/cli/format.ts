@@ -1,5 +1,6 @@
 /** Plain-text tables for the CLI (the --json output carries the same numbers). */
 import type { ErrorMetrics, MetricsReport } from '../fit/metrics';
+import type { LambdaScanPoint } from '../model/model';
 
 function fmt(x: number | null, digits = 2): string {
   return x === null ? '—' : x.toFixed(digits);
@@ -24,4 +25,13 @@ export function formatMetricsTable(sets: Record<string, MetricsReport | null>): 
     if (types.length > 1 || (types.length === 1 && types[0] !== 'default')) for (const t of types) row('', t, m.per_config_type[t]);
   }
   return table(['set', 'config_type', 'structures', 'E RMSE meV/atom', 'E MAE meV/atom', 'F RMSE meV/Å', 'F MAE meV/Å'], rows);
+}
+
+/** The candidates of a λ scan: train and validation RMSEs and the score; the kept λ is marked '*'. */
+export function formatLambdaScan(points: readonly LambdaScanPoint[], kept: number): string {
+  const rows = points.map((p) => [
+    `${p.lambda === kept ? '* ' : '  '}${p.lambda.toExponential(1)}`,
+    fmt(p.train.energy_rmse_meV_atom), fmt(p.valid.energy_rmse_meV_atom), fmt(p.train.force_rmse_meV_A, 0), fmt(p.valid.force_rmse_meV_A, 0), p.score.toExponential(3), p.method,
+  ]);
+  return table(['λ', 'train E meV/atom', 'valid E meV/atom', 'train F meV/Å', 'valid F meV/Å', 'valid score', 'solve'], rows);
 }

@@ -12,6 +12,10 @@
  *    and so is a non-finite label or an element other than carbon.
  *  - The split is by structure: a seeded shuffle (mulberry32) of the non-isolated frames, the first
  *    round(f·n) go to validation (at least 1 when f > 0, at most n − 1).
+ *  - A λ scan (`lambdaScan`) solves the same normal equations for every candidate λ and keeps the one with the
+ *    lowest validation score (w_E·RMSE_E)² + (w_F·RMSE_F)² (RMSEs in eV/atom and eV/Å, the fit's own weights):
+ *    regularisation chosen on held-out structures, the linear-ACE analogue of a learning curve. Every
+ *    candidate's train and validation errors are recorded in the model (`fit.lambdaScan`).
  *  - A failed or aborted fit throws; nothing passed in is modified.
  *
  * Browser-safe: no Node APIs here. Parallel assembly over Node worker threads is injected by the caller
@@ -27,7 +31,7 @@ import { MetricsAccumulator, type MetricsReport } from './metrics';
 import { symmetrize, type EnergyNorm, type LossWeights, type NormalSums } from './normal-equations';
 import { smoothnessPrior, DEFAULT_PRIOR_EXPONENT } from './prior';
 import { solveNormalEquations, type SolveResult } from './solve';
-import { MODEL_FORMAT, MODEL_VERSION, type ModelFile, type FileProvenance, SOFTWARE } from '../model/model';
+import { MODEL_FORMAT, MODEL_VERSION, type ModelFile, type FileProvenance, type LambdaScanPoint, SOFTWARE } from '../model/model';
 
 export interface FitProgress {
   stage: 'check' | 'basis' | 'assemble' | 'solve' | 'metrics';
@@ -48,6 +52,11 @@ export interface FitOptions {
   spec: BasisSpec;
   /** Tikhonov strength λ of λ‖Γc‖². Default 1e-6 */
   lambda?: number;
+  /**
+   * candidate λ values (at least two): each is solved and the one with the lowest validation score is kept
+   * (see the module comment). Needs validation data; takes the place of `lambda`.
+   */
+  lambdaScan?: readonly number[];
   /** exponent p of the smoothness prior Γ_kk = (1 + degree_k)^p (see ./prior.ts). Default 2; 0 = ridge */
   priorExponent?: number;
   /** weights of the loss (see normal-equations.ts); defaults 1, 1, 1 (virials only where a periodic frame has a stress) */
@@ -95,6 +104,9 @@ export class FitError extends Error {
 }
 
 export const DEFAULT_LAMBDA = 1e-6;
+
+/** The candidates of `--lambda auto`: 1e-8 … 1 in decades. */
+export const AUTO_LAMBDA_GRID: readonly number[] = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1];
 
 /** Periodic images of a lone atom farther than this (Å) leave it isolated (GAP-20's Single_Atom: 25 Å box). */
 export const ISOLATED_ATOM_MIN_IMAGE_DISTANCE = 10;
@@ -187,8 +199,14 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
     opts.describe ?? ((set, i, atom) => `${set === 'train' ? 'training' : 'validation'} structure ${i}${atom === undefined ? '' : `, atom ${atom}`}`);
 
   // --- settings
-  const lambda = opts.lambda ?? DEFAULT_LAMBDA;
-  if (!Number.isFinite(lambda) || lambda < 0) throw new FitError(`lambda must be a finite number ≥ 0, got ${lambda}`);
+  const scan = opts.lambdaScan ? [...new Set(opts.lambdaScan)].sort((a, b) => a - b) : null;
+  for (const l of scan ?? [opts.lambda ?? DEFAULT_LAMBDA]) {
+    if (!Number.isFinite(l) || l < 0) throw new FitError(`lambda must be a finite number ≥ 0, got ${l}`);
+  }
+  if (scan && scan.length < 2) throw new FitError(`a λ scan needs at least two different values, got ${scan.join(', ')}`);
+  if (scan && !opts.validFrames && !(opts.validFraction && opts.validFraction > 0)) {
+    throw new FitError('a λ scan chooses λ on validation data: give a validation set or a validation fraction > 0');
+  }
   const priorExponent = opts.priorExponent ?? DEFAULT_PRIOR_EXPONENT;
   if (!Number.isFinite(priorExponent) || priorExponent < 0) throw new FitError(`prior exponent must be ≥ 0, got ${priorExponent}`);
   const energyWeight = checkWeight('energy weight', opts.energyWeight ?? 1);
@@ -265,20 +283,13 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
   const nrows = sums.energyRows + sums.forceRows + sums.virialRows;
   if (nrows === 0) throw new FitError('no rows were assembled (no labels with a non-zero weight)');
 
-  // --- solve
-  progress({ stage: 'solve', done: 0, total: 1, message: `solving ${basis.size} × ${basis.size} normal equations` });
+  // --- solve (for every candidate λ of a scan) and metrics
   const xtx = symmetrize(sums);
   const prior = smoothnessPrior(basis, priorExponent);
-  const solved = solveNormalEquations(xtx, sums.xty, basis.size, { lambda, prior });
-  for (const c of solved.coefficients) if (!Number.isFinite(c)) throw new FitError('the solve produced non-finite coefficients');
-  signal?.throwIfAborted();
-  progress({ stage: 'solve', done: 1, total: 1, message: `solved (${solved.method}, data rank ${solved.rank}/${basis.size})` });
-
-  // --- metrics
-  const coefficients = solved.coefficients;
-  const metricsTotal = fitFrames.length + (validFrames?.length ?? 0);
+  const lambdas = scan ?? [opts.lambda ?? DEFAULT_LAMBDA];
+  const metricsTotal = lambdas.length * (fitFrames.length + (validFrames?.length ?? 0));
   let done = 0;
-  const evaluate = async (frames: readonly Frame[]): Promise<MetricsReport> => {
+  const evaluate = async (frames: readonly Frame[], coefficients: Float64Array): Promise<MetricsReport> => {
     const acc = new MetricsAccumulator();
     let last = Date.now();
     for (const f of frames) {
@@ -294,8 +305,33 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
     }
     return acc.report();
   };
-  const trainMetrics = await evaluate(fitFrames);
-  const validMetrics = validFrames && validFrames.length ? await evaluate(validFrames) : null;
+  let best: { lambda: number; solved: SolveResult; train: MetricsReport; valid: MetricsReport | null; score: number } | null = null;
+  const scanPoints: LambdaScanPoint[] = [];
+  for (const [k, lambda] of lambdas.entries()) {
+    const which = scan ? ` for λ = ${lambda.toExponential(1)} (${k + 1}/${scan.length})` : '';
+    progress({ stage: 'solve', done: k, total: lambdas.length, message: `solving ${basis.size} × ${basis.size} normal equations${which}` });
+    const solved = solveNormalEquations(xtx, sums.xty, basis.size, { lambda, prior });
+    for (const c of solved.coefficients) if (!Number.isFinite(c)) throw new FitError(`the solve produced non-finite coefficients${which}`);
+    signal?.throwIfAborted();
+    progress({ stage: 'solve', done: k + 1, total: lambdas.length, message: `solved${which} (${solved.method}, data rank ${solved.rank}/${basis.size})` });
+    const train = await evaluate(fitFrames, solved.coefficients);
+    const valid = validFrames && validFrames.length ? await evaluate(validFrames, solved.coefficients) : null;
+    const score = validationScore(valid, energyWeight, forceWeight);
+    if (scan) {
+      scanPoints.push({
+        lambda, score, method: solved.method,
+        train: { energy_rmse_meV_atom: train.energy_rmse_meV_atom, force_rmse_meV_A: train.force_rmse_meV_A },
+        valid: { energy_rmse_meV_atom: valid?.energy_rmse_meV_atom ?? null, force_rmse_meV_A: valid?.force_rmse_meV_A ?? null },
+      });
+    }
+    // ties keep the larger λ (the smoother model); an unscorable candidate (NaN) is never chosen over a scored one
+    if (!best || score <= best.score || Number.isNaN(best.score)) best = { lambda, solved, train, valid, score };
+  }
+  if (scan && Number.isNaN(best!.score)) throw new FitError('the validation structures have neither energies nor forces: a λ scan cannot choose');
+  const { lambda, solved } = best!;
+  const trainMetrics = best!.train;
+  const validMetrics = best!.valid;
+  const coefficients = solved.coefficients;
   progress({ stage: 'metrics', done: metricsTotal, total: metricsTotal, message: `evaluated ${metricsTotal}/${metricsTotal} structures` });
 
   const count = (frames: readonly Frame[]) => ({ structures: frames.length, atoms: frames.reduce((s, f) => s + f.natoms, 0) });
@@ -320,6 +356,7 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
       validFraction,
       seed,
       solver: { method: solved.method, rank: solved.rank, solvedRank: solved.solvedRank, condition: finiteOrNull(solved.condition), reason: solved.reason ?? null },
+      ...(scan ? { lambdaScan: scanPoints } : {}),
     },
     data: {
       files: [
@@ -339,6 +376,17 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
     split: opts.validFrames ? { train: split.train, valid: [] } : split,
     seconds: (Date.now() - t0) / 1000,
   };
+}
+
+/**
+ * Score of a model on the validation set, lower is better: (w_E·RMSE_E)² + (w_F·RMSE_F)² with the RMSEs in
+ * eV/atom and eV/Å (a term without labels counts 0); NaN without validation metrics or labels.
+ */
+export function validationScore(valid: MetricsReport | null, energyWeight: number, forceWeight: number): number {
+  if (!valid || (valid.energy_rmse_meV_atom === null && valid.force_rmse_meV_A === null)) return NaN;
+  const e = (valid.energy_rmse_meV_atom ?? 0) / 1000;
+  const f = (valid.force_rmse_meV_A ?? 0) / 1000;
+  return (energyWeight * e) ** 2 + (forceWeight * f) ** 2;
 }
 
 function finiteOrNull(x: number): number | null {

@@ -47,6 +47,18 @@ export interface FitSettings {
    * condition: of the Jacobi-scaled regularised system that was solved
    */
   solver: { method: string; rank: number; solvedRank: number; condition: number | null; reason: string | null };
+  /** when λ was chosen by a scan: every candidate with its errors (the kept one is `lambda`) */
+  lambdaScan?: LambdaScanPoint[];
+}
+
+/** One candidate of a λ scan: its validation score (lower is better) and its train and validation RMSEs. */
+export interface LambdaScanPoint {
+  lambda: number;
+  /** (w_E·RMSE_E)² + (w_F·RMSE_F)² on the validation set, RMSEs in eV/atom and eV/Å */
+  score: number;
+  method: string;
+  train: { energy_rmse_meV_atom: number | null; force_rmse_meV_A: number | null };
+  valid: { energy_rmse_meV_atom: number | null; force_rmse_meV_A: number | null };
 }
 
 export interface DataProvenance {

@@ -29,7 +29,8 @@ beforeAll(() => {
 describe('acelens fit / eval / dimer', () => {
   it('fit --json matches fitModel on the same data', async () => {
     const out = runJson(['fit', 'train.xyz', ...BASIS_ARGS, '--lambda', '1e-4', '--valid', 'valid.xyz', '--out', 'm.json']);
-    expect(Object.keys(out).sort()).toEqual(['basis', 'condition', 'model', 'nbasis', 'order', 'rank', 'seconds', 'train', 'valid'].sort());
+    expect(Object.keys(out).sort()).toEqual(['basis', 'condition', 'lambda', 'model', 'nbasis', 'order', 'rank', 'seconds', 'train', 'valid'].sort());
+    expect(out.lambda).toBe(1e-4);
     const frames = parseExtXyz(trainText);
     const valid = parseExtXyz(readFileSync(at('valid.xyz'), 'utf8'));
     const lib = await fitModel(frames, { spec: SPEC, lambda: 1e-4, validFrames: valid });
@@ -164,10 +165,28 @@ describe('acelens: bad input', () => {
     expectFailure(['eval', '--model', 'm.json', 'empty.xyz'], /empty.xyz:1: no structures/);
   });
 
+  it('fit --lambda auto scans on the validation data, keeps the lowest score, prints the scan; a list works too', async () => {
+    const out = runJson(['fit', 'train.xyz', ...BASIS_ARGS, '--lambda', 'auto', '--valid', 'valid.xyz', '--out', 'auto.json']);
+    const scan = out.lambda_scan as { lambda: number; score: number }[];
+    expect(scan.map((p) => p.lambda)).toEqual([1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1]);
+    expect(scan.find((p) => p.lambda === out.lambda)!.score).toBe(Math.min(...scan.map((p) => p.score)));
+    const file = parseModel(readFileSync(at('auto.json'), 'utf8'), 'auto.json');
+    expect(file.fit.lambda).toBe(out.lambda);
+    expect(file.fit.lambdaScan).toEqual(scan);
+    const lib = await fitModel(parseExtXyz(trainText), { spec: SPEC, lambda: out.lambda, validFrames: parseExtXyz(readFileSync(at('valid.xyz'), 'utf8')) });
+    for (let k = 0; k < lib.model.nbasis; k++) expect(file.coefficients[k]).toBeCloseTo(lib.model.coefficients[k], 10);
+    const t = run(['fit', 'train.xyz', ...BASIS_ARGS, '--lambda', '1e-6,1e-2', '--valid-fraction', '0.25', '--out', 'list.json']);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/lowest validation error of 2 scanned/);
+    expect(t.stdout).toMatch(/^\* {1,2}1\.0e-[26] /m);
+  });
+
   it('bad options and bad model files', () => {
     expectFailure(['fit', 'train.xyz', '--out', 'x.json'], /--order K.*required/);
     expectFailure(['fit', 'train.xyz', '--order', '7', '--out', 'x.json'], /--order' must be 2..5/);
-    expectFailure(['fit', 'train.xyz', ...BASIS_ARGS, '--lambda', 'abc', '--out', 'x.json'], /--lambda' expects a finite number/);
+    expectFailure(['fit', 'train.xyz', ...BASIS_ARGS, '--lambda', 'abc', '--out', 'x.json'], /--lambda' expects a number ≥ 0, a comma list of them or 'auto', got 'abc'/);
+    expectFailure(['fit', 'train.xyz', ...BASIS_ARGS, '--lambda', '1e-6,-1', '--out', 'x.json'], /--lambda' expects a number ≥ 0/);
+    expectFailure(['fit', 'train.xyz', ...BASIS_ARGS, '--lambda', 'auto', '--out', 'x.json'], /chooses λ on validation data: give '--valid FILE' or '--valid-fraction F'/);
     expectFailure(['fit', 'train.xyz', ...BASIS_ARGS, '--valid', 'valid.xyz', '--valid-fraction', '0.1', '--out', 'x.json'], /not both/);
     writeFileSync(at('v2.json'), JSON.stringify({ ...JSON.parse(readFileSync(at('m.json'), 'utf8')), version: 2 }));
     expectFailure(['eval', '--model', 'v2.json', 'valid.xyz'], /v2.json: model format version 2 is newer/);

@@ -136,6 +136,47 @@ describe('fitModel: regularisation', () => {
   });
 });
 
+describe('fitModel: λ chosen on validation data (lambdaScan)', () => {
+  const spec = smallSpec(3);
+  const { frames: clean } = syntheticData(spec, 14, 23);
+  const frames = noisy(clean, 5);
+  const grid = [1e4, 0, 1e-3, 1, 1e-6]; // unsorted on purpose
+
+  it('solves every candidate, keeps the one with the lowest validation score, and equals a plain fit at that λ', async () => {
+    const r = await fitModel(frames, { spec, lambdaScan: grid, validFraction: 0.3, seed: 2, energyWeight: 3, forceWeight: 1 });
+    const pts = r.model.fit.lambdaScan!;
+    expect(pts.map((p) => p.lambda)).toEqual([0, 1e-6, 1e-3, 1, 1e4]);
+    // each candidate's errors are those of a plain fit at its λ, and its score is the weighted validation RMSEs
+    for (const p of pts) {
+      const plain = await fitModel(frames, { spec, lambda: p.lambda, validFraction: 0.3, seed: 2, energyWeight: 3, forceWeight: 1 });
+      expect(p.valid.energy_rmse_meV_atom).toBeCloseTo(plain.metrics.valid!.energy_rmse_meV_atom!, 9);
+      expect(p.valid.force_rmse_meV_A).toBeCloseTo(plain.metrics.valid!.force_rmse_meV_A!, 9);
+      expect(p.train.force_rmse_meV_A).toBeCloseTo(plain.metrics.train.force_rmse_meV_A!, 9);
+      const want = (3 * plain.metrics.valid!.energy_rmse_meV_atom! / 1000) ** 2 + (plain.metrics.valid!.force_rmse_meV_A! / 1000) ** 2;
+      expect(p.score).toBeCloseTo(want, 12);
+    }
+    const bestScore = Math.min(...pts.map((p) => p.score));
+    expect(pts.find((p) => p.lambda === r.model.fit.lambda)!.score).toBe(bestScore);
+    const plain = await fitModel(frames, { spec, lambda: r.model.fit.lambda, validFraction: 0.3, seed: 2, energyWeight: 3, forceWeight: 1 });
+    expect(maxAbsDiff(r.model.coefficients, plain.model.coefficients)).toBe(0);
+    expect(r.metrics.valid).toEqual(plain.metrics.valid);
+    // the huge λ underfits: its training error is the largest of the scan, so it is not the one kept
+    const trainF = pts.map((p) => p.train.force_rmse_meV_A!);
+    expect(trainF[4]).toBe(Math.max(...trainF));
+    expect(r.model.fit.lambda).not.toBe(1e4);
+  });
+
+  it('a scan without validation data, with one value or with a negative value is a clear error', async () => {
+    await expect(fitModel(frames, { spec, lambdaScan: [0, 1] })).rejects.toThrow(/validation/);
+    await expect(fitModel(frames, { spec, lambdaScan: [1, 1], validFraction: 0.2 })).rejects.toThrow(/at least two/);
+    await expect(fitModel(frames, { spec, lambdaScan: [1, -1], validFraction: 0.2 })).rejects.toThrow(/lambda must be/);
+  });
+
+  it('a plain fit records no scan', async () => {
+    expect((await fitModel(frames, { spec, lambda: 1e-6 })).model.fit.lambdaScan).toBeUndefined();
+  });
+});
+
 describe('fitModel: rank-deficient data', () => {
   const dimers = (basis: AceBasis, c: Float64Array) =>
     [isolatedAtom(), ...[1.0, 1.2, 1.4, 1.7, 2.0, 2.4, 2.8, 3.3, 3.8].map((r) => label({ ...dimer(r), configType: 'dimer' }, basis, c, E0))];

@@ -1,6 +1,6 @@
 /** `acelens fit` body: read data, fit (worker threads), write the model, print a table or one JSON object. */
 import { defaultSpec, scaledDegrees, validateSpec, type BasisSpec } from '../../ace/spec';
-import { fitModel, type FitProgress } from '../../fit/fit';
+import { AUTO_LAMBDA_GRID, fitModel, type FitProgress } from '../../fit/fit';
 import type { ErrorMetrics, MetricsReport } from '../../fit/metrics';
 import { createParallelAssembler } from '../../fit/parallel';
 import { accessSync, constants } from 'node:fs';
@@ -10,7 +10,7 @@ import type { ParsedArgs } from '../args';
 import { printJson, type CliIO } from '../command';
 import { frameLocation, readDataset, type Dataset } from '../data';
 import { CliError } from '../errors';
-import { formatMetricsTable } from '../format';
+import { formatLambdaScan, formatMetricsTable } from '../format';
 
 /** D_ν per order from --degree: one number D scales the default shape (D_1 = D), or a comma list D_1,...,D_{K−1}. */
 export function parseDegree(raw: string, order: number): number[] {
@@ -52,6 +52,16 @@ function checkWritable(path: string): void {
   }
 }
 
+/** --lambda: one value, or the candidates of a scan (a comma list, or 'auto'). */
+export function parseLambda(raw: unknown): { lambda?: number; lambdaScan?: number[] } {
+  if (raw === undefined) return {};
+  const text = String(raw).trim();
+  if (text === 'auto') return { lambdaScan: [...AUTO_LAMBDA_GRID] };
+  const nums = text.split(',').map((s) => (s.trim() === '' ? NaN : Number(s)));
+  if (nums.some((x) => !Number.isFinite(x) || x < 0)) throw new CliError(`option '--lambda' expects a number ≥ 0, a comma list of them or 'auto', got '${text}'`);
+  return nums.length === 1 ? { lambda: nums[0] } : { lambdaScan: nums };
+}
+
 function energyNorm(v: unknown): 'atoms' | 'sqrt-atoms' {
   if (v === undefined || v === 'atoms' || v === 'sqrt-atoms') return (v as 'atoms' | 'sqrt-atoms' | undefined) ?? 'atoms';
   throw new CliError(`option '--energy-norm' must be 'atoms' or 'sqrt-atoms', got '${v}'`);
@@ -74,6 +84,10 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
   const validFraction = (o['valid-fraction'] as number | undefined) ?? 0;
   if (validFraction < 0 || validFraction >= 1) throw new CliError(`option '--valid-fraction' must be in [0, 1), got ${validFraction}`);
   const spec = specFromOptions(o);
+  const lambdas = parseLambda(o.lambda);
+  if (lambdas.lambdaScan && o.valid === undefined && !(validFraction > 0)) {
+    throw new CliError("a λ scan ('--lambda auto' or a list) chooses λ on validation data: give '--valid FILE' or '--valid-fraction F'");
+  }
   let e0: 'auto' | number = 'auto';
   if (o.e0 !== undefined && o.e0 !== 'auto') {
     const v = Number(o.e0);
@@ -105,7 +119,7 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
   try {
     result = await fitModel(train.frames, {
       spec,
-      lambda: o.lambda as number | undefined,
+      ...lambdas,
       energyWeight: o['energy-weight'] as number | undefined,
       forceWeight: o['force-weight'] as number | undefined,
       virialWeight: o['virial-weight'] as number | undefined,
@@ -139,6 +153,8 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
     valid: short(result.metrics.valid),
     rank: result.solve.rank,
     condition: Number.isFinite(result.solve.condition) ? result.solve.condition : null,
+    lambda: m.fit.lambda,
+    ...(m.fit.lambdaScan ? { lambda_scan: m.fit.lambdaScan } : {}),
   };
   if (o.json) {
     printJson(io, summary);
@@ -150,8 +166,10 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
     `E0        ${m.e0} eV (${m.fit.e0Source === 'given' ? 'given' : `from ${m.data.e0Frames} isolated-atom frame(s)`})`,
     `rows      ${m.data.train.energyRows} energy, ${m.data.train.forceRows} force, ${m.data.train.virialRows} virial`,
     `solve     ${result.solve.method}, data rank ${result.solve.rank}/${m.nbasis}${result.solve.rank < m.nbasis ? ' (rank-deficient data: the regulariser fixes the rest)' : ''}, condition ${summary.condition === null ? 'inf' : summary.condition.toExponential(2)}${result.solve.reason ? ` (${result.solve.reason})` : ''}`,
+    `λ         ${m.fit.lambda}${m.fit.lambdaScan ? ` (lowest validation error of ${m.fit.lambdaScan.length} scanned)` : ''}`,
     `time      ${result.seconds.toFixed(2)} s`,
     '',
+    ...(m.fit.lambdaScan ? [formatLambdaScan(m.fit.lambdaScan, m.fit.lambda), ''] : []),
     formatMetricsTable({ train: result.metrics.train, valid: result.metrics.valid }),
   ];
   io.stdout(lines.join('\n') + '\n');

@@ -3,7 +3,7 @@ import { formatHelp, parseArgs, type OptionSpec } from '../args';
 import type { Command } from '../command';
 
 const USAGE =
-  'acelens fit TRAIN.xyz [--valid VALID.xyz | --valid-fraction 0.1] --order K [--basis standard|purified] [--rcut R] [--degree D] [--lambda L] [--energy-weight W] [--force-weight W] [--e0 auto|VALUE] --out M.json [--json]';
+  'acelens fit TRAIN.xyz [--valid VALID.xyz | --valid-fraction 0.1] --order K [--basis standard|purified] [--rcut R] [--degree D] [--lambda L|L1,L2,..|auto] [--energy-weight W] [--force-weight W] [--e0 auto|VALUE] --out M.json [--json]';
 
 export const FIT_OPTIONS: Record<string, OptionSpec> = {
   valid: { kind: 'string', value: 'VALID.xyz', help: 'separate validation file' },
@@ -13,7 +13,7 @@ export const FIT_OPTIONS: Record<string, OptionSpec> = {
   basis: { kind: 'string', value: 'standard|purified', help: 'basis variant', default: 'standard' },
   rcut: { kind: 'number', value: 'R', help: 'cutoff radius (Å)' },
   degree: { kind: 'string', value: 'D|D1,D2,..', help: 'maximal degree: one number (scaled per order) or one per correlation order' },
-  lambda: { kind: 'number', value: 'L', help: 'Tikhonov regularisation strength', default: '1e-6' },
+  lambda: { kind: 'string', value: 'L|L1,L2,..|auto', help: 'Tikhonov regularisation strength; a comma list (or auto: 1e-8..1 in decades) is scanned and the λ with the lowest validation error kept (needs --valid or --valid-fraction)', default: '1e-6' },
   'energy-weight': { kind: 'number', value: 'W', help: 'weight of energy rows (per atom)', default: '1' },
   'energy-norm': { kind: 'string', value: 'atoms|sqrt-atoms', help: 'energy rows weighted W/N (per atom) or W/√N (as the reference study)', default: 'atoms' },
   'prior-exponent': { kind: 'number', value: 'P', help: 'smoothness prior Γ = (1 + Σ(n−1 + w_L·l))^P; 0 = plain ridge', default: '2' },
