@@ -1,6 +1,6 @@
 /**
  * Fit panel: training data (the loaded dataset or an embedded one), body orders (several at once), basis variant,
- * r_cut, degree, λ, weights, validation fraction. The fit runs in a web worker with staged progress and a Cancel
+ * r_cut, degree, λ (given, or chosen on the validation split by a scan), weights, validation fraction. The fit runs in a web worker with staged progress and a Cancel
  * that terminates it; models are added only when the whole job succeeds, so a cancelled or failed fit leaves
  * the previous models and the loaded data untouched.
  */
@@ -44,7 +44,7 @@ export class FitPanel extends CollapsableControls<{}, State> {
     protected defaultState(): State & CollapsableState {
         return {
             header: 'acelens · Fit', isCollapsed: false, running: false,
-            settings: { data: Loaded, orders: [2, 3], variant: 'standard', rcut: 5, degree: 12, lambda: 1e-6, energyWeight: 1, forceWeight: 1, validFraction: 0.1, seed: 1 },
+            settings: { data: Loaded, orders: [2, 3], variant: 'standard', rcut: 5, degree: 12, lambda: 1e-6, lambdaAuto: false, energyWeight: 1, forceWeight: 1, validFraction: 0.1, seed: 1 },
         };
     }
 
@@ -81,7 +81,7 @@ export class FitPanel extends CollapsableControls<{}, State> {
         const made: { file: ModelFile; order: number }[] = [];
         try {
             const { frames, name } = await this.trainingFrames();
-            const job: FitJob = { frames, dataName: name, orders: s.orders, variant: s.variant, rcut: s.rcut, degree: s.degree, lambda: s.lambda, energyWeight: s.energyWeight, forceWeight: s.forceWeight, validFraction: s.validFraction, seed: s.seed };
+            const job: FitJob = { frames, dataName: name, orders: s.orders, variant: s.variant, rcut: s.rcut, degree: s.degree, lambda: s.lambda, lambdaAuto: s.lambdaAuto, energyWeight: s.energyWeight, forceWeight: s.forceWeight, validFraction: s.validFraction, seed: s.seed };
             const started = performance.now();
             this.handle = runFitInWorker(job, {
                 onProgress: m => {
@@ -138,7 +138,13 @@ export class FitPanel extends CollapsableControls<{}, State> {
             </div>
             <NumberRow label='r_cut (Å)' title='cutoff radius, Å' value={s.rcut} step={0.5} min={1} onChange={v => this.set('rcut', v)} />
             <NumberRow label='Degree D₁' title='maximal total degree Σ(n + 1.5 l) of the pair functions; higher orders scale with it' value={s.degree} step={1} min={1} onChange={v => this.set('degree', v)} testId='acelens-fit-degree' />
-            <NumberRow label='λ' title='Tikhonov regularisation strength (smoothness prior)' value={s.lambda} onChange={v => this.set('lambda', v)} />
+            {!s.lambdaAuto && <NumberRow label='λ' title='Tikhonov regularisation strength (smoothness prior)' value={s.lambda} onChange={v => this.set('lambda', v)} />}
+            <div className='msp-control-row' title='solve for λ = 1e-8 … 1 (decades) and keep the one with the lowest validation error; needs a validation fraction > 0'>
+                <span className='msp-control-row-label'>λ from validation</span>
+                <div className='msp-control-row-ctrl' style={{ paddingLeft: 6 }}>
+                    <label><input type='checkbox' checked={s.lambdaAuto} onChange={e => this.set('lambdaAuto', e.target.checked)} data-testid='acelens-fit-lambda-auto' /> scan 1e-8 … 1</label>
+                </div>
+            </div>
             <NumberRow label='Energy weight' title='w_E: weight of energy-per-atom residuals' value={s.energyWeight} onChange={v => this.set('energyWeight', v)} />
             <NumberRow label='Force weight' title='w_F: weight of force residuals' value={s.forceWeight} onChange={v => this.set('forceWeight', v)} />
             <NumberRow label='Validation' title='fraction of structures held out for validation (seeded split)' value={s.validFraction} step={0.05} min={0} onChange={v => this.set('validFraction', v)} />

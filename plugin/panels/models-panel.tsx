@@ -74,6 +74,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     private parityEnergy = React.createRef<HTMLDivElement>();
     private parityForce = React.createRef<HTMLDivElement>();
     private errorByDistance = React.createRef<HTMLDivElement>();
+    private lambdaScan = React.createRef<HTMLDivElement>();
     private fileInput = React.createRef<HTMLInputElement>();
     private shownFrame = '';
 
@@ -179,6 +180,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         const current = currentDataset(this.plugin);
         if (!eDiv || !fDiv || !dDiv) return;
         const Plotly = await loadPlotly();
+        await this.drawLambdaScan(Plotly, model);
         if (!model || !current) { Plotly.purge(eDiv); Plotly.purge(fDiv); Plotly.purge(dDiv); this.setState({ worst: undefined }); return; }
         const frames = current.dataset.frames;
         this.setState({ worst: worstAtoms(frames, f => this.store.predict(model, f), 8) });
@@ -205,6 +207,30 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         (eDiv as any).on('plotly_click', (ev: any) => { const pt = ev.points?.[0]; if (pt && pt.curveNumber === 1) showFrame(this.plugin, eIdx[pt.pointIndex]); });
         (fDiv as any).on('plotly_click', (ev: any) => { const pt = ev.points?.[0]; if (pt && pt.curveNumber === 1) { const [k, atom] = fIdx[pt.pointIndex]; this.showAtom(k, atom); } });
         await this.drawErrorByDistance(Plotly, dDiv, frames, f => this.store.predict(model, f));
+    }
+
+    /** When the active model's λ was chosen by a scan: train and validation RMSEs against λ, the kept λ marked. */
+    private async drawLambdaScan(Plotly: any, model: StoredModel | undefined) {
+        const div = this.lambdaScan.current;
+        if (!div) return;
+        const scan = model?.file.fit.lambdaScan;
+        if (!scan) { Plotly.purge(div); return; }
+        const x = scan.map(p => p.lambda > 0 ? p.lambda : NaN); // λ = 0 has no place on a log axis
+        const kept = model!.file.fit.lambda;
+        const traces = [
+            { x, y: scan.map(p => p.train.energy_rmse_meV_atom), name: 'train E', type: 'scatter', mode: 'lines+markers', line: { color: '#1f5fa8', dash: 'dot' } },
+            { x, y: scan.map(p => p.valid.energy_rmse_meV_atom), name: 'valid E', type: 'scatter', mode: 'lines+markers', line: { color: '#1f5fa8' } },
+            { x, y: scan.map(p => p.train.force_rmse_meV_A), name: 'train F', type: 'scatter', mode: 'lines+markers', yaxis: 'y2', line: { color: '#b5651d', dash: 'dot' } },
+            { x, y: scan.map(p => p.valid.force_rmse_meV_A), name: 'valid F', type: 'scatter', mode: 'lines+markers', yaxis: 'y2', line: { color: '#b5651d' } },
+        ];
+        await Plotly.react(div, traces, panelLayout({
+            height: 230, margin: { l: 48, r: 48, t: 8, b: 60 },
+            xaxis: { title: { text: 'λ' }, type: 'log', exponentformat: 'power' },
+            yaxis: { title: { text: 'E RMSE (meV/atom)' }, type: 'log' },
+            yaxis2: { title: { text: 'F RMSE (meV/Å)' }, type: 'log', overlaying: 'y', side: 'right' },
+            shapes: kept > 0 ? [{ type: 'line', xref: 'x', yref: 'paper', x0: kept, x1: kept, y0: 0, y1: 1, line: { color: '#2a2', width: 2 } }] : [],
+            legend: { orientation: 'h', y: -0.35, font: { size: 8 } },
+        }), PanelPlotConfig);
     }
 
     /**
@@ -355,6 +381,9 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                 </div>
             </div>
             {this.state.message && <div className='msp-help-text'>{this.state.message}</div>}
+            {active?.file.fit.lambdaScan && <div className='msp-help-text' style={{ marginTop: 6 }}>
+                λ of <b>{active.name}</b> chosen on the validation split: {active.file.fit.lambda.toExponential(1)} (green), of {active.file.fit.lambdaScan.length} scanned</div>}
+            <div ref={this.lambdaScan} data-testid='acelens-lambda-scan' />
             <div className='msp-help-text' style={{ marginTop: 6 }}>Parity on the loaded dataset (click a point to show it)</div>
             <div ref={this.parityEnergy} data-testid='acelens-parity-energy' />
             <div ref={this.parityForce} data-testid='acelens-parity-force' />

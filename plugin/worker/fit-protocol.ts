@@ -16,6 +16,8 @@ export interface FitJob {
     /** D_1; the other orders scale with it (scaledDegrees) */
     degree: number;
     lambda: number;
+    /** choose λ on the validation split instead (the scan of `acelens fit --lambda auto`); `lambda` is then unused */
+    lambdaAuto: boolean;
     energyWeight: number;
     forceWeight: number;
     validFraction: number;

@@ -2,7 +2,7 @@
  * The fit, off the main thread: one model per requested body order, progress after every structure.
  * Cancelling terminates this worker (plugin/worker/fit-client.ts), which stops the work at once.
  */
-import { fitModel } from '../../src/fit/fit';
+import { AUTO_LAMBDA_GRID, fitModel } from '../../src/fit/fit';
 import { defaultSpec, scaledDegrees } from '../../src/ace/spec';
 import type { FitReply, FitRequest } from './fit-protocol';
 
@@ -17,7 +17,7 @@ self.onmessage = async (event: MessageEvent<FitRequest>) => {
             let last = 0;
             const result = await fitModel(job.frames, {
                 spec,
-                lambda: job.lambda,
+                ...(job.lambdaAuto ? { lambdaScan: AUTO_LAMBDA_GRID } : { lambda: job.lambda }),
                 energyWeight: job.energyWeight,
                 forceWeight: job.forceWeight,
                 validFraction: job.validFraction,

@@ -25,7 +25,7 @@ describe('fit in the browser and colour by error', () => {
     beforeAll(async () => { browser = await launchBrowser(); });
     afterAll(async () => { await browser?.close(); });
 
-    it('fits K = 2 and K = 3 on the embedded data, shows finite errors, colours atoms by force error; a cancelled fit keeps the models', async () => {
+    it('fits K = 2 and K = 3 on the embedded data, shows finite errors, colours atoms by force error, chooses λ on validation data; a cancelled fit keeps the models', async () => {
         const { page } = await openViewer(browser, inject('baseUrl'));
         await waitForStructure(page);
         await page.evaluate(() => localStorage.clear());
@@ -117,6 +117,30 @@ describe('fit in the browser and colour by error', () => {
         expect((await plotted()).filter((t: any) => t.type === 'histogram').reduce((n: number, t: any) => n + t.x.length, 0)).toBe(xs.length);
         await page.locator('[data-testid=acelens-error-distance]').screenshot({ path: join(OutputDir, 'fit-error-histogram.png') });
 
+        // λ chosen on the validation split: a K = 2 fit scans nine values; the Models panel plots train and
+        // validation errors against λ with the kept one marked
+        await page.click('[data-testid=acelens-fit-order-3]');
+        await page.click('[data-testid=acelens-fit-lambda-auto]');
+        await page.click('[data-testid=acelens-fit-start]');
+        await expect.poll(() => page.locator('[data-testid=acelens-fit-message]').innerText(), { timeout: 200_000 }).toMatch(/fitted K=2 on/);
+        expect(await modelRows(page)).toBe(3);
+        const scan = await page.evaluate(() => {
+            const store = (window as any).acelens.store;
+            const m = store.models.value[store.models.value.length - 1];
+            store.setActive(m.id);
+            return { lambda: m.file.fit.lambda, scan: m.file.fit.lambdaScan };
+        });
+        expect(scan.scan.length).toBe(9);
+        const best = Math.min(...scan.scan.map((p: any) => p.score));
+        expect(scan.scan.find((p: any) => p.lambda === scan.lambda).score).toBe(best);
+        await expect.poll(() => page.evaluate(() => ((document.querySelector('[data-testid=acelens-lambda-scan]') as any)?.data ?? []).length), { timeout: 30_000 }).toBe(4);
+        const validE = await page.evaluate(() => Array.from((document.querySelector('[data-testid=acelens-lambda-scan]') as any).data[1].y as number[]));
+        expect(validE).toEqual(scan.scan.map((p: any) => p.valid.energy_rmse_meV_atom));
+        expect(await page.locator('[data-testid=acelens-models-panel]').innerText()).toMatch(/chosen on the validation split/);
+        await page.locator('[data-testid=acelens-lambda-scan]').screenshot({ path: join(OutputDir, 'fit-lambda-scan.png') });
+        await page.click('[data-testid=acelens-fit-lambda-auto]');
+        await page.click('[data-testid=acelens-fit-order-3]');
+
         // a fit that is cancelled leaves the models and the active model as they were
         const activeBefore = await page.evaluate(() => (window as any).acelens.store.activeModelId.value);
         await page.click('[data-testid=acelens-fit-order-2]');
@@ -129,12 +153,12 @@ describe('fit in the browser and colour by error', () => {
         await expect.poll(() => page.locator('[data-testid=acelens-fit-progress]').count(), { timeout: 30_000 }).toBe(1);
         await page.click('[data-testid=acelens-fit-cancel]');
         await expect.poll(() => page.locator('[data-testid=acelens-fit-message]').innerText(), { timeout: 10_000 }).toMatch(/cancelled/);
-        expect(await modelRows(page)).toBe(2);
+        expect(await modelRows(page)).toBe(3);
         expect(await page.evaluate(() => (window as any).acelens.store.activeModelId.value)).toBe(activeBefore);
 
         // models persist across visits
         await page.reload();
         await page.waitForFunction(() => (window as any).acelens?.ready === true, undefined, { timeout: 180_000 });
-        await expect.poll(() => modelRows(page), { timeout: 30_000 }).toBe(2);
+        await expect.poll(() => modelRows(page), { timeout: 30_000 }).toBe(3);
     });
 });
