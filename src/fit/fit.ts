@@ -310,7 +310,8 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
   for (const [k, lambda] of lambdas.entries()) {
     const which = scan ? ` for λ = ${lambda.toExponential(1)} (${k + 1}/${scan.length})` : '';
     progress({ stage: 'solve', done: k, total: lambdas.length, message: `solving ${basis.size} × ${basis.size} normal equations${which}` });
-    const solved = solveNormalEquations(xtx, sums.xty, basis.size, { lambda, prior });
+    // the data rank does not depend on λ: computed by the first solve, passed to the others
+    const solved = solveNormalEquations(xtx, sums.xty, basis.size, { lambda, prior, rank: best?.solved.rank });
     for (const c of solved.coefficients) if (!Number.isFinite(c)) throw new FitError(`the solve produced non-finite coefficients${which}`);
     signal?.throwIfAborted();
     progress({ stage: 'solve', done: k + 1, total: lambdas.length, message: `solved${which} (${solved.method}, data rank ${solved.rank}/${basis.size})` });

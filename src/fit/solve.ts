@@ -28,6 +28,8 @@ export interface SolveOptions {
   rcond?: number;
   /** relative pivot tolerance of the data rank (squared relative distance of a column from the span of the others). Default 1e-11 */
   rankTolerance?: number;
+  /** the data rank of this `xtx` when already known (a λ scan solves the same matrix many times); computed otherwise */
+  rank?: number;
 }
 
 export type SolveMethod = 'cholesky' | 'eigen';
@@ -91,7 +93,7 @@ export function solveNormalEquations(xtx: Float64Array, xty: Float64Array, n: nu
   const r = new Float64Array(n);
   for (let k = 0; k < n; k++) r[k] = xty[k] * dinv[k];
 
-  const rank = effectiveRank(xtx, n, opts.rankTolerance ?? 1e-11);
+  const rank = opts.rank ?? effectiveRank(xtx, n, opts.rankTolerance ?? 1e-11);
   let reason: string;
   const L = cholesky(S, n);
   if (L) {

@@ -159,6 +159,7 @@ describe('fitModel: λ chosen on validation data (lambdaScan)', () => {
     expect(pts.find((p) => p.lambda === r.model.fit.lambda)!.score).toBe(bestScore);
     const plain = await fitModel(frames, { spec, lambda: r.model.fit.lambda, validFraction: 0.3, seed: 2, energyWeight: 3, forceWeight: 1 });
     expect(maxAbsDiff(r.model.coefficients, plain.model.coefficients)).toBe(0);
+    expect(r.model.fit.solver).toEqual(plain.model.fit.solver); // the data rank passed between the solves is the one computed afresh
     expect(r.metrics.valid).toEqual(plain.metrics.valid);
     // the huge λ underfits: its training error is the largest of the scan, so it is not the one kept
     const trainF = pts.map((p) => p.train.force_rmse_meV_A!);
