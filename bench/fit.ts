@@ -1,6 +1,7 @@
 /**
  * Fit throughput: assembly of the normal equations (structures/s and rows/s), in-process and across worker
- * threads, the solve, and a whole fitModel, for K = 2, 3, 4 (default carbon bases, standard), on seeded
+ * threads, the solve, a whole fitModel, and a fit with λ chosen by a scan (--lambda auto: nine solves and
+ * evaluations, 20 % held out) for K = 2, 3, 4 (default carbon bases, standard), on seeded
  * random carbon packings (48 atoms, 2.0–3.0 g/cm³; labels are random — throughput does not depend on them).
  * Peak memory: resident set (process.resourceUsage().maxRSS) and the size of the normal matrix.
  * Options: --quick (fewer structures).
@@ -10,7 +11,7 @@ import { registerBench } from './registry';
 import { AceBasis } from '../src/ace/basis';
 import { defaultSpec } from '../src/ace/spec';
 import { assembleInProcess } from '../src/fit/assemble';
-import { fitModel } from '../src/fit/fit';
+import { AUTO_LAMBDA_GRID, fitModel } from '../src/fit/fit';
 import { symmetrize } from '../src/fit/normal-equations';
 import { assembleParallel } from '../src/fit/parallel';
 import { smoothnessPrior } from '../src/fit/prior';
@@ -44,7 +45,7 @@ registerBench({
     const rows = fitFrames.reduce((s, f) => s + 3 * f.natoms + 1, 0);
     const workers = availableParallelism();
     console.log(`${count} random packings × ${natoms} atoms (${rows} rows: energies + force components); ${workers} cores`);
-    console.log('\nK  nbasis  assembly 1 thread               assembly ' + `${workers} workers`.padEnd(24) + 'solve      fitModel (workers)');
+    console.log('\nK  nbasis  assembly 1 thread               assembly ' + `${workers} workers`.padEnd(24) + 'solve      fitModel (workers)  λ scan of 9 (workers)');
     for (const K of [2, 3, 4]) {
       const spec = defaultSpec(K, 'standard');
       const basis = AceBasis.create(spec);
@@ -62,10 +63,13 @@ registerBench({
       t0 = performance.now();
       await fitModel(frames, { spec, lambda: 1e-6, assemble: (b, fr, w, h) => assembleParallel(b, fr, w, h, { workers }) });
       const tFit = (performance.now() - t0) / 1000;
+      t0 = performance.now();
+      await fitModel(frames, { spec, lambdaScan: AUTO_LAMBDA_GRID, validFraction: 0.2, assemble: (b, fr, w, h) => assembleParallel(b, fr, w, h, { workers }) });
+      const tScan = (performance.now() - t0) / 1000;
       const rate = (t: number) => `${(count / t).toFixed(1).padStart(6)} str/s ${(rows / t / 1000).toFixed(1).padStart(6)}k rows/s`;
       console.log(
         `${K}  ${String(basis.size).padStart(6)}  ${rate(tSerial)} ${tSerial.toFixed(2).padStart(6)} s  ${rate(tPar)} ${tPar.toFixed(2).padStart(6)} s  ` +
-          `${(tSolve * 1000).toFixed(0).padStart(5)} ms (${solved.method})  ${tFit.toFixed(2)} s`,
+          `${(tSolve * 1000).toFixed(0).padStart(5)} ms (${solved.method})  ${tFit.toFixed(2).padStart(8)} s  ${tScan.toFixed(2).padStart(14)} s`,
       );
     }
     const maxRss = process.resourceUsage().maxRSS * 1024;
