@@ -11,6 +11,15 @@ import type { FramePrediction } from './predictions';
 /** Å: an atom without a neighbour closer than this (an isolated atom, a far fragment) is left out. */
 export const NEAREST_RMAX = 3.0;
 
+/** Nearest-neighbour distances per frame: they depend only on the geometry, the plot is redrawn for every model. */
+const nearestCache = new WeakMap<Frame, Float64Array>();
+
+function nearestOf(f: Frame): Float64Array {
+    let d = nearestCache.get(f);
+    if (!d) nearestCache.set(f, d = nearestNeighbourDistances(f, NEAREST_RMAX));
+    return d;
+}
+
 export interface AtomErrorPoint {
     frame: number;
     atom: number;
@@ -24,7 +33,7 @@ export interface AtomErrorPoint {
 /**
  * Every atom with a DFT force and a neighbour within NEAREST_RMAX, over all frames: its nearest-neighbour
  * distance and force error. `predict` gives the model's prediction of a frame (the store's cached one in the
- * plugin). Frames in order, atoms in order.
+ * plugin). Frames in order, atoms in order. The distances are cached per frame object (frames are not mutated).
  */
 export function forceErrorByNearestNeighbour(frames: readonly Frame[], predict: (f: Frame) => FramePrediction): AtomErrorPoint[] {
     const out: AtomErrorPoint[] = [];
@@ -32,7 +41,7 @@ export function forceErrorByNearestNeighbour(frames: readonly Frame[], predict: 
         if (!f.forces || f.natoms === 0) return;
         const err = predict(f).forceError;
         if (!err) return;
-        const nearest = nearestNeighbourDistances(f, NEAREST_RMAX);
+        const nearest = nearestOf(f);
         for (let i = 0; i < f.natoms; i++) {
             if (nearest[i] === Infinity) continue;
             out.push({ frame: k, atom: i, configType: f.configType ?? null, nearest: nearest[i], forceError: err[i] });
