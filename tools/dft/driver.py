@@ -1,6 +1,6 @@
 """Resumable driver: computes, in priority order, every structure that has no cached result.
 
-    /usr/bin/python3 tools/dft/driver.py [--retry-failed] [--max N] [--np 2] [--cheapest-first]
+    /usr/bin/python3 tools/dft/driver.py [--retry-failed] [--max N] [--np 2] [--cheapest-first] [--first ID,ID]
 
 Each structure runs as its own MPI job (`mpirun -np 2 gpaw python run_one.py`), so a crash or time-out
 loses only that structure. Results go to tools/dft/cache/<id>.json (written atomically by run_one.py);
@@ -10,6 +10,7 @@ with --retry-failed). The structure list is regenerated before every job, so str
 tools/dft/progress.log and stdout. While tools/dft/PAUSE exists no new job starts.
 With --cheapest-first the structures left are taken in order of their estimated cost (`estimate`, ties in
 priority order): the most structures per hour, for a run that has to reach a count in limited time.
+--first takes the named structures (ids, comma-separated) before all others, in the order given.
 """
 import argparse
 import glob
@@ -158,11 +159,15 @@ def main():
     ap.add_argument("--np", type=int, default=2)
     ap.add_argument("--cheapest-first", action="store_true",
                     help="take the structures left in order of estimated cost instead of priority order")
+    ap.add_argument("--first", default="", help="ids (comma-separated) to compute before all others, in this order")
     args = ap.parse_args()
     os.makedirs(CACHE, exist_ok=True)
     if args.retry_failed:
         for p in glob.glob(os.path.join(CACHE, "*.error.json")):
             os.remove(p)
+    known = {s.id for s in ordered_structures()}
+    for i in [i for i in args.first.split(",") if i and i not in known]:
+        log(f"WARNING: --first names an unknown structure id: {i}")
     t_start = time.time()
     jobs = 0
     attempts = {}  # per id in this process: a result that turned stale mid-job is redone, at most twice
@@ -184,6 +189,8 @@ def main():
         times = cached_times()
         if args.cheapest_first:
             todo.sort(key=lambda t: estimate([t], times))  # stable: ties stay in priority order
+        first = [i for i in args.first.split(",") if i]
+        todo.sort(key=lambda t: first.index(t.id) if t.id in first else len(first))  # stable
         s = todo[0]
         attempts[s.id] = attempts.get(s.id, 0) + 1
         eta = estimate(todo, times)
