@@ -33,6 +33,8 @@ export class AcelensStore {
     readonly activeModelId = new BehaviorSubject<string | null>(null);
     /** bumps whenever predictions must be recomputed or recoloured */
     readonly revision = new BehaviorSubject(0);
+    /** periodic images shown around the unit cell: ±n cells along the periodic directions (0 = the cell alone) */
+    readonly periodicImages = new BehaviorSubject(0);
 
     private engines = new Map<string, Model>();
     private predictions = new WeakMap<Frame, Map<string, FramePrediction>>();

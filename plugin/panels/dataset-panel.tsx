@@ -9,6 +9,7 @@ import type { TrajectoryRef } from 'molstar/lib/mol-plugin-state/manager/structu
 import type { Frame } from '../../src/structure/frame';
 import { e0FromFrames } from '../../src/fit/fit';
 import type { AcelensDataset } from '../props/frame-data';
+import { showPeriodicImages } from '../periodic-images';
 import { acelensStore } from '../store';
 import type { FramePrediction } from '../predictions';
 import { currentDataset, showFrame } from '../current-dataset';
@@ -86,6 +87,12 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
 
     override componentDidMount() {
         this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => this.sync());
+        // the images follow the shown frame (its periodic directions); one update at a time
+        const images = acelensStore(this.plugin).periodicImages;
+        let pending = Promise.resolve();
+        const applyImages = () => { pending = pending.then(() => showPeriodicImages(this.plugin, images.value)).catch(e => this.setState({ error: `periodic images: ${(e as Error).message}` })); };
+        this.subscribe(images, () => { this.forceUpdate(); applyImages(); });
+        this.subscribe(this.plugin.state.data.events.changed, () => { if (images.value > 0) applyImages(); });
         this.subscribe(acelensStore(this.plugin).revision, () => this.forceUpdate());
         this.subscribe(acelensStore(this.plugin).activeModelId, () => this.forceUpdate());
         this.sync();
@@ -158,6 +165,15 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
             {this.state.dataset && <>
                 <div className='msp-help-text' data-testid='acelens-dataset-summary'>
                     {this.state.dataset.name}: {this.state.dataset.frames.length} frames; showing #{this.state.currentIndex}
+                </div>
+                <div className='msp-control-row' title='periodic frames: neighbouring cells along the periodic directions, so bonds across the cell faces show (image atoms are coloured like their originals)'>
+                    <span className='msp-control-row-label'>Periodic images</span>
+                    <div className='msp-control-row-ctrl'>
+                        <select className='msp-form-control' value={acelensStore(this.plugin).periodicImages.value} onChange={e => acelensStore(this.plugin).periodicImages.next(Number(e.target.value))} data-testid='acelens-periodic-images'>
+                            <option value={0}>none (the cell)</option>
+                            <option value={1}>±1 cell (3 × 3 × 3)</option>
+                        </select>
+                    </div>
                 </div>
                 <div className='msp-control-row'>
                     <span className='msp-control-row-label'>Filter</span>

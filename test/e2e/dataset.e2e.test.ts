@@ -119,6 +119,39 @@ describe('extended XYZ in the viewer', () => {
         await expect.poll(() => page.locator('[data-testid=acelens-dataset-summary]').innerText()).toMatch(/opened\.xyz: 3 frames/);
     });
 
+    it('shows periodic images along the periodic directions only, following the shown frame, and switches them off', async () => {
+        const { page } = await openViewer(browser, inject('baseUrl'));
+        const { frames } = triclinicDataset();
+        const slab = makeFrame({ positions: [0, 0, 5, 1.3, 0.75, 5, 0, 1.5, 6.2, 1.3, 2.25, 6.2], cell: [2.6, 0, 0, 0, 3.0, 0, 0, 0, 14], pbc: [true, true, false], energy: -30, configType: 'slab' });
+        const molecule = makeFrame({ positions: [0, 0, 0, 1.3, 0, 0, 2.0, 1.1, 0], energy: -20, configType: 'cluster' });
+        const text = writeExtXyz([frames[0], slab, molecule]);
+        await page.evaluate(async (t) => {
+            await (window as any).acelens.plugin.clear();
+            await (window as any).acelens.loadText(t, 'images.xyz');
+        }, text);
+        const shown = () => page.evaluate(() => {
+            const h = (window as any).acelens.plugin.managers.structure.hierarchy.current;
+            return { frame: h.models[0].cell.transform.params.modelIndex, atoms: h.structures[0]?.cell.obj?.data.elementCount };
+        });
+        await expect.poll(shown, { timeout: 30_000 }).toEqual({ frame: 0, atoms: frames[0].natoms });
+        await page.waitForTimeout(1000);
+        const cellOnly = await screenshotViewport(page, 'dataset-images-off');
+        await page.selectOption('[data-testid=acelens-periodic-images]', '1');
+        await expect.poll(shown, { timeout: 30_000 }).toEqual({ frame: 0, atoms: 27 * frames[0].natoms });
+        await page.waitForTimeout(1500);
+        const withImages = await screenshotViewport(page, 'dataset-images-on');
+        expect(pixelStats(withImages).nonBackground).toBeGreaterThan(1.5 * pixelStats(cellOnly).nonBackground);
+        // a slab: images in its plane only (3 × 3), not across the vacuum; a molecule: alone
+        await page.locator('[data-testid=acelens-frame-table] tbody tr[data-frame-index="1"]').click();
+        await expect.poll(shown, { timeout: 30_000 }).toEqual({ frame: 1, atoms: 9 * slab.natoms });
+        await page.locator('[data-testid=acelens-frame-table] tbody tr[data-frame-index="2"]').click();
+        await expect.poll(shown, { timeout: 30_000 }).toEqual({ frame: 2, atoms: molecule.natoms });
+        await page.locator('[data-testid=acelens-frame-table] tbody tr[data-frame-index="0"]').click();
+        await expect.poll(shown, { timeout: 30_000 }).toEqual({ frame: 0, atoms: 27 * frames[0].natoms });
+        await page.selectOption('[data-testid=acelens-periodic-images]', '0');
+        await expect.poll(shown, { timeout: 30_000 }).toEqual({ frame: 0, atoms: frames[0].natoms });
+    });
+
     it('reports a malformed file with its name and line, and keeps what was loaded', async () => {
         const { page } = await openViewer(browser, inject('baseUrl'));
         const before = await page.evaluate(() => (window as any).acelens.plugin.managers.structure.hierarchy.current.structures.length);
