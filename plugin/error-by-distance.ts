@@ -4,6 +4,7 @@
  * sit on atoms with a close neighbour, and from which distance on the errors grow. No DOM, no Mol*: tested
  * in Node; the Models panel plots it.
  */
+import { csvLine } from '../src/io/csv';
 import type { Frame } from '../src/structure/frame';
 import { nearestNeighbourDistances } from '../src/structure/neighbours';
 import type { FramePrediction } from './predictions';
@@ -98,4 +99,11 @@ export function groupByConfigType(points: readonly AtomErrorPoint[]): Map<string
         g.push(p);
     }
     return out;
+}
+
+/** CSV of the points: frame, atom, config_type, nearest-neighbour distance (Å), |ΔF| (eV/Å), full precision. */
+export function atomErrorsCsv(points: readonly AtomErrorPoint[]): string {
+    const lines = [csvLine(['frame', 'atom', 'config_type', 'nearest_neighbour_A', 'force_error_eV_A'])];
+    for (const p of points) lines.push(csvLine([p.frame, p.atom, p.configType, p.nearest, p.forceError]));
+    return lines.join('\n') + '\n';
 }

@@ -15,6 +15,7 @@ import { StructureElement } from 'molstar/lib/mol-model/structure';
 import { acelensStore, type StoredModel } from '../store';
 import { getFrameData, type AcelensDataset } from '../props/frame-data';
 import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule, serialDraw } from '../plots/plotly';
+import { csvLine } from '../../src/io/csv';
 import { bondVector, displacedFrame, type BondScan } from '../../src/scan/bond-scan';
 import { runScanInWorker, ScanCancelled, type ScanHandle } from '../scan/scan-client';
 import type { Frame } from '../../src/structure/frame';
@@ -254,9 +255,8 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
         if (!res.length) return;
         const s0 = res[0].scan;
         const head = ['r_A', ...res.flatMap(({ model }) => [`${model.name} E-E_start eV`, `${model.name} E eV`, `${model.name} F_bond eV/A`])];
-        const q = (x: string) => (/[",\n]/.test(x) ? `"${x.replace(/"/g, '""')}"` : x);
-        const lines = [head.map(q).join(',')];
-        s0.r.forEach((r, k) => lines.push([r, ...res.flatMap(({ scan }) => [scan.relativeEnergy[k], scan.energy[k], scan.forceAlongBond[k]])].join(',')));
+        const lines = [csvLine(head)];
+        s0.r.forEach((r, k) => lines.push(csvLine([r, ...res.flatMap(({ scan }) => [scan.relativeEnergy[k], scan.energy[k], scan.forceAlongBond[k]])])));
         downloadText(lines.join('\n') + '\n', `bond-scan-${s0.i}-${s0.j}.csv`, 'text/csv');
     };
 

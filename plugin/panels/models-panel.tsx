@@ -17,7 +17,7 @@ import { currentDataset, showFrame } from '../current-dataset';
 import { acelensStore, type StoredModel } from '../store';
 import { colourRange, legendLabels, NoValueColor, type AtomQuantity } from '../themes/atom-quantity';
 import { BOND_CUTOFF, worstAtoms, type WorstAtom } from '../worst-atoms';
-import { binByDistance, forceErrorByNearestNeighbour, groupByConfigType, NEAREST_RMAX } from '../error-by-distance';
+import { atomErrorsCsv, binByDistance, forceErrorByNearestNeighbour, groupByConfigType, NEAREST_RMAX } from '../error-by-distance';
 import { AtomQuantities } from '../themes/quantities';
 import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, serialDraw } from '../plots/plotly';
 import { ColorLists } from 'molstar/lib/mol-util/color/lists';
@@ -259,6 +259,14 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         (div as any).on('plotly_click', (ev: any) => { const cd = ev.points?.[0]?.customdata; if (cd) this.showAtom(cd[0], cd[1]); });
     }
 
+    private downloadAtomErrors = () => {
+        const model = this.store.activeModel;
+        const current = currentDataset(this.plugin);
+        if (!model || !current) { this.setState({ message: 'per-atom errors: fit or choose a model and load a dataset first' }); return; }
+        const points = forceErrorByNearestNeighbour(current.dataset.frames, f => this.store.predict(model, f));
+        downloadText(atomErrorsCsv(points), `${current.dataset.name.replace(/\.[^.]*$/, '')}-atom-errors-${model.name.replace(/[^A-Za-z0-9=._-]+/g, '_')}.csv`, 'text/csv');
+    };
+
     private async showAtom(frameIndex: number, atom: number) {
         await showFrame(this.plugin, frameIndex);
         const structure = this.plugin.managers.structure.hierarchy.current.structures[0]?.cell.obj?.data as Structure | undefined;
@@ -389,11 +397,12 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
             <div ref={this.parityForce} data-testid='acelens-parity-force' />
             <div className='msp-control-row' style={{ marginTop: 6 }} title={`per atom: |F_model − F_DFT| against the distance to its nearest neighbour (images included; atoms with none within ${NEAREST_RMAX} Å left out)`}>
                 <span className='msp-control-row-label'>Force error</span>
-                <div className='msp-control-row-ctrl'>
+                <div className='msp-control-row-ctrl' style={{ display: 'flex' }}>
                     <select className='msp-form-control' value={this.state.errorPlot} onChange={e => this.setState({ errorPlot: e.target.value as State['errorPlot'] }, () => this.drawParity())} data-testid='acelens-error-plot'>
                         <option value='distance'>against nearest-neighbour distance</option>
                         <option value='histogram'>histogram per config_type</option>
                     </select>
+                    <button className='msp-btn' style={{ width: 48 }} title='per-atom force errors and nearest-neighbour distances of the active model on the loaded dataset, as CSV' onClick={this.downloadAtomErrors} data-testid='acelens-error-csv'>CSV</button>
                 </div>
             </div>
             <div ref={this.errorByDistance} data-testid='acelens-error-distance' />

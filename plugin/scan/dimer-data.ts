@@ -5,6 +5,7 @@
  *
  * Units: Å, eV, eV/Å. Binding energy = E(r) − 2·E0.
  */
+import { csvLine } from '../../src/io/csv';
 import { parseExtXyzLenient } from '../../src/io/extxyz';
 import type { Model } from '../../src/model/model';
 import { dimerCurve, type DimerCurve } from '../../src/scan/dimer';
@@ -215,10 +216,6 @@ export function pairDistanceHistogram(frames: Frame[], rmax: number, bins = 60, 
     return { edges, counts, nearest: nnMin < Infinity ? { min: nnMin, max: nnMax } : null, pairs };
 }
 
-/** Number formatting for CSV: full precision, empty for missing. */
-const csvNum = (x: number | null | undefined) => (x === null || x === undefined || !Number.isFinite(x) ? '' : String(x));
-const csvText = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-
 /**
  * CSV of the figure: r (Å), the DFT binding energy and spin moment where the reference has a point, each
  * model's E − 2E0 (eV), and the body-order parts E_K of the chosen model. All curves share one grid.
@@ -228,15 +225,15 @@ export function dimerCsv(curves: ModelDimerCurve[], dft: DftDimerPoint[], decomp
     const header = ['r_A', 'dft_binding_eV', 'dft_magmom_muB', ...curves.map(c => `${c.name} E-2E0 eV`)];
     const orders = decomposed ? Object.keys(decomposed.contributions).map(Number) : [];
     for (const K of orders) header.push(`${decomposed!.name} K=${K} eV`);
-    const lines = [header.map(csvText).join(',')];
+    const lines = [csvLine(header)];
     grid.forEach((r, k) => {
         const d = dftAt(dft, r);
-        const row = [csvNum(r), csvNum(d?.binding), csvNum(d?.magmom), ...curves.map(c => csvNum(c.r[k] === r ? c.energy[k] : null))];
-        for (const K of orders) row.push(csvNum(decomposed!.r[k] === r ? decomposed!.contributions[K][k] : null));
-        lines.push(row.join(','));
+        const row = [r, d?.binding, d?.magmom, ...curves.map(c => (c.r[k] === r ? c.energy[k] : null))];
+        for (const K of orders) row.push(decomposed!.r[k] === r ? decomposed!.contributions[K][k] : null);
+        lines.push(csvLine(row));
     });
     // DFT points outside the model grid
-    for (const p of dft) if (!grid.some(r => Math.abs(r - p.r) <= 1e-6)) lines.push([csvNum(p.r), csvNum(p.binding), csvNum(p.magmom)].join(','));
+    for (const p of dft) if (!grid.some(r => Math.abs(r - p.r) <= 1e-6)) lines.push(csvLine([p.r, p.binding, p.magmom]));
     return lines.join('\n') + '\n';
 }
 

@@ -2,6 +2,7 @@
  * The study's table: one row per pool × basis × K (CSV with every number; Markdown with the headline
  * columns), plus the DFT reference. Numbers are formatted by the helpers here, which the report uses too.
  */
+import { csvLine } from '../io/csv';
 import { DATASET_SHORT } from './data';
 import type { StudyResult, StudyRow } from './reproduce';
 
@@ -38,13 +39,6 @@ export const CSV_COLUMNS = [
   'seconds',
 ] as const;
 
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : '';
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** One CSV record per row; full precision. */
 export function rowRecord(r: StudyRow): Record<(typeof CSV_COLUMNS)[number], unknown> {
   const d = r.dimer;
@@ -72,7 +66,7 @@ export function tableCsv(result: StudyResult): string {
   const lines = [CSV_COLUMNS.join(',')];
   for (const r of result.rows) {
     const rec = rowRecord(r);
-    lines.push(CSV_COLUMNS.map((c) => csvCell(rec[c])).join(','));
+    lines.push(csvLine(CSV_COLUMNS.map((c) => rec[c])));
   }
   return lines.join('\n') + '\n';
 }

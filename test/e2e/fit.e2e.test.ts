@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchBrowser, openViewer, OutputDir, pixelStats, screenshotViewport, waitForStructure } from './browser';
 
@@ -112,6 +113,12 @@ describe('fit in the browser and colour by error', () => {
         expect(ys.every((y) => Number.isFinite(y) && y >= 0)).toBe(true);
         expect(traces.some((t: any) => t.name === 'median' && t.x.length > 1)).toBe(true);
         await page.locator('[data-testid=acelens-error-distance]').screenshot({ path: join(OutputDir, 'fit-error-by-distance.png') });
+        // the same points as CSV: one record per plotted atom
+        const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.click('[data-testid=acelens-error-csv]')]);
+        const csv = readFileSync(await download.path(), 'utf8').trimEnd().split('\n');
+        expect(csv[0]).toBe('frame,atom,config_type,nearest_neighbour_A,force_error_eV_A');
+        expect(csv.length - 1).toBe(xs.length);
+        expect(csv.slice(1).map((l) => Number(l.split(',')[3])).sort((a, b) => a - b)).toEqual([...xs].sort((a, b) => a - b));
         await page.selectOption('[data-testid=acelens-error-plot]', 'histogram');
         await expect.poll(async () => (await plotted()).filter((t: any) => t.type === 'histogram').length, { timeout: 30_000 }).toBe(scatter.length);
         expect((await plotted()).filter((t: any) => t.type === 'histogram').reduce((n: number, t: any) => n + t.x.length, 0)).toBe(xs.length);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { predictFrame } from '../../plugin/predictions';
-import { binByDistance, forceErrorByNearestNeighbour, groupByConfigType, NEAREST_RMAX, type AtomErrorPoint } from '../../plugin/error-by-distance';
+import { atomErrorsCsv, binByDistance, forceErrorByNearestNeighbour, groupByConfigType, NEAREST_RMAX, type AtomErrorPoint } from '../../plugin/error-by-distance';
 import { Model } from '../../src/model/model';
 import { diamond } from '../../src/structure/build';
 import { makeFrame, type Frame } from '../../src/structure/frame';
@@ -79,5 +79,22 @@ describe('force error against the nearest-neighbour distance', () => {
     const g = groupByConfigType(pts);
     expect([...g.keys()]).toEqual(['diamond_compressed', 'diamond', 'cluster']);
     expect([...g.values()].reduce((n, v) => n + v.length, 0)).toBe(pts.length);
+  });
+});
+
+describe('CSV of the per-atom errors', () => {
+  it('has a header and one record per point, numbers at full precision, text quoted where needed', () => {
+    const pts: AtomErrorPoint[] = [
+      { frame: 3, atom: 7, configType: 'diamond', nearest: 1.5444444444444445, forceError: 0.123456789012345 },
+      { frame: 4, atom: 0, configType: 'odd, "name"', nearest: 2, forceError: 1e-7 },
+      { frame: 5, atom: 1, configType: null, nearest: 1.2, forceError: 3 },
+    ];
+    const lines = atomErrorsCsv(pts).trimEnd().split('\n');
+    expect(lines[0]).toBe('frame,atom,config_type,nearest_neighbour_A,force_error_eV_A');
+    expect(lines[1]).toBe('3,7,diamond,1.5444444444444445,0.123456789012345');
+    expect(lines[2]).toBe('4,0,"odd, ""name""",2,1e-7');
+    expect(lines[3]).toBe('5,1,,1.2,3');
+    expect(lines.length).toBe(4);
+    expect(Number(lines[1].split(',')[3])).toBe(pts[0].nearest);
   });
 });
