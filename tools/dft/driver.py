@@ -76,6 +76,17 @@ def estimate(structs, times):
     return total
 
 
+def queue(todo, times, cheapest_first=False, first=()):
+    """The structures left, in the order they are computed: priority order (as given), or by estimated cost
+    with `cheapest_first` (ties keep priority order); the ids in `first` before all others, in their order."""
+    out = list(todo)
+    if cheapest_first:
+        out.sort(key=lambda t: estimate([t], times))  # stable
+    first = list(first)
+    out.sort(key=lambda t: first.index(t.id) if t.id in first else len(first))  # stable
+    return out
+
+
 def ordered_structures():
     """Current structure list; settings.py, states.py and structures.py are reloaded so edits apply without a restart
     (a result computed with other settings than the current ones is recomputed)."""
@@ -187,10 +198,7 @@ def main():
         if not todo or (args.max and jobs >= args.max):
             break
         times = cached_times()
-        if args.cheapest_first:
-            todo.sort(key=lambda t: estimate([t], times))  # stable: ties stay in priority order
-        first = [i for i in args.first.split(",") if i]
-        todo.sort(key=lambda t: first.index(t.id) if t.id in first else len(first))  # stable
+        todo = queue(todo, times, args.cheapest_first, [i for i in args.first.split(",") if i])
         s = todo[0]
         attempts[s.id] = attempts.get(s.id, 0) + 1
         eta = estimate(todo, times)

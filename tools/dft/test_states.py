@@ -158,5 +158,29 @@ class OrderTest(unittest.TestCase):
         self.assertEqual(after.id, again[101].id)
 
 
+class QueueTest(unittest.TestCase):
+    def test_priority_cheapest_first_and_named_first(self):
+        """driver.queue: priority order as given; --cheapest-first by estimated cost (atoms squared within a config
+        type), ties in priority order; --first ids before all others, in the order named."""
+        import driver
+        import structures as st
+        todo = [s for s in st.ordered_structures() if s.dataset in ("narrow", "dimer_curve")][:40]
+        times = {"a": ("diamond", "periodic", 8, 40.0), "b": ("graphite", "periodic", 8, 40.0),
+                 "c": ("graphene", "periodic", 8, 40.0), "d": ("dimer_curve", "molecule", 2, 300.0)}
+        self.assertEqual([s.id for s in driver.queue(todo, times)], [s.id for s in todo])
+        cheap = driver.queue(todo, times, cheapest_first=True)
+        self.assertEqual(sorted(s.id for s in cheap), sorted(s.id for s in todo))
+        costs = [driver.estimate([s], times) for s in cheap]
+        self.assertEqual(costs, sorted(costs))
+        self.assertEqual(len(cheap[0].atoms), min(len(s.atoms) for s in todo if s.dataset == "narrow"))
+        for a, b in zip(cheap, cheap[1:]):  # equal cost: priority order kept
+            if driver.estimate([a], times) == driver.estimate([b], times):
+                self.assertLess(todo.index(a), todo.index(b))
+        named = [todo[-1].id, todo[5].id]
+        first = driver.queue(todo, times, cheapest_first=True, first=named + ["no-such-id"])
+        self.assertEqual([s.id for s in first[:2]], named)
+        self.assertEqual([s.id for s in first[2:]], [s.id for s in cheap if s.id not in named])
+
+
 if __name__ == "__main__":
     unittest.main()
