@@ -61,6 +61,9 @@ const ConfigTypeLegend = {
         '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', '#f7b6d2', '#c7c7c7', '#dbdb8d', '#9edae5'],
 };
 
+/** A model name as part of a download's file name. */
+const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9=._-]+/g, '_');
+
 const fmt = (x: number | null | undefined, digits = 1) => x === null || x === undefined ? '—' : x.toFixed(digits);
 
 function MetricCells({ m }: { m: ErrorMetrics | null | undefined }) {
@@ -154,7 +157,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     };
 
     private download(m: StoredModel) {
-        downloadText(this.store.modelJson(m), `${m.name.replace(/[^A-Za-z0-9=._-]+/g, '_')}.json`, 'application/json');
+        downloadText(this.store.modelJson(m), `${fileSafe(m.name)}.json`, 'application/json');
     }
 
     private upload = async (e: React.ChangeEvent<HTMLInputElement>) => {
@@ -264,7 +267,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         const current = currentDataset(this.plugin);
         if (!model || !current) { this.setState({ message: 'per-atom errors: fit or choose a model and load a dataset first' }); return; }
         const points = forceErrorByNearestNeighbour(current.dataset.frames, f => this.store.predict(model, f));
-        downloadText(atomErrorsCsv(points), `${current.dataset.name.replace(/\.[^.]*$/, '')}-atom-errors-${model.name.replace(/[^A-Za-z0-9=._-]+/g, '_')}.csv`, 'text/csv');
+        downloadText(atomErrorsCsv(points), `${current.dataset.name.replace(/\.[^.]*$/, '')}-atom-errors-${fileSafe(model.name)}.csv`, 'text/csv');
     };
 
     private async showAtom(frameIndex: number, atom: number) {
