@@ -135,3 +135,31 @@ export class MetricsAccumulator {
     return { ...this.total.result(), per_config_type: per };
   }
 }
+
+/** The config_type that carries the largest part of a set's squared energy error. */
+export interface DominantEnergyError {
+  configType: string;
+  /** its structures with an energy label */
+  structures: number;
+  /** its energy RMSE (meV/atom) */
+  energy_rmse_meV_atom: number;
+  /** its share of Σ_s (ΔE_s/N_s)² over the set, 0..1 */
+  share: number;
+}
+
+/**
+ * Which config_type the energy error of a report is made of: the one with the largest Σ (ΔE/N)² (its count
+ * times its RMSE squared) and its share of the set's total; null without energy labels or without error.
+ */
+export function dominantEnergyError(report: MetricsReport): DominantEnergyError | null {
+  let best: { configType: string; m: ErrorMetrics; sq: number } | null = null;
+  let total = 0;
+  for (const [configType, m] of Object.entries(report.per_config_type)) {
+    if (m.energy_rmse_meV_atom === null || m.energy_count === 0) continue;
+    const sq = m.energy_count * m.energy_rmse_meV_atom ** 2;
+    total += sq;
+    if (!best || sq > best.sq) best = { configType, m, sq };
+  }
+  if (!best || !(total > 0)) return null;
+  return { configType: best.configType, structures: best.m.energy_count, energy_rmse_meV_atom: best.m.energy_rmse_meV_atom!, share: best.sq / total };
+}

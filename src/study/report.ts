@@ -120,6 +120,9 @@ function list(v: readonly (number | null)[], f: (x: number | null) => string): s
 }
 
 
+/** Share of the held-out squared energy error from which one config_type is said to dominate it. */
+export const DOMINANT_SHARE = 0.5;
+
 export function studyFindings(result: StudyResult): Finding[] {
   const out: Finding[] = [];
   const s = result.settings;
@@ -245,6 +248,22 @@ export function studyFindings(result: StudyResult): Finding[] {
       text: `${d}, ${VAR[v]}: held-out energy RMSE ${trendWords(t)} with K: ${list(e, fmtErr)} meV/atom (forces ${list(f, fmtErr)} meV/Å; K = ${rows.map((r) => r.K).join(', ')}; ${plural(rows[0].valid!.structures, 'held-out structure')}).`,
       values: e,
       holds: mono,
+    });
+  }
+
+  // --- what the held-out energy error is made of: at the largest K of each series, the config_type with the
+  // largest share of the squared error, stated when it carries at least half of it (then the held-out number
+  // says more about that kind than about the model's accuracy elsewhere)
+  for (const d of s.datasets) for (const v of s.variants) {
+    const rows = series(result, d, v).filter((r) => r.validDominant && r.valid?.energyRmse != null);
+    const r = rows[rows.length - 1];
+    if (!r || r.validDominant!.share < DOMINANT_SHARE) continue;
+    const w = r.validDominant!;
+    out.push({
+      id: `valid-dominant:${d}:${v}`,
+      text: `${d}, ${VAR[v]}, K = ${r.K}: ${Math.round(100 * w.share)} % of the held-out squared energy error comes from ${w.configType} (${plural(w.structures, 'held-out structure')}, ${w.inTraining} of that kind in training): ${fmtErr(w.energy_rmse_meV_atom)} meV/atom there, ${fmtErr(r.valid!.energyRmse!)} meV/atom over all ${r.valid!.structures}.`,
+      values: [w.share, w.energy_rmse_meV_atom, w.inTraining],
+      holds: true,
     });
   }
 

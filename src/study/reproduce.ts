@@ -15,7 +15,7 @@
 import { AceBasis } from '../ace/basis';
 import { DEFAULT_DEGREES, type BasisSpec, type BasisVariant } from '../ace/spec';
 import { DEFAULT_LAMBDA, e0FromFrames, fitModel, isIsolatedAtom, seededRng, type Assembler, type FitProgress } from '../fit/fit';
-import { MetricsAccumulator, type ErrorMetrics } from '../fit/metrics';
+import { dominantEnergyError, MetricsAccumulator, type DominantEnergyError, type ErrorMetrics, type MetricsReport } from '../fit/metrics';
 import type { EnergyNorm } from '../fit/normal-equations';
 import { DEFAULT_PRIOR_EXPONENT } from '../fit/prior';
 import { Model, type ModelFile } from '../model/model';
@@ -147,6 +147,9 @@ export interface StudyRow {
   note: string | null;
   train: ErrorSummary | null;
   valid: ErrorSummary | null;
+  /** the config_type carrying the largest share of the held-out squared energy error, and how many structures
+   *  of it were in the training part (a kind seen once or never is extrapolated) */
+  validDominant: (DominantEnergyError & { inTraining: number }) | null;
   /** errors on another pool (out-of-sample structures only), or null */
   cross: (ErrorSummary & { dataset: StudyDatasetId }) | null;
   /** effective rank of the data, directions used by the solve, basis size, condition, method */
@@ -222,6 +225,11 @@ function summary(m: ErrorMetrics): ErrorSummary {
     forceRmse: m.force_rmse_meV_A,
     forceMae: m.force_mae_meV_A,
   };
+}
+
+function dominantWithTraining(valid: MetricsReport, train: MetricsReport): StudyRow['validDominant'] {
+  const d = dominantEnergyError(valid);
+  return d ? { ...d, inTraining: train.per_config_type[d.configType]?.structures ?? 0 } : null;
 }
 
 /** The files a model was trained on (name, hash, how many of the pool's frames came from each), when hashed. */
@@ -377,7 +385,7 @@ export async function runStudy(data: StudyData, opts: StudyOptions = {}): Promis
     const spec = specFor(s, K, variant);
     const base: StudyRow = {
       id, dataset, variant, K, degrees: spec.maxDegree, nbasis: sizeOf(K, variant), status: 'no-data', note: null,
-      train: null, valid: null, cross: null, rank: null, solvedRank: null, condition: null, method: null, dimer: null, seconds: 0,
+      train: null, valid: null, validDominant: null, cross: null, rank: null, solvedRank: null, condition: null, method: null, dimer: null, seconds: 0,
     };
     const pool = pools[dataset];
     if (dataSummary[dataset].used === 0) {
@@ -439,6 +447,7 @@ export async function runStudy(data: StudyData, opts: StudyOptions = {}): Promis
       status: 'fitted',
       train: summary(fit.metrics.train),
       valid: fit.metrics.valid ? summary(fit.metrics.valid) : null,
+      validDominant: fit.metrics.valid ? dominantWithTraining(fit.metrics.valid, fit.metrics.train) : null,
       cross,
       rank: fit.solve.rank,
       solvedRank: fit.solve.solvedRank,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MetricsAccumulator, structureErrors } from '../../src/fit/metrics';
+import { dominantEnergyError, MetricsAccumulator, structureErrors } from '../../src/fit/metrics';
 
 describe('MetricsAccumulator', () => {
   it('energy errors per atom (meV/atom) per structure, force errors over components (meV/Å), per config_type', () => {
@@ -47,5 +47,30 @@ describe('structureErrors', () => {
     expect(b.energy_error_meV_atom).toBeCloseTo(a.energy_error_meV_atom!, 12);
     expect(b.force_rmse_meV_A).toBeCloseTo(a.force_rmse_meV_A!, 12);
     expect(structureErrors(2, -3.1, f, undefined, undefined)).toEqual({ energy_error_meV_atom: null, force_rmse_meV_A: null });
+  });
+});
+
+describe('dominantEnergyError', () => {
+  it('names the config_type with the largest summed squared energy error and its share of the total', () => {
+    const acc = new MetricsAccumulator();
+    // per-atom errors (eV): a: 0.01, 0.01 (2 structures); b: 0.1 (1); c: no energy label
+    acc.add('a', 2, 0.02, null, 0, undefined);
+    acc.add('a', 4, 0.04, null, 0, undefined);
+    acc.add('b', 1, 0.1, null, 0, undefined);
+    acc.add('c', 3, 5, null, undefined, undefined);
+    const d = dominantEnergyError(acc.report())!;
+    expect(d.configType).toBe('b');
+    expect(d.structures).toBe(1);
+    expect(d.energy_rmse_meV_atom).toBeCloseTo(100, 9);
+    // Σ (ΔE/N)²: a 2 × 0.01², b 0.1² → b's share 0.01 / 0.0102
+    expect(d.share).toBeCloseTo(0.01 / 0.0102, 12);
+  });
+  it('is null without energy labels or when every energy is exact', () => {
+    const none = new MetricsAccumulator();
+    none.add('a', 2, 1, null, undefined, undefined);
+    expect(dominantEnergyError(none.report())).toBeNull();
+    const exact = new MetricsAccumulator();
+    exact.add('a', 2, 1, null, 1, undefined);
+    expect(dominantEnergyError(exact.report())).toBeNull();
   });
 });

@@ -249,6 +249,26 @@ describe('table, figures and report of the study', () => {
     expect(verdict([0.05, 0.5, 0.06])).toContain('differs');
   });
 
+  it('names the config_type that dominates a held-out energy error, only when it carries at least half of it', () => {
+    for (const r of result.rows.filter((x) => x.status === 'fitted' && x.valid?.energyRmse)) {
+      const w = r.validDominant!;
+      expect(w.share).toBeGreaterThan(0);
+      expect(w.share).toBeLessThanOrEqual(1 + 1e-12);
+      expect(w.structures).toBeLessThanOrEqual(r.valid!.structures);
+      // its own squared error cannot exceed the set's
+      expect(w.structures * w.energy_rmse_meV_atom ** 2).toBeLessThanOrEqual(r.valid!.structures * r.valid!.energyRmse! ** 2 * (1 + 1e-9));
+    }
+    const withDominant = (share: number) => ({
+      ...result,
+      rows: result.rows.map((r) => (r.dataset === 'diverse' && r.variant === 'standard' ? { ...r, validDominant: { configType: 'nanotube', structures: 1, energy_rmse_meV_atom: 1268, share, inTraining: 1 } } : r)),
+    });
+    const statement = (share: number) => studyFindings(withDominant(share)).find((x) => x.id === 'valid-dominant:diverse:standard');
+    const f = statement(0.74)!;
+    expect(f.text).toContain('K = 4: 74 % of the held-out squared energy error comes from nanotube (1 held-out structure, 1 of that kind in training): 1268 meV/atom there');
+    expect(f.values).toEqual([0.74, 1268, 1]);
+    expect(statement(0.3)).toBeUndefined();
+  });
+
   it("the report's statements agree with the table numbers", () => {
     // trained without dimers: the narrow and the diverse pool
     const bulk = (d: string) => d === 'narrow' || d === 'diverse';
