@@ -252,16 +252,19 @@ export function studyFindings(result: StudyResult): Finding[] {
   }
 
   // --- what the held-out energy error is made of: at the largest K of each series, the config_type with the
-  // largest share of the squared error, stated when it carries at least half of it (then the held-out number
-  // says more about that kind than about the model's accuracy elsewhere)
+  // largest share of the squared error, stated when it carries at least half of it and at least twice its share
+  // of the held-out structures (then the held-out number says more about that kind than about the model's
+  // accuracy elsewhere; a pool of one kind, or a kind with its fair share, is not worth a statement)
   for (const d of s.datasets) for (const v of s.variants) {
     const rows = series(result, d, v).filter((r) => r.validDominant && r.valid?.energyRmse != null);
     const r = rows[rows.length - 1];
-    if (!r || r.validDominant!.share < DOMINANT_SHARE) continue;
+    if (!r) continue;
     const w = r.validDominant!;
+    const fraction = w.structures / r.valid!.structures;
+    if (w.share < DOMINANT_SHARE || w.share < 2 * fraction) continue;
     out.push({
       id: `valid-dominant:${d}:${v}`,
-      text: `${d}, ${VAR[v]}, K = ${r.K}: ${Math.round(100 * w.share)} % of the held-out squared energy error comes from ${w.configType} (${plural(w.structures, 'held-out structure')}, ${w.inTraining} of that kind in training): ${fmtErr(w.energy_rmse_meV_atom)} meV/atom there, ${fmtErr(r.valid!.energyRmse!)} meV/atom over all ${r.valid!.structures}.`,
+      text: `${d}, ${VAR[v]}, K = ${r.K}: ${Math.round(100 * w.share)} % of the held-out squared energy error comes from ${w.configType} (${plural(w.structures, 'held-out structure')} of ${r.valid!.structures}, ${w.inTraining} of that kind in training): ${fmtErr(w.energy_rmse_meV_atom)} meV/atom there, ${fmtErr(r.valid!.energyRmse!)} meV/atom over all.`,
       values: [w.share, w.energy_rmse_meV_atom, w.inTraining],
       holds: true,
     });

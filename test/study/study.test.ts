@@ -258,15 +258,18 @@ describe('table, figures and report of the study', () => {
       // its own squared error cannot exceed the set's
       expect(w.structures * w.energy_rmse_meV_atom ** 2).toBeLessThanOrEqual(r.valid!.structures * r.valid!.energyRmse! ** 2 * (1 + 1e-9));
     }
-    const withDominant = (share: number) => ({
+    const withDominant = (share: number, held = 1) => ({
       ...result,
-      rows: result.rows.map((r) => (r.dataset === 'diverse' && r.variant === 'standard' ? { ...r, validDominant: { configType: 'nanotube', structures: 1, energy_rmse_meV_atom: 1268, share, inTraining: 1 } } : r)),
+      rows: result.rows.map((r) => (r.dataset === 'diverse' && r.variant === 'standard' ? { ...r, valid: { ...r.valid!, structures: 20 }, validDominant: { configType: 'nanotube', structures: held, energy_rmse_meV_atom: 1268, share, inTraining: 1 } } : r)),
     });
-    const statement = (share: number) => studyFindings(withDominant(share)).find((x) => x.id === 'valid-dominant:diverse:standard');
+    const statement = (share: number, held = 1) => studyFindings(withDominant(share, held)).find((x) => x.id === 'valid-dominant:diverse:standard');
     const f = statement(0.74)!;
-    expect(f.text).toContain('K = 4: 74 % of the held-out squared energy error comes from nanotube (1 held-out structure, 1 of that kind in training): 1268 meV/atom there');
+    expect(f.text).toContain('K = 4: 74 % of the held-out squared energy error comes from nanotube (1 held-out structure of 20, 1 of that kind in training): 1268 meV/atom there');
     expect(f.values).toEqual([0.74, 1268, 1]);
     expect(statement(0.3)).toBeUndefined();
+    // a kind with about its fair share of the held-out structures is not said to dominate: 10 of 20 with 74 %
+    expect(statement(0.74, 10)).toBeUndefined();
+    expect(statement(0.9, 8)).toBeDefined();
   });
 
   it("the report's statements agree with the table numbers", () => {
