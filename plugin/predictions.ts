@@ -25,8 +25,21 @@ export interface FramePrediction {
     energyErrorPerAtom: number | null;
 }
 
+/** What the engine computes for one frame (Model.predict with forces); plain data, so a worker can send it. */
+export interface RawPrediction {
+    energy: number;
+    perAtomEnergy: Float64Array;
+    perAtomEnergyByOrder: Record<number, Float64Array>;
+    forces: Float64Array;
+}
+
 export function predictFrame(model: Model, frame: Frame): FramePrediction {
     const p = model.predict(frame, { forces: true });
+    return withErrors({ energy: p.energy, perAtomEnergy: p.perAtomEnergy, perAtomEnergyByOrder: p.perAtomEnergyByOrder, forces: p.forces! }, frame);
+}
+
+/** A raw prediction of `frame` with its errors against the frame's DFT labels. */
+export function withErrors(p: RawPrediction, frame: Frame): FramePrediction {
     const n = frame.natoms;
     let forceError: Float64Array | null = null, forceErrorVector: Float64Array | null = null, forceErrorAlongDft: Float64Array | null = null;
     if (frame.forces) {

@@ -1,6 +1,7 @@
 /**
  * The acelens state of one Mol* plugin instance: the fitted models (persisted in the browser between visits),
- * the active model, and a cache of per-frame predictions so that switching model or frame recolours at once.
+ * the active model, and a cache of per-frame predictions so that switching model or frame recolours at once
+ * (one frame is predicted on the spot; a whole dataset in a web worker, `predictAll`).
  *
  * Panels and colour themes read it through `acelensStore(plugin)`; it only calls src/.
  */
@@ -8,7 +9,9 @@ import { BehaviorSubject } from 'rxjs';
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
 import { Model, checkModel, serializeModel, type ModelFile } from '../src/model/model';
 import type { Frame } from '../src/structure/frame';
-import { predictFrame, type FramePrediction } from './predictions';
+import { predictFrame, withErrors, type FramePrediction } from './predictions';
+import type { PredictReply, PredictRequest } from './worker/predict-protocol';
+import { runWorkerJob, type WorkerJobHandle } from './worker/worker-job';
 
 export interface StoredModel {
     id: string;
@@ -35,6 +38,10 @@ export class AcelensStore {
     readonly revision = new BehaviorSubject(0);
     /** periodic images shown around the unit cell: ±n cells along the periodic directions (0 = the cell alone) */
     readonly periodicImages = new BehaviorSubject(0);
+    /** bumps when a batch of predictions computed in the worker has arrived (tables can fill in) */
+    readonly predictionsArrived = new BehaviorSubject(0);
+    /** the dataset-wide prediction job running in a worker, if any */
+    private job: { modelId: string; frames: readonly Frame[]; handle: WorkerJobHandle } | null = null;
 
     private engines = new Map<string, Model>();
     private predictions = new WeakMap<Frame, Map<string, FramePrediction>>();
@@ -79,6 +86,7 @@ export class AcelensStore {
     }
 
     removeModel(id: string) {
+        if (this.job?.modelId === id) this.cancelPredictions();
         this.models.next(this.models.value.filter(m => m.id !== id));
         this.engines.delete(id);
         if (this.activeModelId.value === id) this.activeModelId.next(this.models.value[0]?.id ?? null);
@@ -117,10 +125,61 @@ export class AcelensStore {
         return p;
     }
 
+    /** The cached prediction of a frame, or undefined when it has not been computed yet (never computes). */
+    cachedPrediction(model: StoredModel, frame: Frame): FramePrediction | undefined {
+        return this.predictions.get(frame)?.get(model.id);
+    }
+
+    /**
+     * Computes the predictions of `model` for every frame not cached yet, in a web worker (the main thread stays
+     * free; `onProgress(done, total)` after every batch). A job for another model or dataset is cancelled first;
+     * a second call for the same model and frames joins the running job. Resolves when all are cached; rejects
+     * with PredictionsCancelled when a later call (or `cancelPredictions`) replaced it.
+     */
+    predictAll(model: StoredModel, frames: readonly Frame[], onProgress?: (done: number, total: number) => void): Promise<void> {
+        const todo = frames.filter(f => !this.cachedPrediction(model, f));
+        if (todo.length === 0) return Promise.resolve();
+        if (this.job && this.job.modelId === model.id && this.job.frames === frames) return this.job.handle.done;
+        this.cancelPredictions();
+        let done = 0;
+        const worker = new Worker(new URL('./worker/predict-worker.ts', import.meta.url), { type: 'module', name: 'acelens-predict' });
+        const handle = runWorkerJob<PredictReply>(worker, { type: 'predict', job: { model: model.file, frames: todo } } satisfies PredictRequest, m => {
+            if (m.type !== 'predictions') return;
+            m.items.forEach((raw, k) => {
+                const frame = todo[m.first + k];
+                let perFrame = this.predictions.get(frame);
+                if (!perFrame) { perFrame = new Map(); this.predictions.set(frame, perFrame); }
+                perFrame.set(model.id, withErrors(raw, frame));
+            });
+            done = m.first + m.items.length;
+            onProgress?.(done, todo.length);
+            this.predictionsArrived.next(this.predictionsArrived.value + 1);
+        }, () => new PredictionsCancelled());
+        const job = { modelId: model.id, frames, handle };
+        this.job = job;
+        handle.done.finally(() => { if (this.job === job) this.job = null; }).catch(() => {});
+        return handle.done;
+    }
+
+    /** Stops the dataset-wide prediction job, if one runs (what has arrived stays cached). */
+    cancelPredictions() {
+        this.job?.handle.cancel();
+        this.job = null;
+    }
+
+    /** Stops the running job unless it is for this model and these frames (the model or dataset shown changed). */
+    cancelPredictionsUnless(modelId: string | undefined, frames: readonly Frame[] | undefined) {
+        if (this.job && (this.job.modelId !== modelId || this.job.frames !== frames)) this.cancelPredictions();
+    }
+
     /** The model file as the CLI writes it. */
     modelJson(model: StoredModel): string {
         return serializeModel(model.file);
     }
+}
+
+export class PredictionsCancelled extends Error {
+    constructor() { super('predictions cancelled'); this.name = 'PredictionsCancelled'; }
 }
 
 const stores = new WeakMap<PluginContext, AcelensStore>();

@@ -94,6 +94,7 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
         this.subscribe(images, () => { this.forceUpdate(); applyImages(); });
         this.subscribe(this.plugin.state.data.events.changed, () => { if (images.value > 0) applyImages(); });
         this.subscribe(acelensStore(this.plugin).revision, () => this.forceUpdate());
+        this.subscribe(acelensStore(this.plugin).predictionsArrived, () => this.forceUpdate());
         this.subscribe(acelensStore(this.plugin).activeModelId, () => this.forceUpdate());
         this.sync();
     }
@@ -129,7 +130,9 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
         const filter = this.state.filter.trim().toLowerCase();
         const store = acelensStore(this.plugin);
         const model = store.activeModel;
-        const errors = model ? (f: Frame) => { try { return store.predict(model, f); } catch { return null; } } : undefined;
+        // only what is computed already (the Models panel has a worker predict the whole dataset): no table render
+        // computes predictions on the main thread
+        const errors = model ? (f: Frame) => store.cachedPrediction(model, f) ?? null : undefined;
         const rows = frameRows(this.state.dataset, errors).filter(r => !filter || r.configType.toLowerCase().includes(filter) || String(r.index) === filter);
         const { sortKey, sortAscending } = this.state;
         const sign = sortAscending ? 1 : -1;

@@ -14,7 +14,7 @@ import type { Frame } from '../../src/structure/frame';
 import type { FramePrediction } from '../predictions';
 import type { ErrorMetrics, MetricsReport } from '../../src/fit/metrics';
 import { currentDataset, showFrame } from '../current-dataset';
-import { acelensStore, type StoredModel } from '../store';
+import { acelensStore, PredictionsCancelled, type StoredModel } from '../store';
 import { colourRange, legendLabels, NoValueColor, type AtomQuantity } from '../themes/atom-quantity';
 import { BOND_CUTOFF, worstAtoms, type WorstAtom } from '../worst-atoms';
 import { atomErrorsCsv, binByDistance, forceErrorByNearestNeighbour, groupByConfigType, NEAREST_RMAX } from '../error-by-distance';
@@ -47,6 +47,8 @@ interface State {
     worst?: WorstAtom[];
     /** how the per-atom force errors are plotted: against the nearest-neighbour distance, or as histograms */
     errorPlot: 'distance' | 'histogram';
+    /** predictions of the active model on the loaded dataset being computed in a worker: structures done / all */
+    predicting?: { done: number; total: number };
 }
 
 /** Bins of the force-error plot with fewer atoms than this get no median / percentile point (too noisy). */
@@ -89,8 +91,8 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
 
     override componentDidMount() {
         this.subscribe(this.store.models, models => this.setState({ models }));
-        this.subscribe(this.store.activeModelId, activeId => { this.setState({ activeId }, () => { this.applyTheme(); this.drawParity(); this.updateArrows(); }); });
-        this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => { this.updateLegend(); this.drawParity(); this.updateArrows(); });
+        this.subscribe(this.store.activeModelId, activeId => { this.stopStalePredictions(); this.setState({ activeId }, () => { this.applyTheme(); this.drawParity(); this.updateArrows(); }); });
+        this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => { this.stopStalePredictions(); this.updateLegend(); this.drawParity(); this.updateArrows(); });
         this.subscribe(this.store.revision, () => this.drawParity());
         // a new frame shown (the model index of the trajectory changes): new legend range and arrows
         this.subscribe(this.plugin.state.data.events.changed, () => {
@@ -176,6 +178,30 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     /** Parity plots, one draw after another (Plotly calls on one element must not overlap). */
     private drawParity = serialDraw(() => this.drawParityNow(), e => this.setState({ message: `parity plot: ${e.message}` }));
 
+    /** A prediction job for a model or dataset no longer shown would hold up the next draw: stop it. */
+    private stopStalePredictions() {
+        this.store.cancelPredictionsUnless(this.store.activeModel?.id, currentDataset(this.plugin)?.dataset.frames);
+    }
+
+    /**
+     * The active model's predictions for every frame of the loaded dataset, computed in a web worker when not
+     * cached (progress in the panel, Cancel stops it); false when they were cancelled or the model or dataset
+     * changed meanwhile.
+     */
+    private async ensurePredictions(model: StoredModel, frames: readonly Frame[]): Promise<boolean> {
+        if (frames.every(f => this.store.cachedPrediction(model, f))) return true;
+        this.setState({ predicting: { done: 0, total: frames.length } });
+        try {
+            await this.store.predictAll(model, frames, (done, total) => this.setState({ predicting: { done, total } }));
+        } catch (e) {
+            if (e instanceof PredictionsCancelled) return false;
+            throw e;
+        } finally {
+            this.setState({ predicting: undefined });
+        }
+        return this.store.activeModel === model && currentDataset(this.plugin)?.dataset.frames === frames;
+    }
+
     /** Parity plots of the active model on the loaded dataset; a click shows that frame and atom. */
     private async drawParityNow() {
         const eDiv = this.parityEnergy.current, fDiv = this.parityForce.current, dDiv = this.errorByDistance.current;
@@ -186,6 +212,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         await this.drawLambdaScan(Plotly, model);
         if (!model || !current) { Plotly.purge(eDiv); Plotly.purge(fDiv); Plotly.purge(dDiv); this.setState({ worst: undefined }); return; }
         const frames = current.dataset.frames;
+        if (!(await this.ensurePredictions(model, frames))) return;
         this.setState({ worst: worstAtoms(frames, f => this.store.predict(model, f), 8) });
         const e0 = model.file.e0;
         const ex: number[] = [], ey: number[] = [], eText: string[] = [], eIdx: number[] = [];
@@ -392,6 +419,10 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                 </div>
             </div>
             {this.state.message && <div className='msp-help-text'>{this.state.message}</div>}
+            {this.state.predicting && <div className='msp-flex-row' style={{ alignItems: 'center' }} data-testid='acelens-predicting'>
+                <span className='msp-help-text' style={{ flex: 1 }}>predicting {this.state.predicting.done}/{this.state.predicting.total} structures in a worker</span>
+                <button className='msp-btn' style={{ width: 70 }} onClick={() => this.store.cancelPredictions()} data-testid='acelens-predicting-cancel'>Cancel</button>
+            </div>}
             {active?.file.fit.lambdaScan && <div className='msp-help-text' style={{ marginTop: 6 }}>
                 λ of <b>{active.name}</b> chosen on the validation split: {active.file.fit.lambda.toExponential(1)} (green), of {active.file.fit.lambdaScan.length} scanned</div>}
             <div ref={this.lambdaScan} data-testid='acelens-lambda-scan' />

@@ -167,5 +167,24 @@ describe('fit in the browser and colour by error', () => {
         await page.reload();
         await page.waitForFunction(() => (window as any).acelens?.ready === true, undefined, { timeout: 180_000 });
         await expect.poll(() => modelRows(page), { timeout: 30_000 }).toBe(3);
+
+        // a large dataset: the active model's predictions for all frames are computed in a web worker, with
+        // progress in the panel (rendered while the job runs: the main thread is free); then the parity plot
+        // holds every structure
+        const asset = readFileSync(join(import.meta.dirname, '../../assets/carbon-diverse.xyz'), 'utf8');
+        const copies = 12;
+        const big = Array.from({ length: copies }, () => asset).join('');
+        const nframes = await page.evaluate(async (t) => {
+            await (window as any).acelens.plugin.clear();
+            await (window as any).acelens.loadText(t, 'big.xyz');
+            return (window as any).acelens.plugin.managers.structure.hierarchy.current.trajectories[0].cell.obj.data.frameCount;
+        }, big);
+        await expect.poll(() => page.locator('[data-testid=acelens-predicting]').count(), { timeout: 60_000 }).toBe(1);
+        const progress = await page.locator('[data-testid=acelens-predicting]').innerText();
+        expect(progress).toMatch(new RegExp(`predicting \\d+/${nframes} structures in a worker`));
+        await expect.poll(() => page.locator('[data-testid=acelens-predicting]').count(), { timeout: 180_000 }).toBe(0);
+        // every structure with more than one atom is in the energy parity plot
+        const multi = nframes - copies; // each copy starts with the isolated atom
+        await expect.poll(() => page.evaluate(() => ((document.querySelector('[data-testid=acelens-parity-energy]') as any)?.data?.[1]?.x ?? []).length), { timeout: 60_000 }).toBe(multi);
     });
 });

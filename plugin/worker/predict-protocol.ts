@@ -1,0 +1,20 @@
+/**
+ * Messages between the store and the prediction worker: one model's energies, per-atom energies (split by body
+ * order) and forces for many frames, off the main thread. Plain data only; typed arrays are transferred.
+ */
+import type { ModelFile } from '../../src/model/model';
+import type { Frame } from '../../src/structure/frame';
+import type { RawPrediction } from '../predictions';
+
+export interface PredictJob {
+    model: ModelFile;
+    frames: Frame[];
+}
+
+export type PredictRequest = { type: 'predict'; job: PredictJob };
+
+export type PredictReply =
+    /** predictions of frames `first` … `first + items.length − 1` of the job, in order */
+    | { type: 'predictions'; first: number; items: RawPrediction[] }
+    | { type: 'done' }
+    | { type: 'error'; message: string };
