@@ -63,6 +63,9 @@ const ConfigTypeLegend = {
         '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', '#f7b6d2', '#c7c7c7', '#dbdb8d', '#9edae5'],
 };
 
+/** Work shorter than this shows no progress row (ms). */
+const PROGRESS_AFTER_MS = 500;
+
 /** A model name as part of a download's file name. */
 const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9=._-]+/g, '_');
 
@@ -190,13 +193,18 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
      */
     private async ensurePredictions(model: StoredModel, frames: readonly Frame[]): Promise<boolean> {
         if (frames.every(f => this.store.cachedPrediction(model, f))) return true;
-        this.setState({ predicting: { done: 0, total: frames.length } });
+        // the progress row only for work that lasts (no flash for a small dataset)
+        const started = Date.now();
+        let latest = { done: 0, total: frames.length };
+        const show = () => { if (Date.now() - started >= PROGRESS_AFTER_MS) this.setState({ predicting: latest }); };
+        const timer = setTimeout(show, PROGRESS_AFTER_MS);
         try {
-            await this.store.predictAll(model, frames, (done, total) => this.setState({ predicting: { done, total } }));
+            await this.store.predictAll(model, frames, (done, total) => { latest = { done, total }; show(); });
         } catch (e) {
             if (e instanceof PredictionsCancelled) return false;
             throw e;
         } finally {
+            clearTimeout(timer);
             this.setState({ predicting: undefined });
         }
         return this.store.activeModel === model && currentDataset(this.plugin)?.dataset.frames === frames;

@@ -172,7 +172,7 @@ describe('fit in the browser and colour by error', () => {
         // progress in the panel (rendered while the job runs: the main thread is free); then the parity plot
         // holds every structure
         const asset = readFileSync(join(import.meta.dirname, '../../assets/carbon-diverse.xyz'), 'utf8');
-        const copies = 12;
+        const copies = 16;
         const big = Array.from({ length: copies }, () => asset).join('');
         const nframes = await page.evaluate(async (t) => {
             await (window as any).acelens.plugin.clear();
