@@ -41,6 +41,12 @@ def main():
     missing = sorted(ct for (ds, ct), r in rows.items() if r["done"] == 0)
     print(f"structures (atoms not counted): {structures} done, target 300"
           + (f"; kinds with none finished yet: {', '.join(missing)}" if missing else "; every kind has finished ones"))
+    by_set = {}
+    for (ds, _), r in rows.items():
+        by_set[ds] = by_set.get(ds, 0) + r["done"]
+    print(f"  of which: narrow + diverse datasets {by_set.get('narrow', 0) + by_set.get('diverse', 0)} "
+          f"(narrow {by_set.get('narrow', 0)}), training dimers {by_set.get('dimer', 0)}, "
+          f"curve points {by_set.get('dimer_curve', 0)}")
     big = [s for s in todo if len(s.atoms) >= 24]
     if big:
         print(f"to do with 24 atoms or more: {len(big)}, ETA {driver.estimate(big, times) / 3600:.1f} h")
