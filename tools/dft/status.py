@@ -2,6 +2,8 @@
 
     /usr/bin/python3 tools/dft/status.py
 """
+import contextlib
+import io
 import os
 import signal
 import sys
@@ -9,6 +11,7 @@ from collections import defaultdict
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import collect  # noqa: E402
 import driver  # noqa: E402
 
 signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `status.py | head` ends quietly
@@ -36,17 +39,19 @@ def main():
     n_done = sum(r["done"] for r in rows.values())
     print(f"total {n_done}/{len(order)} done; ETA for the rest {driver.estimate(todo, times) / 3600:.1f} h "
           "(2 cores; finished ones of the config type scaled by atoms squared, else per atom of the same kind)")
-    # issue 6 asks for at least 300 structures in all (the reference atoms not counted) of every planned kind
-    structures = sum(r["done"] for (ds, _), r in rows.items() if not ds.startswith("atom"))
+    # issue 6 asks for at least 300 structures in all (the reference atoms not counted) of every planned kind;
+    # counted as collect.py ships them (a finished stretched dimer with no converged high-spin state is left out)
+    with contextlib.redirect_stdout(io.StringIO()):
+        shipped = collect.load_cache({s.id: s for s in order})
+    by_set = defaultdict(int)
+    for s in order:
+        if s.id in shipped and not s.dataset.startswith("atom"):
+            by_set[s.dataset] += 1
     missing = sorted(ct for (ds, ct), r in rows.items() if r["done"] == 0)
-    print(f"structures (atoms not counted): {structures} done, target 300"
+    print(f"structures shipped by collect.py (atoms not counted): {sum(by_set.values())}, target 300"
           + (f"; kinds with none finished yet: {', '.join(missing)}" if missing else "; every kind has finished ones"))
-    by_set = {}
-    for (ds, _), r in rows.items():
-        by_set[ds] = by_set.get(ds, 0) + r["done"]
-    print(f"  of which: narrow + diverse datasets {by_set.get('narrow', 0) + by_set.get('diverse', 0)} "
-          f"(narrow {by_set.get('narrow', 0)}), training dimers {by_set.get('dimer', 0)}, "
-          f"curve points {by_set.get('dimer_curve', 0)}")
+    print(f"  of which: narrow + diverse datasets {by_set['narrow'] + by_set['diverse']} (narrow {by_set['narrow']}), "
+          f"training dimers {by_set['dimer']}, curve points {by_set['dimer_curve']}")
     big = [s for s in todo if len(s.atoms) >= 24]
     if big:
         print(f"to do with 24 atoms or more: {len(big)}, ETA {driver.estimate(big, times) / 3600:.1f} h")
