@@ -1,10 +1,23 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AceBasis } from '../../src/ace/basis';
 import { assembleInProcess } from '../../src/fit/assemble';
 import { fitModel, isIsolatedAtom } from '../../src/fit/fit';
 import { assembleParallel, createParallelAssembler } from '../../src/fit/parallel';
 import { E0, smallSpec, syntheticData } from './data';
 import { maxAbsDiff } from './helpers';
+
+// worker threads started by src/fit/parallel.ts, counted (they still run as usual)
+const workerStarts = vi.hoisted(() => ({ count: 0 }));
+vi.mock('node:worker_threads', async (importOriginal) => {
+  const mod = await importOriginal<typeof import('node:worker_threads')>();
+  class CountedWorker extends mod.Worker {
+    constructor(...args: ConstructorParameters<typeof mod.Worker>) {
+      super(...args);
+      workerStarts.count++;
+    }
+  }
+  return { ...mod, Worker: CountedWorker };
+});
 
 describe('parallel assembly (worker threads)', () => {
   const spec = smallSpec(3);
@@ -35,12 +48,18 @@ describe('parallel assembly (worker threads)', () => {
     expect(b.model.coefficients).toEqual(a.model.coefficients);
   });
 
-  it('falls back to in-process assembly for few structures', async () => {
+  it('falls back to in-process assembly for few structures: no worker started, the serial sums', async () => {
     const basis = AceBasis.create(spec);
-    const t0 = Date.now();
+    const before = workerStarts.count;
     const par = await assembleParallel(basis, fit.slice(0, 3), weights, {}, { workers: 2 });
+    expect(workerStarts.count).toBe(before);
+    const serial = await assembleInProcess(basis, fit.slice(0, 3), weights);
     expect(par.structures).toBe(3);
-    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(par.xtx).toEqual(serial.xtx);
+    expect(par.xty).toEqual(serial.xty);
+    // and the counting sees the workers of a parallel run (the check above can fail)
+    await assembleParallel(basis, fit, weights, {}, { workers: 2, probe: false });
+    expect(workerStarts.count).toBeGreaterThan(before);
   });
 
   it('aborting terminates the workers and rejects', async () => {
