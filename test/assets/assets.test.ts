@@ -105,13 +105,17 @@ describe.each(NAMES)('asset %s', (name) => {
     }
   });
 
-  it('periodic cells have stress and forces summing to ~0', () => {
+  // The net force of a DFT cell is not exactly 0: the real-space grid (egg-box effect) and the SCF tolerance
+  // leave a small drift on every atom, so the sum grows with the number of atoms (measured over the 239 cells
+  // of 8–32 atoms: at most 1.3 meV/Å per atom, 0.037 eV/Å in all for a 32-atom liquid). A force of wrong sign,
+  // unit or atom order on even one atom gives a sum of the order of the forces themselves (eV/Å).
+  it('periodic cells have stress and forces summing to ~0 (under 2.5 meV/Å per atom)', () => {
     for (const f of frames.filter(isPeriodic)) {
       expect(f.stress?.length, `${id(f)} stress`).toBe(9);
       for (let k = 0; k < 3; k++) {
         let s = 0;
         for (let a = 0; a < f.natoms; a++) s += f.forces![3 * a + k];
-        expect(Math.abs(s), `${id(f)} force sum along ${k}`).toBeLessThan(0.02);
+        expect(Math.abs(s) / f.natoms, `${id(f)} force sum along ${k} per atom (eV/Å)`).toBeLessThan(0.0025);
       }
     }
   });
