@@ -310,7 +310,7 @@ export function exportYace(model: ExportableModel): { text: string; report: Yace
   const emb = doc.createNode({});
   const emb0 = doc.createNode({ ndensity: 1, npoti: 'FinnisSinclairShiftedScaled', rho_core_cutoff: float(100000), drho_core_cutoff: float(250) }) as YAMLMap;
   emb0.set('FS_parameters', floats([1, 1]));
-  (emb as YAMLMap).set(0, emb0);
+  (emb as YAMLMap).set(doc.createNode(0), emb0);
   root.set('embeddings', emb);
   const bond = doc.createNode({
     radbasename: 'ACE.jl.base',
@@ -342,7 +342,7 @@ export function exportYace(model: ExportableModel): { text: string; report: Yace
     return n;
   });
   const fmap = doc.createNode({}) as YAMLMap;
-  fmap.set(0, doc.createNode(fns));
+  fmap.set(doc.createNode(0), doc.createNode(fns));
   root.set('functions', fmap);
   const text = doc.toString({ lineWidth: 0, flowCollectionPadding: false });
   return { text, report };
