@@ -45,6 +45,9 @@ export interface BasisSpec {
   radial?: RadialSpec;
 }
 
+/** The exportable radial of `acelens fit --radial acejl`: ACE.jl's usual p = 2, envelope (x − x(r_cut))² only. */
+export const ACEJL_RADIAL: RadialSpec = { kind: 'acejl', p: 2, pl: 2, pr: 0 };
+
 export class SpecError extends Error {
   constructor(message: string) {
     super(message);

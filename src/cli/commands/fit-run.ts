@@ -1,5 +1,5 @@
 /** `acelens fit` body: read data, fit (worker threads), write the model, print a table or one JSON object. */
-import { defaultSpec, scaledDegrees, validateSpec, type BasisSpec } from '../../ace/spec';
+import { ACEJL_RADIAL, defaultSpec, scaledDegrees, validateSpec, type BasisSpec } from '../../ace/spec';
 import { AUTO_LAMBDA_GRID, fitModel, type FitProgress } from '../../fit/fit';
 import type { ErrorMetrics, MetricsReport } from '../../fit/metrics';
 import { createParallelAssembler } from '../../fit/parallel';
@@ -35,6 +35,10 @@ export function specFromOptions(o: ParsedArgs['options']): BasisSpec {
   const spec = defaultSpec(order, variant);
   if (o.rcut !== undefined) spec.rcut = o.rcut as number;
   if (o.degree !== undefined) spec.maxDegree = parseDegree(String(o.degree), order);
+  if (o.radial !== undefined && o.radial !== 'agnesi') {
+    if (o.radial !== 'acejl') throw new CliError(`option '--radial' must be 'agnesi' or 'acejl', got '${o.radial}'`);
+    spec.radial = { ...ACEJL_RADIAL };
+  }
   try {
     return validateSpec(spec);
   } catch (err) {
