@@ -28,6 +28,8 @@ import { radialTable, type RadialTable } from './radial-table';
 
 export type RadialMode = 'tabulated' | 'analytic';
 
+const Y00 = 0.5 / Math.sqrt(Math.PI);
+
 /** The product DAG of a basis: values V[0..nG) = G, V[nG + n] = V[left[n]] · V[right[n]] (right < nG). */
 export class ProductGraph {
   readonly nG: number;
@@ -110,8 +112,6 @@ export class AceEvaluator {
   dR = new Float64Array(0);
   Y = new Float64Array(0);
   dY = new Float64Array(0);
-  private readonly Yone: Float64Array;
-  private readonly dYone: Float64Array;
   /** V = [G, node values], adjoints of V */
   readonly V: Float64Array;
   readonly adjV: Float64Array;
@@ -143,8 +143,6 @@ export class AceEvaluator {
     this.blockA = Int32Array.from(bA);
     this.blockN = Int32Array.from(bN);
     this.blockL = Int32Array.from(bL);
-    this.Yone = new Float64Array(this.nlm);
-    this.dYone = new Float64Array(3 * this.nlm);
     this.V = new Float64Array(this.nG + this.graph.nodes);
     this.adjV = new Float64Array(this.nG + this.graph.nodes);
     this.phi = new Float64Array(this.nOne);
@@ -170,19 +168,16 @@ export class AceEvaluator {
    */
   setNeighbour(k: number, vx: number, vy: number, vz: number, r: number): void {
     const nmax = this.nmax, nlm = this.nlm;
-    const R = this.R.subarray(k * nmax, (k + 1) * nmax), dR = this.dR.subarray(k * nmax, (k + 1) * nmax);
-    if (this.table) this.table.evaluate(r, R, dR);
-    else this.basis.radial.evaluate(r, R, dR, this.tmp);
-    const Y = this.Y, dY = this.dY, yo = k * nlm;
+    if (this.table) this.table.evaluate(r, this.R, this.dR, k * nmax);
+    else this.basis.radial.evaluate(r, this.R.subarray(k * nmax, (k + 1) * nmax), this.dR.subarray(k * nmax, (k + 1) * nmax), this.tmp);
+    const yo = k * nlm;
     if (nlm === 1) {
-      Y[yo] = 0.5 / Math.sqrt(Math.PI);
+      const Y = this.Y, dY = this.dY;
+      Y[yo] = Y00;
       dY[3 * yo] = 0; dY[3 * yo + 1] = 0; dY[3 * yo + 2] = 0;
       return;
     }
-    const Yone = this.Yone, dYone = this.dYone;
-    this.basis.harmonics.evaluate(vx, vy, vz, Yone, dYone);
-    Y.set(Yone, yo);
-    dY.set(dYone, 3 * yo);
+    this.basis.harmonics.evaluate(vx, vy, vz, this.Y, this.dY, yo);
   }
 
   /** φ_a at slot k into this.phi. */
