@@ -137,7 +137,7 @@ function parseYaceInner(text: string): PacePotential {
     const rank = fint(f, 'rank', w, 1);
     const fnd = fint(f, 'ndensity', w, 1);
     if (fnd !== ndensity) throw new PaceFormatError(`${w}.ndensity: ${fnd} differs from the embedding's ndensity ${ndensity}`);
-    const num = fint(f, 'num_ms_combs', w, 1);
+    const num = fint(f, 'num_ms_combs', w, 0); // ML-PACE writes functions whose m-sum vanished with 0
     const mus = nums(get(f, 'mus', w), `${w}.mus`, true);
     if (mus.length !== rank || mus.some((m) => m !== 0)) throw new PaceFormatError(`${w}.mus: expected ${rank} zeros (single species), got ${JSON.stringify(mus)}`);
     const ns = nums(get(f, 'ns', w), `${w}.ns`, true), ls = nums(get(f, 'ls', w), `${w}.ls`, true);
