@@ -296,7 +296,7 @@ function cutoffFuncPoly(r: number, rin: number, din: number): [number, number] {
 }
 
 /** ML-PACE's ACERadialFunctions: g_k of ChebExpCos / ChebPow / SBessel, R_nl = Σ_k crad g_k, core repulsion; all splined. */
-class SplinedRadial implements PaceRadial {
+export class SplinedRadial implements PaceRadial {
   readonly hasCore: boolean;
   private readonly sg: Spline;
   private readonly sr: Spline;
@@ -331,7 +331,8 @@ class SplinedRadial implements PaceRadial {
     for (let m = 1; m <= n - 1; m++) { cheb[m + 1] = twox * cheb[m] - cheb[m - 1]; cheb2[m + 1] = twox * cheb2[m] - cheb2[m - 1]; }
     for (let m = 1; m <= n; m++) dcheb[m] = m * cheb2[m - 1];
   }
-  private radbase(r: number, gr: Float64Array, dgr: Float64Array): void {
+  /** ML-PACE's radbase: the g_k at r (analytic, before splining) */
+  radbase(r: number, gr: Float64Array, dgr: Float64Array): void {
     const { lam, rcut: cut, dcut, nradbase } = this;
     const cutIn = this.rin, dcutIn = this.din;
     if (r <= cutIn - dcutIn || r >= cut) { gr.fill(0); dgr.fill(0); return; }
