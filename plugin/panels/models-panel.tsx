@@ -171,7 +171,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         try {
             const model = new Model(m.file, m.name);
             const { text } = exportYace({ basis: model.basis, coefficients: model.coefficients, e0: model.e0 });
-            downloadText(text, `${fileSafe(m.name)}.yace`, 'application/x-yaml');
+            downloadText(text, `${fileSafe(m.name)}.yace`, 'text/plain');
             this.setState({ message: `exported ${m.name} as .yace (LAMMPS: pair_style pace)` });
         } catch (e) {
             this.setState({ message: `.yace export: ${(e as Error).message}` });

@@ -11,7 +11,7 @@ import { fitModel } from '../../src/fit/fit';
 import { Model, type ModelFile } from '../../src/model/model';
 import { makeFrame, type Frame } from '../../src/structure/frame';
 import { parseYace, PaceEvaluator } from '../../src/pace/potential';
-import { launchBrowser, openViewer, OutputDir } from './browser';
+import { launchBrowser, OutputDir } from './browser';
 
 const E0 = -1.3;
 function dimers(): Frame[] {
@@ -36,7 +36,13 @@ describe('Models panel: Export .yace', () => {
     afterAll(async () => { await browser?.close(); });
 
     it('downloads a .yace that predicts what the model predicts; an Agnesi model gets a message', async () => {
-        const { page, errors } = await openViewer(browser, inject('baseUrl'));
+        // as openViewer, at 1600×1000 and with a longer first load (the dev server transforms on demand on a busy machine)
+        const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+        const errors: string[] = [];
+        page.on('pageerror', e => errors.push(String(e)));
+        page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+        await page.goto(inject('baseUrl'), { waitUntil: 'load', timeout: 240_000 });
+        await page.waitForFunction(() => (window as any).acelens?.ready === true, undefined, { timeout: 180_000 });
         await page.evaluate((ms) => {
             const store = (window as any).acelens.store;
             for (const id of store.models.value.map((m: any) => m.id)) store.removeModel(id);
@@ -45,7 +51,14 @@ describe('Models panel: Export .yace', () => {
         }, [acejl, agnesi] as any);
         const buttons = page.locator('[data-testid=acelens-export-yace]');
         await expect.poll(() => buttons.count(), { timeout: 60_000 }).toBe(2);
-        const [download] = await Promise.all([page.waitForEvent('download'), buttons.nth(0).click()]);
+        const downloadP = page.waitForEvent('download', { timeout: 60_000 });
+        await buttons.nth(0).scrollIntoViewIfNeeded({ timeout: 60_000 }).catch(() => undefined);
+        await buttons.nth(0).evaluate((b) => (b as HTMLElement).click());
+        const download = await downloadP.catch(async (e) => {
+            const msgs = await page.locator('.msp-help-text').allInnerTexts();
+            await page.screenshot({ path: join(OutputDir, 'models-panel-export-yace-failed.png') });
+            throw new Error(`no download (${(e as Error).message}); panel says: ${msgs.filter(m => /yace|export/i.test(m)).join(' | ')}`);
+        });
         expect(download.suggestedFilename()).toMatch(/\.yace$/);
         const path = join(OutputDir, 'models-panel-export.yace');
         await download.saveAs(path);
@@ -55,12 +68,12 @@ describe('Models panel: Export .yace', () => {
         const a = model.predict(f), b = ev.predict(f);
         expect(Math.abs(a.energy - b.energy)).toBeLessThan(1e-10);
         for (let k = 0; k < a.forces.length; k++) expect(Math.abs(a.forces[k] - b.forces[k])).toBeLessThan(1e-10);
-        await buttons.nth(1).click();
+        await buttons.nth(1).evaluate((b) => (b as HTMLElement).click());
         await expect.poll(() => page.locator('text=/\\.yace export: .*agnesi/').count(), { timeout: 10_000 }).toBeGreaterThan(0);
         const row = page.locator('[data-model-id]').first();
         await row.locator('..').locator('..').screenshot({ path: join(OutputDir, 'models-panel-export-yace.png') });
         const box = await buttons.nth(0).boundingBox();
         expect(box!.width).toBeLessThan(60);
         expect(errors.filter(e => !/favicon|Failed to load resource|GPU stall|ReadPixels/i.test(e))).toEqual([]);
-    }, 180_000);
+    }, 480_000);
 });
