@@ -66,7 +66,7 @@ export class RadialBasis {
       this.ap = 0; this.aq = 0; this.aa = 0; this.env = 0; this.yin = 0; this.ycut = 0;
       this.p = radial.p; this.pl = radial.pl; this.pr = radial.pr;
       this.xl = this.acejlX(rcut);
-      this.xr = this.acejlX(rin);
+      this.xr = this.acejlX(radial.rin ?? rin);
       const rec = legendreRecursion(nmax, this.xl, this.xr, this.pl);
       this.recA = rec.A; this.recB = rec.B; this.recC = rec.C;
     }

@@ -15,12 +15,12 @@ export type BasisVariant = 'standard' | 'purified';
  *   spec's), envelope (1 − (r/r_cut)²)^envelope. Today's default; a spec without `radial` means
  *   { kind: 'agnesi', p: 2, q: 4, a: 1, envelope: 2 }.
  * - 'acejl': ML-PACE's `ACE.jl.base` kind, exactly exportable to .yace: orthonormal Legendre polynomials in
- *   x = ((1 + r0)/(1 + r))^p on [x(r_cut), x(r_in)], envelope (x − x(r_cut))^pl (x − x(r_in))^pr; r0 defaults
- *   to the spec's r0.
+ *   x = ((1 + r0)/(1 + r))^p on [x(r_cut), x(r_in)], envelope (x − x(r_cut))^pl (x − x(r_in))^pr; r0 and r_in
+ *   default to the spec's (r_in here is the inner end of the polynomials' interval: below it they extrapolate).
  */
 export type RadialSpec =
   | { kind: 'agnesi'; p: number; q: number; a: number; envelope: number }
-  | { kind: 'acejl'; p: number; r0?: number; pl: number; pr: number };
+  | { kind: 'acejl'; p: number; r0?: number; rin?: number; pl: number; pr: number };
 
 export interface BasisSpec {
   /** maximal body order K = 2..5 (correlation orders ν = 1..K−1) */
@@ -45,8 +45,8 @@ export interface BasisSpec {
   radial?: RadialSpec;
 }
 
-/** The exportable radial of `acelens fit --radial acejl`: ACE.jl's usual p = 2, envelope (x − x(r_cut))² only. */
-export const ACEJL_RADIAL: RadialSpec = { kind: 'acejl', p: 2, pl: 2, pr: 0 };
+/** The exportable radial of `acelens fit --radial acejl`: p = 2, polynomials on [0.9 Å, r_cut] (the best of r_in 0.8–1.15 Å, p 1–4 measured on the study's pools), envelope (x − x(r_cut))² only. */
+export const ACEJL_RADIAL: RadialSpec = { kind: 'acejl', p: 2, rin: 0.9, pl: 2, pr: 0 };
 
 export class SpecError extends Error {
   constructor(message: string) {
@@ -153,13 +153,18 @@ export function validateRadial(radial: unknown, where = 'basis spec'): RadialSpe
     return { kind: 'agnesi', p, q, a, envelope };
   }
   if (o.kind === 'acejl') {
-    check(['kind', 'p', 'r0', 'pl', 'pr']);
+    check(['kind', 'p', 'r0', 'rin', 'pl', 'pr']);
     const p = int(o, 'p', w, 1), pl = int(o, 'pl', w, 0), pr = int(o, 'pr', w, 0);
     const out: RadialSpec = { kind: 'acejl', p, pl, pr };
     if (o.r0 !== undefined) {
       const r0 = num(o, 'r0', w);
       if (!(r0 > 0)) throw new SpecError(`${w}: 'r0' must be > 0 Å, got ${r0}`);
       out.r0 = r0;
+    }
+    if (o.rin !== undefined) {
+      const rin = num(o, 'rin', w);
+      if (!(rin >= 0)) throw new SpecError(`${w}: 'rin' must be ≥ 0 Å, got ${rin}`);
+      out.rin = rin;
     }
     return out;
   }

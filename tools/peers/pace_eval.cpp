@@ -7,12 +7,17 @@
 //
 // usage: pace_eval POTENTIAL(.yace C-tilde | .yaml B-basis) FRAMES.extxyz [--eval rec|prod|ctilde]
 //        pace_eval POTENTIAL --save-yace OUT.yace      (write ML-PACE's own C-tilde conversion and exit)
+//        pace_eval --gen-bbasis OUT.yaml RADBASE NDENSITY NPOTI CORE INNER
+//            a small pacemaker-style B-basis (ranks 1..4, random seeded coefficients) as gen_yaml.cpp makes
+//            them: RADBASE ChebExpCos|ChebPow|SBessel, NDENSITY 1|2|..., NPOTI FinnisSinclair|
+//            FinnisSinclairShiftedScaled, CORE 0|1 (core repulsion prehc/lambdahc), INNER density|distance
 // Built by tools/peers/build-mlpace.sh; used by test/pace/*.test.ts. Not part of the product.
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -148,8 +153,49 @@ static unique_ptr<ACEEvaluator> make_evaluator(const string &kind, ACECTildeBasi
     return ev;
 }
 
+static int gen_bbasis(int argc, char **argv) {
+    string out = argv[2], radbase = argv[3], npoti = argv[5], inner = argv[7];
+    int nd = stoi(argv[4]);
+    bool core = string(argv[6]) == "1";
+    mt19937_64 rng(4242 + nd);
+    uniform_real_distribution<double> U(-1.0, 1.0);
+    auto coeffs = [&](double scale) { vector<double> c(nd); for (auto &x: c) x = scale * U(rng); return c; };
+    BBasisFunctionsSpecificationBlock b;
+    b.block_name = "C";
+    b.ndensityi = nd;
+    b.npoti = npoti;
+    b.fs_parameters.clear();
+    for (int p = 0; p < nd; p++) { b.fs_parameters.push_back(1.0); b.fs_parameters.push_back(p == 0 ? 1.0 : 0.5); }
+    b.rho_cut = core ? 5.0 : 100000.0; b.drho_cut = core ? 2.0 : 250.0;
+    int nradmax = 3, lmax = 2, nradbase = 6;
+    b.nradmaxi = nradmax; b.lmaxi = lmax; b.nradbaseij = nradbase;
+    b.rcutij = 4.5; b.dcutij = 0.2; b.NameOfCutoffFunctionij = "cos";
+    b.radbase = radbase; b.radparameters = {3.0};
+    b.inner_cutoff_type = inner; b.r_in = 0.9; b.delta_in = 0.3;
+    b.core_rep_parameters = core ? vector<double>{2.0, 1.5} : vector<double>{0.0, 1.0};
+    b.is_core_repulsion_defined = core;
+    b.radcoefficients.assign(nradmax, vector<vector<double>>(lmax + 1, vector<double>(nradbase)));
+    for (auto &a: b.radcoefficients) for (auto &c: a) for (auto &x: c) x = U(rng);
+    vector<string> e2(2, "C"), e3(3, "C"), e4(4, "C"), e5(5, "C");
+    for (NS_TYPE n = 1; n <= nradbase; n++) b.funcspecs.emplace_back(e2, vector<NS_TYPE>{n}, vector<LS_TYPE>{0}, vector<LS_TYPE>{}, coeffs(0.3));
+    for (NS_TYPE n1 = 1; n1 <= nradmax; n1++) for (NS_TYPE n2 = n1; n2 <= nradmax; n2++) for (LS_TYPE l = 0; l <= lmax; l++)
+        b.funcspecs.emplace_back(e3, vector<NS_TYPE>{n1, n2}, vector<LS_TYPE>{l, l}, vector<LS_TYPE>{}, coeffs(0.1));
+    b.funcspecs.emplace_back(e4, vector<NS_TYPE>{1, 1, 1}, vector<LS_TYPE>{1, 1, 0}, vector<LS_TYPE>{0}, coeffs(0.05));
+    b.funcspecs.emplace_back(e4, vector<NS_TYPE>{1, 1, 2}, vector<LS_TYPE>{1, 1, 2}, vector<LS_TYPE>{2}, coeffs(0.05));
+    b.funcspecs.emplace_back(e4, vector<NS_TYPE>{1, 2, 3}, vector<LS_TYPE>{2, 2, 2}, vector<LS_TYPE>{2}, coeffs(0.05));
+    b.funcspecs.emplace_back(e5, vector<NS_TYPE>{1, 1, 1, 1}, vector<LS_TYPE>{1, 1, 1, 1}, vector<LS_TYPE>{0, 0}, coeffs(0.02));
+    b.funcspecs.emplace_back(e5, vector<NS_TYPE>{1, 1, 2, 2}, vector<LS_TYPE>{1, 1, 2, 2}, vector<LS_TYPE>{1, 1}, coeffs(0.02));
+    b.update_params();
+    BBasisConfiguration conf;
+    conf.deltaSplineBins = 0.001;
+    conf.funcspecs_blocks.push_back(b);
+    conf.save(out);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     try {
+        if (argc >= 8 && string(argv[1]) == "--gen-bbasis") return gen_bbasis(argc, argv);
         if (argc < 3) { cerr << "usage: pace_eval POTENTIAL FRAMES.extxyz [--eval rec|prod|ctilde] | pace_eval POTENTIAL --save-yace OUT\n"; return 2; }
         string pot = argv[1], xyz, kind = "rec", save;
         for (int a = 2; a < argc; a++) {

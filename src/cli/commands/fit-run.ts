@@ -36,8 +36,16 @@ export function specFromOptions(o: ParsedArgs['options']): BasisSpec {
   if (o.rcut !== undefined) spec.rcut = o.rcut as number;
   if (o.degree !== undefined) spec.maxDegree = parseDegree(String(o.degree), order);
   if (o.radial !== undefined && o.radial !== 'agnesi') {
-    if (o.radial !== 'acejl') throw new CliError(`option '--radial' must be 'agnesi' or 'acejl', got '${o.radial}'`);
-    spec.radial = { ...ACEJL_RADIAL };
+    // acejl[:key=value,...] overrides the preset's parameters (p, r0, rin, pl, pr)
+    const [kind, rest] = String(o.radial).split(':');
+    if (kind !== 'acejl') throw new CliError(`option '--radial' must be 'agnesi' or 'acejl[:p=2,rin=R,pl=2,pr=0,r0=R]', got '${o.radial}'`);
+    const radial: Record<string, unknown> = { ...ACEJL_RADIAL };
+    for (const kv of rest ? rest.split(',') : []) {
+      const [k, v] = kv.split('=');
+      if (v === undefined || !Number.isFinite(Number(v))) throw new CliError(`option '--radial': expected key=number, got '${kv}'`);
+      radial[k] = Number(v);
+    }
+    spec.radial = radial as unknown as BasisSpec['radial'];
   }
   try {
     return validateSpec(spec);
