@@ -64,6 +64,8 @@ export class RadialTable {
   private analytic(r: number, R: Float64Array, dR: Float64Array, tmp: Float64Array): void {
     const rr = r >= this.rcut ? this.rcut * (1 - 1e-15) : r;
     this.radial.evaluate(rr, R, dR, tmp);
+    // 0·∞ at exactly x = x(r_in) in the acejl envelope's derivative (pr = 0): use the limit from a hair away
+    if (!Number.isFinite(R[0]) || !Number.isFinite(dR[0])) this.radial.evaluate(rr * (1 - 1e-13), R, dR, tmp);
   }
 
   private build(intervals: number): Float64Array {

@@ -115,6 +115,7 @@ describe('tabulated radials', () => {
     ['Agnesi radial, nmax 16 (default bases)', new RadialBasis(16, 5, 0, 1.287)],
     ['Agnesi radial, nmax 24 (study bases)', new RadialBasis(24, 5, 0, 1.287)],
     ['acejl radial, nmax 24', new RadialBasis(24, 5, 0, 1.287, { kind: 'acejl', p: 2, pl: 2, pr: 0 })],
+    ['acejl radial on [0.9 Å, r_cut] (fit --radial acejl), nmax 24', new RadialBasis(24, 5, 0, 1.287, { kind: 'acejl', p: 2, rin: 0.9, pl: 2, pr: 0 })],
   ] as const) {
     it(`${name}: R and R' within ${RADIAL_TABLE_ACCURACY} of the analytic form (relative to max |R_n|, max |R_n'|) at 20 000 random r`, () => {
       const table = new RadialTable(rb);
