@@ -59,16 +59,17 @@ class PaceServer {
     this.proc = spawn(exe, [potential, cell, '--eval', 'rec', '--serve'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const rl = createInterface({ input: this.proc.stdout! });
     rl.on('line', (l) => {
-      if (this.waiting) { const w = this.waiting; this.waiting = null; w(l); } else this.lines.push(l);
+      if (this.waiting) { const w = this.waiting; this.waiting = null; this.failed = null; w(l); } else this.lines.push(l);
     });
+    this.proc.on('exit', (code) => { this.exited = `pace_bench exited (${code})`; this.failed?.(new Error(this.exited)); });
   }
+  private failed: ((e: Error) => void) | null = null;
+  private exited: string | null = null;
   next(): Promise<string> {
     const l = this.lines.shift();
     if (l !== undefined) return Promise.resolve(l);
-    return new Promise((res, rej) => {
-      this.waiting = res;
-      this.proc.once('exit', (code) => rej(new Error(`pace_bench exited (${code})`)));
-    });
+    if (this.exited) return Promise.reject(new Error(this.exited));
+    return new Promise((res, rej) => { this.waiting = res; this.failed = rej; });
   }
   async ready(): Promise<void> {
     for (;;) {
