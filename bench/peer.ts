@@ -12,7 +12,8 @@
  *
  * ML-PACE is built from ../shared/peers by tools/peers/build-pace-bench.sh into .peers-build/bench/ (ignored),
  * with -O3 -march=native; without ../shared/peers the benchmark says so and stops.
- * Options: --rounds N (default 9), --bases default2,default3,…,study4,study5 (default: all six), --purified.
+ * Options: --rounds N (default 9), --bases default2,default3,…,study4,study5 (default: all six), --purified,
+ * --with-before (also time the evaluator this one replaced, kept as test/engine/reference-evaluator.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +29,7 @@ import { buildNeighbourList } from '../src/structure/neighbours';
 import { randomCarbonPacking } from '../src/structure/build';
 import { writeExtXyz } from '../src/io/extxyz-writer';
 import { exportYace } from '../src/pace/export';
+import { predict as predictBefore } from '../test/engine/reference-evaluator';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -120,8 +122,9 @@ registerBench({
     console.log(`cell: ${frame.natoms} atoms, ${(nl.index.length / frame.natoms).toFixed(1)} neighbours/atom within 5 Å; ${variant} bases, acejl radial; ${rounds} interleaved rounds after one warm-up each`);
     console.log(`ML-PACE: ${exe} (recursive evaluator, -O3 -march=native); acelens: predict (tabulated radials), neighbour list prebuilt on both sides`);
     console.log(`load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores)`);
-    console.log('\n| basis (functions) | acelens µs/atom | ML-PACE µs/atom | acelens / ML-PACE | dE/atom (meV) | wall/CPU acelens, ML-PACE |');
-    console.log('|---|---|---|---|---|---|');
+    const before = args.includes('--with-before');
+    console.log(`\n| basis (functions) | acelens µs/atom | ML-PACE µs/atom | acelens / ML-PACE |${before ? ' previous acelens evaluator µs/atom (its ratio) |' : ''} dE/atom (meV) | wall/CPU acelens, ML-PACE |`);
+    console.log(`|---|---|---|---|${before ? '---|' : ''}---|---|`);
     const rows: string[] = [];
     try {
       for (const [name, spec] of all) {
@@ -139,10 +142,17 @@ registerBench({
           const wall = performance.now() - t0, cu = process.cpuUsage(c0);
           return { cpu: (cu.user + cu.system) / 1000, wall, energy: p.energy };
         };
-        ace(); await server.run(); // warm-up (JIT, tables, caches)
-        const a: { cpu: number; wall: number; energy: number }[] = [], m: typeof a = [];
+        const old = () => {
+          const c0 = process.cpuUsage();
+          predictBefore(basis, c, e0, frame, { neighbours: nl });
+          const cu = process.cpuUsage(c0);
+          return (cu.user + cu.system) / 1000;
+        };
+        ace(); await server.run(); if (before) old(); // warm-up (JIT, tables, caches)
+        const a: { cpu: number; wall: number; energy: number }[] = [], m: typeof a = [], o: number[] = [];
         for (let r = 0; r < rounds; r++) {
           if (r % 2 === 0) { a.push(ace()); m.push(await server.run()); } else { m.push(await server.run()); a.push(ace()); }
+          if (before) o.push(old());
         }
         server.close();
         const us = (ms: number) => (1000 * ms) / frame.natoms;
@@ -150,7 +160,8 @@ registerBench({
         const wa = median(a.map((x) => x.wall / x.cpu)), wm = median(m.map((x) => x.wall / x.cpu));
         const dE = (1000 * Math.abs(a[0].energy - m[0].energy)) / frame.natoms;
         const label = `${name.startsWith('study') ? "the study's" : 'default'} K = ${name.slice(-1)} (${basis.size})`;
-        const row = `| ${label} | ${ta.toFixed(1)} | ${tm.toFixed(1)} | ${(ta / tm).toFixed(2)} | ${dE.toExponential(1)} | ${wa.toFixed(2)}, ${wm.toFixed(2)} |`;
+        const to = before ? us(median(o)) : 0;
+        const row = `| ${label} | ${ta.toFixed(1)} | ${tm.toFixed(1)} | ${(ta / tm).toFixed(2)} |${before ? ` ${to.toFixed(1)} (${(to / tm).toFixed(2)}) |` : ''} ${dE.toExponential(1)} | ${wa.toFixed(2)}, ${wm.toFixed(2)} |`;
         console.log(row);
         rows.push(row);
       }
