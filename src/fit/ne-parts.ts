@@ -70,7 +70,7 @@ export function checkParts(parts: readonly LoadedPart[]): LoadedPart[] {
     );
   }
   const n = ref.header.shard.count;
-  const byShard: Array<LoadedPart | undefined> = new Array(n);
+  const byShard: Array<LoadedPart | undefined> = Array.from({ length: n }, () => undefined);
   for (const p of parts) {
     const i = p.header.shard.index;
     if (!Number.isInteger(i) || i < 0 || i >= n) throw new PartsError(`${p.name}: corrupted part file (shard index ${i} of ${n})`);
