@@ -1,7 +1,7 @@
 /**
  * Sharded assembly (`acelens assemble --shard i/n` + `acelens solve`): for K = 4 on the study's basis
  * (D = 24,20,16, r_cut 5 Å, w_L 1.5: 803 functions; weights as the study: w_E 10, energy rows /√N, forces 1),
- * on the shipped carbon-narrow + carbon-diverse data (371 structures, 6,379 atoms), for n = 1, 2, 4, 8, 16 shards: the CPU time of
+ * on the shipped carbon-narrow + carbon-diverse data (371 structures, 4,895 atoms), for n = 1, 2, 4, 8, 16 shards: the CPU time of
  * each shard (run one after another in this process, each building its basis as a separate task would), the
  * largest shard (= the wall time with n machines), the sum over shards (the cost of splitting), the size of
  * a part, and the reduce: reading, checking and adding n parts (+ the solve). Timings are CPU time of this
@@ -20,6 +20,7 @@ import { smoothnessPrior } from '../src/fit/prior';
 import { assembleShardOf } from '../src/fit/shard-assembly';
 import { solveNormalEquations } from '../src/fit/solve';
 import { AceBasis } from '../src/ace/basis';
+import { predict } from '../src/ace/evaluate';
 import type { BasisSpec } from '../src/ace/spec';
 
 const cpuSeconds = (fn: () => void): number => {
@@ -88,6 +89,14 @@ registerBench({
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+    // the solve job's other cost: the train metrics, one predict (energy + forces) per structure
+    const basis = AceBasis.create(spec);
+    const coefficients = new Float64Array(basis.size).fill(1e-3);
+    const atoms = data.frames.reduce((s, f) => s + f.natoms, 0);
+    const tPredict = cpuSeconds(() => {
+      for (const f of data.frames) predict(basis, coefficients, -155, f, { forces: true });
+    });
+    console.log(`train metrics in the solve job: predict over ${atoms} atoms ${tPredict.toFixed(1)} s CPU (${(atoms / tPredict).toFixed(0)} atoms/s)`);
     const doubles = (nbasis * (nbasis + 1)) / 2 + nbasis;
     console.log(`\npart = 8 B × (n(n+1)/2 + n) = 8 × ${doubles} B = ${((8 * doubles) / 1e6).toFixed(2)} MB for n = ${nbasis}, whatever the data size (+ a JSON header of ~1 kB)`);
   },
