@@ -10,6 +10,9 @@ import { decodeNeFile } from '../../src/fit/ne-file';
 import { writeExtXyz } from '../../src/io/extxyz';
 import { smallSpec, syntheticData } from '../fit/data';
 import { cliInScratchFolder } from './run-cli';
+import { resolve } from 'node:path';
+
+const BIN = resolve(__dirname, '../../bin/acelens.mjs');
 
 const { dir, at, run, runJson, expectFailure } = cliInScratchFolder('acelens-shards-');
 const SPEC = smallSpec(3);
@@ -99,6 +102,20 @@ describe('acelens assemble + solve', () => {
     expectFailure(['assemble', 'train.xyz', ...BASIS, '--shard', '0/2', '--out', 'nodir/y.acelens-ne'], /y.acelens-ne: cannot write the part file: directory .*nodir: no such file/);
     expectFailure(['assemble', 'nope.xyz', ...BASIS, '--shard', '0/2', '--out', 'y.acelens-ne'], /nope.xyz: cannot read: no such file/);
     expect(readdirSync(dir).filter((f) => f.startsWith('y.') || f.includes('.tmp-'))).toEqual([]);
+  });
+});
+
+describe('a killed assemble task (Slurm time limit: SIGTERM)', () => {
+  it('leaves either the whole part or nothing — never a temporary file', async () => {
+    const { spawn } = await import('node:child_process');
+    for (const delay of [300, 1500, 3000]) {
+      const child = spawn(process.execPath, [BIN, 'assemble', 'train.xyz', ...BASIS, '--shard', '0/1', '--out', `killed-${delay}.acelens-ne`], { cwd: dir, stdio: 'ignore' });
+      setTimeout(() => child.kill('SIGTERM'), delay);
+      await new Promise((res) => child.on('exit', res));
+      const left = readdirSync(dir).filter((f) => f.includes(`killed-${delay}`));
+      expect(left.filter((f) => f.includes('.tmp-'))).toEqual([]);
+      if (left.length) expect(decodeNeFile(readFileSync(at(`killed-${delay}.acelens-ne`)), 'p').header.shard).toEqual({ index: 0, count: 1 });
+    }
   });
 });
 
