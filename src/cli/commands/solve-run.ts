@@ -6,6 +6,7 @@
 import { accessSync, constants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fitModel, FitError, type Assembler } from '../../fit/fit';
+import { NO_CONFIG_TYPE } from '../../fit/metrics';
 import { readNeFile } from '../../fit/ne-file';
 import { checkParts, sumParts, type LoadedPart } from '../../fit/ne-parts';
 import { describeFsError, saveModel } from '../../model/model-node';
@@ -48,6 +49,14 @@ export async function runSolve(args: ParsedArgs, io: CliIO): Promise<number> {
     if (basis.size !== sum.nbasis) throw new FitError(`the parts have ${sum.nbasis} basis functions, the spec gives ${basis.size}`);
     if (frames.length !== h.fitted.structures) throw new FitError(`the training data has ${frames.length} fitted structures, the parts ${h.fitted.structures}`);
     if (weights.e0 !== h.weights.e0) throw new FitError(`E0 from the training data is ${weights.e0} eV, the parts were assembled with ${h.weights.e0} eV`);
+    // the per-config_type counts of the parts against the structures fitModel is about to evaluate
+    const fromParts = new Map<string, number>();
+    for (const p of ordered) for (const [t, c] of Object.entries(p.header.perConfigType)) fromParts.set(t, (fromParts.get(t) ?? 0) + c.atoms);
+    const fromData = new Map<string, number>();
+    for (const f of frames) fromData.set(f.configType ?? NO_CONFIG_TYPE, (fromData.get(f.configType ?? NO_CONFIG_TYPE) ?? 0) + f.natoms);
+    for (const t of new Set([...fromParts.keys(), ...fromData.keys()])) {
+      if (fromParts.get(t) !== fromData.get(t)) throw new FitError(`config_type '${t}': the parts hold ${fromParts.get(t) ?? 0} atoms, the training data ${fromData.get(t) ?? 0}`);
+    }
     return { ...sum, xtx: sum.xtx.slice(), xty: sum.xty.slice() };
   };
   const result = await fitModel(data.frames, {
