@@ -5,7 +5,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+// each test spawns the CLI up to 15 times (≈ 1–2 s each, more on a loaded machine)
+vi.setConfig({ testTimeout: 400_000, hookTimeout: 120_000 });
 import { decodeNeFile } from '../../src/fit/ne-file';
 import { writeExtXyz } from '../../src/io/extxyz';
 import { smallSpec, syntheticData } from '../fit/data';
