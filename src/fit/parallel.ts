@@ -9,7 +9,7 @@
  * that registers tsx's loader and imports ./assemble-worker.ts. This works the same under the CLI
  * (bin/acelens.mjs), tsx and vitest, with no build step.
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -20,7 +20,7 @@ import type { Assembler } from './fit';
 import { createSums, mergeSums, type LossWeights, type NormalSums } from './normal-equations';
 
 export interface ParallelOptions {
-  /** number of worker threads; default: idle cores (defaultWorkerCount). ≤ 1 assembles in-process */
+  /** number of worker threads; default: the machine's cores (defaultWorkerCount). ≤ 1 assembles in-process */
   workers?: number;
   /**
    * The first chunk is assembled in-process and timed; workers start only when the other chunks would
@@ -61,13 +61,12 @@ function workerBootstrap(): URL {
 }
 
 /**
- * Worker threads worth starting: the cores not already busy (1-minute load average; our own thread
- * counts as one), at least 1 (= in-process). On a machine shared with a long computation this stays at 1.
+ * Worker threads by default: the machine's cores (os.availableParallelism), whatever the load. A busy
+ * machine shares its cores between processes anyway; turning the workers off because of load would run
+ * the assembly on one core for the whole fit. `--workers N` overrides.
  */
 export function defaultWorkerCount(): number {
-  const cores = availableParallelism();
-  const idle = Math.round(cores - loadavg()[0] + 1);
-  return Math.max(1, Math.min(cores, idle));
+  return Math.max(1, availableParallelism());
 }
 
 /** An Assembler that spreads structures over worker threads (in-process when that is quicker). */

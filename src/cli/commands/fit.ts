@@ -20,7 +20,7 @@ export const FIT_OPTIONS: Record<string, OptionSpec> = {
   'force-weight': { kind: 'number', value: 'W', help: 'weight of force rows', default: '1' },
   'virial-weight': { kind: 'number', value: 'W', help: 'weight of virial rows (periodic frames with a stress)', default: '1' },
   e0: { kind: 'string', value: 'auto|VALUE', help: 'isolated-atom energy (eV): from an isolated_atom frame, or given', default: 'auto' },
-  workers: { kind: 'integer', value: 'N', help: 'worker threads for the assembly (0 or 1 = in-process)', default: 'idle cores' },
+  workers: { kind: 'integer', value: 'N', help: 'worker threads for the assembly (0 or 1 = in-process)', default: 'all cores' },
   out: { kind: 'string', value: 'M.json', help: 'where to write the model (required)' },
 };
 
