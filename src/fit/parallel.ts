@@ -17,7 +17,7 @@ import type { AceBasis } from '../ace/basis';
 import type { Frame } from '../structure/frame';
 import { assembleChunk, assembleChunksInProcess, assembleInProcess, chunkBounds } from './assemble';
 import type { Assembler } from './fit';
-import { createSums, mergeSums, type LossWeights, type NormalSums } from './normal-equations';
+import { createSums, ENERGY_WEIGHT_KEY, FORCE_WEIGHT_KEY, FORCE_WEIGHTS_COLUMN, mergeSums, VIRIAL_WEIGHT_KEY, type LossWeights, type NormalSums } from './normal-equations';
 
 export interface ParallelOptions {
   /** number of worker threads; default: the machine's cores (defaultWorkerCount). ≤ 1 assembles in-process */
@@ -31,8 +31,12 @@ export interface ParallelOptions {
   probe?: boolean;
 }
 
-/** The labels and geometry a worker needs (drops verbatim info/arrays). */
+/** The labels, geometry and weights a worker needs (drops the other verbatim info/arrays). */
 function leanFrame(f: Frame): Frame {
+  const info: Frame['info'] = {};
+  for (const k of [ENERGY_WEIGHT_KEY, FORCE_WEIGHT_KEY, VIRIAL_WEIGHT_KEY]) if (Object.hasOwn(f.info, k)) info[k] = f.info[k];
+  const arrays: Frame['arrays'] = {};
+  if (f.arrays?.[FORCE_WEIGHTS_COLUMN]) arrays[FORCE_WEIGHTS_COLUMN] = f.arrays[FORCE_WEIGHTS_COLUMN];
   return {
     natoms: f.natoms,
     positions: f.positions,
@@ -43,8 +47,8 @@ function leanFrame(f: Frame): Frame {
     forces: f.forces,
     stress: f.stress,
     configType: f.configType,
-    info: {},
-    arrays: {},
+    info,
+    arrays,
   };
 }
 
