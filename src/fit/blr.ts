@@ -162,10 +162,9 @@ export function bayesianRidge(sp: Spectrum, opts: BlrOptions = {}): BlrResult {
     logdet += Math.log(d);
   }
   const ed = residual(sp, m);
-  let logGamma = 0;
-  for (let k = 0; k < n; k++) logGamma += Math.log(sp.gamma[k]);
+  // ln p(y|α,β) (PRML eq. 3.86 in u = Γc; the ln|Γ| of the prior and of the posterior precision cancel)
   const logEvidence =
-    0.5 * n * Math.log(alpha) + logGamma + 0.5 * N * Math.log(beta) - 0.5 * beta * ed - 0.5 * alpha * norm2 - 0.5 * logdet - 0.5 * N * Math.log(2 * Math.PI);
+    0.5 * n * Math.log(alpha) + 0.5 * N * Math.log(beta) - 0.5 * beta * ed - 0.5 * alpha * norm2 - 0.5 * logdet - 0.5 * N * Math.log(2 * Math.PI);
   const coefficients = coefficientsFromFactors(sp, (si) => beta / (beta * si + alpha));
   return { alpha, beta, effectiveParameters: gammaEff, logEvidence, iterations: it, converged, coefficients, lambda: alpha / beta };
 }

@@ -3,7 +3,7 @@ import { formatHelp, parseArgs, type OptionSpec } from '../args';
 import type { Command } from '../command';
 
 const USAGE =
-  'acelens fit TRAIN.xyz [--valid VALID.xyz | --valid-fraction 0.1] --order K [--basis standard|purified] [--rcut R] [--degree D] [--lambda L|L1,L2,..|auto] [--energy-weight W] [--force-weight W] [--e0 auto|VALUE] --out M.json [--json]';
+  'acelens fit TRAIN.xyz [MORE.xyz | "GLOB*.xyz" …] [--valid VALID.xyz | --valid-fraction 0.1] --order K [--basis standard|purified] [--rcut R] [--degree D] [--solver blr|ridge] [--lambda L|L1,L2,..|auto] [--weights FILE|CT=σE,σF[,σV];…] [--energy-weight W] [--force-weight W] [--e0 auto|VALUE] --out M.json [--json]';
 
 export const FIT_OPTIONS: Record<string, OptionSpec> = {
   valid: { kind: 'string', value: 'VALID.xyz', help: 'separate validation file' },
@@ -13,7 +13,11 @@ export const FIT_OPTIONS: Record<string, OptionSpec> = {
   basis: { kind: 'string', value: 'standard|purified', help: 'basis variant', default: 'standard' },
   rcut: { kind: 'number', value: 'R', help: 'cutoff radius (Å)' },
   degree: { kind: 'string', value: 'D|D1,D2,..', help: 'maximal degree: one number (scaled per order) or one per correlation order' },
-  lambda: { kind: 'string', value: 'L|L1,L2,..|auto', help: 'Tikhonov regularisation strength; a comma list (or auto: 1e-8..1 in decades) is scanned and the λ with the lowest validation error kept (needs --valid or --valid-fraction)', default: '1e-6' },
+  solver: { kind: 'string', value: 'blr|ridge', help: 'blr: Bayesian linear regression, regularisation and noise level from the data (evidence maximisation; stores the posterior for uncertainties); ridge: Tikhonov with --lambda', default: 'blr (ridge when --lambda is given)' },
+  lambda: { kind: 'string', value: 'L|L1,L2,..|auto', help: 'Tikhonov regularisation strength (solver ridge); a comma list (or auto: 1e-8..1 in decades) is scanned and the λ with the lowest validation error kept (needs --valid or --valid-fraction)' },
+  weights: { kind: 'string', value: 'FILE|CT=σE,σF[,σV];…', help: "per config_type σ_E (eV/atom), σ_F (eV/Å), σ_V (eV/atom): a JSON/YAML file {config_type: {sigma_E, sigma_F, sigma_V}} ('default' for the others) or inline entries separated by ';'" },
+  'no-frame-weights': { kind: 'flag', help: 'ignore the energy_weight/force_weight/virial_weight info keys and force_weights per-atom columns of the data' },
+  'no-uncertainty': { kind: 'flag', help: 'do not store the posterior covariance factor (4·n² bytes) in the model' },
   'energy-weight': { kind: 'number', value: 'W', help: 'weight of energy rows (per atom)', default: '1' },
   'energy-norm': { kind: 'string', value: 'atoms|sqrt-atoms', help: 'energy rows weighted W/N (per atom) or W/√N (as the reference study)', default: 'atoms' },
   'prior-exponent': { kind: 'number', value: 'P', help: 'smoothness prior Γ = (1 + Σ(n−1 + w_L·l))^P; 0 = plain ridge', default: '2' },
