@@ -20,7 +20,8 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defaultSpec } from '../src/ace/spec';
 import { fitModel } from '../src/fit/fit';
 import type { ErrorMetrics } from '../src/fit/metrics';
@@ -32,7 +33,7 @@ import { Model } from '../src/model/model';
 import type { Frame } from '../src/structure/frame';
 import { registerBench } from './registry';
 
-const DATA = resolve(__dirname, '../../shared/data/gap20');
+const DATA = resolve(dirname(fileURLToPath(import.meta.url)), '../../shared/data/gap20');
 
 const sigma = (e: number, f: number, v: number): ConfigTypeWeights => ({ energy: 1 / e, force: 1 / f, virial: 1 / v });
 export const GAP20_DEFAULT_WEIGHTS = sigma(0.01, 0.4, 0.1);
