@@ -33,7 +33,8 @@ import { smoothnessPrior, DEFAULT_PRIOR_EXPONENT } from './prior';
 import { effectiveRank, solveNormalEquations, type SolveResult } from './solve';
 import { bayesianRidge, posteriorFactor, ridgeCoefficients, spectrum, type BlrResult } from './blr';
 import { encodeFloat32Base64 } from '../util/base64';
-import { MODEL_FORMAT, MODEL_VERSION, type ModelFile, type FileProvenance, type LambdaScanPoint, SOFTWARE } from '../model/model';
+import { energyRowsFor, huberIrls } from './robust';
+import { MODEL_FORMAT, MODEL_VERSION, type ModelFile, type FileProvenance, type LambdaScanPoint, type RobustReport, SOFTWARE } from '../model/model';
 
 export interface FitProgress {
   stage: 'check' | 'basis' | 'assemble' | 'solve' | 'metrics';
@@ -69,6 +70,12 @@ export interface FitOptions {
   /** file (or dataset) name of each training / validation frame: metrics per file */
   trainSources?: readonly string[];
   validSources?: readonly string[];
+  /**
+   * Huber robust loss on the energy rows by iteratively reweighted least squares: a structure whose weighted
+   * energy residual |w_E·ΔE/N| exceeds δ (with w_E = 1/σ_E: δ standard deviations) has its energy row weight
+   * scaled by √(δ/|…|). The down-weighted structures are listed in the model (fit.robust). Not with a λ scan.
+   */
+  huber?: number;
   /** Tikhonov strength λ of λ‖Γc‖² (solver 'ridge'). Default 1e-6 */
   lambda?: number;
   /**
@@ -229,6 +236,9 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
   const solver: FitSolver = opts.solver ?? (scan || opts.lambda !== undefined ? 'ridge' : 'blr');
   if (solver !== 'blr' && solver !== 'ridge') throw new FitError(`solver must be 'blr' or 'ridge', got '${solver}'`);
   if (solver === 'blr' && scan) throw new FitError('a λ scan needs the ridge solver (Bayesian regression sets the regularisation from the data)');
+  const huber = opts.huber ?? null;
+  if (huber !== null && !(huber > 0 && Number.isFinite(huber))) throw new FitError(`Huber threshold δ must be a number > 0, got ${huber}`);
+  if (huber !== null && scan) throw new FitError('the Huber loss is not available with a λ scan (use the Bayesian solver or one λ)');
   const priorExponent = opts.priorExponent ?? DEFAULT_PRIOR_EXPONENT;
   if (!Number.isFinite(priorExponent) || priorExponent < 0) throw new FitError(`prior exponent must be ≥ 0, got ${priorExponent}`);
   const energyWeight = checkWeight('energy weight', opts.energyWeight ?? 1);
@@ -354,23 +364,61 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
     return acc.report();
   };
 
-  let solved: SolveResult;
-  let lambda: number;
+  let solved!: SolveResult;
+  let lambda!: number;
   let bayes: BlrResult | null = null;
   let posterior: Float64Array | null = null;
   const scanPoints: LambdaScanPoint[] = [];
-  if (solver === 'blr') {
-    progress({ stage: 'solve', done: 0, total: 1, message: `Bayesian regression: eigendecomposition of ${basis.size} × ${basis.size}` });
-    const sp = spectrum(xtx, sums.xty, sums.yty, nrows, prior);
-    signal?.throwIfAborted();
-    bayes = bayesianRidge(sp);
-    lambda = bayes.lambda;
-    const rank = effectiveRank(xtx, basis.size);
-    let smax = 0;
-    for (const v of sp.values) smax = Math.max(smax, v);
-    solved = { coefficients: bayes.coefficients, rank, solvedRank: basis.size, condition: (bayes.beta * smax + bayes.alpha) / bayes.alpha, method: 'bayesian' };
-    if (opts.storePosterior !== false) posterior = posteriorFactor(sp, bayes.alpha, bayes.beta);
-    progress({ stage: 'solve', done: 1, total: 1, message: `Bayesian regression: α = ${bayes.alpha.toExponential(2)}, β = ${bayes.beta.toExponential(2)}` });
+  let robust: RobustReport | null = null;
+  // one solve of (A, b, yᵀWy) by the chosen fixed solver (Bayesian, or ridge with the given λ)
+  const solveFixed = (A: Float64Array, b: Float64Array, yy: number) => {
+    if (solver === 'blr') {
+      const sp = spectrum(A, b, yy, nrows, prior);
+      const br = bayesianRidge(sp);
+      let smax = 0;
+      for (const v of sp.values) smax = Math.max(smax, v);
+      const sr: SolveResult = { coefficients: br.coefficients, rank: 0, solvedRank: basis.size, condition: (br.beta * smax + br.alpha) / br.alpha, method: 'bayesian' };
+      return { solved: sr, bayes: br as BlrResult | null, sp, lambda: br.lambda };
+    }
+    const l = opts.lambda ?? DEFAULT_LAMBDA;
+    return { solved: solveNormalEquations(A, b, basis.size, { lambda: l, prior }), bayes: null, sp: null, lambda: l };
+  };
+  if (!scan) {
+    progress({ stage: 'solve', done: 0, total: 1, message: solver === 'blr' ? `Bayesian regression: eigendecomposition of ${basis.size} × ${basis.size}` : `solving ${basis.size} × ${basis.size} normal equations` });
+    let out: ReturnType<typeof solveFixed>;
+    if (huber !== null) {
+      const rows = energyRowsFor(basis, fitFrames, weights, signal);
+      const irls = huberIrls(xtx, sums.xty, sums.yty, rows, huber, (A, b, yy) => {
+        const o = solveFixed(A, b, yy);
+        signal?.throwIfAborted();
+        return { coefficients: o.solved.coefficients, state: o };
+      });
+      out = irls.state;
+      robust = {
+        kind: 'huber',
+        delta: huber,
+        iterations: irls.iterations,
+        converged: irls.converged,
+        downweighted: irls.downweighted.map((d) => ({
+          index: split.train[d.row],
+          source: fitSources?.[d.row] ?? null,
+          configType: fitFrames[d.row].configType ?? null,
+          natoms: fitFrames[d.row].natoms,
+          residual_meV_atom: d.residual * 1000,
+          weight: d.weight,
+        })),
+      };
+    } else {
+      out = solveFixed(xtx, sums.xty, sums.yty);
+    }
+    solved = out.solved;
+    lambda = out.lambda;
+    bayes = out.bayes;
+    if (bayes) {
+      solved.rank = effectiveRank(xtx, basis.size);
+      if (opts.storePosterior !== false) posterior = posteriorFactor(out.sp!, bayes.alpha, bayes.beta);
+    }
+    progress({ stage: 'solve', done: 1, total: 1, message: bayes ? `Bayesian regression: α = ${bayes.alpha.toExponential(2)}, β = ${bayes.beta.toExponential(2)}` : `solved (${solved.method}, data rank ${solved.rank}/${basis.size})` });
   } else if (scan) {
     // one eigendecomposition for every λ; validation errors as quadratic forms assembled (in the workers) once
     progress({ stage: 'solve', done: 0, total: scan.length, message: `λ scan: eigendecomposition of ${basis.size} × ${basis.size}` });
@@ -401,11 +449,6 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
     for (const v of sp.values) smax = Math.max(smax, v);
     const kept = sp.values.filter((v) => v > 1e-12 * smax).length;
     solved = { coefficients: best!.c, rank, solvedRank: lambda > 0 ? basis.size : kept, condition: lambda > 0 ? (smax + lambda) / lambda : Infinity, method: 'eigen' };
-  } else {
-    lambda = opts.lambda ?? DEFAULT_LAMBDA;
-    progress({ stage: 'solve', done: 0, total: 1, message: `solving ${basis.size} × ${basis.size} normal equations` });
-    solved = solveNormalEquations(xtx, sums.xty, basis.size, { lambda, prior });
-    progress({ stage: 'solve', done: 1, total: 1, message: `solved (${solved.method}, data rank ${solved.rank}/${basis.size})` });
   }
   for (const c of solved.coefficients) if (!Number.isFinite(c)) throw new FitError('the solve produced non-finite coefficients');
   signal?.throwIfAborted();
@@ -445,6 +488,7 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
         ? { bayes: { alpha: bayes.alpha, beta: bayes.beta, effectiveParameters: bayes.effectiveParameters, logEvidence: bayes.logEvidence, iterations: bayes.iterations, converged: bayes.converged } }
         : {}),
       ...(configTypes ? { configTypeWeights: configTypes } : {}),
+      ...(robust ? { robust } : {}),
       frameWeights,
     },
     data: {

@@ -63,6 +63,18 @@ export interface FitSettings {
   /** per config_type weights used (w = 1/σ) and whether per-structure / per-atom weights were read */
   configTypeWeights?: Record<string, { energy: number; force: number; virial: number }>;
   frameWeights?: boolean;
+  /** Huber robust loss (IRLS on the energy rows): the threshold and the structures it down-weighted */
+  robust?: RobustReport;
+}
+
+export interface RobustReport {
+  kind: 'huber';
+  /** threshold on the weighted energy residual |w_E·ΔE/N| (in σ_E when w_E = 1/σ_E) */
+  delta: number;
+  iterations: number;
+  converged: boolean;
+  /** index: into the training frames as given; residual: (E_DFT − E_model)/N at the end; weight: the factor h ≤ 1 of its squared residual */
+  downweighted: Array<{ index: number; source: string | null; configType: string | null; natoms: number; residual_meV_atom: number; weight: number }>;
 }
 
 /** Posterior covariance factor of a Bayesian fit (see the module comment). */

@@ -187,6 +187,7 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
       virialWeight,
       configTypeWeights,
       frameWeights: !o['no-frame-weights'],
+      huber: o.huber as number | undefined,
       storePosterior: !o['no-uncertainty'],
       trainSources,
       validSources: valid ? valid.frames.map(() => valid.path) : undefined,
@@ -227,6 +228,7 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
     lambda: m.fit.lambda,
     solver: m.fit.solver.method,
     ...(m.fit.bayes ? { bayes: m.fit.bayes } : {}),
+    ...(m.fit.robust ? { robust: m.fit.robust } : {}),
     train_files: trainFiles,
     ...(m.fit.lambdaScan ? { lambda_scan: m.fit.lambdaScan } : {}),
   };
@@ -248,6 +250,15 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
           `λ         ${m.fit.lambda.toExponential(3)} (= α/β, from the evidence)${m.uncertainty ? '; posterior stored for uncertainties' : ''}`,
         ]
       : [`λ         ${m.fit.lambda}${m.fit.lambdaScan ? ` (lowest validation error of ${m.fit.lambdaScan.length} scanned)` : ''}`]),
+    ...(m.fit.robust
+      ? [
+          `robust    Huber δ = ${m.fit.robust.delta}: ${m.fit.robust.downweighted.length} structure(s) down-weighted after ${m.fit.robust.iterations} IRLS solves${m.fit.robust.converged ? '' : ' (NOT converged)'}` +
+            (m.fit.robust.downweighted.length ? ' (most down-weighted first; --json lists all):' : ''),
+          ...m.fit.robust.downweighted.slice(0, 10).map(
+            (d) => `            ${d.source ?? 'training'} structure ${d.index}${d.configType ? ` (${d.configType}` : ' ('}, ${d.natoms} atoms): E_DFT − E_model ${d.residual_meV_atom.toFixed(1)} meV/atom, weight ${d.weight.toFixed(3)}`,
+          ),
+        ]
+      : []),
     `time      ${result.seconds.toFixed(2)} s`,
     '',
     ...(m.fit.lambdaScan ? [formatLambdaScan(m.fit.lambdaScan, m.fit.lambda), ''] : []),

@@ -16,6 +16,7 @@ export const FIT_OPTIONS: Record<string, OptionSpec> = {
   solver: { kind: 'string', value: 'blr|ridge', help: 'blr: Bayesian linear regression, regularisation and noise level from the data (evidence maximisation; stores the posterior for uncertainties); ridge: Tikhonov with --lambda', default: 'blr (ridge when --lambda is given)' },
   lambda: { kind: 'string', value: 'L|L1,L2,..|auto', help: 'Tikhonov regularisation strength (solver ridge); a comma list (or auto: 1e-8..1 in decades) is scanned and the λ with the lowest validation error kept (needs --valid or --valid-fraction)' },
   weights: { kind: 'string', value: 'FILE|CT=σE,σF[,σV];…', help: "per config_type σ_E (eV/atom), σ_F (eV/Å), σ_V (eV/atom): a JSON/YAML file {config_type: {sigma_E, sigma_F, sigma_V}} ('default' for the others) or inline entries separated by ';'" },
+  huber: { kind: 'number', value: 'δ', help: 'Huber robust loss on the energies (IRLS): structures whose energy residual exceeds δ·σ_E (δ in units of the weighted residual) are down-weighted and listed' },
   'no-frame-weights': { kind: 'flag', help: 'ignore the energy_weight/force_weight/virial_weight info keys and force_weights per-atom columns of the data' },
   'no-uncertainty': { kind: 'flag', help: 'do not store the posterior covariance factor (4·n² bytes) in the model' },
   'energy-weight': { kind: 'number', value: 'W', help: 'weight of energy rows (per atom)', default: '1' },
