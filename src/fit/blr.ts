@@ -87,7 +87,7 @@ export function ridgeCoefficients(sp: Spectrum, lambda: number): Float64Array {
 /** Weighted training loss ‖W^½(y − Xc)‖² of c = Γ⁻¹Vm-form coefficients expressed by eigen-coordinates m. */
 function residual(sp: Spectrum, m: Float64Array): number {
   let e = sp.yty;
-  for (let i = 0; i < sp.n; i++) e += -2 * sp.p[i] * m[i] + sp.values[i] * m[i] * m[i];
+  for (let i = 0; i < sp.n; i++) if (m[i] !== 0) e += -2 * sp.p[i] * m[i] + sp.values[i] * m[i] * m[i];
   return Math.max(e, 0);
 }
 
@@ -115,8 +115,13 @@ export interface BlrOptions {
 
 /** Evidence maximisation over α, β (module comment); O(n) per iteration on the spectrum. */
 export function bayesianRidge(sp: Spectrum, opts: BlrOptions = {}): BlrResult {
-  const { n, values: s, p } = sp;
+  const { n, values: s } = sp;
   const N = sp.nrows;
+  // directions the data do not determine (s ≤ 1e-12·s_max, the eigen solve's cut-off): their p is round-off, so
+  // the posterior mean stays at the prior mean 0 there (otherwise α → 0 and the mean diverges on rank-deficient data)
+  let smaxAll = 0;
+  for (let i = 0; i < n; i++) smaxAll = Math.max(smaxAll, s[i]);
+  const p = Float64Array.from(sp.p, (v, i) => (s[i] > 1e-12 * smaxAll ? v : 0));
   if (!(N > 0)) throw new Error('Bayesian regression needs at least one row');
   const maxIt = opts.maxIterations ?? 10000;
   const tol = opts.tol ?? 1e-10;
@@ -140,7 +145,8 @@ export function bayesianRidge(sp: Spectrum, opts: BlrOptions = {}): BlrResult {
     }
     const ed = residual(sp, m);
     const alphaNew = gammaEff / Math.max(norm2, 1e-300);
-    const betaNew = Math.max(N - gammaEff, 1e-12) / Math.max(ed, 1e-300 * Math.max(sp.yty, 1));
+    // a residual below round-off of yᵀWy cannot be resolved: it bounds β (an exact interpolation would send β → ∞)
+    const betaNew = Math.max(N - gammaEff, 1e-12) / Math.max(ed, 1e-14 * sp.yty, 1e-300);
     const change = Math.max(Math.abs(alphaNew - alpha) / alpha, Math.abs(betaNew - beta) / beta);
     alpha = Math.min(Math.max(alphaNew, 1e-300), 1e300);
     beta = Math.min(Math.max(betaNew, 1e-300), 1e300);
@@ -161,11 +167,11 @@ export function bayesianRidge(sp: Spectrum, opts: BlrOptions = {}): BlrResult {
     gammaEff += (beta * s[i]) / d;
     logdet += Math.log(d);
   }
-  const ed = residual(sp, m);
+  const ed = Math.max(residual(sp, m), 1e-14 * sp.yty);
   // ln p(y|α,β) (PRML eq. 3.86 in u = Γc; the ln|Γ| of the prior and of the posterior precision cancel)
   const logEvidence =
     0.5 * n * Math.log(alpha) + 0.5 * N * Math.log(beta) - 0.5 * beta * ed - 0.5 * alpha * norm2 - 0.5 * logdet - 0.5 * N * Math.log(2 * Math.PI);
-  const coefficients = coefficientsFromFactors(sp, (si) => beta / (beta * si + alpha));
+  const coefficients = coefficientsFromFactors(sp, (si, i) => (p[i] === 0 ? 0 : beta / (beta * si + alpha)));
   return { alpha, beta, effectiveParameters: gammaEff, logEvidence, iterations: it, converged, coefficients, lambda: alpha / beta };
 }
 

@@ -149,3 +149,25 @@ describe('Bayesian linear regression (evidence maximisation)', () => {
     expect(() => decodeFloat32Base64(encodeFloat32Base64([1, 2]), 3)).toThrow(/expected 12/);
   });
 });
+
+describe('Bayesian regression on rank-deficient data', () => {
+  it('stays finite on dimer-only data at K = 4 (the null directions keep the prior mean)', async () => {
+    const { fitModel } = await import('../../src/fit/fit');
+    const { dimer } = await import('../../src/structure/build');
+    const { smallSpec, E0 } = await import('./data');
+    const spec = { ...smallSpec(4), maxDegree: [10, 8, 6] };
+    // a Morse-like dimer curve: only pair directions are determined, every K ≥ 3 direction is in the null space
+    const frames = [0.9, 1.0, 1.1, 1.2, 1.3, 1.5, 1.8, 2.2, 2.7, 3.3].map((r) => {
+      const f = dimer(r);
+      const x = Math.exp(-2 * (r - 1.3));
+      f.energy = 2 * E0 + 6 * (x * x - 2 * x);
+      return f;
+    });
+    frames.push({ ...dimer(10), natoms: 1, positions: Float64Array.from([0, 0, 0]), species: ['C'], energy: E0, configType: 'isolated_atom' } as any);
+    const r = await fitModel(frames, { spec, energyWeight: 1, forceWeight: 0 });
+    expect(r.model.coefficients.every(Number.isFinite)).toBe(true);
+    expect(r.model.fit.solver.rank).toBeLessThan(r.model.nbasis);
+    expect(r.model.fit.bayes!.alpha).toBeGreaterThan(0);
+    expect(r.metrics.train.energy_rmse_meV_atom!).toBeLessThan(1000);
+  });
+});
