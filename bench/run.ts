@@ -8,6 +8,7 @@ import './fit';
 import './gap20';
 import './scan';
 import './study';
+import './shards';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
