@@ -5,6 +5,7 @@
 import { registeredBenches } from './registry';
 import './evaluator';
 import './fit';
+import './gap20';
 import './scan';
 import './study';
 import './peer';
