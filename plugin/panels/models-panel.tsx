@@ -19,6 +19,7 @@ import { colourRange, legendLabels, NoValueColor, type AtomQuantity } from '../t
 import { BOND_CUTOFF, worstAtoms, type WorstAtom } from '../worst-atoms';
 import { atomErrorsCsv, binByDistance, forceErrorByNearestNeighbour, groupByConfigType, NEAREST_RMAX } from '../error-by-distance';
 import { AtomQuantities } from '../themes/quantities';
+import { extent } from '../../src/util/extent';
 import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, serialDraw } from '../plots/plotly';
 import { ColorLists } from 'molstar/lib/mol-util/color/lists';
 import { Color } from 'molstar/lib/mol-util/color';
@@ -235,10 +236,10 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
             }
             if (f.forces) for (let c = 0; c < 3 * f.natoms; c++) { fx.push(f.forces[c]); fy.push(p.forces[c]); fIdx.push([k, Math.floor(c / 3)]); }
         }
-        const line = (v: number[]) => { const lo = Math.min(...v), hi = Math.max(...v); return { x: [lo, hi], y: [lo, hi], mode: 'lines', line: { color: '#888', width: 1 }, hoverinfo: 'skip', showlegend: false }; };
-        await Plotly.react(eDiv, [line([...ex, ...ey]), { x: ex, y: ey, text: eText, type: 'scattergl', mode: 'markers', marker: { size: 5, color: '#1f5fa8' }, name: 'structures', hovertemplate: '%{text}<br>DFT %{x:.3f} eV<br>model %{y:.3f} eV<extra></extra>' }],
+        const line = (...v: number[][]) => { const { min: lo, max: hi } = extent(...v); return { x: [lo, hi], y: [lo, hi], mode: 'lines', line: { color: '#888', width: 1 }, hoverinfo: 'skip', showlegend: false }; };
+        await Plotly.react(eDiv, [line(ex, ey), { x: ex, y: ey, text: eText, type: 'scattergl', mode: 'markers', marker: { size: 5, color: '#1f5fa8' }, name: 'structures', hovertemplate: '%{text}<br>DFT %{x:.3f} eV<br>model %{y:.3f} eV<extra></extra>' }],
             panelLayout({ height: 220, showlegend: false, xaxis: { title: { text: 'E_DFT − E0 (eV/atom)' } }, yaxis: { title: { text: 'E_model − E0 (eV/atom)' }, scaleanchor: 'x' } }), PanelPlotConfig);
-        await Plotly.react(fDiv, [line([...fx, ...fy]), { x: fx, y: fy, type: 'scattergl', mode: 'markers', marker: { size: 3, color: '#b5651d', opacity: 0.6 }, name: 'force components', hovertemplate: 'DFT %{x:.2f}<br>model %{y:.2f} eV/Å<extra></extra>' }],
+        await Plotly.react(fDiv, [line(fx, fy), { x: fx, y: fy, type: 'scattergl', mode: 'markers', marker: { size: 3, color: '#b5651d', opacity: 0.6 }, name: 'force components', hovertemplate: 'DFT %{x:.2f}<br>model %{y:.2f} eV/Å<extra></extra>' }],
             panelLayout({ height: 220, showlegend: false, xaxis: { title: { text: 'F_DFT (eV/Å)' } }, yaxis: { title: { text: 'F_model (eV/Å)' }, scaleanchor: 'x' } }), PanelPlotConfig);
         (eDiv as any).removeAllListeners?.('plotly_click');
         (fDiv as any).removeAllListeners?.('plotly_click');
