@@ -11,13 +11,13 @@ import { Structure, StructureElement, StructureProperties } from 'molstar/lib/mo
 import { OrderedSet } from 'molstar/lib/mol-data/int';
 import { parseModel } from '../../src/model/model';
 import type { Frame } from '../../src/structure/frame';
-import type { FramePrediction } from '../predictions';
+import type { FramePrediction } from '../../src/analysis/predictions';
 import type { ErrorMetrics, MetricsReport } from '../../src/fit/metrics';
 import { currentDataset, showFrame } from '../current-dataset';
 import { acelensStore, PredictionsCancelled, type StoredModel } from '../store';
 import { colourRange, legendLabels, NoValueColor, type AtomQuantity } from '../themes/atom-quantity';
-import { BOND_CUTOFF, worstAtoms, type WorstAtom } from '../worst-atoms';
-import { atomErrorsCsv, binByDistance, forceErrorByNearestNeighbour, groupByConfigType, NEAREST_RMAX } from '../error-by-distance';
+import { BOND_CUTOFF, worstAtoms, type WorstAtom } from '../../src/analysis/worst-atoms';
+import { atomErrorsCsv, binByDistance, forceErrorByNearestNeighbour, groupByConfigType, NEAREST_RMAX } from '../../src/analysis/error-by-distance';
 import { AtomQuantities } from '../themes/quantities';
 import { extent } from '../../src/util/extent';
 import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, serialDraw } from '../plots/plotly';
