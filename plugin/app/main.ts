@@ -7,8 +7,10 @@ import { DefaultPluginUISpec } from 'molstar/lib/mol-plugin-ui/spec';
 import { PluginSpec } from 'molstar/lib/mol-plugin/spec';
 import { PluginConfig } from 'molstar/lib/mol-plugin/config';
 import 'molstar/build/viewer/molstar.css';
+import '../workspace/workspace.css';
 import { AcelensPlugin } from '../index';
 import { AcelensStructureTools } from './structure-tools';
+import { AcelensWorkspace } from '../workspace/workspace';
 import { acelensStore } from '../store';
 import { defaultAsset, loadAsset, loadExtXyzText } from '../assets';
 
@@ -26,8 +28,8 @@ async function main() {
         spec: {
             ...base,
             behaviors: [...base.behaviors, PluginSpec.Behavior(AcelensPlugin)],
-            layout: { initial: { isExpanded: false, showControls: true, regionState: { left: 'collapsed', right: 'full', top: 'hidden', bottom: 'hidden' }, controlsDisplay: 'landscape' } },
-            components: { ...base.components, remoteState: 'none', structureTools: AcelensStructureTools },
+            layout: { initial: { isExpanded: false, showControls: true, regionState: { left: 'hidden', right: 'full', top: 'hidden', bottom: 'hidden' }, controlsDisplay: 'landscape' } },
+            components: { ...base.components, remoteState: 'none', structureTools: AcelensStructureTools, viewport: { ...base.components?.viewport, view: AcelensWorkspace } },
             config: [...(base.config ?? []), [PluginConfig.Viewport.ShowAnimation, false]],
         },
     });
