@@ -66,7 +66,7 @@ export async function selectAtomsInViewer(plugin: PluginContext, index: AtomInde
     const structure = shownStructure(plugin);
     if (!structure) return { frame, atoms: 0 };
     const loci = lociOfAtoms(structure, atoms);
-    plugin.managers.interactivity.lociSelects.selectOnly({ loci });
+    plugin.managers.interactivity.lociSelects.selectOnly({ loci }, false); // these atoms, not their residue (Mol*'s picking granularity)
     if (opts.focus) plugin.managers.camera.focusLoci(loci);
     return { frame, atoms: atoms.size };
 }

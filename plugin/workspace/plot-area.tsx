@@ -24,7 +24,7 @@ import { acelensStore, PredictionsCancelled, type StoredModel } from '../store';
 import { loadPlotly, serialDraw, type PlotlyModule } from '../plots/plotly';
 import type { AcelensDataset } from '../props/frame-data';
 import { atomIdsOfLoci, selectAtomsInViewer, selectedAtomIds } from './linking';
-import { workspaceState, type SharedColouring } from './state';
+import { workspaceState, type AtomSelection, type SharedColouring } from './state';
 
 /** Rows of the selection table drawn at most (the count says how many there are). */
 const MAX_TABLE_ROWS = 300;
@@ -42,13 +42,7 @@ export type EnergyMode = 'as-is' | 'aligned' | 'forces-only';
 
 type PlotKey = 'energy' | 'force' | 'distance' | 'histogram' | 'lambda';
 
-interface Selection {
-    ids: Int32Array;
-    /** what made it, e.g. 'force parity: box' */
-    label: string;
-    /** the value range picked on the histogram, if it came from there */
-    range?: [number, number];
-}
+type Selection = AtomSelection;
 
 interface State {
     model?: StoredModel;
@@ -71,6 +65,17 @@ interface Drawn {
     markTraces: Record<'energy' | 'force' | 'distance', { selection: number; hover: number }>;
     histogramRange: { lo: number; hi: number; above: number };
     energyOffset: number;
+}
+
+/** Whether sorted `a` holds `x`. */
+function binarySearch(a: Int32Array, x: number): boolean {
+    let lo = 0, hi = a.length - 1;
+    while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (a[mid] === x) return true;
+        if (a[mid] < x) lo = mid + 1; else hi = mid - 1;
+    }
+    return false;
 }
 
 function plotlyScale(colours: string[]): [number, string][] {
@@ -110,7 +115,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => {
             const current = currentDataset(this.plugin);
             const key = current ? current.trajectory.cell.transform.ref : '';
-            if (key !== this.datasetKey) { this.datasetKey = key; this.setState({ selection: undefined, rows: [] }); this.redraw(); }
+            if (key !== this.datasetKey) { this.datasetKey = key; this.setState({ selection: undefined, rows: [] }); workspaceState(this.plugin).selection.next(undefined); this.redraw(); }
         });
         this.subscribe(workspaceState(this.plugin).colouring, () => this.recolour());
         // 3D → plots: the atom under the mouse, a clicked atom, Mol*'s selection
@@ -128,6 +133,9 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
             const d = this.drawnData, current = currentDataset(this.plugin);
             if (!d || !current) return;
             const ids = selectedAtomIds(this.plugin, current.dataset, d.errors.index);
+            // an echo of a selection made here (the shown frame's part of it) changes nothing
+            const mine = this.state.selection?.ids;
+            if (mine && ids.every(id => binarySearch(mine, id))) return;
             if (ids.length > 0) this.setSelection({ ids: Int32Array.from(ids), label: '3D: Mol* selection' }, false);
         });
         if (typeof ResizeObserver !== 'undefined' && this.container.current) {
@@ -241,6 +249,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         if (!model || !current) {
             for (const k of main) { const div = this.divs[k].current; if (div) Plotly.purge(div); }
             this.drawnData = undefined;
+            workspaceState(this.plugin).errors.next(undefined);
             this.setState({ rows: [], reference: undefined });
             return;
         }
@@ -350,6 +359,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
             markTraces: { energy: { selection: typeTraces.length + 1, hover: typeTraces.length + 2 }, force: { selection: 2, hover: 3 }, distance: { selection: 4, hover: 5 } },
         };
         this.bindEvents(eDiv, fDiv, dDiv, hDiv, typeTraces);
+        workspaceState(this.plugin).errors.next(errors);
         const rows = this.state.selection ? atomRows(errors, this.state.selection.ids) : [];
         this.setState({ drawn: this.state.drawn + 1, rows: rows.length ? rows : [] });
         if (!this.state.selection) this.showWorst(errors);
@@ -414,6 +424,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         if (!d) return;
         const rows = selection ? atomRows(d.errors, selection.ids) : [];
         this.setState({ selection, rows });
+        workspaceState(this.plugin).selection.next(selection);
         if (!selection) this.showWorst(d.errors);
         if (toViewer) {
             this.selectingFromPlot++;
@@ -585,7 +596,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
             </div>
             {(!model || !dataset) && <div className='msp-help-text' style={{ marginTop: 8 }}>Load a dataset (Dataset panel, or drop an extended XYZ file) and fit or upload a model (Fit and Models panels): the parity plots, error-by-distance and histograms appear here, linked to the 3D view.</div>}
             {predicting && <div style={{ display: 'flex', alignItems: 'center', gap: 8, fontSize: 12 }} data-testid='acelens-predicting'>
-                <span style={{ flex: 1 }}>predicting {predicting.done.toLocaleString('en')}/{predicting.total.toLocaleString('en')} structures in a worker</span>
+                <span style={{ flex: 1 }}>predicting {predicting.done}/{predicting.total} structures in a worker</span>
                 <button className='msp-btn' style={{ width: 80, height: 24, lineHeight: '24px' }} onClick={this.cancelPredictions} data-testid='acelens-predicting-cancel'>Cancel</button>
             </div>}
             {message && <div className='msp-help-text' data-testid='acelens-plot-message'>{message}</div>}

@@ -4,6 +4,7 @@
  */
 import { BehaviorSubject } from 'rxjs';
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
+import type { DatasetErrors } from '../../src/analysis/dataset-errors';
 
 export interface SharedColouring {
     /** Mol* theme name of the acelens quantity, e.g. 'acelens-force-error' */
@@ -19,8 +20,21 @@ export interface SharedColouring {
     title: string;
 }
 
+export interface AtomSelection {
+    /** dataset atom ids (frame offset + atom), ascending */
+    ids: Int32Array;
+    /** what made it, e.g. 'force parity: box' */
+    label: string;
+    /** the value range picked on the histogram, if it came from there */
+    range?: [number, number];
+}
+
 export class WorkspaceState {
     readonly colouring = new BehaviorSubject<SharedColouring | undefined>(undefined);
+    /** the errors of the active model on the current dataset, as plotted */
+    readonly errors = new BehaviorSubject<DatasetErrors | undefined>(undefined);
+    /** the atoms selected in a plot, the table or the 3D view */
+    readonly selection = new BehaviorSubject<AtomSelection | undefined>(undefined);
 }
 
 const states = new WeakMap<PluginContext, WorkspaceState>();
