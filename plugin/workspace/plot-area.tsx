@@ -67,6 +67,12 @@ interface Drawn {
     energyOffset: number;
 }
 
+function sameIds(a: Int32Array, b: Int32Array): boolean {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+    return true;
+}
+
 /** Whether sorted `a` holds `x`. */
 function binarySearch(a: Int32Array, x: number): boolean {
     let lo = 0, hi = a.length - 1;
@@ -422,6 +428,11 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
     async setSelection(selection: Selection | undefined, toViewer: boolean, focus = false) {
         const d = this.drawnData;
         if (!d) return;
+        // Plotly re-emits the selection event when a plot with a selection is restyled (the marks): the same
+        // selection again changes nothing (and cannot loop)
+        const before = this.state.selection;
+        if (selection && before && selection.label === before.label && sameIds(selection.ids, before.ids)) return;
+        if (!selection && !before) return;
         const rows = selection ? atomRows(d.errors, selection.ids) : [];
         this.setState({ selection, rows });
         workspaceState(this.plugin).selection.next(selection);
