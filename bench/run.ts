@@ -7,6 +7,7 @@ import './evaluator';
 import './fit';
 import './scan';
 import './study';
+import './shards';
 import './ui';
 
 async function main(): Promise<void> {
