@@ -63,12 +63,28 @@ export async function selectAtomsInViewer(plugin: PluginContext, index: AtomInde
     const atoms = new Set<number>();
     const first = index.offsets[frame], end = index.offsets[frame + 1];
     for (let k = 0; k < ids.length; k++) if (ids[k] >= first && ids[k] < end) atoms.add(ids[k] - first);
-    const structure = shownStructure(plugin);
-    if (!structure) return { frame, atoms: 0 };
-    const loci = lociOfAtoms(structure, atoms);
-    plugin.managers.interactivity.lociSelects.selectOnly({ loci }, false); // these atoms, not their residue (Mol*'s picking granularity)
-    if (opts.focus) plugin.managers.camera.focusLoci(loci);
+    // a frame switch rebuilds the structure in steps (model, structure, its components and visuals); Mol*
+    // drops a selection whose structure is replaced: select once the state is idle, and again if it was dropped
+    let loci: StructureElement.Loci | undefined;
+    for (let attempt = 0; attempt < 3; attempt++) {
+        await stateIdle(plugin);
+        const structure = shownStructure(plugin);
+        if (!structure) return { frame, atoms: 0 };
+        loci = lociOfAtoms(structure, atoms);
+        plugin.managers.interactivity.lociSelects.selectOnly({ loci }, false); // these atoms, not their residue (Mol*'s picking granularity)
+        await stateIdle(plugin);
+        const now = shownStructure(plugin);
+        const selected = now ? plugin.managers.structure.selection.getLoci(now) : undefined;
+        if (selected && StructureElement.Loci.is(selected) && !StructureElement.Loci.isEmpty(selected)) break;
+    }
+    if (opts.focus && loci) plugin.managers.camera.focusLoci(loci);
     return { frame, atoms: atoms.size };
+}
+
+/** Resolves when Mol*'s state tree has no update running (and one more task turn has passed). */
+async function stateIdle(plugin: PluginContext) {
+    for (let k = 0; k < 200 && plugin.behaviors.state.isUpdating.value; k++) await new Promise(r => setTimeout(r, 25));
+    await new Promise(r => setTimeout(r, 0));
 }
 
 /** Dataset ids of the atoms selected in Mol* in the shown structure. */
