@@ -7,6 +7,7 @@ import './evaluator';
 import './fit';
 import './scan';
 import './study';
+import './peer';
 import './shards';
 import './ui';
 
