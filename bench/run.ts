@@ -10,6 +10,7 @@ import './scan';
 import './study';
 import './peer';
 import './shards';
+import './ui';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

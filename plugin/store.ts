@@ -9,7 +9,7 @@ import { BehaviorSubject } from 'rxjs';
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
 import { Model, checkModel, serializeModel, type ModelFile } from '../src/model/model';
 import type { Frame } from '../src/structure/frame';
-import { predictFrame, withErrors, type FramePrediction } from './predictions';
+import { predictFrame, withErrors, type FramePrediction } from '../src/analysis/predictions';
 import type { PredictReply, PredictRequest } from './worker/predict-protocol';
 import { runWorkerJob, type WorkerJobHandle } from './worker/worker-job';
 

@@ -21,6 +21,7 @@ import type { StringLike } from 'molstar/lib/mol-io/common/string-like';
 import type { Frame } from '../../src/structure/frame';
 import { getFrameData, setFrameData, type AcelensDataset } from '../props/frame-data';
 import { rotateVectors, standardCell } from './standard-cell';
+import { showOnlyTrajectory } from '../current-dataset';
 
 function isPeriodic(frame: Frame) {
     return !!frame.cell && frame.pbc.some(p => p);
@@ -110,6 +111,8 @@ export async function extXyzVisuals(plugin: PluginContext, data: { trajectory: S
     const structure = await builder.createStructure(model, { name: 'model', params: {} });
     const unitcell = await builder.tryCreateUnitcell(model, undefined, { isHidden: false });
     const representation = await builder.representation.applyPreset(structure, 'auto');
+    // one dataset shown at a time: the ones loaded before are hidden (Mol*'s eye toggles show them again)
+    showOnlyTrajectory(plugin, StateObjectRef.resolveRef(data.trajectory)!);
     return { model, structure, unitcell, representation };
 }
 

@@ -19,6 +19,7 @@ import {
 import { removeTemporaryStructure, showTemporaryStructure } from '../scan/temp-structure';
 import { PAPER_DFT_CURVE, PAPER_DFT_MINIMUM } from '../../src/study/paper';
 import type { AcelensDataset } from '../props/frame-data';
+import { maxOf } from '../../src/util/extent';
 
 export const DimerStructureLabel = 'C₂ dimer (acelens)';
 
@@ -199,7 +200,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         }
         shapes.push({ type: 'line', xref: 'x', yref: 'paper', x0: this.state.r, x1: this.state.r, y0: 0, y1: 1, line: { color: '#888', width: 1, dash: 'dot' } });
         shapes.push({ type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: 0, y1: 0, line: { color: '#bbb', width: 1 } });
-        const maxCount = h ? Math.max(1, ...h.h.counts) : 1;
+        const maxCount = h ? Math.max(1, maxOf(h.h.counts)) : 1;
         const yr = this.yRange();
         const layout = panelLayout({
             height: 340,

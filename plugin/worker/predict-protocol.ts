@@ -4,7 +4,7 @@
  */
 import type { ModelFile } from '../../src/model/model';
 import type { Frame } from '../../src/structure/frame';
-import type { RawPrediction } from '../predictions';
+import type { RawPrediction } from '../../src/analysis/predictions';
 
 export interface PredictJob {
     model: ModelFile;

@@ -22,7 +22,7 @@ export async function openViewer(browser: Browser, baseUrl: string, opts: { widt
     const errors: string[] = [];
     page.on('pageerror', e => errors.push(String(e)));
     page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
-    await page.goto(baseUrl, { waitUntil: 'load' });
+    await page.goto(baseUrl, { waitUntil: 'load', timeout: 180_000 }); // a loaded machine: the dev server transforms modules on first request
     await page.waitForFunction(() => (window as any).acelens?.ready === true, undefined, { timeout: 180_000 });
     return { page, errors };
 }
