@@ -7,22 +7,19 @@
  */
 import * as React from 'react';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
-import { Structure, StructureElement, StructureProperties } from 'molstar/lib/mol-model/structure';
-import { OrderedSet } from 'molstar/lib/mol-data/int';
 import { parseModel } from '../../src/model/model';
 import type { Frame } from '../../src/structure/frame';
 import type { FramePrediction } from '../predictions';
 import type { ErrorMetrics, MetricsReport } from '../../src/fit/metrics';
-import { currentDataset, showFrame } from '../current-dataset';
+import { currentDataset, showAtom, showFrame } from '../current-dataset';
 import { acelensStore, PredictionsCancelled, type StoredModel } from '../store';
-import { colourRange, legendLabels, NoValueColor, type AtomQuantity } from '../themes/atom-quantity';
+import { colourRange, legendLabels, NoValueColor, uniformNote, type AtomQuantity } from '../themes/atom-quantity';
 import { BOND_CUTOFF, worstAtoms, type WorstAtom } from '../worst-atoms';
 import { atomErrorsCsv, binByDistance, forceErrorByNearestNeighbour, groupByConfigType, NEAREST_RMAX } from '../error-by-distance';
 import { AtomQuantities } from '../themes/quantities';
 import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, serialDraw } from '../plots/plotly';
 import { ColorLists } from 'molstar/lib/mol-util/color/lists';
 import { Color } from 'molstar/lib/mol-util/color';
-import { getFrameData } from '../props/frame-data';
 import { setForceArrows, type ArrowKind } from '../force-arrows';
 import { IconButton } from 'molstar/lib/mol-plugin-ui/controls/common';
 import { DeleteOutlinedSvg, GetAppSvg } from 'molstar/lib/mol-plugin-ui/controls/icons';
@@ -42,7 +39,10 @@ interface State {
     arrows: ArrowKind | 'off';
     arrowScale: number;
     message?: string;
-    legend?: { min: string; max: string; colours: string[] };
+    /** what the atoms are coloured by now (read from the representations, so it cannot disagree with them) */
+    legend?: { min: string; max: string; colours: string[]; note?: string };
+    /** set when the atoms are not coloured by the chosen quantity (e.g. right after a load): what they show instead */
+    legendOff?: string;
     /** the atoms with the largest force errors of the active model on the loaded dataset */
     worst?: WorstAtom[];
     /** how the per-atom force errors are plotted: against the nearest-neighbour distance, or as histograms */
@@ -85,6 +85,8 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     private lambdaScan = React.createRef<HTMLDivElement>();
     private fileInput = React.createRef<HTMLInputElement>();
     private shownFrame = '';
+    /** a recolouring of newly loaded structures is under way */
+    private recolouring = false;
 
     protected defaultState(): State & CollapsableState {
         return { header: 'acelens · Models & errors', isCollapsed: false, models: [], activeId: null, theme: 'acelens-force-error', range: 'robust', scope: 'frame', min: 0, max: 1, component: 'along-dft', showConfigTypes: false, arrows: 'off', arrowScale: 0.5, errorPlot: 'distance' };
@@ -95,7 +97,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     override componentDidMount() {
         this.subscribe(this.store.models, models => this.setState({ models }));
         this.subscribe(this.store.activeModelId, activeId => { this.stopStalePredictions(); this.setState({ activeId }, () => { this.applyTheme(); this.drawParity(); this.updateArrows(); }); });
-        this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => { this.stopStalePredictions(); this.updateLegend(); this.drawParity(); this.updateArrows(); });
+        this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => { this.stopStalePredictions(); this.colourNewStructures(); this.drawParity(); this.updateArrows(); });
         this.subscribe(this.store.revision, () => this.drawParity());
         // a new frame shown (the model index of the trajectory changes): new legend range and arrows
         this.subscribe(this.plugin.state.data.events.changed, () => {
@@ -130,12 +132,34 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         this.updateLegend();
     };
 
-    /** The legend shown in the panel: the same range computation as the theme. */
+    /** The colour theme the atoms actually have (first representation of the first structure), or undefined. */
+    private appliedTheme(): string | undefined {
+        const repr = this.plugin.managers.structure.hierarchy.current.structures[0]?.components[0]?.representations[0];
+        return (repr?.cell.transform.params as any)?.colorTheme?.name;
+    }
+
+    /**
+     * After a load or reload the new structure has Mol*'s default colours: with a model active, the chosen acelens
+     * colouring is applied to it, so colours and legend agree; otherwise the legend says what the atoms show.
+     */
+    private colourNewStructures() {
+        const q = this.quantity();
+        const applied = this.appliedTheme();
+        if (q && this.store.activeModel && applied !== undefined && applied !== q.name) {
+            if (this.recolouring) return;
+            this.recolouring = true;
+            this.applyTheme().finally(() => { this.recolouring = false; });
+        } else this.updateLegend();
+    }
+
+    /** The legend shown in the panel: the same range computation as the theme, for the theme the atoms have. */
     private updateLegend() {
         const q = this.quantity();
         const model = this.store.activeModel;
         const current = currentDataset(this.plugin);
-        if (!q || !model || !current) { this.setState({ legend: undefined }); return; }
+        const applied = this.appliedTheme();
+        const legendOff = applied === undefined || applied === q?.name ? undefined : `atoms are coloured by ${applied} (Mol*)${q && !model ? ': fit or choose a model to colour by this quantity' : ': Apply colouring to colour by this quantity'}`;
+        if (!q || !model || !current || legendOff) { this.setState({ legend: undefined, legendOff }); return; }
         try {
             const frames = this.state.scope === 'dataset' ? current.dataset.frames : [current.dataset.frames[current.frameIndex]];
             const pooled: number[] = [];
@@ -146,7 +170,8 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
             const range = colourRange(Float64Array.from(pooled), q.kind, this.state.range, { min: this.state.min, max: this.state.max });
             const labels = legendLabels(q, range);
             const colours = ColorLists[q.colours].list.map(c => Color.toHexStyle(Array.isArray(c) ? c[0] : c as Color));
-            this.setState({ legend: { min: labels.min, max: labels.max, colours } });
+            const note = uniformNote(q, Float64Array.from(pooled), range, model.file.spec.variant);
+            this.setState({ legend: { min: labels.min, max: labels.max, colours, note }, legendOff: undefined });
         } catch (e) {
             this.setState({ legend: undefined, message: (e as Error).message });
         }
@@ -306,19 +331,8 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     };
 
     private async showAtom(frameIndex: number, atom: number) {
-        await showFrame(this.plugin, frameIndex);
-        const structure = this.plugin.managers.structure.hierarchy.current.structures[0]?.cell.obj?.data as Structure | undefined;
-        if (!structure) return;
-        for (const unit of structure.units) {
-            if (!getFrameData(unit.model)) continue;
-            const idx = OrderedSet.indexOf(unit.elements as any, atom as any);
-            if (idx < 0) continue;
-            const loci = StructureElement.Loci(structure, [{ unit, indices: OrderedSet.ofSingleton(idx as any) }]);
-            this.plugin.managers.interactivity.lociSelects.selectOnly({ loci });
-            this.plugin.managers.camera.focusLoci(loci);
-            this.setState({ message: `frame ${frameIndex}, atom ${atom} (element ${StructureProperties.atom.type_symbol(StructureElement.Location.create(structure, unit, unit.elements[idx]))})` });
-            return;
-        }
+        const element = await showAtom(this.plugin, frameIndex, atom);
+        if (element) this.setState({ message: `frame ${frameIndex}, atom ${atom} (element ${element})` });
     }
 
     private metricsRows(report: MetricsReport | null | undefined, label: string) {
@@ -408,10 +422,13 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                     </div>
                 </div>}
                 <div style={{ padding: '4px 6px' }} data-testid='acelens-legend'>
-                    <div className='msp-help-text'>{q.symbol} ({q.unit}){active ? ` · ${active.name}` : ' · no model'}</div>
+                    {this.state.legendOff
+                        ? <div className='msp-help-text' data-testid='acelens-legend-off'>{this.state.legendOff}</div>
+                        : <div className='msp-help-text'>{q.symbol} ({q.unit}){active ? ` · ${active.name}` : ' · no model'}</div>}
                     {this.state.legend && <>
                         <div style={{ height: 10, background: `linear-gradient(to right, ${this.state.legend.colours.join(', ')})` }} />
                         <div style={{ display: 'flex', justifyContent: 'space-between' }}><span>{this.state.legend.min}</span><span>{this.state.legend.max.split(' · ')[0]}</span></div>
+                        {this.state.legend.note && <div className='msp-help-text' data-testid='acelens-legend-note' style={{ color: '#a60' }}>{this.state.legend.note}</div>}
                     </>}
                     <div><span style={{ display: 'inline-block', width: 10, height: 10, background: Color.toHexStyle(NoValueColor), marginRight: 4 }} />no value (no DFT forces or no model)</div>
                 </div>
