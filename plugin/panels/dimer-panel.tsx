@@ -11,6 +11,7 @@ import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plug
 import { acelensStore, type StoredModel } from '../store';
 import { fetchAssetText, findAsset } from '../assets';
 import { currentDataset } from '../current-dataset';
+import { afterFirstStructure } from '../idle';
 import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule, serialDraw } from '../plots/plotly';
 import {
     curveGrid, dftAt, dimerCsv, dimerShapeWarnings, dimerXyz, modelDimerCurve, pairDistanceHistogram, parseDftDimerCurve,
@@ -106,7 +107,8 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         }
     };
 
-    private updateHistogram() {
+    private async updateHistogram() {
+        await afterFirstStructure(this.plugin); // not before the first structure is drawn (issue 25)
         const current = currentDataset(this.plugin);
         if (!current) { this.histogram = null; this.draw(); return; }
         try {
@@ -147,6 +149,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
     private draw = serialDraw(() => this.drawNow(), e => console.warn(`acelens dimer plot: ${e.message}`));
 
     private async drawNow() {
+        if (!this.plotly) await afterFirstStructure(this.plugin);
         const el = this.mainPlot.current;
         if (!el) return;
         const Plotly = this.plotly ?? (this.plotly = await loadPlotly());

@@ -79,13 +79,14 @@ export class FitPanel extends CollapsableControls<{}, State> {
     private fit = async () => {
         const s = this.state.settings;
         if (s.orders.length === 0) { this.setState({ message: { kind: 'error', text: 'choose at least one body order K' } }); return; }
+        // the time the user waits: from the click (data preparation included) to the models being in the store
+        const started = performance.now();
         this.setState({ running: true, message: undefined, progress: { text: 'preparing data', fraction: 0 } });
         const made: { file: ModelFile; order: number }[] = [];
         try {
             const e0 = parseE0(s.e0);
             const { frames, name } = await this.trainingFrames();
             const job: FitJob = { frames, dataName: name, orders: s.orders, variant: s.variant, rcut: s.rcut, degree: s.degree, lambda: s.lambda, lambdaAuto: s.lambdaAuto, energyWeight: s.energyWeight, forceWeight: s.forceWeight, virialWeight: s.virialWeight, e0, validFraction: s.validFraction, seed: s.seed };
-            const started = performance.now();
             this.handle = runFitInWorker(job, {
                 onProgress: m => {
                     const stageFraction = m.progress.total > 0 ? m.progress.done / m.progress.total : 0;

@@ -17,6 +17,7 @@ import { colourRange, legendLabels, NoValueColor, uniformNote, type AtomQuantity
 import { BOND_CUTOFF, worstAtoms, type WorstAtom } from '../worst-atoms';
 import { atomErrorsCsv, binByDistance, forceErrorByNearestNeighbour, groupByConfigType, NEAREST_RMAX } from '../error-by-distance';
 import { AtomQuantities } from '../themes/quantities';
+import { afterFirstStructure } from '../idle';
 import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, serialDraw } from '../plots/plotly';
 import { ColorLists } from 'molstar/lib/mol-util/color/lists';
 import { Color } from 'molstar/lib/mol-util/color';
@@ -241,6 +242,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         const model = this.store.activeModel;
         const current = currentDataset(this.plugin);
         if (!eDiv || !fDiv || !dDiv) return;
+        await afterFirstStructure(this.plugin); // plots wait for the first structure (issue 25)
         const Plotly = await loadPlotly();
         await this.drawLambdaScan(Plotly, model);
         if (!model || !current) { Plotly.purge(eDiv); Plotly.purge(fDiv); Plotly.purge(dDiv); this.setState({ worst: undefined }); return; }
