@@ -48,17 +48,17 @@ async function run(args: string[]) {
     // first load (fresh browser profile: nothing cached) and reloads
     const firstStructure: number[] = [], firstReady: number[] = [], reloadStructure: number[] = [];
     let t0 = Date.now();
-    await page.goto(url, { waitUntil: 'commit' });
+    await page.goto(url, { waitUntil: 'commit', timeout: 600_000 });
     await structureShown(); await twoFrames(); firstStructure.push(Date.now() - t0);
     await pageReady(); firstReady.push(Date.now() - t0);
+    console.log(`first load → first structure drawn   ${fmt(firstStructure)}`);
+    console.log(`first load → page ready              ${fmt(firstReady)}`);
     for (let r = 0; r < repeats; r++) {
       t0 = Date.now();
-      await page.reload({ waitUntil: 'commit' });
+      await page.reload({ waitUntil: 'commit', timeout: 600_000 });
       await structureShown(); await twoFrames(); reloadStructure.push(Date.now() - t0);
       await pageReady();
     }
-    console.log(`first load → first structure drawn   ${fmt(firstStructure)}`);
-    console.log(`first load → page ready              ${fmt(firstReady)}`);
     console.log(`reload → first structure drawn       ${fmt(reloadStructure)}`);
 
     // frame-table clicks: from the click until that frame is drawn
