@@ -36,6 +36,7 @@ async function run(args: string[]) {
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    page.setDefaultTimeout(600_000); // a busy main thread (the point of this benchmark) must not fail a step
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     const structureShown = () => page.waitForFunction(() => {

@@ -24,6 +24,7 @@ export async function openViewer(browser: Browser, baseUrl: string, opts: { widt
     const errors: string[] = [];
     page.on('pageerror', e => errors.push(String(e)));
     page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+    page.setDefaultNavigationTimeout(180_000); // a first load on a loaded 2-core machine can take minutes
     await page.goto(baseUrl, { waitUntil: 'load' });
     await page.waitForFunction(() => (window as any).acelens?.ready === true, undefined, { timeout: 180_000 });
     return { page, errors };

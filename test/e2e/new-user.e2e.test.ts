@@ -183,7 +183,7 @@ describe('a new user in the viewer (issue 25)', () => {
         await screenshotViewport(page, 'new-user-many-body-note');
 
         // reload: the stored model comes back and the atoms are coloured as the legend says
-        await page.reload({ waitUntil: 'load' });
+        await page.reload({ waitUntil: 'load', timeout: 300_000 });
         await page.waitForFunction(() => (window as any).acelens?.ready === true, undefined, { timeout: 180_000 });
         await waitForStructure(page);
         await page.waitForFunction(() => {
