@@ -60,6 +60,7 @@ describe('a new user in the viewer (issue 25)', () => {
 
     it('picks atoms, draws each frame\'s own cell with the camera refitted, and links rows to single atoms', async () => {
         const { page, errors } = await openViewer(browser, inject('baseUrl'), { width: 1600, height: 1000 });
+        page.setDefaultTimeout(180_000); // the 2-core machine is shared: slow steps, not failures
         await waitForStructure(page);
         await page.evaluate(() => localStorage.clear());
         // item 2: atom picking is the default in the acelens app
@@ -132,10 +133,11 @@ describe('a new user in the viewer (issue 25)', () => {
         expect(errors.filter(e => /same key|unique "key"/i.test(e))).toEqual([]);
         expect(errors.filter(e => !/favicon|Failed to load resource/.test(e))).toEqual([]);
         await page.close();
-    });
+    }, 900_000);
 
     it('fits with E0 given where the data have no isolated atom, with the CLI\'s defaults; the legend is right after a reload', async () => {
         const { page, errors } = await openViewer(browser, inject('baseUrl'), { width: 1600, height: 1000 });
+        page.setDefaultTimeout(180_000); // the 2-core machine is shared: slow steps, not failures
         await waitForStructure(page);
         await page.evaluate(() => localStorage.clear());
         // item 6: the panel's defaults are the CLI's
@@ -197,5 +199,5 @@ describe('a new user in the viewer (issue 25)', () => {
         await screenshotViewport(page, 'new-user-after-reload');
         await page.evaluate(() => localStorage.clear());
         expect(errors.filter(e => !/favicon|Failed to load resource/.test(e))).toEqual([]);
-    });
+    }, 900_000);
 });
