@@ -19,6 +19,7 @@ import { fitModel, isIsolatedAtom } from '../../src/fit/fit';
 import { FIT_DEFAULTS } from '../../src/fit/defaults';
 import { defaultSpec, scaledDegrees } from '../../src/ace/spec';
 import { standardCell } from '../../plugin/formats/standard-cell';
+import { diamond } from '../../src/structure/build';
 
 const appliedTheme = (page: Page) => page.evaluate(() => {
     const p = (window as any).acelens.plugin;
@@ -177,7 +178,12 @@ describe('a new user in the viewer (issue 25)', () => {
         for (let k = 0; k < c.length; k++) expect(Math.abs(c[k] - node.model.coefficients[k])).toBeLessThan(1e-6 * scale);
         await screenshotViewport(page, 'new-user-fit-e0');
 
-        // item 4: the many-body part of this standard-basis model on a crystal frame says why it is one colour
+        // item 4: the many-body part of this standard-basis model on a perfect diamond crystal (every atom alike)
+        // says why it is one colour
+        const crystal = diamond([2, 2, 2]);
+        crystal.energy = -7.5 * crystal.natoms;
+        await page.evaluate(async (text) => { const w = (window as any).acelens; await w.plugin.clear(); await w.loadText(text, 'diamond.xyz'); }, writeExtXyz([crystal]));
+        await page.waitForFunction(() => /diamond\.xyz/.test(document.querySelector('[data-testid=acelens-dataset-summary]')?.textContent ?? ''), undefined, { timeout: 120_000 });
         await page.selectOption('[data-testid=acelens-colour-theme]', 'acelens-many-body-energy');
         await page.click('[data-testid=acelens-colour-apply]');
         await page.waitForFunction(() => !!document.querySelector('[data-testid=acelens-legend-note]'), undefined, { timeout: 60_000 });
