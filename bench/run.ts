@@ -8,6 +8,7 @@ import './fit';
 import './scan';
 import './study';
 import './ui';
+import './shards';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
