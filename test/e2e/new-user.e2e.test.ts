@@ -92,10 +92,10 @@ describe('a new user in the viewer (issue 25)', () => {
         // item 2: a worst-atoms row selects and focuses exactly that atom (needs a model: a small K = 2 fit)
         const narrow = parseExtXyz(readFileSync('assets/carbon-diverse.xyz', 'utf8'));
         const fitted = await fitModel(narrow.slice(0, 60), { spec: { ...defaultSpec(2), maxDegree: [8] } });
-        await page.evaluate(async (json) => {
-            const { parseModel } = await import('/src/model/model.ts' as any);
+        // (the store checks the model; no import() inside page.evaluate: vitest would rewrite it)
+        await page.evaluate((json) => {
             const w = (window as any).acelens;
-            w.store.setActive(w.store.addModel(parseModel(json, 'k2.json'), 'same name').id);
+            w.store.setActive(w.store.addModel(JSON.parse(json), 'same name').id);
         }, JSON.stringify(fitted.model));
         await page.waitForSelector('[data-testid=acelens-worst-atoms] tbody tr', { timeout: 180_000 });
         const row = page.locator('[data-testid=acelens-worst-atoms] tbody tr').first();
@@ -126,10 +126,7 @@ describe('a new user in the viewer (issue 25)', () => {
         expect(await page.locator('[data-testid=acelens-legend]').innerText()).toMatch(/\|F_model − F_DFT\| \(eV\/Å\)/);
 
         // a second model of the same name: no duplicate React keys anywhere (dimer panel, models table)
-        await page.evaluate(async (json) => {
-            const { parseModel } = await import('/src/model/model.ts' as any);
-            (window as any).acelens.store.addModel(parseModel(json, 'k2.json'), 'same name');
-        }, JSON.stringify(fitted.model));
+        await page.evaluate((json) => { (window as any).acelens.store.addModel(JSON.parse(json), 'same name'); }, JSON.stringify(fitted.model));
         await page.waitForTimeout(3000);
         expect(errors.filter(e => /same key|unique "key"/i.test(e))).toEqual([]);
         expect(errors.filter(e => !/favicon|Failed to load resource/.test(e))).toEqual([]);
