@@ -11,6 +11,7 @@ import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plug
 import { acelensStore, type StoredModel } from '../store';
 import { fetchAssetText, findAsset } from '../assets';
 import { currentDataset } from '../current-dataset';
+import { afterFirstStructure } from '../idle';
 import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule, serialDraw } from '../plots/plotly';
 import {
     curveGrid, dftAt, dimerCsv, dimerShapeWarnings, dimerXyz, modelDimerCurve, pairDistanceHistogram, parseDftDimerCurve,
@@ -107,7 +108,8 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         }
     };
 
-    private updateHistogram() {
+    private async updateHistogram() {
+        await afterFirstStructure(this.plugin); // not before the first structure is drawn (issue 25)
         const current = currentDataset(this.plugin);
         if (!current) { this.histogram = null; this.draw(); return; }
         try {
@@ -148,6 +150,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
     private draw = serialDraw(() => this.drawNow(), e => console.warn(`acelens dimer plot: ${e.message}`));
 
     private async drawNow() {
+        if (!this.plotly) await afterFirstStructure(this.plugin);
         const el = this.mainPlot.current;
         if (!el) return;
         const Plotly = this.plotly ?? (this.plotly = await loadPlotly());
@@ -306,7 +309,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         const dft = s.dft?.points ?? [];
         // the DFT point at r, when the reference has one within 0.05 Å (no interpolation across spin states)
         const nearestDft = dftAt(dft, s.r, 0.05);
-        const warnings = this.curves.map(c => ({ name: c.name, w: dimerShapeWarnings(c.r, c.energy, c.force, { asymptote: dftAt(dft, c.r[c.r.length - 1], 0.05)?.binding ?? 0 }) })).filter(x => x.w.length);
+        const warnings = this.curves.map((c, index) => ({ key: `${index}:${c.name}`, name: c.name, w: dimerShapeWarnings(c.r, c.energy, c.force, { asymptote: dftAt(dft, c.r[c.r.length - 1], 0.05)?.binding ?? 0 }) })).filter(x => x.w.length);
         const hasPlot = this.curves.length > 0 || dft.length > 0;
         return <div className='acelens-dimer-panel' data-testid='acelens-dimer-panel' style={{ fontSize: 11 }}>
             <div className='msp-help-text'>
@@ -373,7 +376,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
                 </tbody>
             </table>
             {warnings.length > 0 && <div data-testid='acelens-dimer-warnings' style={{ color: '#a60', margin: '4px 0' }}>
-                {warnings.map(w => <div key={w.name}>⚠ {w.name}: {w.w.join('; ')}</div>)}
+                {warnings.map(w => <div key={w.key}>⚠ {w.name}: {w.w.join('; ')}</div>)}
             </div>}
             <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0', marginTop: 6 }}>
                 <span style={{ marginRight: 4 }}>Body orders of</span>

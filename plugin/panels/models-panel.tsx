@@ -11,7 +11,7 @@ import { exportYace } from '../../src/pace/export';
 import type { ErrorMetrics, MetricsReport } from '../../src/fit/metrics';
 import { currentDataset } from '../current-dataset';
 import { acelensStore, type StoredModel } from '../store';
-import { colourRange, legendLabels, NoValueColor, type AtomQuantity } from '../themes/atom-quantity';
+import { colourRange, legendLabels, NoValueColor, uniformNote, type AtomQuantity } from '../themes/atom-quantity';
 import { atomErrorsCsv, forceErrorByNearestNeighbour } from '../../src/analysis/error-by-distance';
 import { AtomQuantities } from '../themes/quantities';
 import { downloadText } from '../plots/plotly';
@@ -37,7 +37,10 @@ interface State {
     arrows: ArrowKind | 'off';
     arrowScale: number;
     message?: string;
-    legend?: { min: string; max: string; colours: string[] };
+    /** what the atoms are coloured by now (read from the representations, so it cannot disagree with them) */
+    legend?: { min: string; max: string; colours: string[]; note?: string };
+    /** set when the atoms are not coloured by the chosen quantity (e.g. right after a load): what they show instead */
+    legendOff?: string;
 }
 
 
@@ -56,6 +59,8 @@ function MetricCells({ m }: { m: ErrorMetrics | null | undefined }) {
 export class ModelsPanel extends CollapsableControls<{}, State> {
     private fileInput = React.createRef<HTMLInputElement>();
     private shownFrame = '';
+    /** a recolouring of newly loaded structures is under way */
+    private recolouring = false;
 
     protected defaultState(): State & CollapsableState {
         return { header: 'acelens · Models & errors', isCollapsed: false, models: [], activeId: null, theme: 'acelens-force-error', range: 'robust', scope: 'frame', min: 0, max: 1, component: 'along-dft', showConfigTypes: false, arrows: 'off', arrowScale: 0.5 };
@@ -66,7 +71,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     override componentDidMount() {
         this.subscribe(this.store.models, models => this.setState({ models }));
         this.subscribe(this.store.activeModelId, activeId => { this.setState({ activeId }, () => { this.applyTheme(); this.updateArrows(); }); });
-        this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => { this.updateLegend(); this.updateArrows(); });
+        this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => { this.colourNewStructures(); this.updateLegend(); this.updateArrows(); });
         // the colouring follows the predictions as they arrive (the plot area has them computed in a worker)
         this.subscribe(this.store.predictionsArrived, () => this.updateLegend());
         // a new frame shown (the model index of the trajectory changes): new legend range and arrows
@@ -102,12 +107,34 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         this.updateLegend();
     };
 
-    /** The legend shown in the panel: the same range computation as the theme. */
+    /** The colour theme the atoms actually have (first representation of the first structure), or undefined. */
+    private appliedTheme(): string | undefined {
+        const repr = this.plugin.managers.structure.hierarchy.current.structures[0]?.components[0]?.representations[0];
+        return (repr?.cell.transform.params as any)?.colorTheme?.name;
+    }
+
+    /**
+     * After a load or reload the new structure has Mol*'s default colours: with a model active, the chosen acelens
+     * colouring is applied to it, so colours and legend agree; otherwise the legend says what the atoms show.
+     */
+    private colourNewStructures() {
+        const q = this.quantity();
+        const applied = this.appliedTheme();
+        if (q && this.store.activeModel && applied !== undefined && applied !== q.name) {
+            if (this.recolouring) return;
+            this.recolouring = true;
+            this.applyTheme().finally(() => { this.recolouring = false; });
+        } else this.updateLegend();
+    }
+
+    /** The legend shown in the panel: the same range computation as the theme, for the theme the atoms have. */
     private updateLegend() {
         const q = this.quantity();
         const model = this.store.activeModel;
         const current = currentDataset(this.plugin);
-        if (!q || !model || !current) { this.setState({ legend: undefined }); workspaceState(this.plugin).colouring.next(undefined); return; }
+        const applied = this.appliedTheme();
+        const legendOff = applied === undefined || applied === q?.name ? undefined : `atoms are coloured by ${applied} (Mol*)${q && !model ? ': fit or choose a model to colour by this quantity' : ': Apply colouring to colour by this quantity'}`;
+        if (!q || !model || !current || legendOff) { this.setState({ legend: undefined, legendOff }); workspaceState(this.plugin).colouring.next(undefined); return; }
         try {
             // all frames: those predicted so far (the plot area has a worker predict them; none computed here)
             const frames = this.state.scope === 'dataset' ? current.dataset.frames.filter(f => this.store.cachedPrediction(model, f)) : [current.dataset.frames[current.frameIndex]];
@@ -119,7 +146,8 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
             const range = colourRange(Float64Array.from(pooled), q.kind, this.state.range, { min: this.state.min, max: this.state.max });
             const labels = legendLabels(q, range);
             const colours = ColorLists[q.colours].list.map(c => Color.toHexStyle(Array.isArray(c) ? c[0] : c as Color));
-            this.setState({ legend: { min: labels.min, max: labels.max, colours } });
+            const note = uniformNote(q, Float64Array.from(pooled), range, model.file.spec.variant);
+            this.setState({ legend: { min: labels.min, max: labels.max, colours, note }, legendOff: undefined });
             // one legend for the 3D view and the plots: the plot area colours its points with this palette and range
             workspaceState(this.plugin).colouring.next({ quantity: q.name, min: range.min, max: range.max, colours, scope: this.state.scope, title: `${q.symbol} (${q.unit})` });
         } catch (e) {
@@ -261,10 +289,13 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                     </div>
                 </div>}
                 <div style={{ padding: '4px 6px' }} data-testid='acelens-legend'>
-                    <div className='msp-help-text'>{q.symbol} ({q.unit}){active ? ` · ${active.name}` : ' · no model'}</div>
+                    {this.state.legendOff
+                        ? <div className='msp-help-text' data-testid='acelens-legend-off'>{this.state.legendOff}</div>
+                        : <div className='msp-help-text'>{q.symbol} ({q.unit}){active ? ` · ${active.name}` : ' · no model'}</div>}
                     {this.state.legend && <>
                         <div style={{ height: 10, background: `linear-gradient(to right, ${this.state.legend.colours.join(', ')})` }} />
                         <div style={{ display: 'flex', justifyContent: 'space-between' }}><span>{this.state.legend.min}</span><span>{this.state.legend.max.split(' · ')[0]}</span></div>
+                        {this.state.legend.note && <div className='msp-help-text' data-testid='acelens-legend-note' style={{ color: '#a60' }}>{this.state.legend.note}</div>}
                     </>}
                     <div><span style={{ display: 'inline-block', width: 10, height: 10, background: Color.toHexStyle(NoValueColor), marginRight: 4 }} />no value (no DFT forces or no model)</div>
                 </div>
