@@ -9,6 +9,7 @@ import type { PluginContext } from 'molstar/lib/mol-plugin/context';
 import { AcelensManifest } from './manifest';
 import { FormatImplementations, PanelImplementations, ThemeImplementations } from './registry';
 import { atomLabelProvider } from './atom-label';
+import { withErrorBoundary } from './error-boundary';
 
 function lookup<T>(table: Record<string, T>, kind: string, id: string): T {
     const impl = table[id];
@@ -24,7 +25,8 @@ export function registerAcelens(ctx: PluginContext) {
     // Mol*'s plain XYZ keeps handling .xyz files without extended comment lines.
     if (builtinXyz) ctx.dataFormats.add('xyz', builtinXyz.provider);
     for (const t of m.themes) ctx.representation.structure.themes.colorThemeRegistry.add(lookup(ThemeImplementations, 'theme', t.id)(ctx));
-    for (const p of m.panels) ctx.customStructureControls.set(p.id, lookup(PanelImplementations, 'panel', p.id));
+    // every panel inside an error boundary: a panel that throws shows its error, the viewer stays alive
+    for (const p of m.panels) ctx.customStructureControls.set(p.id, withErrorBoundary(lookup(PanelImplementations, 'panel', p.id), p.name));
     const label = atomLabelProvider(ctx);
     labelProviders.set(ctx, label);
     ctx.managers.lociLabels.addProvider(label);

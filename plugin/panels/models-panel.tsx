@@ -6,6 +6,7 @@
  * (with the legend: quantity, unit, numeric ends, clamping, grey for no value).
  */
 import * as React from 'react';
+import { plotlyText } from '../html';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
 import { Structure, StructureElement, StructureProperties } from 'molstar/lib/mol-model/structure';
 import { OrderedSet } from 'molstar/lib/mol-data/int';
@@ -231,7 +232,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
             const p = this.store.predict(model, f);
             if (f.energy !== undefined) {
                 ex.push((f.energy - f.natoms * e0) / f.natoms); ey.push((p.energy - f.natoms * e0) / f.natoms);
-                eText.push(`#${k} ${f.configType ?? ''}`); eIdx.push(k);
+                eText.push(plotlyText(`#${k} ${f.configType ?? ''}`)); eIdx.push(k);
             }
             if (f.forces) for (let c = 0; c < 3 * f.natoms; c++) { fx.push(f.forces[c]); fy.push(p.forces[c]); fIdx.push([k, Math.floor(c / 3)]); }
         }
@@ -281,15 +282,15 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         const groups = [...groupByConfigType(points)];
         (div as any).removeAllListeners?.('plotly_click');
         if (this.state.errorPlot === 'histogram') {
-            const traces = groups.map(([ct, g]) => ({ x: g.map(p => p.forceError), type: 'histogram', name: ct, nbinsx: 40, hovertemplate: `${ct}<br>|ΔF| %{x} eV/Å<br>%{y} atoms<extra></extra>` }));
+            const traces = groups.map(([ct, g]) => ({ x: g.map(p => p.forceError), type: 'histogram', name: plotlyText(ct), nbinsx: 40, hovertemplate: `${plotlyText(ct)}<br>|ΔF| %{x} eV/Å<br>%{y} atoms<extra></extra>` }));
             await Plotly.react(div, traces, panelLayout({ height: 420, barmode: 'stack', ...ConfigTypeLegend, xaxis: { title: { text: '|F_model − F_DFT| (eV/Å)' } }, yaxis: { title: { text: 'atoms' } } }), PanelPlotConfig);
             return;
         }
         const bins = binByDistance(points).filter(b => b.count >= MIN_BIN_ATOMS);
         const mid = bins.map(b => (b.lo + b.hi) / 2);
         const traces: any[] = groups.map(([ct, g]) => ({
-            x: g.map(p => p.nearest), y: g.map(p => p.forceError), customdata: g.map(p => [p.frame, p.atom]), type: 'scattergl', mode: 'markers', name: ct,
-            marker: { size: 4, opacity: 0.7 }, hovertemplate: `${ct}<br>frame %{customdata[0]}, atom %{customdata[1]}<br>d_nn %{x:.3f} Å<br>|ΔF| %{y:.3f} eV/Å<extra></extra>`,
+            x: g.map(p => p.nearest), y: g.map(p => p.forceError), customdata: g.map(p => [p.frame, p.atom]), type: 'scattergl', mode: 'markers', name: plotlyText(ct),
+            marker: { size: 4, opacity: 0.7 }, hovertemplate: `${plotlyText(ct)}<br>frame %{customdata[0]}, atom %{customdata[1]}<br>d_nn %{x:.3f} Å<br>|ΔF| %{y:.3f} eV/Å<extra></extra>`,
         }));
         traces.push({ x: mid, y: bins.map(b => b.median), type: 'scatter', mode: 'lines', name: 'median', line: { color: '#000', width: 2 }, hoverinfo: 'skip' });
         traces.push({ x: mid, y: bins.map(b => b.p90), type: 'scatter', mode: 'lines', name: '90th percentile', line: { color: '#000', width: 1, dash: 'dash' }, hoverinfo: 'skip' });

@@ -14,6 +14,7 @@
 import { AceBasis } from '../ace/basis';
 import { predict } from '../ace/evaluate';
 import { validateSpec, type BasisSpec } from '../ace/spec';
+import { schemaError } from './schema';
 import type { MetricsReport } from '../fit/metrics';
 import type { Frame } from '../structure/frame';
 
@@ -111,7 +112,9 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
 
 /**
  * Parses and checks a model file's text. `fileName` prefixes every error message.
- * Checks: JSON syntax (with line), format tag, version, spec, E0, coefficients (finite, nbasis of them).
+ * Checks: JSON syntax (with line), format tag, version, then the whole file against docs/model.schema.json
+ * (every section a panel or command reads, with bounds), then the spec's physics (src/ace/spec.ts) and the
+ * coefficients (finite, nbasis of them).
  * The basis size itself is checked against the engine in `Model` (it needs the basis).
  */
 export function parseModel(text: string, fileName = 'model'): ModelFile {
@@ -140,6 +143,9 @@ export function checkModel(obj: unknown, fileName = 'model'): ModelFile {
     fail(`model format version ${m.version} is newer than this acelens reads (version ${MODEL_VERSION}); upgrade acelens`);
   }
   if ((m.version as number) !== MODEL_VERSION) fail(`model format version ${m.version} is not supported (this acelens reads version ${MODEL_VERSION})`);
+  // the whole file against the published schema (docs/model.schema.json) before anything uses it
+  const schemaProblem = schemaError(m);
+  if (schemaProblem) fail(`not a valid model file: ${schemaProblem}`);
   try {
     m.spec = validateSpec(m.spec);
   } catch (err) {
