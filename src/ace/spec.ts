@@ -6,6 +6,7 @@
  * ((n_1,l_1), …, (n_ν,l_ν)) is kept when Σ_t (n_t + w_L l_t) ≤ D_ν. So D_1 = 24 gives exactly 24 pair
  * functions (n = 1..24, l = 0). Body order K = ν + 1; `order` is the maximal K.
  */
+import { RadialBasis } from './radial';
 
 export type BasisVariant = 'standard' | 'purified';
 
@@ -29,6 +30,11 @@ export interface BasisSpec {
   /** optional cap on l */
   lmax?: number;
 }
+
+/** Largest cutoff accepted (Å). */
+export const MAX_CUTOFF = 20;
+/** Smallest y(r_in) − y(r_cut) accepted (see RadialBasis.transformSpread); the default carbon spec has 0.93. */
+export const MIN_TRANSFORM_SPREAD = 0.01;
 
 export class SpecError extends Error {
   constructor(message: string) {
@@ -84,6 +90,11 @@ export function validateSpec(spec: unknown, where = 'basis spec'): BasisSpec {
   if (!(rin >= 0 && rin < rcut)) throw new SpecError(`${where}: 'rin' must satisfy 0 ≤ rin < rcut (${rcut}), got ${rin}`);
   const r0 = num(o, 'r0', where);
   if (!(r0 > 0)) throw new SpecError(`${where}: 'r0' must be > 0 Å, got ${r0}`);
+  if (rcut > MAX_CUTOFF) throw new SpecError(`${where}: 'rcut' must be ≤ ${MAX_CUTOFF} Å (neighbour lists grow as r_cut³), got ${rcut}`);
+  const spread = RadialBasis.transformSpread(rcut, rin, r0);
+  if (!(spread >= MIN_TRANSFORM_SPREAD)) {
+    throw new SpecError(`${where}: the distance transform maps [rin, rcut] = [${rin}, ${rcut}] Å onto only ${spread.toExponential(2)} of its range with r0 = ${r0} Å (at least ${MIN_TRANSFORM_SPREAD} is needed: r0 must be of the order of the bond length and rin well below rcut)`);
+  }
   const lWeight = o.lWeight === undefined ? 1.5 : num(o, 'lWeight', where);
   if (!(lWeight > 0)) throw new SpecError(`${where}: 'lWeight' must be > 0, got ${lWeight}`);
   const md = o.maxDegree;

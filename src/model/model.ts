@@ -15,6 +15,7 @@ import { AceBasis } from '../ace/basis';
 import { predict } from '../ace/evaluate';
 import { validateSpec, type BasisSpec } from '../ace/spec';
 import { schemaError } from './schema';
+import { basisCost } from '../ace/basis-cost';
 import type { MetricsReport } from '../fit/metrics';
 import type { Frame } from '../structure/frame';
 
@@ -177,6 +178,19 @@ export class Model {
     readonly file: ModelFile,
     fileName = 'model',
   ) {
+    // the basis size from the spec before building it: exact for orders ν ≤ 2 (K ≤ 3), a refusal above the limits
+    let cost;
+    try {
+      cost = basisCost(validateSpec(file.spec));
+    } catch (err) {
+      throw new ModelError(`${fileName}: invalid basis spec: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const exactPart = cost.tuples.slice(0, 2).reduce((a, b) => a + b, 0);
+    if (file.spec.order <= 3 ? exactPart !== file.coefficients.length : exactPart > file.coefficients.length) {
+      throw new ModelError(
+        `${fileName}: the basis of its spec has ${file.spec.order <= 3 ? '' : 'at least '}${exactPart} functions but the model has ${file.coefficients.length} coefficients (written by another acelens version?)`,
+      );
+    }
     this.basis = AceBasis.create(file.spec);
     if (this.basis.size !== file.coefficients.length) {
       throw new ModelError(
