@@ -6,6 +6,7 @@ import { createParallelAssembler } from '../../fit/parallel';
 import { accessSync, constants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { describeFsError, saveModel } from '../../model/model-node';
+import { checkOutputPath } from '../../util/atomic-file';
 import type { ParsedArgs } from '../args';
 import { printJson, type CliIO } from '../command';
 import { frameLocation, readDataset, type Dataset } from '../data';
@@ -44,11 +45,10 @@ export function specFromOptions(o: ParsedArgs['options']): BasisSpec {
 
 /** Fails before the fit (not after it) when the model file cannot be written. */
 function checkWritable(path: string): void {
-  const dir = dirname(resolve(path));
   try {
-    accessSync(dir, constants.W_OK);
+    checkOutputPath(path, 'model file'); // also refuses a directory, before the fit runs
   } catch (err) {
-    throw new CliError(`${path}: cannot write the model file: directory ${dir}: ${describeFsError(err)}`);
+    throw new CliError((err as Error).message);
   }
 }
 
