@@ -30,7 +30,11 @@ const NORMALISED_STANDARD = new Map(STANDARD_KEYS.map((k) => [normaliseKey(k), k
  */
 export function misspeltStandardKey(key: string): string | null {
   if (/^[\x20-\x7e]*$/.test(key)) return null;
-  return NORMALISED_STANDARD.get(normaliseKey(key)) ?? null;
+  const direct = NORMALISED_STANDARD.get(normaliseKey(key));
+  if (direct) return direct;
+  // each unusual character stands for one character or none: 'en−rgy' (a letter replaced) looks like 'energy'
+  const pattern = new RegExp(`^${[...key].map((c) => (/[\x20-\x7e]/.test(c) ? c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : '.?')).join('')}$`, 'i');
+  return STANDARD_KEYS.find((k) => pattern.test(k)) ?? null;
 }
 
 export const DEFAULT_ENERGY_KEYS = ['energy', 'free_energy', 'dft_energy', 'DFT_energy', 'Energy'];
