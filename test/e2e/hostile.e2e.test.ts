@@ -8,7 +8,16 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OutputDir, launchBrowser, openViewer, waitForStructure } from './browser';
+import { OutputDir, launchBrowser, waitForStructure } from './browser';
+
+/** openViewer with patient timeouts (the first load compiles the app; CI machines may be busy). */
+async function openViewer(browser: Browser, baseUrl: string, opts: { width: number; height: number }) {
+    const page = await browser.newPage({ viewport: { width: opts.width, height: opts.height } });
+    page.setDefaultTimeout(120_000);
+    await page.goto(baseUrl, { waitUntil: 'load', timeout: 180_000 });
+    await page.waitForFunction(() => (window as any).acelens?.ready === true, undefined, { timeout: 180_000 });
+    return { page };
+}
 
 const Img = '<img src=x onerror="window.__pwned=(window.__pwned||0)+1">';
 const Svg = '<svg><script>alert(1)</script>';
@@ -69,7 +78,6 @@ describe('hostile input in the viewer', () => {
 
     it('payloads in file, model, config_type, info key and Properties names never run: hover, click, panels, reload', async () => {
         const { page } = await openViewer(browser, inject('baseUrl'), { width: 1600, height: 1000 });
-        page.setDefaultTimeout(120_000);
         const check = watchForScript(page);
         await page.evaluate(async ({ model, text, name, Img }) => {
             const a = (window as any).acelens;
@@ -121,7 +129,6 @@ describe('hostile input in the viewer', () => {
 
     it('a model without metrics is refused before it is stored; a panel that throws shows its error, the viewer lives, the model can be removed', async () => {
         const { page } = await openViewer(browser, inject('baseUrl'), { width: 1600, height: 1000 });
-        page.setDefaultTimeout(120_000);
         const broken = { ...model };
         delete broken.metrics;
         const refused = await page.evaluate((m) => {
@@ -159,7 +166,6 @@ describe('hostile input in the viewer', () => {
 
     it('a refused .xyz shows its error in the Dataset panel, the previous dataset stays; plain XYZ goes through the acelens reader', async () => {
         const { page } = await openViewer(browser, inject('baseUrl'), { width: 1600, height: 1000 });
-        page.setDefaultTimeout(120_000);
         await waitForStructure(page);
         const summary = page.locator('[data-testid=acelens-dataset-summary]');
         const before = await summary.innerText();

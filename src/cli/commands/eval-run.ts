@@ -60,7 +60,10 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
     }
   }
   try {
-    data.frames.forEach((frame, index) => {
+    for (let index = 0; index < data.frames.length; index++) {
+      const frame = data.frames[index];
+      // let the event loop run between frames: SIGINT/SIGTERM handlers (which remove the temporary) get their turn
+      if (index > 0) await new Promise((r) => setImmediate(r));
       let p;
       try {
         p = model.predict(frame, { forces: true });
@@ -104,7 +107,7 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
           throw new CliError((err as Error).message);
         }
       }
-    });
+    }
     file?.commit();
   } catch (err) {
     file?.abort();

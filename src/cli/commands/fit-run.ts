@@ -7,6 +7,7 @@ import { accessSync, constants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { describeFsError, saveModel } from '../../model/model-node';
 import { checkOutputPath } from '../../util/atomic-file';
+import { checkModel } from '../../model/model';
 import type { ParsedArgs } from '../args';
 import { printJson, type CliIO } from '../command';
 import { frameLocation, readDataset, type Dataset } from '../data';
@@ -139,6 +140,13 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
     });
   } finally {
     clearProgress();
+  }
+  // a fit on absurd labels (a force of 1e300) gives absurd or non-finite coefficients and errors: refused, with
+  // the reason, instead of a model that nothing can use (the same schema check every reader of the file applies)
+  try {
+    checkModel(result.model, out);
+  } catch (err) {
+    throw new CliError(`the fit gave no usable model (${train.path}: absurd labels?): ${(err as Error).message}`);
   }
   saveModel(out, result.model);
 
