@@ -125,7 +125,7 @@ describe('hostile input in the viewer', () => {
         for (const [x, y] of await atomPixels(page)) { await page.mouse.move(box.x + x, box.y + y); await page.waitForTimeout(300); }
         expect(await check()).toEqual({ dialogs: 0, pwned: null, injected: 0 });
         await page.close();
-    });
+    }, 480_000);
 
     it('a model without metrics is refused before it is stored; a panel that throws shows its error, the viewer lives, the model can be removed', async () => {
         const { page } = await openViewer(browser, inject('baseUrl'), { width: 1600, height: 1000 });
@@ -162,7 +162,7 @@ describe('hostile input in the viewer', () => {
         await expect.poll(() => page.locator('[data-testid=acelens-panel-error]').count()).toBe(0);
         expect(await page.evaluate(() => (window as any).acelens.store.models.value.map((m: any) => m.name))).toEqual(['good']);
         await page.close();
-    });
+    }, 480_000);
 
     it('a refused .xyz shows its error in the Dataset panel, the previous dataset stays; plain XYZ goes through the acelens reader', async () => {
         const { page } = await openViewer(browser, inject('baseUrl'), { width: 1600, height: 1000 });
@@ -194,5 +194,5 @@ describe('hostile input in the viewer', () => {
         await expect.poll(() => summary.innerText()).toMatch(/plain\.xyz: 1 frames/);
         expect(await page.locator('[data-testid=acelens-dataset-error]').count()).toBe(0);
         await page.close();
-    });
+    }, 480_000);
 });
