@@ -92,8 +92,13 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
         // layout hides: its error is shown here, where the dataset is
         this.subscribe(this.plugin.events.log, entry => {
             if (entry.type !== 'error') return;
-            const text = typeof entry.message === 'string' ? entry.message : String(entry.message);
-            this.setState({ error: this.withStillShown(text.replace(/^Error:\s*/, '')) });
+            let text = (typeof entry.message === 'string' ? entry.message : String(entry.message)).replace(/^Error:\s*/, '');
+            // Mol*'s own message is generic ("Error opening file 'x'"): the reader's (file, line, frame) is the failed cell's
+            const reasons: string[] = [];
+            this.plugin.state.data.cells.forEach(cell => { if (cell.status === 'error' && cell.errorText) reasons.push(cell.errorText.replace(/^\w*Error:\s*/, '')); });
+            const reason = reasons.find(r => !text.includes(r));
+            if (reason) text = `${text}: ${reason}`;
+            this.setState({ error: this.withStillShown(text) });
         });
         this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => this.sync());
         // the images follow the shown frame (its periodic directions); one update at a time
