@@ -4,6 +4,9 @@ import { MetricsAccumulator, structureErrors } from '../../fit/metrics';
 import { writeExtXyzFrame, type ExtraColumn } from '../../io/extxyz';
 import { loadModel } from '../../model/model-node';
 import { AtomicFile } from '../../util/atomic-file';
+import { describeFsError } from '../../model/model-node';
+import { loadPredictor } from '../../pace/pace-node';
+import { PaceModel } from '../../pace/pace-model';
 import type { ParsedArgs } from '../args';
 import { printJson, type CliIO } from '../command';
 import { frameLocation, readDataset } from '../data';
@@ -16,6 +19,8 @@ export const PREDICTION_COLUMNS = {
   forces: 'ace_forces',
   forceError: 'ace_force_error',
 } as const;
+/** Per-atom uncertainty columns (models fitted by Bayesian regression): predicted standard deviations of E_i (eV) and |F_i| (eV/Å). */
+export const UNCERTAINTY_COLUMNS = { energy: 'ace_energy_sigma', forces: 'ace_force_sigma' } as const;
 /** Per-atom column of the part of body order K of E_i (eV, E0 not included): ace_energies_K2, _K3, … */
 export const orderColumn = (K: number) => `${PREDICTION_COLUMNS.energy}_K${K}`;
 /** Comment-line key of the predicted total energy (eV) written by --out. */
@@ -35,7 +40,7 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
   if (args.positionals.length !== 1) {
     throw new CliError(args.positionals.length === 0 ? 'missing DATA.xyz (see acelens eval --help)' : `expected one data file, got ${args.positionals.length}: ${args.positionals.join(' ')}`);
   }
-  const model = loadModel(modelPath);
+  const model = loadPredictor(modelPath);
   const data = await readDataset(args.positionals[0]);
   data.frames.forEach((f, i) => checkFitFrame(f, (atom) => frameLocation(data, i, atom)));
 
@@ -90,6 +95,11 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
           [PREDICTION_COLUMNS.forces]: { type: 'R', ncols: 3, values: p.forces! },
         };
         for (const [K, e] of Object.entries(p.perAtomEnergyByOrder)) extraColumns[orderColumn(Number(K))] = { type: 'R', ncols: 1, values: e };
+        const sigma = model instanceof PaceModel ? null : model.uncertainty(frame);
+        if (sigma) {
+          extraColumns[UNCERTAINTY_COLUMNS.energy] = { type: 'R', ncols: 1, values: sigma.perAtomEnergy };
+          extraColumns[UNCERTAINTY_COLUMNS.forces] = { type: 'R', ncols: 1, values: sigma.perAtomForce };
+        }
         if (frame.forces) {
           const err = new Float64Array(frame.natoms);
           for (let i = 0; i < frame.natoms; i++) {
@@ -153,7 +163,12 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
   if (listed.length < structures.length) lines.push(`the ${listed.length} structures with the largest energy errors (of ${structures.length}; --json lists all):`);
   lines.push(table(['index', 'config_type', 'atoms', 'E model (eV)', 'E DFT (eV)', 'ΔE meV/atom', 'F RMSE meV/Å'], rows), '');
   lines.push(formatMetricsTable({ [data.path]: report }));
-  if (out) lines.push('', `predictions written to ${out} (columns ${Object.values(PREDICTION_COLUMNS).join(', ')}, ${orderColumn(2)}…${orderColumn(model.order)} (E_i by body order, E0 not included); key ${PREDICTION_ENERGY_KEY})`);
+  const noSplit = model instanceof PaceModel ? model.bodyOrderNote : null;
+  if (out) {
+    const orderCols = noSplit ? `no body-order columns: ${noSplit}` : `${orderColumn(2)}…${orderColumn(model.order)} (E_i by body order, E0 not included)`;
+    const sigmaCols = !(model instanceof PaceModel) && model.file.uncertainty ? `, ${Object.values(UNCERTAINTY_COLUMNS).join(', ')} (model uncertainty)` : '';
+    lines.push('', `predictions written to ${out} (columns ${Object.values(PREDICTION_COLUMNS).join(', ')}${sigmaCols}, ${orderCols}; key ${PREDICTION_ENERGY_KEY})`);
+  }
   io.stdout(lines.join('\n') + '\n');
   return 0;
 }
