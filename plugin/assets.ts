@@ -2,7 +2,7 @@
  * Loading the embedded assets (manifest.json "assets") and user files into Mol* as extended XYZ trajectories.
  */
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
-import { StateObjectRef } from 'molstar/lib/mol-state';
+import { StateObjectRef, StateTransform } from 'molstar/lib/mol-state';
 import { AcelensManifest, type AssetEntry } from './manifest';
 import { ExtXyzFormatProvider } from './formats/extxyz';
 
@@ -43,6 +43,28 @@ export async function loadAsset(plugin: PluginContext, id: string) {
     const asset = findAsset(id);
     const text = await fetchAssetText(asset);
     return loadExtXyzText(plugin, text, asset.file.split('/').pop()!);
+}
+
+/**
+ * Loads a dataset in place of what is shown: the new one is read and drawn first, the old one removed only then.
+ * When the new file is refused, the error (file, line, frame) is thrown and the old dataset stays, untouched.
+ */
+export async function replaceWithExtXyzText(plugin: PluginContext, text: string, name: string) {
+    const before = [...plugin.state.data.tree.children.get(StateTransform.RootRef).values()];
+    const parsed = await loadExtXyzText(plugin, text, name);
+    if (before.length > 0) {
+        const b = plugin.build();
+        for (const ref of before) b.delete(ref);
+        await b.commit();
+    }
+    return parsed;
+}
+
+/** An embedded dataset in place of what is shown (see replaceWithExtXyzText). */
+export async function replaceWithAsset(plugin: PluginContext, id: string) {
+    const asset = findAsset(id);
+    const text = await fetchAssetText(asset);
+    return replaceWithExtXyzText(plugin, text, asset.file.split('/').pop()!);
 }
 
 export function defaultAsset(): AssetEntry | undefined {

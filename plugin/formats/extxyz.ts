@@ -134,7 +134,9 @@ export const ExtXyzFormatProvider: DataFormatProvider<{ name: string }, { trajec
     description: 'Extended XYZ as written by ASE: frames, cell, pbc, energies, forces, stress, config_type',
     category: TrajectoryFormatCategory,
     stringExtensions: ['extxyz', 'xyz'],
-    isApplicable: (info, data) => info.ext === 'extxyz' || (!(data instanceof Uint8Array) && looksExtended(data.substring(0, 4096))),
+    // every .xyz/.extxyz goes through acelens' strict reader (plain XYZ is extended XYZ without the key=value
+    // comment): a bad file is refused with file, line and frame instead of being drawn wrongly by a laxer reader
+    isApplicable: (info, data) => info.ext === 'extxyz' || info.ext === 'xyz' || (!(data instanceof Uint8Array) && looksExtended(data.substring(0, 4096))),
     parse: async (plugin, data, params) => {
         const cell = StateObjectRef.resolve(plugin.state.data, data);
         const name = params?.name ?? (cell?.obj?.label || 'dataset.xyz');

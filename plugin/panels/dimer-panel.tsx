@@ -7,6 +7,7 @@
  * Unphysical shapes are flagged. Export: SVG/PNG (Plotly) and CSV.
  */
 import * as React from 'react';
+import { plotlyText } from '../html';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
 import { acelensStore, type StoredModel } from '../store';
 import { fetchAssetText, findAsset } from '../assets';
@@ -161,7 +162,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         if (h && this.state.showHistogram && h.h.pairs > 0) {
             const centres = h.h.counts.map((_, b) => (h.h.edges[b] + h.h.edges[b + 1]) / 2);
             traces.push({
-                type: 'bar', x: centres, y: h.h.counts, yaxis: 'y2', name: `pair distances · ${h.name}`, marker: { color: 'rgba(120,120,120,0.25)' },
+                type: 'bar', x: centres, y: h.h.counts, yaxis: 'y2', name: `pair distances · ${plotlyText(h.name)}`, marker: { color: 'rgba(120,120,120,0.25)' },
                 hovertemplate: 'r %{x:.2f} Å: %{y} pairs<extra></extra>', width: h.h.edges[1] - h.h.edges[0],
             });
             if (h.h.nearest) {
@@ -172,7 +173,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
             }
         }
         for (const c of this.curves) {
-            traces.push({ type: 'scatter', mode: 'lines', x: c.r, y: c.energy, name: c.name, hovertemplate: `${c.name}<br>r %{x:.3f} Å<br>E − 2E0 %{y:.3f} eV<extra></extra>` });
+            traces.push({ type: 'scatter', mode: 'lines', x: c.r, y: c.energy, name: plotlyText(c.name), hovertemplate: `${plotlyText(c.name)}<br>r %{x:.3f} Å<br>E − 2E0 %{y:.3f} eV<extra></extra>` });
         }
         const dft = this.state.dft?.points ?? [];
         const spins = [...new Set(dft.map(p => p.magmom))].sort((a, b) => a - b);

@@ -5,6 +5,7 @@
  * uses the same palette and range). The plots themselves are in the workspace's plot area (plugin/workspace).
  */
 import * as React from 'react';
+import { plotlyText } from '../html';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
 import { Model, parseModel } from '../../src/model/model';
 import { exportYace } from '../../src/pace/export';

@@ -22,6 +22,8 @@ import { AceBasis } from '../ace/basis';
 import { designRows, predict } from '../ace/evaluate';
 import { decodeFloat32Base64 } from '../util/base64';
 import { validateSpec, type BasisSpec } from '../ace/spec';
+import { schemaError } from './schema';
+import { basisCost } from '../ace/basis-cost';
 import { factorVariance } from '../fit/blr';
 import type { MetricsReport } from '../fit/metrics';
 import type { Frame } from '../structure/frame';
@@ -158,7 +160,9 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
 
 /**
  * Parses and checks a model file's text. `fileName` prefixes every error message.
- * Checks: JSON syntax (with line), format tag, version, spec, E0, coefficients (finite, nbasis of them).
+ * Checks: JSON syntax (with line), format tag, version, then the whole file against docs/model.schema.json
+ * (every section a panel or command reads, with bounds), then the spec's physics (src/ace/spec.ts) and the
+ * coefficients (finite, nbasis of them).
  * The basis size itself is checked against the engine in `Model` (it needs the basis).
  */
 export function parseModel(text: string, fileName = 'model'): ModelFile {
@@ -187,6 +191,9 @@ export function checkModel(obj: unknown, fileName = 'model'): ModelFile {
     fail(`model format version ${m.version} is newer than this acelens reads (version ${MODEL_VERSION}); upgrade acelens`);
   }
   if ((m.version as number) !== MODEL_VERSION) fail(`model format version ${m.version} is not supported (this acelens reads version ${MODEL_VERSION})`);
+  // the whole file against the published schema (docs/model.schema.json) before anything uses it
+  const schemaProblem = schemaError(m);
+  if (schemaProblem) fail(`not a valid model file: ${schemaProblem}`);
   try {
     m.spec = validateSpec(m.spec);
   } catch (err) {
@@ -223,6 +230,19 @@ export class Model {
     readonly file: ModelFile,
     fileName = 'model',
   ) {
+    // the basis size from the spec before building it: exact for orders ν ≤ 2 (K ≤ 3), a refusal above the limits
+    let cost;
+    try {
+      cost = basisCost(validateSpec(file.spec));
+    } catch (err) {
+      throw new ModelError(`${fileName}: invalid basis spec: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const exactPart = cost.tuples.slice(0, 2).reduce((a, b) => a + b, 0);
+    if (file.spec.order <= 3 ? exactPart !== file.coefficients.length : exactPart > file.coefficients.length) {
+      throw new ModelError(
+        `${fileName}: the basis of its spec has ${file.spec.order <= 3 ? '' : 'at least '}${exactPart} functions but the model has ${file.coefficients.length} coefficients (written by another acelens version?)`,
+      );
+    }
     this.basis = AceBasis.create(file.spec);
     if (this.basis.size !== file.coefficients.length) {
       throw new ModelError(

@@ -10,6 +10,8 @@ import type { ConfigTypeWeights } from '../../fit/normal-equations';
 import { parseWeightsFile, parseWeightsInline, resolveWeights, WeightsError, type WeightsTable } from '../../fit/weights';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { describeFsError, saveModel } from '../../model/model-node';
+import { checkOutputPath } from '../../util/atomic-file';
+import { checkModel } from '../../model/model';
 import type { ParsedArgs } from '../args';
 import { printJson, type CliIO } from '../command';
 import { frameLocation, readDataset, type Dataset } from '../data';
@@ -60,11 +62,10 @@ export function specFromOptions(o: ParsedArgs['options']): BasisSpec {
 
 /** Fails before the fit (not after it) when the model file cannot be written. */
 function checkWritable(path: string): void {
-  const dir = dirname(resolve(path));
   try {
-    accessSync(dir, constants.W_OK);
+    checkOutputPath(path, 'model file'); // also refuses a directory, before the fit runs
   } catch (err) {
-    throw new CliError(`${path}: cannot write the model file: directory ${dir}: ${describeFsError(err)}`);
+    throw new CliError((err as Error).message);
   }
 }
 
@@ -227,6 +228,13 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
     });
   } finally {
     clearProgress();
+  }
+  // a fit on absurd labels (a force of 1e300) gives absurd or non-finite coefficients and errors: refused, with
+  // the reason, instead of a model that nothing can use (the same schema check every reader of the file applies)
+  try {
+    checkModel(result.model, out);
+  } catch (err) {
+    throw new CliError(`the fit gave no usable model (absurd labels in the data?): ${(err as Error).message}`);
   }
   saveModel(out, result.model);
 

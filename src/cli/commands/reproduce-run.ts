@@ -1,4 +1,5 @@
 /** `acelens reproduce` body: read the assets, run the study (worker threads), write every output, print a summary. */
+import { writeFileAtomic } from '../../util/atomic-file';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,12 +84,10 @@ function readmeWithSection(file: string, section: string): string {
 }
 
 function writeText(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    writeFileAtomic(path, text);
   } catch (err) {
-    throw new CliError(`${path}: cannot write: ${describeFsError(err)}`);
+    throw new CliError((err as Error).message);
   }
 }
 
