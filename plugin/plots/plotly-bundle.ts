@@ -13,4 +13,4 @@ import histogram from 'plotly.js/lib/histogram';
 
 Plotly.register([scatter, scattergl, histogram]);
 
-export default Plotly;
+export { Plotly };

@@ -14,7 +14,7 @@ export type PlotlyModule = {
 let loading: Promise<PlotlyModule> | undefined;
 
 export function loadPlotly(): Promise<PlotlyModule> {
-    if (!loading) loading = import('./plotly-bundle').then(m => ((m as any).default ?? m) as PlotlyModule);
+    if (!loading) loading = import('./plotly-bundle').then(m => m.Plotly as PlotlyModule);
     return loading;
 }
 
