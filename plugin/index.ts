@@ -2,13 +2,16 @@
  * acelens as a Mol* plugin behaviour. `register()` reads manifest.json and adds what it lists: data formats
  * (ahead of Mol*'s own plain XYZ reader for .xyz files that carry Lattice/Properties), colour themes and panels.
  *
- * Use: add `PluginSpec.Behavior(AcelensPlugin)` to a Mol* plugin spec (see plugin/app/main.ts).
+ * Use: add `PluginSpec.Behavior(AcelensPlugin)` to a Mol* plugin spec (see plugin/app/main.ts); a host app
+ * may set `AcelensConfig.AssetBaseUrl` in the spec's config (plugin/config.ts).
  */
 import { PluginBehavior } from 'molstar/lib/mol-plugin/behavior/behavior';
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
 import { AcelensManifest } from './manifest';
 import { FormatImplementations, PanelImplementations, ThemeImplementations } from './registry';
 import { atomLabelProvider } from './atom-label';
+import { setAssetBaseUrl } from './assets';
+import { AcelensConfig } from './config';
 
 function lookup<T>(table: Record<string, T>, kind: string, id: string): T {
     const impl = table[id];
@@ -18,6 +21,7 @@ function lookup<T>(table: Record<string, T>, kind: string, id: string): T {
 
 export function registerAcelens(ctx: PluginContext) {
     const m = AcelensManifest;
+    setAssetBaseUrl(ctx.config.get(AcelensConfig.AssetBaseUrl));
     const builtinXyz = ctx.dataFormats.list.find(e => e.name === 'xyz');
     if (builtinXyz) ctx.dataFormats.remove('xyz');
     for (const f of m.formats) ctx.dataFormats.add(f.id, lookup(FormatImplementations, 'format', f.id));
@@ -54,4 +58,4 @@ export const AcelensPlugin = PluginBehavior.create({
     },
 });
 
-export { AcelensManifest };
+export { AcelensManifest, AcelensConfig };

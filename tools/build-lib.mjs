@@ -9,7 +9,8 @@
  *
  * The sources import without extensions ('./basis', as Vite and tsc's "Bundler" resolution allow); Node's
  * ES-module loader needs the file, so every relative specifier is rewritten to the built file
- * ('./basis.js', './ace/index.js'), and the worker URLs `new URL('./fit-worker.ts', import.meta.url)` to '.js'.
+ * ('./basis.js', './ace/index.js'), the worker URLs `new URL('./fit-worker.ts', import.meta.url)` to '.js', and
+ * the other `new URL('../assets/…', import.meta.url)` so that they still name the package's own files.
  * JSON imports (manifest.json, package.json) become small ES modules next to the importing file, so that no
  * JSON import attribute is needed; from package.json only the name and version are kept (src/version.ts).
  */
@@ -69,6 +70,12 @@ function builtSpecifier(fromSource, spec) {
     throw new Error(`build-lib: ${relative(root, fromSource)} imports '${spec}', which is no source file`);
 }
 
+function relativeSpecifier(fromDir, target) {
+    if (!existsSync(target)) throw new Error(`build-lib: ${relative(root, target)} does not exist`);
+    const r = relative(fromDir, target).split('\\').join('/');
+    return r.startsWith('.') ? r : './' + r;
+}
+
 const jsonModules = new Map();
 
 function rewrite(builtFile) {
@@ -82,7 +89,9 @@ function rewrite(builtFile) {
     };
     // import … from '…' · export … from '…' · import '…' · import('…') · new URL('…', import.meta.url)
     text = text.replace(/(\bfrom\s*|\bimport\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*)\2/g, (_, head, q, spec) => head + q + fix(spec) + q);
-    text = text.replace(/(new URL\(\s*)(['"])(\.{1,2}\/[^'"]*)\2(\s*,\s*import\.meta\.url)/g, (_, head, q, spec, tail) => head + q + fix(spec) + q + tail);
+    // a worker module → its built file; any other file (assets/…) → the same file, seen from lib/
+    const fixUrl = (spec) => /\.tsx?$/.test(spec) ? fix(spec) : relativeSpecifier(dirname(builtFile), resolve(dirname(sourceFile), spec));
+    text = text.replace(/(new URL\(\s*)(['"])(\.{1,2}\/[^'"]*)\2(\s*,\s*import\.meta\.url)/g, (_, head, q, spec, tail) => head + q + fixUrl(spec) + q + tail);
     writeFileSync(builtFile, text);
 }
 
