@@ -40,7 +40,18 @@ const entryPoints = [
     ...sources(join(root, 'plugin'), [join(root, 'plugin', 'app')]),
 ];
 
-rmSync(outDir, { recursive: true, force: true });
+// a full build starts afresh; the JavaScript-only one keeps the .d.ts files (`npm pack` runs prepack, the full
+// build, and then prepare, this one)
+if (withTypes) rmSync(outDir, { recursive: true, force: true });
+else if (existsSync(outDir)) removeJs(outDir);
+
+function removeJs(dir) {
+    for (const name of readdirSync(dir)) {
+        const p = join(dir, name);
+        if (statSync(p).isDirectory()) removeJs(p);
+        else if (name.endsWith('.js')) rmSync(p);
+    }
+}
 await build({
     entryPoints,
     outdir: outDir,
@@ -99,7 +110,8 @@ function walk(dir) {
     for (const name of readdirSync(dir)) {
         const p = join(dir, name);
         if (statSync(p).isDirectory()) walk(p);
-        else if (/\.(js|d\.ts)$/.test(name)) rewrite(p);
+        // the .d.ts files are rewritten once, by the full build that writes them
+        else if (name.endsWith('.js') || withTypes && name.endsWith('.d.ts')) rewrite(p);
     }
 }
 walk(outDir);

@@ -112,9 +112,15 @@ describe('acelens as an installed package', () => {
     let browser: Browser | undefined;
     let preview: ChildProcess | undefined;
 
+    let packed: { filename: string; files: { path: string }[] };
+
     beforeAll(() => {
         scratch = mkdtempSync(join(tmpdir(), 'acelens-package-'));
-    });
+        // `npm pack` runs the prepack build (lib/ with .d.ts); its output precedes the JSON report
+        const out = run('npm', ['pack', '--json', '--pack-destination', scratch], root);
+        packed = (JSON.parse(out.slice(out.search(/^\[/m))) as typeof packed[])[0];
+        tarball = join(scratch, packed.filename);
+    }, 300_000);
     afterAll(async () => {
         await browser?.close();
         if (preview && preview.exitCode === null) preview.kill('SIGTERM');
@@ -122,9 +128,8 @@ describe('acelens as an installed package', () => {
     });
 
     it('npm pack ships the built library, bin/, manifest.json and assets/ only', () => {
-        const out = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', scratch], root)) as { filename: string; files: { path: string }[] }[];
-        tarball = join(scratch, out[0].filename);
-        const files = out[0].files.map(f => f.path);
+        expect(readFileSync(tarball).length).toBeGreaterThan(0);
+        const files = packed.files.map(f => f.path);
         for (const f of ['package.json', 'manifest.json', 'bin/acelens.mjs', 'lib/src/engine.js', 'lib/src/engine.d.ts', 'lib/src/engine-node.js',
             'lib/plugin/index.js', 'lib/plugin/index.d.ts', 'lib/plugin/worker/fit-worker.js', 'lib/src/fit/assemble-worker.js', 'assets/carbon-diverse.xyz']) {
             expect(files, f).toContain(f);
@@ -132,7 +137,7 @@ describe('acelens as an installed package', () => {
         const stray = files.filter(f => !/^(lib\/|bin\/|assets\/|manifest\.json$|package\.json$|README\.md$|LICENSE)/.test(f) || /\.tsx?$/.test(f) && !f.endsWith('.d.ts'));
         expect(stray).toEqual([]);
         expect(files.length).toBeLessThan(300);
-    }, 300_000);
+    });
 
     it('a plain Node + tsc consumer of acelens/engine compiles, fits K = 2 (in-process and on worker threads), and `npx acelens --version` is package.json\'s', () => {
         const dir = join(scratch, 'node-consumer');
