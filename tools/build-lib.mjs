@@ -66,7 +66,6 @@ await build({
 
 if (withTypes) {
     execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json'), '--emitDeclarationOnly'], { stdio: 'inherit' });
-    rmSync(join(outDir, '.tsbuildinfo'), { force: true });
 }
 
 /** The built file a relative specifier of `fromSource` (a path in src/ or plugin/) points to, as a specifier. */

@@ -21,6 +21,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseExtXyz } from '../../src/io/extxyz';
 import { launchBrowser, OutputDir, pixelStats } from './browser';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -211,7 +212,8 @@ describe('acelens as an installed package', () => {
             return s.length > 0 && s[0].components.length > 0;
         }, undefined, { timeout: 120_000 });
         await page.waitForSelector('[data-testid=acelens-dataset-summary]', { timeout: 60_000 });
-        expect(await page.locator('[data-testid=acelens-dataset-summary]').innerText()).toMatch(/\d+ structures?/);
+        const frames = parseExtXyz(readFileSync(join(root, 'assets', 'carbon-diverse.xyz'), 'utf8')).length;
+        expect(await page.locator('[data-testid=acelens-dataset-summary]').innerText()).toMatch(new RegExp(`^carbon-diverse\\.xyz: ${frames} frames`));
         await page.waitForTimeout(1500);
         // (screenshots with a generous timeout: SwiftShader draws slowly on a loaded machine)
         mkdirSync(OutputDir, { recursive: true });
