@@ -7,6 +7,7 @@ import './evaluator';
 import './fit';
 import './scan';
 import './study';
+import './shards';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -14,6 +14,8 @@ interface Entry {
 
 export const COMMANDS: Record<string, Entry> = {
   fit: { summary: 'fit a linear ACE model to energies and forces in an extended XYZ file', load: async () => (await import('./commands/fit')).fitCommand },
+  assemble: { summary: 'normal equations of one shard of the training data (a Slurm array task)', load: async () => (await import('./commands/assemble')).assembleCommand },
+  solve: { summary: 'add the parts of a sharded assembly and solve: the model acelens fit would write', load: async () => (await import('./commands/solve')).solveCommand },
   eval: { summary: 'evaluate a model on structures; errors against DFT labels; write predictions', load: async () => (await import('./commands/eval')).evalCommand },
   dimer: { summary: 'C2 dimer curve E(r) - 2 E0 of a model, split by body order', load: async () => (await import('./commands/dimer')).dimerCommand },
   scan: { summary: 'bond scan: move one atom along a bond inside a structure', load: async () => (await import('./commands/scan')).scanCommand },

@@ -1,9 +1,9 @@
 /**
  * Assembly of the normal equations over a list of structures, with progress and cancellation.
  *
- * Reproducible sums: the structures are cut into fixed contiguous chunks (`chunkBounds`, which depends on
- * the number of structures only); each chunk is summed on its own, in order, and the chunk sums are added
- * in chunk order. In-process assembly and any number of worker threads (./parallel.ts) therefore give
+ * Reproducible sums: the structures are cut into the fixed shards of ./shards.ts (`assemblyChunks`: the
+ * split depends on the atom counts only); each shard is summed on its own, in order, and the shard sums are
+ * added in shard order — as `acelens solve` adds the parts of `acelens assemble --shard i/16`. In-process assembly and any number of worker threads (./parallel.ts) therefore give
  * bit-identical normal equations, and the same fit gives the same model on every run.
  *
  * Free of Node APIs: the browser worker and each Node worker thread run these same loops.
@@ -12,6 +12,7 @@ import type { AceBasis } from '../ace/basis';
 import { designRows } from '../ace/evaluate';
 import type { Frame } from '../structure/frame';
 import { addStructure, createSums, mergeSums, usedLabels, type LossWeights, type NormalSums } from './normal-equations';
+import { ASSEMBLY_SHARDS, shardPlanOf } from './shards';
 
 export interface AssembleHooks {
   /** called after each structure with the number done so far (of this call's frames) */
@@ -20,14 +21,11 @@ export interface AssembleHooks {
 }
 
 /** Number of chunks the structures are cut into (fewer when there are fewer structures). */
-export const ASSEMBLY_CHUNKS = 16;
+export const ASSEMBLY_CHUNKS = ASSEMBLY_SHARDS;
 
-/** Chunk boundaries [b_0 = 0, b_1, …, b_C = n]: C = min(16, n) nearly equal contiguous chunks. */
-export function chunkBounds(n: number): number[] {
-  const chunks = Math.min(ASSEMBLY_CHUNKS, n);
-  const bounds = [0];
-  for (let c = 1; c <= chunks; c++) bounds.push(Math.round((c * n) / chunks));
-  return bounds;
+/** The chunks (structure indices, ascending) of the assembly: the non-empty shards of shardPlan(·, 16). */
+export function assemblyChunks(frames: readonly Frame[]): number[][] {
+  return shardPlanOf(frames, ASSEMBLY_SHARDS).filter((c) => c.length > 0);
 }
 
 /** Sums of one chunk (structures in order). Synchronous. */
@@ -48,7 +46,7 @@ export async function assembleInProcess(basis: AceBasis, frames: readonly Frame[
 }
 
 /**
- * Adds chunks fromChunk.. (of chunkBounds(frames.length)) to `total`, in order. `hooks.onStructure` counts
+ * Adds chunks fromChunk.. (of assemblyChunks(frames)) to `total`, in order. `hooks.onStructure` counts
  * the structures of these chunks from `doneBefore` on.
  */
 export async function assembleChunksInProcess(
@@ -60,12 +58,12 @@ export async function assembleChunksInProcess(
   hooks: AssembleHooks = {},
   doneBefore = 0,
 ): Promise<void> {
-  const bounds = chunkBounds(frames.length);
+  const chunks = assemblyChunks(frames);
   let last = Date.now();
   let done = doneBefore;
-  for (let c = fromChunk; c + 1 < bounds.length; c++) {
+  for (let c = fromChunk; c < chunks.length; c++) {
     const chunk = createSums(basis.size);
-    for (let s = bounds[c]; s < bounds[c + 1]; s++) {
+    for (const s of chunks[c]) {
       hooks.signal?.throwIfAborted();
       assembleOne(chunk, basis, frames[s], weights);
       hooks.onStructure?.(++done);

@@ -1,6 +1,6 @@
 /**
  * Parallel assembly of the normal equations over Node worker threads (Node only; the browser uses its own
- * web worker around ./assemble.ts). The structures are cut into the fixed chunks of `chunkBounds`; chunks
+ * web worker around ./assemble.ts). The structures are cut into the fixed chunks of `assemblyChunks` (the shards of ./shards.ts); chunks
  * are handed out on demand (workers stay busy whatever the sizes), each worker returns the sums of one
  * chunk at a time, and the main thread adds them in chunk order — so the result is bit-identical to the
  * in-process assembly, whatever the number of workers or the timing.
@@ -14,7 +14,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AceBasis } from '../ace/basis';
 import type { Frame } from '../structure/frame';
-import { assembleChunk, assembleChunksInProcess, assembleInProcess, chunkBounds } from './assemble';
+import { assembleChunk, assembleChunksInProcess, assembleInProcess, assemblyChunks } from './assemble';
 import type { Assembler } from './fit';
 import { createSums, mergeSums, type LossWeights, type NormalSums } from './normal-equations';
 
@@ -85,8 +85,8 @@ export async function assembleParallel(
   hooks: { onStructure?: (done: number) => void; signal?: AbortSignal },
   opts: ParallelOptions = {},
 ): Promise<NormalSums> {
-  const bounds = chunkBounds(frames.length);
-  const nchunks = bounds.length - 1;
+  const plan = assemblyChunks(frames);
+  const nchunks = plan.length;
   const maxWorkers = Math.min(opts.workers ?? defaultWorkerCount(), nchunks);
   if (maxWorkers <= 1) return assembleInProcess(basis, frames, weights, hooks);
   hooks.signal?.throwIfAborted();
@@ -96,16 +96,16 @@ export async function assembleParallel(
   let first = 0;
   if (opts.probe !== false) {
     const start = Date.now();
-    mergeSums(total, assembleChunk(basis, frames.slice(0, bounds[1]), weights, () => hooks.onStructure?.(++done)));
+    mergeSums(total, assembleChunk(basis, plan[0].map((s) => frames[s]), weights, () => hooks.onStructure?.(++done)));
     first = 1;
-    const estimate = ((Date.now() - start) / 1000) * ((frames.length - bounds[1]) / Math.max(1, bounds[1]));
+    const estimate = ((Date.now() - start) / 1000) * ((frames.length - plan[0].length) / Math.max(1, plan[0].length));
     if (nchunks - 1 < 2 || estimate < (opts.minSeconds ?? 3)) {
       await assembleChunksInProcess(basis, frames, weights, total, 1, hooks, done);
       return total;
     }
   }
   const chunks: Frame[][] = [];
-  for (let c = first; c < nchunks; c++) chunks.push(frames.slice(bounds[c], bounds[c + 1]).map(leanFrame));
+  for (let c = first; c < nchunks; c++) chunks.push(plan[c].map((s) => leanFrame(frames[s])));
   const onStructure = () => hooks.onStructure?.(++done);
   await chunksOnWorkers(basis, chunks, weights, total, { signal: hooks.signal, onStructure }, Math.min(maxWorkers, chunks.length));
   return total;

@@ -131,15 +131,16 @@ describe('addStructure', () => {
   });
 });
 
-describe('chunkBounds', () => {
-  it('cuts n structures into min(16, n) contiguous nearly equal chunks', async () => {
-    const { chunkBounds } = await import('../../src/fit/assemble');
-    expect(chunkBounds(0)).toEqual([0]);
-    expect(chunkBounds(3)).toEqual([0, 1, 2, 3]);
-    const b = chunkBounds(100);
-    expect(b).toHaveLength(17);
-    expect(b[0]).toBe(0);
-    expect(b[16]).toBe(100);
-    for (let c = 0; c < 16; c++) expect(b[c + 1] - b[c]).toBeGreaterThanOrEqual(6);
+describe('assemblyChunks', () => {
+  it('cuts the structures into the non-empty shards of shardPlan(·, 16): every structure exactly once, ascending', async () => {
+    const { assemblyChunks } = await import('../../src/fit/assemble');
+    const frame = (natoms: number) => ({ natoms }) as never;
+    expect(assemblyChunks([])).toEqual([]);
+    expect(assemblyChunks([frame(2), frame(5), frame(3)])).toEqual([[1], [2], [0]]);
+    const frames = Array.from({ length: 100 }, (_, s) => frame(1 + ((s * 7) % 13)));
+    const chunks = assemblyChunks(frames);
+    expect(chunks).toHaveLength(16);
+    expect(chunks.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, s) => s));
+    for (const c of chunks) expect(c).toEqual([...c].sort((a, b) => a - b));
   });
 });

@@ -1,9 +1,10 @@
 /** `acelens fit` — fit a linear ACE model (src/fit) and write the model JSON. */
 import { formatHelp, parseArgs, type OptionSpec } from '../args';
 import type { Command } from '../command';
+import { CliError } from '../errors';
 
 const USAGE =
-  'acelens fit TRAIN.xyz [--valid VALID.xyz | --valid-fraction 0.1] --order K [--basis standard|purified] [--rcut R] [--degree D] [--lambda L|L1,L2,..|auto] [--energy-weight W] [--force-weight W] [--e0 auto|VALUE] --out M.json [--json]';
+  'acelens fit TRAIN.xyz [--valid VALID.xyz | --valid-fraction 0.1] --order K [--basis standard|purified] [--rcut R] [--degree D] [--lambda L|L1,L2,..|auto] [--energy-weight W] [--force-weight W] [--e0 auto|VALUE] --out M.json [--slurm N [--partition P] [--time T] [--mem M] [--dry-run]] [--json]';
 
 export const FIT_OPTIONS: Record<string, OptionSpec> = {
   valid: { kind: 'string', value: 'VALID.xyz', help: 'separate validation file' },
@@ -22,6 +23,11 @@ export const FIT_OPTIONS: Record<string, OptionSpec> = {
   e0: { kind: 'string', value: 'auto|VALUE', help: 'isolated-atom energy (eV): from an isolated_atom frame, or given', default: 'auto' },
   workers: { kind: 'integer', value: 'N', help: 'worker threads for the assembly (0 or 1 = in-process)', default: 'idle cores' },
   out: { kind: 'string', value: 'M.json', help: 'where to write the model (required)' },
+  slurm: { kind: 'integer', value: 'N', help: 'run as Slurm jobs: an array of N assemble tasks and a dependent solve (scripts in M.slurm/); submitted when sbatch is on the PATH' },
+  partition: { kind: 'string', value: 'P', help: 'with --slurm: the Slurm partition' },
+  time: { kind: 'string', value: 'T', help: 'with --slurm: time limit of each job (Slurm syntax, e.g. 2:00:00)' },
+  mem: { kind: 'string', value: 'M', help: 'with --slurm: memory of each job (Slurm syntax, e.g. 4G)' },
+  'dry-run': { kind: 'flag', help: 'with --slurm: only write the job scripts' },
 };
 
 export const fitCommand: Command = {
@@ -33,6 +39,10 @@ export const fitCommand: Command = {
       io.stdout(formatHelp(USAGE, 'Fit a linear ACE model of body order K to DFT energies and forces (eV, eV/Å).', FIT_OPTIONS));
       return 0;
     }
+    for (const k of ['partition', 'time', 'mem', 'dry-run']) {
+      if (args.options[k] !== undefined && args.options.slurm === undefined) throw new CliError(`option '--${k}' goes with '--slurm N'`);
+    }
+    if (args.options.slurm !== undefined) return (await import('./fit-slurm')).runFitSlurm(args, io);
     const { runFit } = await import('./fit-run');
     return runFit(args, io);
   },

@@ -1,7 +1,7 @@
 /** `acelens reproduce` body: read the assets, run the study (worker threads), write every output, print a summary. */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root';
 import { createParallelAssembler } from '../../fit/parallel';
 import { serializeModel } from '../../model/model';
 import { describeFsError } from '../../model/model-node';
@@ -25,7 +25,7 @@ export const STUDY_FILES: Record<SourcePoolId | 'curve', string> = {
 };
 
 export function defaultAssetsDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../assets');
+  return join(packageRoot(), 'assets');
 }
 
 /** "DFT (GPAW PBE)" from the curve's provenance file (settings.code, settings.xc), else "DFT". */
