@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { SOFTWARE } from '../../src/model/model';
 import { ACELENS_VERSION } from '../../src/version';
 import { cliInScratchFolder } from './run-cli';
@@ -27,5 +28,10 @@ describe('version', () => {
         const built = readFileSync(join(root, 'lib', 'package.json.js'), 'utf8');
         expect(built).toContain(`"version": "${pkg.version}"`);
         expect(built).not.toContain('"devDependencies"');
+    });
+
+    it('the compiled command line finds the package\'s assets/ and bin/ (lib/src/cli is one folder deeper than src/cli)', async () => {
+        const { defaultAssetsDir } = await import(pathToFileURL(join(root, 'lib', 'src', 'cli', 'commands', 'reproduce-run.js')).href);
+        expect(defaultAssetsDir()).toBe(join(root, 'assets'));
     });
 });
