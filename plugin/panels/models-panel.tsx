@@ -9,7 +9,8 @@ import * as React from 'react';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
 import { Structure, StructureElement, StructureProperties } from 'molstar/lib/mol-model/structure';
 import { OrderedSet } from 'molstar/lib/mol-data/int';
-import { parseModel } from '../../src/model/model';
+import { Model, parseModel } from '../../src/model/model';
+import { exportYace } from '../../src/pace/export';
 import type { Frame } from '../../src/structure/frame';
 import type { FramePrediction } from '../predictions';
 import type { ErrorMetrics, MetricsReport } from '../../src/fit/metrics';
@@ -163,6 +164,18 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
 
     private download(m: StoredModel) {
         downloadText(this.store.modelJson(m), `${fileSafe(m.name)}.json`, 'application/json');
+    }
+
+    /** ML-PACE .yace for LAMMPS `pair_style pace` (models with the exportable 'acejl' radial; see src/pace/export.ts). */
+    private downloadYace(m: StoredModel) {
+        try {
+            const model = new Model(m.file, m.name);
+            const { text } = exportYace({ basis: model.basis, coefficients: model.coefficients, e0: model.e0 });
+            downloadText(text, `${fileSafe(m.name)}.yace`, 'text/plain');
+            this.setState({ message: `exported ${m.name} as .yace (LAMMPS: pair_style pace)` });
+        } catch (e) {
+            this.setState({ message: `.yace export: ${(e as Error).message}` });
+        }
     }
 
     private upload = async (e: React.ChangeEvent<HTMLInputElement>) => {
@@ -347,6 +360,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                         <td style={{ textAlign: 'right' }} data-metric='force'>{fmt(t.force_rmse_meV_A, 0)} / {fmt(v?.force_rmse_meV_A, 0)}</td>
                         <td style={{ whiteSpace: 'nowrap' }}>
                             <IconButton svg={GetAppSvg} small title='download the model JSON (as acelens fit writes it)' onClick={e => { e.stopPropagation(); this.download(m); }} />
+                            <button className='msp-btn' style={{ width: 'auto', padding: '0 4px', height: 20, lineHeight: '20px' }} title='export for LAMMPS pair_style pace (ML-PACE .yace; needs the acejl radial)' onClick={e => { e.stopPropagation(); this.downloadYace(m); }} data-testid='acelens-export-yace'>.yace</button>
                             <IconButton svg={DeleteOutlinedSvg} small title='remove this model' onClick={e => { e.stopPropagation(); this.store.removeModel(m.id); }} />
                         </td>
                     </tr>;

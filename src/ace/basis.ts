@@ -171,7 +171,7 @@ export class AceBasis {
     this.nOne = oneN.length;
     this.oneN = Int32Array.from(oneN);
     this.oneLM = Int32Array.from(oneLM);
-    this.radial = new RadialBasis(nmaxUsed, spec.rcut, spec.rin, spec.r0);
+    this.radial = new RadialBasis(nmaxUsed, spec.rcut, spec.rin, spec.r0, spec.radial);
     this.harmonics = new SphericalHarmonics(lmaxUsed);
 
     // ---- functions as sparse combinations of products of A's (AA tuples) ----

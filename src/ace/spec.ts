@@ -9,6 +9,19 @@
 
 export type BasisVariant = 'standard' | 'purified';
 
+/**
+ * The radial basis and all of its transform/envelope parameters (see radial.ts).
+ * - 'agnesi': Legendre polynomials in the Agnesi transform y = 1/(1 + a s^q/(1 + s^(q−p))), s = r/r0 (r0 the
+ *   spec's), envelope (1 − (r/r_cut)²)^envelope. Today's default; a spec without `radial` means
+ *   { kind: 'agnesi', p: 2, q: 4, a: 1, envelope: 2 }.
+ * - 'acejl': ML-PACE's `ACE.jl.base` kind, exactly exportable to .yace: orthonormal Legendre polynomials in
+ *   x = ((1 + r0)/(1 + r))^p on [x(r_cut), x(r_in)], envelope (x − x(r_cut))^pl (x − x(r_in))^pr; r0 and r_in
+ *   default to the spec's (r_in here is the inner end of the polynomials' interval: below it they extrapolate).
+ */
+export type RadialSpec =
+  | { kind: 'agnesi'; p: number; q: number; a: number; envelope: number }
+  | { kind: 'acejl'; p: number; r0?: number; rin?: number; pl: number; pr: number };
+
 export interface BasisSpec {
   /** maximal body order K = 2..5 (correlation orders ν = 1..K−1) */
   order: number;
@@ -28,7 +41,12 @@ export interface BasisSpec {
   nmax?: number;
   /** optional cap on l */
   lmax?: number;
+  /** radial basis; absent = the Agnesi default (model files written before this option) */
+  radial?: RadialSpec;
 }
+
+/** The exportable radial of `acelens fit --radial acejl`: p = 2, polynomials on [0.9 Å, r_cut] (the best of r_in 0.8–1.15 Å, p 1–4 measured on the study's pools), envelope (x − x(r_cut))² only. */
+export const ACEJL_RADIAL: RadialSpec = { kind: 'acejl', p: 2, rin: 0.9, pl: 2, pr: 0 };
 
 export class SpecError extends Error {
   constructor(message: string) {
@@ -106,7 +124,49 @@ export function validateSpec(spec: unknown, where = 'basis spec'): BasisSpec {
     if (!Number.isInteger(lmax) || lmax < 0) throw new SpecError(`${where}: 'lmax' must be an integer ≥ 0, got ${lmax}`);
     out.lmax = lmax;
   }
-  const known = new Set(['order', 'variant', 'rcut', 'rin', 'r0', 'maxDegree', 'lWeight', 'nmax', 'lmax']);
+  if (o.radial !== undefined) out.radial = validateRadial(o.radial, where);
+  const known = new Set(['order', 'variant', 'rcut', 'rin', 'r0', 'maxDegree', 'lWeight', 'nmax', 'lmax', 'radial']);
   for (const k of Object.keys(o)) if (!known.has(k)) throw new SpecError(`${where}: unknown key '${k}' (expected ${[...known].join(', ')})`);
   return out;
+}
+
+function int(o: Record<string, unknown>, key: string, where: string, min: number): number {
+  const v = num(o, key, where);
+  if (!Number.isInteger(v) || v < min) throw new SpecError(`${where}: '${key}' must be an integer ≥ ${min}, got ${v}`);
+  return v;
+}
+
+/** Checks a radial spec (see RadialSpec). */
+export function validateRadial(radial: unknown, where = 'basis spec'): RadialSpec {
+  const w = `${where}: radial`;
+  if (typeof radial !== 'object' || radial === null || Array.isArray(radial)) throw new SpecError(`${w}: expected an object, got ${JSON.stringify(radial)}`);
+  const o = radial as Record<string, unknown>;
+  const check = (keys: string[]) => {
+    for (const k of Object.keys(o)) if (!keys.includes(k)) throw new SpecError(`${w}: unknown key '${k}' (expected ${keys.join(', ')})`);
+  };
+  if (o.kind === 'agnesi') {
+    check(['kind', 'p', 'q', 'a', 'envelope']);
+    const p = num(o, 'p', w), q = num(o, 'q', w), a = num(o, 'a', w), envelope = num(o, 'envelope', w);
+    if (!(p > 0 && q > p)) throw new SpecError(`${w}: Agnesi exponents must satisfy 0 < p < q, got p = ${p}, q = ${q}`);
+    if (!(a > 0)) throw new SpecError(`${w}: 'a' must be > 0, got ${a}`);
+    if (!(envelope >= 1)) throw new SpecError(`${w}: 'envelope' (exponent of 1 − (r/rcut)²) must be ≥ 1, got ${envelope}`);
+    return { kind: 'agnesi', p, q, a, envelope };
+  }
+  if (o.kind === 'acejl') {
+    check(['kind', 'p', 'r0', 'rin', 'pl', 'pr']);
+    const p = int(o, 'p', w, 1), pl = int(o, 'pl', w, 0), pr = int(o, 'pr', w, 0);
+    const out: RadialSpec = { kind: 'acejl', p, pl, pr };
+    if (o.r0 !== undefined) {
+      const r0 = num(o, 'r0', w);
+      if (!(r0 > 0)) throw new SpecError(`${w}: 'r0' must be > 0 Å, got ${r0}`);
+      out.r0 = r0;
+    }
+    if (o.rin !== undefined) {
+      const rin = num(o, 'rin', w);
+      if (!(rin >= 0)) throw new SpecError(`${w}: 'rin' must be ≥ 0 Å, got ${rin}`);
+      out.rin = rin;
+    }
+    return out;
+  }
+  throw new SpecError(`${w}: 'kind' must be 'agnesi' or 'acejl', got ${JSON.stringify(o.kind)}`);
 }

@@ -19,6 +19,7 @@ export const COMMANDS: Record<string, Entry> = {
   eval: { summary: 'evaluate a model on structures; errors against DFT labels; write predictions', load: async () => (await import('./commands/eval')).evalCommand },
   dimer: { summary: 'C2 dimer curve E(r) - 2 E0 of a model, split by body order', load: async () => (await import('./commands/dimer')).dimerCommand },
   scan: { summary: 'bond scan: move one atom along a bond inside a structure', load: async () => (await import('./commands/scan')).scanCommand },
+  export: { summary: 'export a model for LAMMPS/ASE: ML-PACE .yace (pair_style pace) or a pair table (K = 2)', load: async () => (await import('./commands/export')).exportCommand },
   reproduce: { summary: 'the body-order convergence study (arXiv 2502.16125) end to end', load: async () => (await import('./commands/reproduce')).reproduceCommand },
 };
 

@@ -38,7 +38,7 @@ export function dimerGrid(rmin: number, rmax: number, points: number): number[] 
   return r;
 }
 
-export function dimerCurve(model: Model, opts: DimerOptions = {}): DimerCurve {
+export function dimerCurve(model: Pick<Model, 'order' | 'e0' | 'predict'>, opts: DimerOptions = {}): DimerCurve {
   const r = dimerGrid(opts.rmin ?? 0.6, opts.rmax ?? 6, opts.points ?? 200);
   const orders: number[] = [];
   for (let K = 2; K <= model.order; K++) orders.push(K);

@@ -5,7 +5,7 @@ import type { Command } from '../command';
 const USAGE = 'acelens dimer --model M.json [--rmin 0.6] [--rmax 6] [--points 200] [--json]';
 
 export const DIMER_OPTIONS: Record<string, OptionSpec> = {
-  model: { kind: 'string', value: 'M.json', help: 'model file written by acelens fit (required)' },
+  model: { kind: 'string', value: 'M.json', help: 'model file written by acelens fit, or a PACE potential (.yace) (required)' },
   rmin: { kind: 'number', value: 'R', help: 'smallest distance (Å)', default: '0.6' },
   rmax: { kind: 'number', value: 'R', help: 'largest distance (Å)', default: '6' },
   points: { kind: 'integer', value: 'N', help: 'number of distances (evenly spaced, both ends included)', default: '200' },

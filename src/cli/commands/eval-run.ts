@@ -3,7 +3,9 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { checkFitFrame, isIsolatedAtom } from '../../fit/fit';
 import { MetricsAccumulator, structureErrors } from '../../fit/metrics';
 import { writeExtXyzFrame, type ExtraColumn } from '../../io/extxyz';
-import { describeFsError, loadModel } from '../../model/model-node';
+import { describeFsError } from '../../model/model-node';
+import { loadPredictor } from '../../pace/pace-node';
+import { PaceModel } from '../../pace/pace-model';
 import type { ParsedArgs } from '../args';
 import { printJson, type CliIO } from '../command';
 import { frameLocation, readDataset } from '../data';
@@ -28,7 +30,7 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
   if (args.positionals.length !== 1) {
     throw new CliError(args.positionals.length === 0 ? 'missing DATA.xyz (see acelens eval --help)' : `expected one data file, got ${args.positionals.length}: ${args.positionals.join(' ')}`);
   }
-  const model = loadModel(modelPath);
+  const model = loadPredictor(modelPath);
   const data = await readDataset(args.positionals[0]);
   data.frames.forEach((f, i) => checkFitFrame(f, (atom) => frameLocation(data, i, atom)));
 
@@ -132,7 +134,11 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
   if (listed.length < structures.length) lines.push(`the ${listed.length} structures with the largest energy errors (of ${structures.length}; --json lists all):`);
   lines.push(table(['index', 'config_type', 'atoms', 'E model (eV)', 'E DFT (eV)', 'ΔE meV/atom', 'F RMSE meV/Å'], rows), '');
   lines.push(formatMetricsTable({ [data.path]: report }));
-  if (out) lines.push('', `predictions written to ${out} (columns ${Object.values(PREDICTION_COLUMNS).join(', ')}, ${orderColumn(2)}…${orderColumn(model.order)} (E_i by body order, E0 not included); key ${PREDICTION_ENERGY_KEY})`);
+  const noSplit = model instanceof PaceModel ? model.bodyOrderNote : null;
+  if (out) {
+    const orderCols = noSplit ? `no body-order columns: ${noSplit}` : `${orderColumn(2)}…${orderColumn(model.order)} (E_i by body order, E0 not included)`;
+    lines.push('', `predictions written to ${out} (columns ${Object.values(PREDICTION_COLUMNS).join(', ')}, ${orderCols}; key ${PREDICTION_ENERGY_KEY})`);
+  }
   io.stdout(lines.join('\n') + '\n');
   return 0;
 }

@@ -5,7 +5,7 @@ import type { Command } from '../command';
 const USAGE = 'acelens eval --model M.json DATA.xyz [--out PRED.xyz] [--json]';
 
 export const EVAL_OPTIONS: Record<string, OptionSpec> = {
-  model: { kind: 'string', value: 'M.json', help: 'model file written by acelens fit (required)' },
+  model: { kind: 'string', value: 'M.json', help: 'model file written by acelens fit, or a PACE potential (.yace) (required)' },
   out: { kind: 'string', value: 'PRED.xyz', help: 'write extended XYZ with per-atom energies, predicted forces and force errors' },
 };
 

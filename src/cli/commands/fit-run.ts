@@ -1,5 +1,5 @@
 /** `acelens fit` body: read data, fit (worker threads), write the model, print a table or one JSON object. */
-import { defaultSpec, scaledDegrees, validateSpec, type BasisSpec } from '../../ace/spec';
+import { ACEJL_RADIAL, defaultSpec, scaledDegrees, validateSpec, type BasisSpec } from '../../ace/spec';
 import { AUTO_LAMBDA_GRID, fitModel, type FitProgress } from '../../fit/fit';
 import type { ErrorMetrics, MetricsReport } from '../../fit/metrics';
 import { createParallelAssembler } from '../../fit/parallel';
@@ -35,6 +35,18 @@ export function specFromOptions(o: ParsedArgs['options']): BasisSpec {
   const spec = defaultSpec(order, variant);
   if (o.rcut !== undefined) spec.rcut = o.rcut as number;
   if (o.degree !== undefined) spec.maxDegree = parseDegree(String(o.degree), order);
+  if (o.radial !== undefined && o.radial !== 'agnesi') {
+    // acejl[:key=value,...] overrides the preset's parameters (p, r0, rin, pl, pr)
+    const [kind, rest] = String(o.radial).split(':');
+    if (kind !== 'acejl') throw new CliError(`option '--radial' must be 'agnesi' or 'acejl[:p=2,rin=R,pl=2,pr=0,r0=R]', got '${o.radial}'`);
+    const radial: Record<string, unknown> = { ...ACEJL_RADIAL };
+    for (const kv of rest ? rest.split(',') : []) {
+      const [k, v] = kv.split('=');
+      if (v === undefined || !Number.isFinite(Number(v))) throw new CliError(`option '--radial': expected key=number, got '${kv}'`);
+      radial[k] = Number(v);
+    }
+    spec.radial = radial as unknown as BasisSpec['radial'];
+  }
   try {
     return validateSpec(spec);
   } catch (err) {

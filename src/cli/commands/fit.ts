@@ -13,6 +13,7 @@ export const FIT_OPTIONS: Record<string, OptionSpec> = {
   order: { kind: 'integer', value: 'K', help: 'body order K = 2..5 (required)' },
   basis: { kind: 'string', value: 'standard|purified', help: 'basis variant', default: 'standard' },
   rcut: { kind: 'number', value: 'R', help: 'cutoff radius (Å)' },
+  radial: { kind: 'string', value: 'agnesi|acejl', help: "radial basis: Legendre in the Agnesi transform, or 'acejl' (ML-PACE's ACE.jl.base kind: exports exactly to .yace)", default: 'agnesi' },
   degree: { kind: 'string', value: 'D|D1,D2,..', help: 'maximal degree: one number (scaled per order) or one per correlation order' },
   lambda: { kind: 'string', value: 'L|L1,L2,..|auto', help: 'Tikhonov regularisation strength; a comma list (or auto: 1e-8..1 in decades) is scanned and the λ with the lowest validation error kept (needs --valid or --valid-fraction)', default: '1e-6' },
   'energy-weight': { kind: 'number', value: 'W', help: 'weight of energy rows (per atom)', default: '1' },

@@ -1,5 +1,6 @@
 /** `acelens scan` body. */
-import { loadModel } from '../../model/model-node';
+import { loadPredictor } from '../../pace/pace-node';
+import { PaceModel, paceBondScan } from '../../pace/pace-model';
 import { bondScan } from '../../scan/bond-scan';
 import type { ParsedArgs } from '../args';
 import { printJson, type CliIO } from '../command';
@@ -32,7 +33,7 @@ export async function runScan(args: ParsedArgs, io: CliIO): Promise<number> {
   const from = required(o, 'from', 'A');
   const to = required(o, 'to', 'B');
   const points = (o.points as number | undefined) ?? 50;
-  const model = loadModel(modelPath);
+  const model = loadPredictor(modelPath);
   const data = await readDataset(args.positionals[0]);
   const n = data.frames.length;
   let f = o.frame as number | undefined;
@@ -48,7 +49,7 @@ export async function runScan(args: ParsedArgs, io: CliIO): Promise<number> {
   if (i === j) throw new CliError(`--atoms: I and J must be different atoms (both are ${i})`);
   let scan;
   try {
-    scan = bondScan(model, frame, { i, j, from, to, points });
+    scan = model instanceof PaceModel ? paceBondScan(model, frame, { i, j, from, to, points }) : bondScan(model, frame, { i, j, from, to, points });
   } catch (err) {
     throw new CliError(`${frameLocation(data, f)}: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -5,7 +5,7 @@ import type { Command } from '../command';
 const USAGE = 'acelens scan --model M.json DATA.xyz [--frame F] --atoms I J --from A --to B [--points N] [--json]';
 
 export const SCAN_OPTIONS: Record<string, OptionSpec> = {
-  model: { kind: 'string', value: 'M.json', help: 'model file written by acelens fit (required)' },
+  model: { kind: 'string', value: 'M.json', help: 'model file written by acelens fit, or a PACE potential (.yace) (required)' },
   frame: { kind: 'integer', value: 'F', help: 'index of the structure in DATA.xyz (0-based; required when the file has several)', default: '0 for a one-structure file' },
   atoms: { kind: 'string', value: 'I J', help: 'fixed atom I and moving atom J (0-based indices; also I,J) (required)' },
   from: { kind: 'number', value: 'A', help: 'first I–J distance (Å) (required)' },

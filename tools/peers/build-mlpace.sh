@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Build ML-PACE (the evaluator behind LAMMPS' `pair_style pace`) from ../shared/peers and our JSON driver
+# tools/peers/pace_eval.cpp, into the ignored folder .peers-build/. Cached: reruns only recompile what changed.
+# Exit 0 and print the driver path on success; exit 2 (with a message) when ../shared/peers is absent.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+PEERS="${ACELENS_PEERS:-$ROOT/../shared/peers}"
+TARBALL="$PEERS/lammps-user-pace-99aa6e6.tar.gz"
+DIR="$ROOT/.peers-build"
+if [ ! -f "$TARBALL" ]; then echo "build-mlpace: $TARBALL absent; ML-PACE checks skipped" >&2; exit 2; fi
+command -v cmake >/dev/null || { echo "build-mlpace: cmake not installed (apt-get install cmake g++)" >&2; exit 3; }
+command -v g++ >/dev/null || { echo "build-mlpace: g++ not installed (apt-get install cmake g++)" >&2; exit 3; }
+mkdir -p "$DIR"
+exec 9>"$DIR/.lock"; flock 9
+P="$DIR/lammps-user-pace"
+if [ ! -f "$P/CMakeLists.txt" ]; then tar xzf "$TARBALL" -C "$DIR"; fi
+LIB="$DIR/build/libpace.a"
+if [ ! -f "$LIB" ]; then
+  cmake -S "$P" -B "$DIR/build" -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS="-O2" >"$DIR/cmake.log" 2>&1
+  cmake --build "$DIR/build" -j2 >>"$DIR/cmake.log" 2>&1 || { tail -20 "$DIR/cmake.log" >&2; exit 1; }
+fi
+SRC="$ROOT/tools/peers/pace_eval.cpp"
+OUT="$DIR/pace_eval"
+if [ ! -x "$OUT" ] || [ "$SRC" -nt "$OUT" ] || [ "$LIB" -nt "$OUT" ]; then
+  g++ -O2 -std=gnu++17 -DEXTRA_C_PROJECTIONS -DCOMPUTE_B_GRAD -DYAML_CPP_STATIC_DEFINE -DNDEBUG \
+    -I"$P/ML-PACE" -I"$P/yaml-cpp/include" -I"$P" -I"$P/wigner-cpp/include" "$SRC" \
+    "$LIB" "$DIR/build/build-yaml-cpp/libyaml-cpp-pace.a" "$DIR/build/libcnpy.a" -o "$OUT.tmp"
+  mv "$OUT.tmp" "$OUT"
+fi
+echo "$OUT"
