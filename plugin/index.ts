@@ -3,7 +3,8 @@
  * (in place of Mol*'s own XYZ reader: every .xyz/.extxyz is read by acelens' strict reader), colour themes and
  * panels (each inside an error boundary).
  *
- * Use: add `PluginSpec.Behavior(AcelensPlugin)` to a Mol* plugin spec (see plugin/app/main.ts).
+ * Use: add `PluginSpec.Behavior(AcelensPlugin)` to a Mol* plugin spec (see plugin/app/main.ts); a host app
+ * may set `AcelensConfig.AssetBaseUrl` in the spec's config (plugin/config.ts).
  */
 import { PluginBehavior } from 'molstar/lib/mol-plugin/behavior/behavior';
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
@@ -12,6 +13,8 @@ import { AcelensManifest } from './manifest';
 import { FormatImplementations, PanelImplementations, ThemeImplementations } from './registry';
 import { atomLabelProvider } from './atom-label';
 import { withErrorBoundary } from './error-boundary';
+import { setAssetBaseUrl } from './assets';
+import { AcelensConfig } from './config';
 
 function lookup<T>(table: Record<string, T>, kind: string, id: string): T {
     const impl = table[id];
@@ -21,6 +24,7 @@ function lookup<T>(table: Record<string, T>, kind: string, id: string): T {
 
 export function registerAcelens(ctx: PluginContext) {
     const m = AcelensManifest;
+    setAssetBaseUrl(ctx.config.get(AcelensConfig.AssetBaseUrl));
     // every .xyz goes through acelens' strict reader (plain XYZ included): Mol*'s own XYZ reader is set aside while
     // acelens is registered (it drew a frame announcing 3 atoms with 2, and threw a TypeError on binary garbage)
     const builtinXyz = ctx.dataFormats.list.find(e => e.name === 'xyz');
@@ -61,4 +65,4 @@ export const AcelensPlugin = PluginBehavior.create({
     },
 });
 
-export { AcelensManifest };
+export { AcelensManifest, AcelensConfig };

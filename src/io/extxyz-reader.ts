@@ -136,7 +136,8 @@ export class ExtXyzReader {
 
   /** Once stopped, a reader stays stopped: lenient returns nothing more, strict throws the same error again. */
   private afterError(): Frame[] {
-    if (!this.opts.lenient) throw this.error!;
+    const error = this.error!;
+    if (!this.opts.lenient) throw error;
     return [];
   }
 

@@ -2,7 +2,7 @@
  * The acelens model file: versioned JSON holding everything needed to predict (basis spec, E0,
  * coefficients) and to know where a model came from (fit settings, data provenance, metrics).
  *
- *   { "format": "acelens-model", "version": 1, "created": ISO date, "software": "acelens 0.1.0",
+ *   { "format": "acelens-model", "version": 1, "created": ISO date, "software": "acelens <version>",
  *     "spec": BasisSpec, "e0": eV per atom, "nbasis": n, "coefficients": [n numbers],
  *     "fit": { lambda, prior, weights, e0Source, validation, seed, solver: {method, rank, condition} },
  *     "data": { files: [{role, name, sha256, structures, atoms}], train: counts, valid: counts | null },
@@ -27,10 +27,11 @@ import { basisCost } from '../ace/basis-cost';
 import { factorVariance } from '../fit/blr';
 import type { MetricsReport } from '../fit/metrics';
 import type { Frame } from '../structure/frame';
+import { ACELENS_VERSION } from '../version';
 
 export const MODEL_FORMAT = 'acelens-model';
 export const MODEL_VERSION = 1;
-export const SOFTWARE = 'acelens 0.1.0';
+export const SOFTWARE = `acelens ${ACELENS_VERSION}`;
 
 export interface FileProvenance {
   /** file name as given (a path relative to where the fit ran, or a browser File name) */

@@ -2,7 +2,7 @@
 import { writeFileAtomic } from '../../util/atomic-file';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root';
 import { createParallelAssembler } from '../../fit/parallel';
 import { serializeModel } from '../../model/model';
 import { describeFsError } from '../../model/model-node';
@@ -26,7 +26,7 @@ export const STUDY_FILES: Record<SourcePoolId | 'curve', string> = {
 };
 
 export function defaultAssetsDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../assets');
+  return join(packageRoot(), 'assets');
 }
 
 /** "DFT (GPAW PBE)" from the curve's provenance file (settings.code, settings.xc), else "DFT". */
