@@ -30,6 +30,9 @@ import { DeleteOutlinedSvg, GetAppSvg } from 'molstar/lib/mol-plugin-ui/controls
 
 type RangeMode = 'robust' | 'minmax' | 'manual';
 
+/** A PACE potential file (ML-PACE C-tilde .yace; .yaml accepted as the CLI does), by its name. */
+const isPaceFileName = (name: string) => /\.(yace|yaml)$/i.test(name);
+
 interface State {
     models: StoredModel[];
     activeId: string | null;
@@ -163,11 +166,13 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     };
 
     private download(m: StoredModel) {
-        downloadText(this.store.modelJson(m), `${fileSafe(m.name)}.json`, 'application/json');
+        if (m.pace) downloadText(m.pace.text, `${fileSafe(m.name)}.yace`, 'text/plain');
+        else downloadText(this.store.modelJson(m), `${fileSafe(m.name)}.json`, 'application/json');
     }
 
     /** ML-PACE .yace for LAMMPS `pair_style pace` (models with the exportable 'acejl' radial; see src/pace/export.ts). */
     private downloadYace(m: StoredModel) {
+        if (m.pace) { this.download(m); return; } // already a .yace: handed back as uploaded
         try {
             const model = new Model(m.file, m.name);
             const { text } = exportYace({ basis: model.basis, coefficients: model.coefficients, e0: model.e0 });
@@ -183,7 +188,14 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         e.target.value = '';
         if (!file) return;
         try {
-            const parsed = parseModel(await file.text(), file.name);
+            const text = await file.text();
+            if (isPaceFileName(file.name)) {
+                const m = this.store.addPace(text, file.name);
+                const note = this.store.bodyOrderNote(m);
+                this.setState({ message: `loaded PACE potential ${file.name}${note ? ` (${note})` : ''}` });
+                return;
+            }
+            const parsed = parseModel(text, file.name);
             this.store.addModel(parsed, file.name.replace(/\.json$/, ''));
             this.setState({ message: `loaded ${file.name}` });
         } catch (err) {
@@ -235,7 +247,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         const frames = current.dataset.frames;
         if (!(await this.ensurePredictions(model, frames))) return;
         this.setState({ worst: worstAtoms(frames, f => this.store.predict(model, f), 8) });
-        const e0 = model.file.e0;
+        const e0 = this.store.engine(model).e0;
         const ex: number[] = [], ey: number[] = [], eText: string[] = [], eIdx: number[] = [];
         const fx: number[] = [], fy: number[] = [], fIdx: number[][] = [];
         for (let k = 0; k < frames.length; k++) {
@@ -264,10 +276,10 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     private async drawLambdaScan(Plotly: any, model: StoredModel | undefined) {
         const div = this.lambdaScan.current;
         if (!div) return;
-        const scan = model?.file.fit.lambdaScan;
+        const scan = model?.file?.fit.lambdaScan;
         if (!scan) { Plotly.purge(div); return; }
         const x = scan.map(p => p.lambda > 0 ? p.lambda : NaN); // λ = 0 has no place on a log axis
-        const kept = model!.file.fit.lambda;
+        const kept = model!.file!.fit.lambda;
         const traces = [
             { x, y: scan.map(p => p.train.energy_rmse_meV_atom), name: 'train E', type: 'scatter', mode: 'lines+markers', line: { color: '#1f5fa8', dash: 'dot' } },
             { x, y: scan.map(p => p.valid.energy_rmse_meV_atom), name: 'valid E', type: 'scatter', mode: 'lines+markers', line: { color: '#1f5fa8' } },
@@ -334,6 +346,14 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         }
     }
 
+    /** What a loaded PACE potential is: its radial basis, embedding, cutoff, order and body-order note. */
+    private paceSummary(m: StoredModel) {
+        const e = this.store.engine(m);
+        const note = this.store.bodyOrderNote(m);
+        return `PACE potential ${m.pace?.fileName} (${e.spec.variant}; cutoff ${e.spec.rcut} Å; body order up to ${e.order}; E0 ${e.e0} eV)`
+            + (note ? `; ${note}` : '; linear embedding: the energy splits by body order');
+    }
+
     private metricsRows(report: MetricsReport | null | undefined, label: string) {
         return <tr><td style={{ textAlign: 'left' }}>{label}</td><MetricCells m={report} /></tr>;
     }
@@ -353,11 +373,11 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                     <th />
                 </tr></thead>
                 <tbody>{models.map(m => {
-                    const t = m.file.metrics.train, v = m.file.metrics.valid;
+                    const t = m.file?.metrics.train, v = m.file?.metrics.valid;
                     return <tr key={m.id} data-model-id={m.id} style={{ background: m.id === activeId ? 'rgba(80,140,220,0.2)' : undefined, cursor: 'pointer' }} onClick={() => this.store.setActive(m.id)}>
-                        <td style={{ textAlign: 'left' }}><input type='radio' readOnly checked={m.id === activeId} /> {m.name} <span style={{ opacity: 0.6 }}>({m.file.nbasis} fn)</span></td>
-                        <td style={{ textAlign: 'right' }} data-metric='energy'>{fmt(t.energy_rmse_meV_atom)} / {fmt(v?.energy_rmse_meV_atom)}</td>
-                        <td style={{ textAlign: 'right' }} data-metric='force'>{fmt(t.force_rmse_meV_A, 0)} / {fmt(v?.force_rmse_meV_A, 0)}</td>
+                        <td style={{ textAlign: 'left' }}><input type='radio' readOnly checked={m.id === activeId} /> {m.name} <span style={{ opacity: 0.6 }}>{m.pace ? `(PACE, ${this.store.engine(m).coefficients.length} fn)` : `(${m.file.nbasis} fn)`}</span></td>
+                        <td style={{ textAlign: 'right' }} data-metric='energy'>{fmt(t?.energy_rmse_meV_atom)} / {fmt(v?.energy_rmse_meV_atom)}</td>
+                        <td style={{ textAlign: 'right' }} data-metric='force'>{fmt(t?.force_rmse_meV_A, 0)} / {fmt(v?.force_rmse_meV_A, 0)}</td>
                         <td style={{ whiteSpace: 'nowrap' }}>
                             <IconButton svg={GetAppSvg} small title='download the model JSON (as acelens fit writes it)' onClick={e => { e.stopPropagation(); this.download(m); }} />
                             <button className='msp-btn' style={{ width: 'auto', padding: '0 4px', height: 20, lineHeight: '20px' }} title='export for LAMMPS pair_style pace (ML-PACE .yace; needs the acejl radial)' onClick={e => { e.stopPropagation(); this.downloadYace(m); }} data-testid='acelens-export-yace'>.yace</button>
@@ -367,10 +387,12 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                 })}</tbody>
             </table>}
             <div className='msp-flex-row'>
-                <button className='msp-btn msp-btn-block' onClick={() => this.fileInput.current?.click()}>Upload model JSON…</button>
-                <input ref={this.fileInput} type='file' accept='.json,application/json' style={{ display: 'none' }} onChange={this.upload} data-testid='acelens-model-upload' />
+                <button className='msp-btn msp-btn-block' onClick={() => this.fileInput.current?.click()}>Upload model JSON or PACE .yace…</button>
+                <input ref={this.fileInput} type='file' accept='.json,application/json,.yace,.yaml' style={{ display: 'none' }} onChange={this.upload} data-testid='acelens-model-upload' />
             </div>
-            {active && <div style={{ marginTop: 4 }}>
+            {active?.pace && <div className='msp-help-text' style={{ marginTop: 4 }} data-testid='acelens-pace-info'>
+                <b>{active.name}</b>: {this.paceSummary(active)}. No training errors are stored in a .yace: parity and force errors below are on the loaded dataset.</div>}
+            {active?.file && <div style={{ marginTop: 4 }}>
                 <div className='msp-help-text'>Errors of <b>{active.name}</b> (RMSE, MAE; energies meV/atom, forces meV/Å)
                     <label style={{ marginLeft: 6 }}><input type='checkbox' checked={this.state.showConfigTypes} onChange={e => this.setState({ showConfigTypes: e.target.checked })} /> per config_type</label></div>
                 <table style={{ width: '100%', borderCollapse: 'collapse', textAlign: 'right' }} data-testid='acelens-errors-table'>
@@ -445,7 +467,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                 <span className='msp-help-text' style={{ flex: 1 }}>predicting {this.state.predicting.done}/{this.state.predicting.total} structures in a worker</span>
                 <button className='msp-btn' style={{ width: 70 }} onClick={() => this.store.cancelPredictions()} data-testid='acelens-predicting-cancel'>Cancel</button>
             </div>}
-            {active?.file.fit.lambdaScan && <div className='msp-help-text' style={{ marginTop: 6 }}>
+            {active?.file?.fit.lambdaScan && <div className='msp-help-text' style={{ marginTop: 6 }}>
                 λ of <b>{active.name}</b> chosen on the validation split: {active.file.fit.lambda.toExponential(1)} (green), of {active.file.fit.lambdaScan.length} scanned</div>}
             <div ref={this.lambdaScan} data-testid='acelens-lambda-scan' />
             <div className='msp-help-text' style={{ marginTop: 6 }}>Parity on the loaded dataset (click a point to show it)</div>
@@ -469,7 +491,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                     <thead><tr>{['frame', 'atom', 'type', '|ΔF| (eV/Å)', '|F_DFT| (eV/Å)', 'bonds', 'E_K≥3 (eV)'].map(h => <th key={h} style={th}>{h}</th>)}</tr></thead>
                     <tbody>{this.state.worst.map(w => <tr key={`${w.frame}-${w.atom}`} style={{ cursor: 'pointer', borderTop: '1px solid #ccc' }} onClick={() => this.showAtom(w.frame, w.atom)}>
                         <td>{w.frame}</td><td>{w.atom}</td><td style={{ textAlign: 'left', paddingLeft: 4 }}>{w.configType ?? '—'}</td>
-                        <td>{w.forceError.toFixed(2)}</td><td>{w.dftForce.toFixed(2)}</td><td>{w.neighbours}</td><td>{w.manyBody.toFixed(2)}</td>
+                        <td>{w.forceError.toFixed(2)}</td><td>{w.dftForce.toFixed(2)}</td><td>{w.neighbours}</td><td title={Number.isNaN(w.manyBody) ? 'no body-order split (non-linear embedding)' : undefined}>{Number.isNaN(w.manyBody) ? '—' : w.manyBody.toFixed(2)}</td>
                     </tr>)}</tbody>
                 </table>
             </>}
