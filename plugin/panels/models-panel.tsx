@@ -350,7 +350,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     private paceSummary(m: StoredModel) {
         const e = this.store.engine(m);
         const note = this.store.bodyOrderNote(m);
-        return `PACE potential ${m.pace?.fileName} (${e.spec.variant}; cutoff ${e.spec.rcut} Å; body order up to ${e.order}; E0 ${e.e0} eV)`
+        return `${m.pace?.fileName}: ${e.spec.variant}; cutoff ${e.spec.rcut} Å; body order up to ${e.order}; E0 ${e.e0} eV`
             + (note ? `; ${note}` : '; linear embedding: the energy splits by body order');
     }
 
