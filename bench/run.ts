@@ -5,8 +5,10 @@
 import { registeredBenches } from './registry';
 import './evaluator';
 import './fit';
+import './gap20';
 import './scan';
 import './study';
+import './peer';
 import './shards';
 
 async function main(): Promise<void> {

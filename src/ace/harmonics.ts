@@ -48,9 +48,10 @@ export class SphericalHarmonics {
   }
 
   /**
-   * Y at r = (rx, ry, rz) (any length > 0) into Y[0..size); when dY is given, also ∂Y/∂r into dY[3*idx + α].
+   * Y at r = (rx, ry, rz) (any length > 0) into Y[off..off+size); when dY is given, also ∂Y/∂r into
+   * dY[3*(off+idx) + α].
    */
-  evaluate(rx: number, ry: number, rz: number, Y: Float64Array, dY?: Float64Array): void {
+  evaluate(rx: number, ry: number, rz: number, Y: Float64Array, dY?: Float64Array, off = 0): void {
     const lmax = this.lmax;
     const r = Math.sqrt(rx * rx + ry * ry + rz * rz);
     const inv = 1 / r;
@@ -76,7 +77,7 @@ export class SphericalHarmonics {
     }
     const coef = this.coef;
     for (let l = 0; l <= lmax; l++) {
-      const base = l * l + l;
+      const base = off + l * l + l;
       const c0 = coef[l * (lmax + 1)];
       Y[base] = c0 * Qt[l * W];
       if (dY) {

@@ -7,42 +7,32 @@
  * so the G vector of a site whose environment changes by one neighbour is the G vector of the fixed
  * neighbours plus the terms of the moving one. This module exposes exactly those three steps
  * (add a neighbour's terms to a G vector, site energy of a G vector with ∂E/∂G, and ∂E_i/∂r_ij of one
- * neighbour) with the same arithmetic as evaluate.ts, so results agree with `predict` to round-off.
+ * neighbour) through the same evaluator (evaluator.ts) as `predict`, so results agree with it to round-off.
  *
  * Nothing is allocated per call: one evaluator owns its scratch buffers (not re-entrant).
  */
 import { AceBasis } from './basis';
-import { addNeighbourToG, contractMonomials, monomialWeights, oneParticleValues, pairGradient, type OneParticleScratch } from './evaluate';
+import { monomialWeights } from './evaluate';
+import { AceEvaluator, type RadialMode } from './evaluator';
 
 export class SiteEvaluator {
   readonly nG: number;
   /** maximal body order K of the basis */
   readonly order: number;
   private readonly w: Float64Array;
-  private readonly scratch: OneParticleScratch;
-  private readonly phi: Float64Array;
-  private readonly dphi: Float64Array;
-  private readonly adj: Float64Array;
+  private readonly ev: AceEvaluator;
   private readonly byNu: Float64Array;
 
   constructor(
     readonly basis: AceBasis,
     coefficients: ArrayLike<number>,
     readonly e0: number,
+    radial: RadialMode = 'tabulated',
   ) {
     this.w = monomialWeights(basis, coefficients);
     this.nG = basis.nG;
     this.order = basis.spec.order;
-    this.scratch = {
-      R: new Float64Array(basis.radial.nmax),
-      dR: new Float64Array(basis.radial.nmax),
-      tmp: new Float64Array(2),
-      Y: new Float64Array(basis.harmonics.size),
-      dY: new Float64Array(3 * basis.harmonics.size),
-    };
-    this.phi = new Float64Array(basis.nOne);
-    this.dphi = new Float64Array(3 * basis.nOne);
-    this.adj = new Float64Array(basis.nOne);
+    this.ev = new AceEvaluator(basis, radial);
     this.byNu = new Float64Array(this.order);
   }
 
@@ -51,19 +41,13 @@ export class SiteEvaluator {
     return new Float64Array(this.nG);
   }
 
-  /** φ_a at the neighbour vector (vx, vy, vz) into this.phi (and dφ into this.dphi when grad). */
-  private onePartials(vx: number, vy: number, vz: number, grad: boolean): void {
-    const r = Math.sqrt(vx * vx + vy * vy + vz * vz);
-    oneParticleValues(this.basis, this.scratch, vx, vy, vz, r, this.phi, grad ? this.dphi : null, 0);
-  }
-
   /**
    * Adds the terms of one neighbour at r_ij = (vx, vy, vz) (Å, strictly inside the cutoff) to the G vector
    * of a site.
    */
   addNeighbour(G: Float64Array, vx: number, vy: number, vz: number): void {
-    this.onePartials(vx, vy, vz, false);
-    addNeighbourToG(this.basis, this.phi, 0, G);
+    this.ev.setNeighbour(0, vx, vy, vz, Math.sqrt(vx * vx + vy * vy + vz * vz));
+    this.ev.addToG(0, G);
   }
 
   /**
@@ -73,8 +57,8 @@ export class SiteEvaluator {
   siteEnergy(G: Float64Array, byOrder?: Float64Array, gG?: Float64Array): number {
     const byNu = this.byNu;
     if (byOrder) byNu.fill(0);
-    if (gG) gG.fill(0);
-    const E = contractMonomials(this.basis, this.w, G, byOrder ? byNu : null, gG ?? null);
+    this.ev.V.set(G);
+    const E = this.ev.contract(this.w, byOrder ? byNu : null, gG ?? null);
     if (byOrder) for (let nu = 1; nu < this.order; nu++) byOrder[nu + 1] += byNu[nu];
     return this.e0 + E;
   }
@@ -84,7 +68,8 @@ export class SiteEvaluator {
    * siteEnergy), into out[0..3). The force on the site gets +this, the force on the neighbour −this.
    */
   neighbourGradient(gG: Float64Array, vx: number, vy: number, vz: number, out: Float64Array): void {
-    this.onePartials(vx, vy, vz, true);
-    pairGradient(this.basis, gG, this.phi, this.dphi, 0, this.adj, out);
+    const r = Math.sqrt(vx * vx + vy * vy + vz * vz);
+    this.ev.setNeighbour(0, vx, vy, vz, r);
+    this.ev.pairGradient(gG, 0, vx, vy, vz, r, out);
   }
 }

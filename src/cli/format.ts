@@ -23,6 +23,8 @@ export function formatMetricsTable(sets: Record<string, MetricsReport | null>): 
     row(name, 'all', m);
     const types = Object.keys(m.per_config_type);
     if (types.length > 1 || (types.length === 1 && types[0] !== 'default')) for (const t of types) row('', t, m.per_config_type[t]);
+    const files = Object.keys(m.per_file ?? {});
+    if (files.length > 1) for (const f of files) row('', `file ${f}`, m.per_file![f]);
   }
   return table(['set', 'config_type', 'structures', 'E RMSE meV/atom', 'E MAE meV/atom', 'F RMSE meV/Å', 'F MAE meV/Å'], rows);
 }

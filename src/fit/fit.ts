@@ -28,10 +28,13 @@ import { type Frame, SUPPORTED_SPECIES } from '../structure/frame';
 import { assembleInProcess } from './assemble';
 import { seededRandom } from '../util/random';
 import { MetricsAccumulator, type MetricsReport } from './metrics';
-import { symmetrize, type EnergyNorm, type LossWeights, type NormalSums } from './normal-equations';
+import { atomForceWeights, quadraticForm, structureWeights, symmetrize, type ConfigTypeWeights, type EnergyNorm, type LossWeights, type NormalSums } from './normal-equations';
 import { smoothnessPrior, DEFAULT_PRIOR_EXPONENT } from './prior';
-import { solveNormalEquations, type SolveResult } from './solve';
-import { MODEL_FORMAT, MODEL_VERSION, type ModelFile, type FileProvenance, type LambdaScanPoint, SOFTWARE } from '../model/model';
+import { effectiveRank, solveNormalEquations, type SolveResult } from './solve';
+import { bayesianRidge, posteriorFactor, ridgeCoefficients, spectrum, type BlrResult } from './blr';
+import { encodeFloat32Base64 } from '../util/base64';
+import { energyRowsFor, huberIrls } from './robust';
+import { MODEL_FORMAT, MODEL_VERSION, type ModelFile, type FileProvenance, type LambdaScanPoint, type RobustReport, SOFTWARE } from '../model/model';
 
 export interface FitProgress {
   stage: 'check' | 'basis' | 'assemble' | 'solve' | 'metrics';
@@ -48,9 +51,32 @@ export type Assembler = (
   hooks: { onStructure: (done: number) => void; signal?: AbortSignal },
 ) => Promise<NormalSums>;
 
+export type FitSolver = 'blr' | 'ridge';
+
 export interface FitOptions {
   spec: BasisSpec;
-  /** Tikhonov strength λ of λ‖Γc‖². Default 1e-6 */
+  /**
+   * 'blr' (default unless `lambda` or `lambdaScan` is given): Bayesian linear regression, prior and noise
+   * precisions by evidence maximisation, the smoothness prior as the prior's shape (./blr.ts).
+   * 'ridge': Tikhonov with a fixed λ or a λ scan.
+   */
+  solver?: FitSolver;
+  /** Bayesian fits: store the posterior covariance factor in the model (uncertainty). Default true */
+  storePosterior?: boolean;
+  /** per config_type weights replacing energyWeight/forceWeight/virialWeight for that type (./weights.ts) */
+  configTypeWeights?: Record<string, ConfigTypeWeights>;
+  /** read energy_weight/force_weight/virial_weight info keys and force_weights per-atom columns. Default true */
+  frameWeights?: boolean;
+  /** file (or dataset) name of each training / validation frame: metrics per file */
+  trainSources?: readonly string[];
+  validSources?: readonly string[];
+  /**
+   * Huber robust loss on the energy rows by iteratively reweighted least squares: a structure whose weighted
+   * energy residual |w_E·ΔE/N| exceeds δ (with w_E = 1/σ_E: δ standard deviations) has its energy row weight
+   * scaled by √(δ/|…|). The down-weighted structures are listed in the model (fit.robust). Not with a λ scan.
+   */
+  huber?: number;
+  /** Tikhonov strength λ of λ‖Γc‖² (solver 'ridge'). Default 1e-6 */
   lambda?: number;
   /**
    * candidate λ values (at least two): each is solved and the one with the lowest validation score is kept
@@ -207,6 +233,12 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
   if (scan && !opts.validFrames && !(opts.validFraction && opts.validFraction > 0)) {
     throw new FitError('a λ scan chooses λ on validation data: give a validation set or a validation fraction > 0');
   }
+  const solver: FitSolver = opts.solver ?? (scan || opts.lambda !== undefined ? 'ridge' : 'blr');
+  if (solver !== 'blr' && solver !== 'ridge') throw new FitError(`solver must be 'blr' or 'ridge', got '${solver}'`);
+  if (solver === 'blr' && scan) throw new FitError('a λ scan needs the ridge solver (Bayesian regression sets the regularisation from the data)');
+  const huber = opts.huber ?? null;
+  if (huber !== null && !(huber > 0 && Number.isFinite(huber))) throw new FitError(`Huber threshold δ must be a number > 0, got ${huber}`);
+  if (huber !== null && scan) throw new FitError('the Huber loss is not available with a λ scan (use the Bayesian solver or one λ)');
   const priorExponent = opts.priorExponent ?? DEFAULT_PRIOR_EXPONENT;
   if (!Number.isFinite(priorExponent) || priorExponent < 0) throw new FitError(`prior exponent must be ≥ 0, got ${priorExponent}`);
   const energyWeight = checkWeight('energy weight', opts.energyWeight ?? 1);
@@ -228,6 +260,25 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
   progress({ stage: 'check', done: 0, total: trainFrames.length, message: `checking ${trainFrames.length} structures` });
   if (trainFrames.length === 0) throw new FitError('the training set is empty');
   trainFrames.forEach((f, i) => checkFitFrame(f, (atom) => describe('train', i, atom)));
+  const frameWeights = opts.frameWeights ?? true;
+  const configTypes = opts.configTypeWeights;
+  if (configTypes) {
+    for (const [ct, w] of Object.entries(configTypes)) {
+      checkWeight(`energy weight of config_type ${ct}`, w.energy);
+      checkWeight(`force weight of config_type ${ct}`, w.force);
+      checkWeight(`virial weight of config_type ${ct}`, w.virial);
+    }
+  }
+  if (frameWeights) {
+    trainFrames.forEach((f, i) => {
+      try {
+        structureWeights(f, { e0: 0, energyWeight: 1, forceWeight: 1, virialWeight: 1, frameWeights: true });
+        atomForceWeights(f);
+      } catch (err) {
+        throw new FitError(`${describe('train', i)}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+  }
   opts.validFrames?.forEach((f, i) => checkFitFrame(f, (atom) => describe('valid', i, atom)));
   const candidates: number[] = [];
   trainFrames.forEach((f, i) => {
@@ -262,6 +313,14 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
   }
   const split = splitIndices(candidates, validFraction, seed);
   const fitFrames = split.train.map((i) => trainFrames[i]);
+  const fitSources = opts.trainSources ? split.train.map((i) => opts.trainSources![i]) : null;
+  const validSources = opts.validFrames
+    ? opts.validSources
+      ? opts.validFrames.flatMap((f, i) => (isIsolatedAtom(f) ? [] : [opts.validSources![i]]))
+      : null
+    : fitSources
+      ? split.valid.map((i) => opts.trainSources![i])
+      : null;
   const validFrames: readonly Frame[] | null = opts.validFrames
     ? opts.validFrames.filter((f) => !isIsolatedAtom(f))
     : split.valid.length
@@ -272,7 +331,7 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
   progress({ stage: 'basis', done: 0, total: 1, message: 'building the basis' });
   const basis = AceBasis.create(spec);
   signal?.throwIfAborted();
-  const weights: LossWeights = { e0, energyWeight, forceWeight, virialWeight, energyNorm };
+  const weights: LossWeights = { e0, energyWeight, forceWeight, virialWeight, energyNorm, ...(configTypes ? { configTypes } : {}), frameWeights };
   const total = fitFrames.length;
   const onStructure = (done: number) =>
     progress({ stage: 'assemble', done, total, message: `assembled ${done}/${total} structures` });
@@ -283,19 +342,18 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
   const nrows = sums.energyRows + sums.forceRows + sums.virialRows;
   if (nrows === 0) throw new FitError('no rows were assembled (no labels with a non-zero weight)');
 
-  // --- solve (for every candidate λ of a scan) and metrics
+  // --- solve and metrics
   const xtx = symmetrize(sums);
   const prior = smoothnessPrior(basis, priorExponent);
-  const lambdas = scan ?? [opts.lambda ?? DEFAULT_LAMBDA];
-  const metricsTotal = lambdas.length * (fitFrames.length + (validFrames?.length ?? 0));
+  const metricsTotal = fitFrames.length + (validFrames?.length ?? 0);
   let done = 0;
-  const evaluate = async (frames: readonly Frame[], coefficients: Float64Array): Promise<MetricsReport> => {
+  const evaluate = async (frames: readonly Frame[], sources: readonly string[] | null, coefficients: Float64Array): Promise<MetricsReport> => {
     const acc = new MetricsAccumulator();
     let last = Date.now();
-    for (const f of frames) {
+    for (const [i, f] of frames.entries()) {
       signal?.throwIfAborted();
       const p = predict(basis, coefficients, e0, f, { forces: f.forces !== undefined });
-      acc.add(f.configType, f.natoms, p.energy, p.forces ?? null, f.energy, f.forces);
+      acc.add(f.configType, f.natoms, p.energy, p.forces ?? null, f.energy, f.forces, sources?.[i]);
       done++;
       if (Date.now() - last > 50) {
         progress({ stage: 'metrics', done, total: metricsTotal, message: `evaluated ${done}/${metricsTotal} structures` });
@@ -305,34 +363,102 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
     }
     return acc.report();
   };
-  let best: { lambda: number; solved: SolveResult; train: MetricsReport; valid: MetricsReport | null; score: number } | null = null;
+
+  let solved!: SolveResult;
+  let lambda!: number;
+  let bayes: BlrResult | null = null;
+  let posterior: Float64Array | null = null;
   const scanPoints: LambdaScanPoint[] = [];
-  for (const [k, lambda] of lambdas.entries()) {
-    const which = scan ? ` for λ = ${lambda.toExponential(1)} (${k + 1}/${scan.length})` : '';
-    progress({ stage: 'solve', done: k, total: lambdas.length, message: `solving ${basis.size} × ${basis.size} normal equations${which}` });
-    // the data rank does not depend on λ: computed by the first solve, passed to the others
-    const solved = solveNormalEquations(xtx, sums.xty, basis.size, { lambda, prior, rank: best?.solved.rank });
-    for (const c of solved.coefficients) if (!Number.isFinite(c)) throw new FitError(`the solve produced non-finite coefficients${which}`);
-    signal?.throwIfAborted();
-    progress({ stage: 'solve', done: k + 1, total: lambdas.length, message: `solved${which} (${solved.method}, data rank ${solved.rank}/${basis.size})` });
-    const train = await evaluate(fitFrames, solved.coefficients);
-    const valid = validFrames && validFrames.length ? await evaluate(validFrames, solved.coefficients) : null;
-    const score = validationScore(valid, energyWeight, forceWeight);
-    if (scan) {
-      scanPoints.push({
-        lambda, score, method: solved.method,
-        train: { energy_rmse_meV_atom: train.energy_rmse_meV_atom, force_rmse_meV_A: train.force_rmse_meV_A },
-        valid: { energy_rmse_meV_atom: valid?.energy_rmse_meV_atom ?? null, force_rmse_meV_A: valid?.force_rmse_meV_A ?? null },
-      });
+  let robust: RobustReport | null = null;
+  // one solve of (A, b, yᵀWy) by the chosen fixed solver (Bayesian, or ridge with the given λ)
+  const solveFixed = (A: Float64Array, b: Float64Array, yy: number) => {
+    if (solver === 'blr') {
+      const sp = spectrum(A, b, yy, nrows, prior);
+      const br = bayesianRidge(sp);
+      let smax = 0;
+      for (const v of sp.values) smax = Math.max(smax, v);
+      const sr: SolveResult = { coefficients: br.coefficients, rank: 0, solvedRank: basis.size, condition: (br.beta * smax + br.alpha) / br.alpha, method: 'bayesian' };
+      return { solved: sr, bayes: br as BlrResult | null, sp, lambda: br.lambda };
     }
-    // ties keep the larger λ (the smoother model); an unscorable candidate (NaN) is never chosen over a scored one
-    if (!best || score <= best.score || Number.isNaN(best.score)) best = { lambda, solved, train, valid, score };
+    const l = opts.lambda ?? DEFAULT_LAMBDA;
+    return { solved: solveNormalEquations(A, b, basis.size, { lambda: l, prior }), bayes: null, sp: null, lambda: l };
+  };
+  if (!scan) {
+    progress({ stage: 'solve', done: 0, total: 1, message: solver === 'blr' ? `Bayesian regression: eigendecomposition of ${basis.size} × ${basis.size}` : `solving ${basis.size} × ${basis.size} normal equations` });
+    let out: ReturnType<typeof solveFixed>;
+    if (huber !== null) {
+      const rows = energyRowsFor(basis, fitFrames, weights, signal);
+      const irls = huberIrls(xtx, sums.xty, sums.yty, rows, huber, (A, b, yy) => {
+        const o = solveFixed(A, b, yy);
+        signal?.throwIfAborted();
+        return { coefficients: o.solved.coefficients, state: o };
+      });
+      out = irls.state;
+      robust = {
+        kind: 'huber',
+        delta: huber,
+        iterations: irls.iterations,
+        converged: irls.converged,
+        downweighted: irls.downweighted.map((d) => ({
+          index: split.train[d.row],
+          source: fitSources?.[d.row] ?? null,
+          configType: fitFrames[d.row].configType ?? null,
+          natoms: fitFrames[d.row].natoms,
+          residual_meV_atom: d.residual * 1000,
+          weight: d.weight,
+        })),
+      };
+    } else {
+      out = solveFixed(xtx, sums.xty, sums.yty);
+    }
+    solved = out.solved;
+    lambda = out.lambda;
+    bayes = out.bayes;
+    if (bayes) {
+      solved.rank = effectiveRank(xtx, basis.size);
+      if (opts.storePosterior !== false) posterior = posteriorFactor(out.sp!, bayes.alpha, bayes.beta);
+    }
+    progress({ stage: 'solve', done: 1, total: 1, message: bayes ? `Bayesian regression: α = ${bayes.alpha.toExponential(2)}, β = ${bayes.beta.toExponential(2)}` : `solved (${solved.method}, data rank ${solved.rank}/${basis.size})` });
+  } else if (scan) {
+    // one eigendecomposition for every λ; validation errors as quadratic forms assembled (in the workers) once
+    progress({ stage: 'solve', done: 0, total: scan.length, message: `λ scan: eigendecomposition of ${basis.size} × ${basis.size}` });
+    const sp = spectrum(xtx, sums.xty, sums.yty, nrows, prior);
+    signal?.throwIfAborted();
+    const vf = validFrames ?? [];
+    progress({ stage: 'metrics', done: 0, total: vf.length, message: `assembling the validation errors of ${vf.length} structures` });
+    const qE = await assemble(basis, vf, { e0, energyWeight: 1, forceWeight: 0, virialWeight: 0, energyNorm: 'atoms' }, { onStructure: () => {}, signal });
+    const qF = await assemble(basis, vf, { e0, energyWeight: 0, forceWeight: 1, virialWeight: 0, forceNorm: 'none' }, { onStructure: () => {}, signal });
+    symmetrize(qE);
+    symmetrize(qF);
+    const rank = effectiveRank(xtx, basis.size);
+    let best: { lambda: number; c: Float64Array; score: number } | null = null;
+    for (const [k, l] of scan.entries()) {
+      const c = ridgeCoefficients(sp, l);
+      for (const v of c) if (!Number.isFinite(v)) throw new FitError(`the solve produced non-finite coefficients for λ = ${l}`);
+      const eR = qE.energyRows ? 1000 * Math.sqrt(quadraticForm(qE, c) / qE.energyRows) : null;
+      const fR = qF.forceRows ? 1000 * Math.sqrt(quadraticForm(qF, c) / qF.forceRows) : null;
+      const score = eR === null && fR === null ? NaN : (energyWeight * (eR ?? 0) / 1000) ** 2 + (forceWeight * (fR ?? 0) / 1000) ** 2;
+      scanPoints.push({ lambda: l, score, method: 'eigen', train: { energy_rmse_meV_atom: null, force_rmse_meV_A: null }, valid: { energy_rmse_meV_atom: eR, force_rmse_meV_A: fR } });
+      // ties keep the larger λ (the smoother model); an unscorable candidate (NaN) is never chosen over a scored one
+      if (!best || score <= best.score || Number.isNaN(best.score)) best = { lambda: l, c, score };
+      progress({ stage: 'solve', done: k + 1, total: scan.length, message: `λ = ${l.toExponential(1)}: validation score ${score.toExponential(3)}` });
+    }
+    if (Number.isNaN(best!.score)) throw new FitError('the validation structures have neither energies nor forces: a λ scan cannot choose');
+    lambda = best!.lambda;
+    let smax = 0;
+    for (const v of sp.values) smax = Math.max(smax, v);
+    const kept = sp.values.filter((v) => v > 1e-12 * smax).length;
+    solved = { coefficients: best!.c, rank, solvedRank: lambda > 0 ? basis.size : kept, condition: lambda > 0 ? (smax + lambda) / lambda : Infinity, method: 'eigen' };
   }
-  if (scan && Number.isNaN(best!.score)) throw new FitError('the validation structures have neither energies nor forces: a λ scan cannot choose');
-  const { lambda, solved } = best!;
-  const trainMetrics = best!.train;
-  const validMetrics = best!.valid;
+  for (const c of solved.coefficients) if (!Number.isFinite(c)) throw new FitError('the solve produced non-finite coefficients');
+  signal?.throwIfAborted();
   const coefficients = solved.coefficients;
+  const trainMetrics = await evaluate(fitFrames, fitSources, coefficients);
+  const validMetrics = validFrames && validFrames.length ? await evaluate(validFrames, validSources, coefficients) : null;
+  if (scan) {
+    const keptPoint = scanPoints.find((q) => q.lambda === lambda)!;
+    keptPoint.train = { energy_rmse_meV_atom: trainMetrics.energy_rmse_meV_atom, force_rmse_meV_A: trainMetrics.force_rmse_meV_A };
+  }
   progress({ stage: 'metrics', done: metricsTotal, total: metricsTotal, message: `evaluated ${metricsTotal}/${metricsTotal} structures` });
 
   const count = (frames: readonly Frame[]) => ({ structures: frames.length, atoms: frames.reduce((s, f) => s + f.natoms, 0) });
@@ -358,6 +484,12 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
       seed,
       solver: { method: solved.method, rank: solved.rank, solvedRank: solved.solvedRank, condition: finiteOrNull(solved.condition), reason: solved.reason ?? null },
       ...(scan ? { lambdaScan: scanPoints } : {}),
+      ...(bayes
+        ? { bayes: { alpha: bayes.alpha, beta: bayes.beta, effectiveParameters: bayes.effectiveParameters, logEvidence: bayes.logEvidence, iterations: bayes.iterations, converged: bayes.converged } }
+        : {}),
+      ...(configTypes ? { configTypeWeights: configTypes } : {}),
+      ...(robust ? { robust } : {}),
+      frameWeights,
     },
     data: {
       files: [
@@ -369,6 +501,9 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
       e0Frames,
     },
     metrics: { train: trainMetrics, valid: validMetrics },
+    ...(posterior && bayes
+      ? { uncertainty: { kind: 'posterior-factor' as const, alpha: bayes.alpha, beta: bayes.beta, n: basis.size, encoding: 'float32-base64' as const, factor: encodeFloat32Base64(posterior) } }
+      : {}),
   };
   return {
     model,

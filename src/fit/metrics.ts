@@ -21,6 +21,8 @@ export interface ErrorMetrics {
 
 export interface MetricsReport extends ErrorMetrics {
   per_config_type: Record<string, ErrorMetrics>;
+  /** per training/validation file, when the structures came from several (acelens fit a.xyz b.xyz …) */
+  per_file?: Record<string, ErrorMetrics>;
 }
 
 /** The config_type key used for structures without one. */
@@ -78,6 +80,7 @@ export function structureErrors(
 export class MetricsAccumulator {
   private total = new Sums();
   private byType = new Map<string, Sums>();
+  private byFile = new Map<string, Sums>();
 
   /**
    * Adds one structure: predicted energy (eV) and forces (3N, eV/Å), DFT labels when present.
@@ -90,11 +93,17 @@ export class MetricsAccumulator {
     forces: ArrayLike<number> | null,
     dftEnergy: number | undefined,
     dftForces: ArrayLike<number> | undefined,
+    file?: string,
   ): StructureErrors {
     const key = configType ?? NO_CONFIG_TYPE;
     let t = this.byType.get(key);
     if (!t) this.byType.set(key, (t = new Sums()));
     const targets = [this.total, t];
+    if (file !== undefined) {
+      let fs = this.byFile.get(file);
+      if (!fs) this.byFile.set(file, (fs = new Sums()));
+      targets.push(fs);
+    }
     let energyError: number | null = null;
     let forceRmse: number | null = null;
     for (const s of targets) {
@@ -132,7 +141,12 @@ export class MetricsAccumulator {
   report(): MetricsReport {
     const per: Record<string, ErrorMetrics> = {};
     for (const key of [...this.byType.keys()].sort()) per[key] = this.byType.get(key)!.result();
-    return { ...this.total.result(), per_config_type: per };
+    const report: MetricsReport = { ...this.total.result(), per_config_type: per };
+    if (this.byFile.size) {
+      report.per_file = {};
+      for (const key of [...this.byFile.keys()].sort()) report.per_file[key] = this.byFile.get(key)!.result();
+    }
+    return report;
   }
 }
 

@@ -16,6 +16,17 @@
  * yᵀWy are kept: memory O(nbasis²), independent of the number of rows. Partial sums over disjoint subsets of
  * structures add up (`mergeSums`), so workers can each assemble a share.
  *
+ * Per-structure and per-atom weights (all optional, all multiplying the rows above):
+ *  - `configTypes`: per config_type weights {energy, force, virial} that take the place of w_E, w_F, w_V for
+ *    structures of that config_type (a σ table gives w = 1/σ: σ_E in eV/atom, σ_F in eV/Å, σ_V in eV/atom;
+ *    see ./weights.ts). Config types not in the table keep the global weights.
+ *  - `frameWeights`: the extxyz info keys `energy_weight`, `force_weight`, `virial_weight` (pacemaker's
+ *    per-structure weight names; ACEpotentials' `energy_weight`/`force_weight`/`virial_weight` keys too)
+ *    multiply that structure's rows, and a per-atom real column `force_weights` (ACEpotentials / pacemaker
+ *    per-atom force weights) multiplies the three force rows of each atom.
+ *  - `forceNorm: 'none'` drops the 1/√(3N) of the force rows (every component counts alike, as in the
+ *    force RMSE); used to assemble error metrics as quadratic forms.
+ *
  * This module is free of Node and DOM APIs (used by the CLI, Node workers and the browser worker).
  */
 import { cellVolume, type Frame } from '../structure/frame';
@@ -30,6 +41,61 @@ export interface LossWeights {
   virialWeight: number;
   /** energy rows weighted w_E/N ('atoms', default: residual per atom) or w_E/√N ('sqrt-atoms') */
   energyNorm?: EnergyNorm;
+  /** force rows weighted w_F/√(3N) ('atoms', default) or w_F ('none') */
+  forceNorm?: 'atoms' | 'none';
+  /** per config_type weights replacing energyWeight/forceWeight/virialWeight for that config_type */
+  configTypes?: Record<string, ConfigTypeWeights>;
+  /** read the per-structure info keys energy_weight/force_weight/virial_weight and the per-atom force_weights column */
+  frameWeights?: boolean;
+}
+
+/** Weights of one config_type (w = 1/σ). */
+export interface ConfigTypeWeights {
+  energy: number;
+  force: number;
+  virial: number;
+}
+
+/** Names of the per-structure weight info keys and of the per-atom force weight column. */
+export const ENERGY_WEIGHT_KEY = 'energy_weight';
+export const FORCE_WEIGHT_KEY = 'force_weight';
+export const VIRIAL_WEIGHT_KEY = 'virial_weight';
+export const FORCE_WEIGHTS_COLUMN = 'force_weights';
+
+/** The weights {energy, force, virial} of one structure (config_type table × info keys), without per-atom weights. */
+export function structureWeights(frame: Frame, w: LossWeights): ConfigTypeWeights {
+  const ct = w.configTypes && frame.configType !== undefined && Object.hasOwn(w.configTypes, frame.configType) ? w.configTypes[frame.configType] : null;
+  let energy = ct ? ct.energy : w.energyWeight;
+  let force = ct ? ct.force : w.forceWeight;
+  let virial = ct ? ct.virial : w.virialWeight;
+  if (w.frameWeights) {
+    energy *= infoWeight(frame, ENERGY_WEIGHT_KEY);
+    force *= infoWeight(frame, FORCE_WEIGHT_KEY);
+    virial *= infoWeight(frame, VIRIAL_WEIGHT_KEY);
+  }
+  return { energy, force, virial };
+}
+
+/** A weight info key of a frame (1 when absent). Throws on a value that is not a finite number ≥ 0. */
+export function infoWeight(frame: Frame, key: string): number {
+  if (!Object.hasOwn(frame.info, key)) return 1;
+  const v = frame.info[key];
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new Error(`info key ${key}=${JSON.stringify(v)}: expected a finite number ≥ 0`);
+  return v;
+}
+
+/** The per-atom force weights of a frame (column `force_weights`, one real ≥ 0 per atom), or null. */
+export function atomForceWeights(frame: Frame): ArrayLike<number> | null {
+  const col = frame.arrays?.[FORCE_WEIGHTS_COLUMN];
+  if (!col) return null;
+  if ((col.type !== 'R' && col.type !== 'I') || col.ncols !== 1) {
+    throw new Error(`per-atom column ${FORCE_WEIGHTS_COLUMN} must be one real number per atom (got type ${col.type}, ${col.ncols} columns)`);
+  }
+  const v = col.values as Float64Array | Int32Array;
+  for (let i = 0; i < v.length; i++) {
+    if (!Number.isFinite(v[i]) || v[i] < 0) throw new Error(`${FORCE_WEIGHTS_COLUMN} of atom ${i} is ${v[i]}: expected a finite number ≥ 0`);
+  }
+  return v;
 }
 
 export type EnergyNorm = 'atoms' | 'sqrt-atoms';
@@ -93,6 +159,19 @@ export function mergeSums(a: NormalSums, b: NormalSums): NormalSums {
   return a;
 }
 
+/** cᵀ(XᵀWX)c − 2cᵀXᵀWy + yᵀWy = Σ_rows w²(y − x·c)², the weighted squared residual of c (xtx full symmetric). */
+export function quadraticForm(sums: NormalSums, c: ArrayLike<number>): number {
+  const n = sums.nbasis;
+  let q = sums.yty;
+  for (let i = 0; i < n; i++) {
+    const row = i * n;
+    let t = 0;
+    for (let j = 0; j < n; j++) t += sums.xtx[row + j] * c[j];
+    q += c[i] * (t - 2 * sums.xty[i]);
+  }
+  return Math.max(q, 0);
+}
+
 /** Mirrors the upper triangle into the lower one: XᵀWX becomes the full symmetric matrix. */
 export function symmetrize(sums: NormalSums): Float64Array {
   const n = sums.nbasis;
@@ -103,10 +182,11 @@ export function symmetrize(sums: NormalSums): Float64Array {
 
 /** Which labels of a frame enter the fit under these weights. */
 export function usedLabels(frame: Frame, w: LossWeights): { energy: boolean; forces: boolean; virial: boolean } {
+  const sw = w.configTypes || w.frameWeights ? structureWeights(frame, w) : { energy: w.energyWeight, force: w.forceWeight, virial: w.virialWeight };
   return {
-    energy: w.energyWeight > 0 && frame.energy !== undefined,
-    forces: w.forceWeight > 0 && frame.forces !== undefined,
-    virial: w.virialWeight > 0 && frame.stress !== undefined && frame.cell !== null && frame.pbc.every((p) => p),
+    energy: sw.energy > 0 && frame.energy !== undefined,
+    forces: sw.force > 0 && frame.forces !== undefined,
+    virial: sw.virial > 0 && frame.stress !== undefined && frame.cell !== null && frame.pbc.every((p) => p),
   };
 }
 
@@ -128,19 +208,26 @@ export function addStructure(sums: NormalSums, rows: StructureRows, frame: Frame
   if (rows.nbasis !== n) throw new Error(`design rows have ${rows.nbasis} functions, the normal equations ${n}`);
   const N = rows.natoms;
   const use = usedLabels(frame, w);
+  const sw = structureWeights(frame, w);
   if (use.energy) {
     const norm = w.energyNorm === 'sqrt-atoms' ? Math.sqrt(N) : N;
-    addRows(sums, rows.energy, 0, 1, w.energyWeight / norm, [frame.energy! - N * w.e0]);
+    addRows(sums, rows.energy, 0, 1, sw.energy / norm, [frame.energy! - N * w.e0]);
     sums.energyRows += 1;
   }
   if (use.forces) {
     if (!rows.forces) throw new Error('force rows were not computed for a structure with forces');
-    addRows(sums, rows.forces, 0, 3 * N, w.forceWeight / Math.sqrt(3 * N), frame.forces!);
+    const wf = sw.force / (w.forceNorm === 'none' ? 1 : Math.sqrt(3 * N));
+    const perAtom = w.frameWeights ? atomForceWeights(frame) : null;
+    if (perAtom) {
+      for (let i = 0; i < N; i++) if (perAtom[i] > 0) addRows(sums, rows.forces, 3 * i, 3, wf * perAtom[i], frame.forces!.subarray(3 * i, 3 * i + 3));
+    } else {
+      addRows(sums, rows.forces, 0, 3 * N, wf, frame.forces!);
+    }
     sums.forceRows += 3 * N;
   }
   if (use.virial) {
     if (!rows.virial) throw new Error('virial rows were not computed for a structure with a stress');
-    addRows(sums, rows.virial, 0, 9, w.virialWeight / (3 * N), dftVirial(frame));
+    addRows(sums, rows.virial, 0, 9, sw.virial / (3 * N), dftVirial(frame));
     sums.virialRows += 9;
   }
   sums.structures += 1;

@@ -9,7 +9,7 @@
  * that registers tsx's loader and imports ./assemble-worker.ts. This works the same under the CLI
  * (bin/acelens.mjs), tsx and vitest, with no build step.
  */
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -17,10 +17,10 @@ import type { AceBasis } from '../ace/basis';
 import type { Frame } from '../structure/frame';
 import { assembleChunk, assembleChunksInProcess, assembleInProcess, assemblyChunks } from './assemble';
 import type { Assembler } from './fit';
-import { createSums, mergeSums, type LossWeights, type NormalSums } from './normal-equations';
+import { createSums, ENERGY_WEIGHT_KEY, FORCE_WEIGHT_KEY, FORCE_WEIGHTS_COLUMN, mergeSums, VIRIAL_WEIGHT_KEY, type LossWeights, type NormalSums } from './normal-equations';
 
 export interface ParallelOptions {
-  /** number of worker threads; default: idle cores (defaultWorkerCount). ≤ 1 assembles in-process */
+  /** number of worker threads; default: the machine's cores (defaultWorkerCount). ≤ 1 assembles in-process */
   workers?: number;
   /**
    * The first chunk is assembled in-process and timed; workers start only when the other chunks would
@@ -31,8 +31,12 @@ export interface ParallelOptions {
   probe?: boolean;
 }
 
-/** The labels and geometry a worker needs (drops verbatim info/arrays). */
+/** The labels, geometry and weights a worker needs (drops the other verbatim info/arrays). */
 function leanFrame(f: Frame): Frame {
+  const info: Frame['info'] = {};
+  for (const k of [ENERGY_WEIGHT_KEY, FORCE_WEIGHT_KEY, VIRIAL_WEIGHT_KEY]) if (Object.hasOwn(f.info, k)) info[k] = f.info[k];
+  const arrays: Frame['arrays'] = {};
+  if (f.arrays?.[FORCE_WEIGHTS_COLUMN]) arrays[FORCE_WEIGHTS_COLUMN] = f.arrays[FORCE_WEIGHTS_COLUMN];
   return {
     natoms: f.natoms,
     positions: f.positions,
@@ -43,8 +47,8 @@ function leanFrame(f: Frame): Frame {
     forces: f.forces,
     stress: f.stress,
     configType: f.configType,
-    info: {},
-    arrays: {},
+    info,
+    arrays,
   };
 }
 
@@ -61,13 +65,12 @@ function workerBootstrap(): URL {
 }
 
 /**
- * Worker threads worth starting: the cores not already busy (1-minute load average; our own thread
- * counts as one), at least 1 (= in-process). On a machine shared with a long computation this stays at 1.
+ * Worker threads by default: the machine's cores (os.availableParallelism), whatever the load. A busy
+ * machine shares its cores between processes anyway; turning the workers off because of load would run
+ * the assembly on one core for the whole fit. `--workers N` overrides.
  */
 export function defaultWorkerCount(): number {
-  const cores = availableParallelism();
-  const idle = Math.round(cores - loadavg()[0] + 1);
-  return Math.max(1, Math.min(cores, idle));
+  return Math.max(1, availableParallelism());
 }
 
 /** An Assembler that spreads structures over worker threads (in-process when that is quicker). */

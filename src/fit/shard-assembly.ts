@@ -80,7 +80,8 @@ export function assembleShardOf(frames: readonly Frame[], req: ShardRequest): Sh
   if (fitted.length === 0) throw new FitError('the training set has no structure besides isolated atoms');
   const plan = shardPlanOf(fitted, req.shard.count);
   const mine = plan[req.shard.index].map((s) => fitted[s]);
-  const weights: Required<LossWeights> = { e0, energyWeight: req.energyWeight, forceWeight: req.forceWeight, virialWeight: req.virialWeight, energyNorm: req.energyNorm };
+  // per-structure info weights read as fitModel does by default (issue 20); no per-config_type table in shards yet
+  const weights: Required<LossWeights> = { e0, energyWeight: req.energyWeight, forceWeight: req.forceWeight, virialWeight: req.virialWeight, energyNorm: req.energyNorm, forceNorm: 'atoms', configTypes: {}, frameWeights: true };
   const basis = AceBasis.create(spec);
   let done = 0;
   req.signal?.throwIfAborted();

@@ -32,7 +32,8 @@ export interface SolveOptions {
   rank?: number;
 }
 
-export type SolveMethod = 'cholesky' | 'eigen';
+/** 'bayesian': evidence-maximising Bayesian regression (./blr.ts) */
+export type SolveMethod = 'cholesky' | 'eigen' | 'bayesian';
 
 export interface SolveResult {
   coefficients: Float64Array;

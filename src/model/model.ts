@@ -6,14 +6,23 @@
  *     "spec": BasisSpec, "e0": eV per atom, "nbasis": n, "coefficients": [n numbers],
  *     "fit": { lambda, prior, weights, e0Source, validation, seed, solver: {method, rank, condition} },
  *     "data": { files: [{role, name, sha256, structures, atoms}], train: counts, valid: counts | null },
- *     "metrics": { train, valid } }
+ *     "metrics": { train, valid },
+ *     "uncertainty": { kind: "posterior-factor", alpha, beta, n, encoding: "float32-base64", factor } (optional) }
+ *
+ * `uncertainty` (Bayesian fits): a factor F (n × n, row-major, float32, little-endian, base64) of the posterior
+ * covariance of the coefficients, Σ_c = Fᵀ F (src/fit/blr.ts). The predicted (model) standard deviation of
+ * any linear quantity q = x·c — a site energy E_i (x = B_i), a force component (x = its design row) — is
+ * ‖F x‖. Size: 4·n² bytes before base64 (207 functions: 0.17 MB; 803: 2.6 MB); fits of large bases that do not
+ * need it can leave it out (FitOptions.storePosterior = false, `acelens fit --no-uncertainty`).
  *
  * E_i = E0 + Σ_k c_k B_ik, so E = N·E0 + c · Σ_i B_i.
  * Browser-safe (no Node APIs); file I/O is in ./model-node.ts.
  */
 import { AceBasis } from '../ace/basis';
-import { predict } from '../ace/evaluate';
+import { designRows, predict } from '../ace/evaluate';
+import { decodeFloat32Base64 } from '../util/base64';
 import { validateSpec, type BasisSpec } from '../ace/spec';
+import { factorVariance } from '../fit/blr';
 import type { MetricsReport } from '../fit/metrics';
 import type { Frame } from '../structure/frame';
 
@@ -49,6 +58,43 @@ export interface FitSettings {
   solver: { method: string; rank: number; solvedRank: number; condition: number | null; reason: string | null };
   /** when λ was chosen by a scan: every candidate with its errors (the kept one is `lambda`) */
   lambdaScan?: LambdaScanPoint[];
+  /** Bayesian regression (solver.method 'bayesian'): evidence-maximising prior and noise precisions; lambda = α/β */
+  bayes?: { alpha: number; beta: number; effectiveParameters: number; logEvidence: number; iterations: number; converged: boolean };
+  /** per config_type weights used (w = 1/σ) and whether per-structure / per-atom weights were read */
+  configTypeWeights?: Record<string, { energy: number; force: number; virial: number }>;
+  frameWeights?: boolean;
+  /** Huber robust loss (IRLS on the energy rows): the threshold and the structures it down-weighted */
+  robust?: RobustReport;
+}
+
+export interface RobustReport {
+  kind: 'huber';
+  /** threshold on the weighted energy residual |w_E·ΔE/N| (in σ_E when w_E = 1/σ_E) */
+  delta: number;
+  iterations: number;
+  converged: boolean;
+  /** index: into the training frames as given; residual: (E_DFT − E_model)/N at the end; weight: the factor h ≤ 1 of its squared residual */
+  downweighted: Array<{ index: number; source: string | null; configType: string | null; natoms: number; residual_meV_atom: number; weight: number }>;
+}
+
+/** Posterior covariance factor of a Bayesian fit (see the module comment). */
+export interface ModelUncertainty {
+  kind: 'posterior-factor';
+  alpha: number;
+  beta: number;
+  n: number;
+  encoding: 'float32-base64';
+  factor: string;
+}
+
+/** Predicted standard deviations (model uncertainty) of one structure. */
+export interface UncertaintyPrediction {
+  /** of the total energy (eV) */
+  energy: number;
+  /** of each site energy E_i (eV) */
+  perAtomEnergy: Float64Array;
+  /** √(Σ_α var F_iα) of each atom's force (eV/Å) */
+  perAtomForce: Float64Array;
 }
 
 /** One candidate of a λ scan: its validation score (lower is better) and its train and validation RMSEs. */
@@ -82,6 +128,7 @@ export interface ModelFile {
   fit: FitSettings;
   data: DataProvenance;
   metrics: { train: MetricsReport; valid: MetricsReport | null };
+  uncertainty?: ModelUncertainty;
 }
 
 export class ModelError extends Error {
@@ -153,6 +200,11 @@ export function checkModel(obj: unknown, fileName = 'model'): ModelFile {
   }
   if (m.nbasis !== undefined && m.nbasis !== c.length) fail(`nbasis is ${m.nbasis} but there are ${c.length} coefficients`);
   m.nbasis = c.length;
+  if (m.uncertainty !== undefined) {
+    const u = m.uncertainty as Record<string, unknown> | null;
+    if (!u || u.kind !== 'posterior-factor' || u.encoding !== 'float32-base64' || typeof u.factor !== 'string') fail('uncertainty: expected {kind: "posterior-factor", encoding: "float32-base64", factor}');
+    if (u!.n !== c.length) fail(`uncertainty: factor of ${u!.n} functions, the model has ${c.length}`);
+  }
   return m as unknown as ModelFile;
 }
 
@@ -192,6 +244,35 @@ export class Model {
   /** Body order K of the model. */
   get order(): number {
     return this.file.spec.order;
+  }
+
+  private factor: Float32Array | null | undefined;
+
+  /** The posterior covariance factor F (Σ_c = FᵀF), or null when the model has none. */
+  uncertaintyFactor(): Float32Array | null {
+    if (this.factor === undefined) {
+      const u = this.file.uncertainty;
+      this.factor = u ? decodeFloat32Base64(u.factor, u.n * u.n) : null;
+    }
+    return this.factor;
+  }
+
+  /** Predicted standard deviations of the energy, site energies and forces of a frame; null without a posterior. */
+  uncertainty(frame: Frame): UncertaintyPrediction | null {
+    const F = this.uncertaintyFactor();
+    if (!F) return null;
+    const n = this.coefficients.length;
+    const rows = designRows(this.basis, frame, { forces: true, virial: false });
+    const N = frame.natoms;
+    const perAtomEnergy = new Float64Array(N);
+    const perAtomForce = new Float64Array(N);
+    for (let i = 0; i < N; i++) {
+      perAtomEnergy[i] = Math.sqrt(factorVariance(F, n, rows.perAtom, i * n));
+      let v = 0;
+      for (let a = 0; a < 3; a++) v += factorVariance(F, n, rows.forces, (3 * i + a) * n);
+      perAtomForce[i] = Math.sqrt(v);
+    }
+    return { energy: Math.sqrt(factorVariance(F, n, rows.energy)), perAtomEnergy, perAtomForce };
   }
 
   predict(frame: Frame, opts: PredictOptions = {}): ReturnType<typeof predict> {

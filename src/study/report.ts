@@ -443,7 +443,7 @@ export function studyReport(result: StudyResult, ctx: ReportContext = {}): strin
   if (ctx.command) L.push(`Made by \`${ctx.command}\`${ctx.date ? ` on ${ctx.date}` : ''} in ${result.seconds.toFixed(0)} s${s.quick ? ' (quick mode: fewer orders, smaller bases, subsampled data)' : ''}.`, '');
   L.push('## Setup', '');
   L.push(`- Models: linear ACE, K = ${s.orders.join(', ')}; bases ${s.variants.join(' and ')} (purified = self-interaction-free); D_ν = [${s.degrees.join(', ')}] (w_L ${s.lWeight}), r_cut ${s.rcut} Å, r0 ${s.r0} Å.`);
-  L.push(`- Fit: energy rows w_E${s.energyNorm === 'sqrt-atoms' ? '/√N' : '/N'} with w_E = ${s.energyWeight}, forces ${s.forceWeight}, virials ${s.virialWeight}; λ = ${s.lambda} with the smoothness prior (exponent ${s.priorExponent}); ${Math.round(s.validFraction * 100)} % of each pool held out (seed ${s.seed}).`);
+  L.push(`- Fit: energy rows w_E${s.energyNorm === 'sqrt-atoms' ? '/√N' : '/N'} with w_E = ${s.energyWeight}, forces ${s.forceWeight}, virials ${s.virialWeight}; ${s.solver === 'blr' ? `Bayesian linear regression (prior and noise precisions α, β by evidence maximisation; the table's λ = α/β) with the smoothness prior (exponent ${s.priorExponent}) as the prior's shape` : `λ = ${s.lambda} with the smoothness prior (exponent ${s.priorExponent})`}; ${Math.round(s.validFraction * 100)} % of each pool held out (seed ${s.seed}).`);
   L.push(`- E0 = ${result.e0 === null ? 'from each pool' : `${result.e0} eV`} (isolated C atom, same DFT).`);
   for (const d of s.datasets) {
     const x = result.data[d];
@@ -461,6 +461,15 @@ export function studyReport(result: StudyResult, ctx: ReportContext = {}): strin
   for (const x of f) L.push(`- ${x.text}`);
   L.push('', '## Against the paper', '');
   for (const x of paperComparison(result)) L.push(`- ${x.text}`);
+  L.push('', '## Train / validation gap', '');
+  L.push('Held-out energy RMSE over training energy RMSE of each model (1 = no overfitting), K ascending:', '');
+  for (const d of s.datasets) {
+    for (const v of s.variants) {
+      const rows = series(result, d, v).filter((r) => r.train?.energyRmse && r.valid?.energyRmse != null);
+      if (!rows.length) continue;
+      L.push(`- ${d}, ${VAR[v]}: ${rows.map((r) => `K = ${r.K}: ${fmtErr(r.train!.energyRmse)} → ${fmtErr(r.valid!.energyRmse)} meV/atom (×${(r.valid!.energyRmse! / r.train!.energyRmse!).toFixed(1)})`).join('; ')}.`);
+    }
+  }
   L.push('', '## Table', '', tableMarkdown(result));
   if (ctx.figures?.length) {
     L.push('## Figures', '');

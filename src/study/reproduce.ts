@@ -14,7 +14,7 @@
  */
 import { AceBasis } from '../ace/basis';
 import { DEFAULT_DEGREES, type BasisSpec, type BasisVariant } from '../ace/spec';
-import { DEFAULT_LAMBDA, e0FromFrames, fitModel, isIsolatedAtom, seededRng, type Assembler, type FitProgress } from '../fit/fit';
+import { DEFAULT_LAMBDA, e0FromFrames, fitModel, isIsolatedAtom, seededRng, type Assembler, type FitProgress, type FitSolver } from '../fit/fit';
 import { dominantEnergyError, MetricsAccumulator, type DominantEnergyError, type ErrorMetrics, type MetricsReport } from '../fit/metrics';
 import type { EnergyNorm } from '../fit/normal-equations';
 import { DEFAULT_PRIOR_EXPONENT } from '../fit/prior';
@@ -37,6 +37,9 @@ export interface StudySettings {
   rin: number;
   r0: number;
   lWeight: number;
+  /** 'blr' (Bayesian regression, regularisation from the evidence) or 'ridge' with `lambda` */
+  solver: FitSolver;
+  /** Tikhonov λ of the ridge solver (unused by 'blr') */
   lambda: number;
   priorExponent: number;
   energyWeight: number;
@@ -74,7 +77,9 @@ export const QUICK_DEGREES = DEFAULT_DEGREES.slice(0, 3);
  * Full run: K = 2..5, D = STUDY_DEGREES, every structure. Quick: K = 2..4, D = QUICK_DEGREES, at most 40
  * structures per pool (seeded subsample), a coarser curve grid.
  * Fit settings (both): r_cut 5 Å, r_in 0, r0 1.287 Å, w_L 1.5; energy rows w_E/√N with w_E = 10 and forces
- * weight 1 as the reference study (no virials), λ = 1e-6 with the default smoothness prior; 20 % held out.
+ * weight 1 as the reference study (no virials); Bayesian linear regression (ACEfit's BLR, as the reference
+ * study: prior and noise precisions by evidence maximisation, the default smoothness prior as the prior's
+ * shape); 20 % held out.
  */
 export function studySettings(quick = false): StudySettings {
   return {
@@ -87,6 +92,7 @@ export function studySettings(quick = false): StudySettings {
     rin: 0,
     r0: 1.287,
     lWeight: 1.5,
+    solver: 'blr',
     lambda: DEFAULT_LAMBDA,
     priorExponent: DEFAULT_PRIOR_EXPONENT,
     energyWeight: 10,
@@ -157,6 +163,8 @@ export interface StudyRow {
   solvedRank: number | null;
   condition: number | null;
   method: string | null;
+  /** regularisation of the fit: λ of the ridge solver, or α/β of the Bayesian one */
+  lambda?: number | null;
   dimer: DimerMeasures | null;
   seconds: number;
 }
@@ -400,7 +408,8 @@ export async function runStudy(data: StudyData, opts: StudyOptions = {}): Promis
     try {
       fit = await fitModel(pool, {
       spec,
-      lambda: s.lambda,
+      solver: s.solver ?? 'ridge',
+      ...(s.solver === 'blr' ? { storePosterior: false } : { lambda: s.lambda }),
       priorExponent: s.priorExponent,
       energyWeight: s.energyWeight,
       forceWeight: s.forceWeight,
@@ -453,6 +462,7 @@ export async function runStudy(data: StudyData, opts: StudyOptions = {}): Promis
       solvedRank: fit.solve.solvedRank,
       condition: Number.isFinite(fit.solve.condition) ? fit.solve.condition : null,
       method: fit.solve.method,
+      lambda: fit.model.fit.lambda,
       dimer: measureDimer(model, curve, dftPoints, dftMin, s),
       seconds: (Date.now() - tRow) / 1000,
     });

@@ -77,20 +77,20 @@ export function tableMarkdown(result: StudyResult): string {
   const [a, b] = s.rmsWindow;
   const head = [
     'training data', 'basis', 'K', 'functions', 'E RMSE train / valid (meV/atom)', 'F RMSE train / valid (meV/Å)',
-    'data rank', 'cond.', 'r_min (Å)', 'E_min (eV)', `RMS vs DFT ${a}–${b} Å (eV)`, `E(${s.shortDistance} Å) (eV)`, 'max \\|E_K≥3\\| (eV)',
+    'data rank', 'cond.', 'λ', 'r_min (Å)', 'E_min (eV)', `RMS vs DFT ${a}–${b} Å (eV)`, `E(${s.shortDistance} Å) (eV)`, 'max \\|E_K≥3\\| (eV)',
   ];
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i < 2 ? '---' : '---:')).join('|')}|`];
   const dm = result.dft.minimum;
-  lines.push(`| ${result.dft.label}, ${result.dft.points.length} point${result.dft.points.length === 1 ? '' : 's'} | – | – | – | – | – | – | – | ${fmtA(dm?.r)}${dm?.atEdge ? ' (edge)' : ''} | ${fmtEv(dm?.energy)} | 0 | ${fmtEv(result.dft.shortValue)} | – |`);
+  lines.push(`| ${result.dft.label}, ${result.dft.points.length} point${result.dft.points.length === 1 ? '' : 's'} | – | – | – | – | – | – | – | – | ${fmtA(dm?.r)}${dm?.atEdge ? ' (edge)' : ''} | ${fmtEv(dm?.energy)} | 0 | ${fmtEv(result.dft.shortValue)} | – |`);
   for (const r of result.rows) {
     if (r.status !== 'fitted') {
-      lines.push(`| ${DATASET_SHORT[r.dataset]} | ${r.variant} | ${r.K} | ${r.nbasis} | ${r.note ?? 'not fitted'} | | | | | | | | |`);
+      lines.push(`| ${DATASET_SHORT[r.dataset]} | ${r.variant} | ${r.K} | ${r.nbasis} | ${r.note ?? 'not fitted'} | | | | | | | | | |`);
       continue;
     }
     const d = r.dimer!;
     const edge = d.minimum?.atEdge ? ' (edge)' : '';
     lines.push(
-      `| ${DATASET_SHORT[r.dataset]} | ${r.variant} | ${r.K} | ${r.nbasis} | ${fmtErr(r.train?.energyRmse)} / ${fmtErr(r.valid?.energyRmse)} | ${fmtErr(r.train?.forceRmse)} / ${fmtErr(r.valid?.forceRmse)} | ${r.rank}/${r.nbasis} | ${fmtCond(r.condition)} | ${fmtA(d.minimum?.r)}${edge} | ${fmtEv(d.minimum?.energy)} | ${fmtEv(d.rms)} | ${fmtEv(d.shortValue)} | ${r.K >= 3 ? d.maxHigherOrder.toExponential(1) : '–'} |`,
+      `| ${DATASET_SHORT[r.dataset]} | ${r.variant} | ${r.K} | ${r.nbasis} | ${fmtErr(r.train?.energyRmse)} / ${fmtErr(r.valid?.energyRmse)} | ${fmtErr(r.train?.forceRmse)} / ${fmtErr(r.valid?.forceRmse)} | ${r.rank}/${r.nbasis} | ${fmtCond(r.condition)} | ${r.lambda == null ? '–' : r.lambda.toExponential(1)} | ${fmtA(d.minimum?.r)}${edge} | ${fmtEv(d.minimum?.energy)} | ${fmtEv(d.rms)} | ${fmtEv(d.shortValue)} | ${r.K >= 3 ? d.maxHigherOrder.toExponential(1) : '–'} |`,
     );
   }
   return lines.join('\n') + '\n';

@@ -144,3 +144,62 @@ describe('assemblyChunks', () => {
     for (const c of chunks) expect(c).toEqual([...c].sort((a, b) => a - b));
   });
 });
+
+describe('addStructure: per-config_type, per-structure and per-atom weights', () => {
+  it('a config_type entry replaces the global weights; info keys multiply; force_weights weight each atom (zero drops it)', () => {
+    const n = 5;
+    const natoms = 4;
+    const { rows, frame } = fakeStructure(natoms, n, 11, true);
+    frame.configType = 'Liquid';
+    frame.info.energy_weight = 2;
+    frame.info.force_weight = 0.5;
+    frame.info.virial_weight = 3;
+    const atomW = [1, 0, 2.5, 0.1];
+    frame.arrays.force_weights = { type: 'R', ncols: 1, values: Float64Array.from(atomW) };
+    const w = {
+      e0: -155.5,
+      energyWeight: 7,
+      forceWeight: 7,
+      virialWeight: 7,
+      configTypes: { Liquid: { energy: 1 / 0.004, force: 1 / 0.3, virial: 1 / 0.05 }, Other: { energy: 1, force: 1, virial: 1 } },
+      frameWeights: true,
+    };
+    const sums = createSums(n);
+    addStructure(sums, rows, frame, w);
+    symmetrize(sums);
+    const stacked: number[][] = [Array.from(rows.energy)];
+    const y = [frame.energy! - natoms * w.e0];
+    const ws = [(2 / 0.004) / natoms];
+    for (let r = 0; r < 3 * natoms; r++) {
+      stacked.push(Array.from(rows.forces!.subarray(r * n, r * n + n)));
+      y.push(frame.forces![r]);
+      ws.push(((0.5 / 0.3) / Math.sqrt(3 * natoms)) * atomW[Math.floor(r / 3)]);
+    }
+    const V = frame.cell![0] * frame.cell![4] * frame.cell![8];
+    for (let r = 0; r < 9; r++) {
+      stacked.push(Array.from(rows.virial!.subarray(r * n, r * n + n)));
+      y.push(-frame.stress![r] * V);
+      ws.push((3 / 0.05) / (3 * natoms));
+    }
+    const ref = explicit(stacked, y, ws, n);
+    expect(maxAbsDiff(sums.xtx, ref.A) / Math.max(...ref.A.map(Math.abs))).toBeLessThan(1e-13);
+    expect(maxAbsDiff(sums.xty, ref.b) / Math.max(...ref.b.map(Math.abs))).toBeLessThan(1e-13);
+    expect(sums.yty / ref.yty - 1).toBeLessThan(1e-13);
+
+    // frameWeights off: info keys and the column are ignored; a config_type not in the table keeps the global weights
+    const plain = createSums(n);
+    addStructure(plain, rows, { ...frame, configType: 'Unlisted' }, { ...w, frameWeights: false });
+    const global = createSums(n);
+    addStructure(global, rows, { ...frame, configType: 'Unlisted', info: {}, arrays: {} }, { e0: w.e0, energyWeight: 7, forceWeight: 7, virialWeight: 7 });
+    expect(maxAbsDiff(plain.xtx, global.xtx)).toBe(0);
+  });
+
+  it('bad weights are clear errors', () => {
+    const { rows, frame } = fakeStructure(2, 3, 5);
+    const w = { e0: 0, energyWeight: 1, forceWeight: 1, virialWeight: 0, frameWeights: true };
+    expect(() => addStructure(createSums(3), rows, { ...frame, info: { energy_weight: -1 } }, w)).toThrow(/energy_weight=-1: expected a finite number ≥ 0/);
+    expect(() => addStructure(createSums(3), rows, { ...frame, info: { force_weight: 'x' } }, w)).toThrow(/force_weight="x"/);
+    const bad = { ...frame, arrays: { force_weights: { type: 'R' as const, ncols: 3, values: new Float64Array(6) } } };
+    expect(() => addStructure(createSums(3), rows, bad, w)).toThrow(/force_weights must be one real number per atom/);
+  });
+});

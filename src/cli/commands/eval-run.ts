@@ -18,6 +18,8 @@ export const PREDICTION_COLUMNS = {
   forces: 'ace_forces',
   forceError: 'ace_force_error',
 } as const;
+/** Per-atom uncertainty columns (models fitted by Bayesian regression): predicted standard deviations of E_i (eV) and |F_i| (eV/Å). */
+export const UNCERTAINTY_COLUMNS = { energy: 'ace_energy_sigma', forces: 'ace_force_sigma' } as const;
 /** Per-atom column of the part of body order K of E_i (eV, E0 not included): ace_energies_K2, _K3, … */
 export const orderColumn = (K: number) => `${PREDICTION_COLUMNS.energy}_K${K}`;
 /** Comment-line key of the predicted total energy (eV) written by --out. */
@@ -73,6 +75,11 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
           [PREDICTION_COLUMNS.forces]: { type: 'R', ncols: 3, values: p.forces! },
         };
         for (const [K, e] of Object.entries(p.perAtomEnergyByOrder)) extraColumns[orderColumn(Number(K))] = { type: 'R', ncols: 1, values: e };
+        const sigma = model instanceof PaceModel ? null : model.uncertainty(frame);
+        if (sigma) {
+          extraColumns[UNCERTAINTY_COLUMNS.energy] = { type: 'R', ncols: 1, values: sigma.perAtomEnergy };
+          extraColumns[UNCERTAINTY_COLUMNS.forces] = { type: 'R', ncols: 1, values: sigma.perAtomForce };
+        }
         if (frame.forces) {
           const err = new Float64Array(frame.natoms);
           for (let i = 0; i < frame.natoms; i++) {
@@ -137,7 +144,8 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
   const noSplit = model instanceof PaceModel ? model.bodyOrderNote : null;
   if (out) {
     const orderCols = noSplit ? `no body-order columns: ${noSplit}` : `${orderColumn(2)}…${orderColumn(model.order)} (E_i by body order, E0 not included)`;
-    lines.push('', `predictions written to ${out} (columns ${Object.values(PREDICTION_COLUMNS).join(', ')}, ${orderCols}; key ${PREDICTION_ENERGY_KEY})`);
+    const sigmaCols = !(model instanceof PaceModel) && model.file.uncertainty ? `, ${Object.values(UNCERTAINTY_COLUMNS).join(', ')} (model uncertainty)` : '';
+    lines.push('', `predictions written to ${out} (columns ${Object.values(PREDICTION_COLUMNS).join(', ')}${sigmaCols}, ${orderCols}; key ${PREDICTION_ENERGY_KEY})`);
   }
   io.stdout(lines.join('\n') + '\n');
   return 0;

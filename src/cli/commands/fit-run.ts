@@ -3,8 +3,11 @@ import { ACEJL_RADIAL, defaultSpec, scaledDegrees, validateSpec, type BasisSpec 
 import { AUTO_LAMBDA_GRID, fitModel, type FitProgress } from '../../fit/fit';
 import type { ErrorMetrics, MetricsReport } from '../../fit/metrics';
 import { createParallelAssembler } from '../../fit/parallel';
-import { accessSync, constants } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { globSync } from 'tinyglobby';
+import type { ConfigTypeWeights } from '../../fit/normal-equations';
+import { parseWeightsFile, parseWeightsInline, resolveWeights, WeightsError, type WeightsTable } from '../../fit/weights';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { describeFsError, saveModel } from '../../model/model-node';
 import type { ParsedArgs } from '../args';
 import { printJson, type CliIO } from '../command';
@@ -79,6 +82,39 @@ function energyNorm(v: unknown): 'atoms' | 'sqrt-atoms' {
   throw new CliError(`option '--energy-norm' must be 'atoms' or 'sqrt-atoms', got '${v}'`);
 }
 
+/** Training files from the positionals: literal paths, and glob patterns (quoted, so the shell left them) expanded, sorted. */
+export function expandTrainingFiles(positionals: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const p of positionals) {
+    if (/[*?[\]{}]/.test(p) && !existsSync(p)) {
+      const found = globSync(p, { onlyFiles: true, expandDirectories: false, absolute: isAbsolute(p) }).sort();
+      if (found.length === 0) throw new CliError(`${p}: no file matches this pattern`);
+      files.push(...found);
+    } else {
+      files.push(p);
+    }
+  }
+  const seen = new Set<string>();
+  for (const f of files) {
+    const key = resolve(f);
+    if (seen.has(key)) throw new CliError(`${f}: training file given twice`);
+    seen.add(key);
+  }
+  return files;
+}
+
+/** --weights: a file (JSON/YAML) or inline `CT=σE,σF[,σV];…`. */
+export function readWeights(raw: string): WeightsTable {
+  try {
+    if (existsSync(raw)) return parseWeightsFile(readFileSync(raw, 'utf8'), raw);
+    if (raw.includes('=')) return parseWeightsInline(raw);
+  } catch (err) {
+    if (err instanceof WeightsError) throw new CliError(err.message);
+    throw new CliError(`${raw}: cannot read the weights file: ${describeFsError(err)}`);
+  }
+  throw new CliError(`option '--weights': '${raw}' is neither a file nor inline entries config_type=σE,σF[,σV]`);
+}
+
 function short(m: ErrorMetrics | MetricsReport | null) {
   if (!m) return null;
   return { structures: m.structures, energy_rmse_meV_atom: m.energy_rmse_meV_atom, force_rmse_meV_A: m.force_rmse_meV_A };
@@ -86,9 +122,8 @@ function short(m: ErrorMetrics | MetricsReport | null) {
 
 export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
   const o = args.options;
-  if (args.positionals.length !== 1) {
-    throw new CliError(args.positionals.length === 0 ? 'missing TRAIN.xyz (see acelens fit --help)' : `expected one training file, got ${args.positionals.length}: ${args.positionals.join(' ')}`);
-  }
+  if (args.positionals.length === 0) throw new CliError('missing TRAIN.xyz (see acelens fit --help)');
+  const trainFiles = expandTrainingFiles(args.positionals);
   const out = o.out as string | undefined;
   if (!out) throw new CliError("option '--out M.json' is required");
   checkWritable(out);
@@ -97,6 +132,21 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
   if (validFraction < 0 || validFraction >= 1) throw new CliError(`option '--valid-fraction' must be in [0, 1), got ${validFraction}`);
   const spec = specFromOptions(o);
   const lambdas = parseLambda(o.lambda);
+  const solverOpt = o.solver as string | undefined;
+  if (solverOpt !== undefined && solverOpt !== 'blr' && solverOpt !== 'ridge') throw new CliError(`option '--solver' must be 'blr' or 'ridge', got '${solverOpt}'`);
+  if (solverOpt === 'blr' && o.lambda !== undefined) throw new CliError("'--lambda' sets the ridge regularisation; '--solver blr' takes it from the data (give one of them)");
+  const solver: 'blr' | 'ridge' = (solverOpt as 'blr' | 'ridge' | undefined) ?? (o.lambda !== undefined ? 'ridge' : 'blr');
+  let energyWeight = (o['energy-weight'] as number | undefined) ?? 1;
+  let forceWeight = (o['force-weight'] as number | undefined) ?? 1;
+  let virialWeight = (o['virial-weight'] as number | undefined) ?? 1;
+  let configTypeWeights: Record<string, ConfigTypeWeights> | undefined;
+  if (o.weights !== undefined) {
+    const resolved = resolveWeights(readWeights(String(o.weights)), { energy: energyWeight, force: forceWeight, virial: virialWeight });
+    energyWeight = resolved.global.energy;
+    forceWeight = resolved.global.force;
+    virialWeight = resolved.global.virial;
+    configTypeWeights = resolved.configTypes;
+  }
   if (lambdas.lambdaScan && o.valid === undefined && !(validFraction > 0)) {
     throw new CliError("a λ scan ('--lambda auto' or a list) chooses λ on validation data: give '--valid FILE' or '--valid-fraction F'");
   }
@@ -107,7 +157,18 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
     e0 = v;
   }
 
-  const train = await readDataset(args.positionals[0]);
+  const trainSets: Dataset[] = [];
+  for (const f of trainFiles) trainSets.push(await readDataset(f));
+  const trainFrames = trainSets.flatMap((d) => d.frames);
+  const trainSources = trainSets.flatMap((d) => d.frames.map(() => d.path));
+  // global frame index → (dataset, index in it), for messages naming file and line
+  const locate = (i: number): { data: Dataset; index: number } => {
+    for (const d of trainSets) {
+      if (i < d.frames.length) return { data: d, index: i };
+      i -= d.frames.length;
+    }
+    return { data: trainSets[trainSets.length - 1], index: i };
+  };
   const valid: Dataset | null = o.valid !== undefined ? await readDataset(o.valid as string) : null;
 
   // progress on an interactive terminal only, rewritten in place (piped stderr carries only errors)
@@ -129,12 +190,19 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
   const workers = o.workers as number | undefined;
   let result;
   try {
-    result = await fitModel(train.frames, {
+    result = await fitModel(trainFrames, {
       spec,
+      solver,
       ...lambdas,
-      energyWeight: o['energy-weight'] as number | undefined,
-      forceWeight: o['force-weight'] as number | undefined,
-      virialWeight: o['virial-weight'] as number | undefined,
+      energyWeight,
+      forceWeight,
+      virialWeight,
+      configTypeWeights,
+      frameWeights: !o['no-frame-weights'],
+      huber: o.huber as number | undefined,
+      storePosterior: !o['no-uncertainty'],
+      trainSources,
+      validSources: valid ? valid.frames.map(() => valid.path) : undefined,
       energyNorm: energyNorm(o['energy-norm']),
       priorExponent: o['prior-exponent'] as number | undefined,
       e0,
@@ -143,9 +211,13 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
       seed: (o.seed as number | undefined) ?? 1,
       onProgress,
       assemble: createParallelAssembler({ workers }),
-      describe: (set, i, atom) => frameLocation(set === 'train' ? train : valid!, i, atom),
+      describe: (set, i, atom) => {
+        if (set === 'valid') return frameLocation(valid!, i, atom);
+        const at = locate(i);
+        return frameLocation(at.data, at.index, atom);
+      },
       provenance: {
-        train: [{ name: train.path, sha256: train.sha256, structures: train.frames.length, atoms: train.frames.reduce((s, f) => s + f.natoms, 0) }],
+        train: trainSets.map((train) => ({ name: train.path, sha256: train.sha256, structures: train.frames.length, atoms: train.frames.reduce((s, f) => s + f.natoms, 0) })),
         valid: valid ? [{ name: valid.path, sha256: valid.sha256, structures: valid.frames.length, atoms: valid.frames.reduce((s, f) => s + f.natoms, 0) }] : [],
       },
     });
@@ -166,6 +238,10 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
     rank: result.solve.rank,
     condition: Number.isFinite(result.solve.condition) ? result.solve.condition : null,
     lambda: m.fit.lambda,
+    solver: m.fit.solver.method,
+    ...(m.fit.bayes ? { bayes: m.fit.bayes } : {}),
+    ...(m.fit.robust ? { robust: m.fit.robust } : {}),
+    train_files: trainFiles,
     ...(m.fit.lambdaScan ? { lambda_scan: m.fit.lambdaScan } : {}),
   };
   if (o.json) {
@@ -178,7 +254,23 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
     `E0        ${m.e0} eV (${m.fit.e0Source === 'given' ? 'given' : `from ${m.data.e0Frames} isolated-atom frame(s)`})`,
     `rows      ${m.data.train.energyRows} energy, ${m.data.train.forceRows} force, ${m.data.train.virialRows} virial`,
     `solve     ${result.solve.method}, data rank ${result.solve.rank}/${m.nbasis}${result.solve.rank < m.nbasis ? ' (rank-deficient data: the regulariser fixes the rest)' : ''}, condition ${summary.condition === null ? 'inf' : summary.condition.toExponential(2)}${result.solve.reason ? ` (${result.solve.reason})` : ''}`,
-    `λ         ${m.fit.lambda}${m.fit.lambdaScan ? ` (lowest validation error of ${m.fit.lambdaScan.length} scanned)` : ''}`,
+    ...(trainFiles.length > 1 ? [`data      ${trainFiles.length} training files, ${trainFrames.length} structures`] : []),
+    ...(m.fit.bayes
+      ? [
+          `bayes     α = ${m.fit.bayes.alpha.toExponential(3)} (prior precision), β = ${m.fit.bayes.beta.toExponential(3)} (noise precision of the weighted rows), ` +
+            `${m.fit.bayes.effectiveParameters.toFixed(1)} effective parameters, ${m.fit.bayes.iterations} iterations${m.fit.bayes.converged ? '' : ' (NOT converged)'}`,
+          `λ         ${m.fit.lambda.toExponential(3)} (= α/β, from the evidence)${m.uncertainty ? '; posterior stored for uncertainties' : ''}`,
+        ]
+      : [`λ         ${m.fit.lambda}${m.fit.lambdaScan ? ` (lowest validation error of ${m.fit.lambdaScan.length} scanned)` : ''}`]),
+    ...(m.fit.robust
+      ? [
+          `robust    Huber δ = ${m.fit.robust.delta}: ${m.fit.robust.downweighted.length} structure(s) down-weighted after ${m.fit.robust.iterations} IRLS solves${m.fit.robust.converged ? '' : ' (NOT converged)'}` +
+            (m.fit.robust.downweighted.length ? ' (most down-weighted first; --json lists all):' : ''),
+          ...m.fit.robust.downweighted.slice(0, 10).map(
+            (d) => `            ${d.source ?? 'training'} structure ${d.index}${d.configType ? ` (${d.configType}` : ' ('}, ${d.natoms} atoms): E_DFT − E_model ${d.residual_meV_atom.toFixed(1)} meV/atom, weight ${d.weight.toFixed(3)}`,
+          ),
+        ]
+      : []),
     `time      ${result.seconds.toFixed(2)} s`,
     '',
     ...(m.fit.lambdaScan ? [formatLambdaScan(m.fit.lambdaScan, m.fit.lambda), ''] : []),
