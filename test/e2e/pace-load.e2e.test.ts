@@ -133,6 +133,12 @@ describe.skipIf(!driver)('Models panel: load a PACE potential (.yace)', () => {
         expect(Number(cells[3])).toBeCloseTo(worst.err, 2);
         expect(cells[6]).toBe('—'); // no many-body part without a body-order split
 
+        // C₂ dimer panel: the potential's curve is drawn; asked to decompose it, the panel says why it cannot
+        const decompose = page.locator('[data-testid=acelens-dimer-decompose]');
+        const paceId = await page.evaluate(() => (window as any).acelens.store.models.value.find((x: any) => x.pace)?.id);
+        await decompose.selectOption(paceId, { timeout: 120_000 });
+        await expect.poll(() => page.locator('[data-testid=acelens-dimer-no-split]').textContent(), { timeout: 120_000 }).toMatch(/pace-load-nonlinear: no body-order split/);
+
         // what the user sees at 1600×1000: the model list with the potential and its summary, then the plots
         await page.locator('[data-model-id]').first().scrollIntoViewIfNeeded();
         await page.screenshot({ path: join(OutputDir, 'models-panel-pace-load.png'), timeout: 120_000 });
