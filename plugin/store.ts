@@ -11,7 +11,7 @@ import { type Model, checkModel, serializeModel, type ModelFile } from '../src/m
 import { PaceModel } from '../src/pace/pace-model';
 import { engineOf, type ModelSource, type PaceSource } from './model-source';
 import type { Frame } from '../src/structure/frame';
-import { predictFrame, withErrors, type FramePrediction } from './predictions';
+import { predictFrame, withErrors, type FramePrediction } from '../src/analysis/predictions';
 import type { PredictReply, PredictRequest } from './worker/predict-protocol';
 import { runWorkerJob, type WorkerJobHandle } from './worker/worker-job';
 

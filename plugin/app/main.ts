@@ -7,14 +7,17 @@ import { DefaultPluginUISpec } from 'molstar/lib/mol-plugin-ui/spec';
 import { PluginSpec } from 'molstar/lib/mol-plugin/spec';
 import { PluginConfig } from 'molstar/lib/mol-plugin/config';
 import 'molstar/build/viewer/molstar.css';
+import '../workspace/workspace.css';
 import { AcelensPlugin } from '../index';
 import { AcelensStructureTools } from './structure-tools';
+import { AcelensWorkspace } from '../workspace/workspace';
+import { workspaceState } from '../workspace/state';
 import { acelensStore } from '../store';
 import { defaultAsset, loadAsset, loadExtXyzText } from '../assets';
 
 declare global {
     /** The page's handle for scripts and end-to-end tests. */
-    interface Window { acelens: { plugin: import('molstar/lib/mol-plugin-ui/context').PluginUIContext; store: import('../store').AcelensStore; ready: boolean; error?: string; loadText: (text: string, name: string) => Promise<unknown> } }
+    interface Window { acelens: { plugin: import('molstar/lib/mol-plugin-ui/context').PluginUIContext; store: import('../store').AcelensStore; workspace: import('../workspace/state').WorkspaceState; ready: boolean; error?: string; loadText: (text: string, name: string) => Promise<unknown> } }
 }
 
 async function main() {
@@ -26,12 +29,15 @@ async function main() {
         spec: {
             ...base,
             behaviors: [...base.behaviors, PluginSpec.Behavior(AcelensPlugin)],
-            layout: { initial: { isExpanded: false, showControls: true, regionState: { left: 'collapsed', right: 'full', top: 'hidden', bottom: 'hidden' }, controlsDisplay: 'landscape' } },
-            components: { ...base.components, remoteState: 'none', structureTools: AcelensStructureTools },
+            layout: { initial: { isExpanded: false, showControls: true, regionState: { left: 'hidden', right: 'full', top: 'hidden', bottom: 'hidden' }, controlsDisplay: 'landscape' } },
+            components: { ...base.components, remoteState: 'none', structureTools: AcelensStructureTools, viewport: { ...base.components?.viewport, view: AcelensWorkspace } },
             config: [...(base.config ?? []), [PluginConfig.Viewport.ShowAnimation, false]],
         },
     });
-    window.acelens = { plugin, store: acelensStore(plugin), ready: false, loadText: (text, name) => loadExtXyzText(plugin, text, name) };
+    // acelens is about atoms (per-atom energies, forces, errors): hovering and clicking pick single atoms, not
+    // Mol*'s default residue (for an XYZ structure, the whole "Unknown Entity")
+    plugin.managers.interactivity.setProps({ granularity: 'element' });
+    window.acelens = { plugin, store: acelensStore(plugin), workspace: workspaceState(plugin), ready: false, loadText: (text, name) => loadExtXyzText(plugin, text, name) };
     const asset = defaultAsset();
     try {
         if (asset) await loadAsset(plugin, asset.id);

@@ -5,7 +5,7 @@
  */
 import { Column } from 'molstar/lib/mol-data/db';
 import { Vec3 } from 'molstar/lib/mol-math/linear-algebra';
-import type { Trajectory } from 'molstar/lib/mol-model/structure';
+import type { Model, Trajectory } from 'molstar/lib/mol-model/structure';
 import { trajectoryFromXyz } from 'molstar/lib/mol-model-formats/structure/xyz';
 import { ModelSymmetry } from 'molstar/lib/mol-model-formats/structure/property/symmetry';
 import type { XyzFile } from 'molstar/lib/mol-io/reader/xyz/parser';
@@ -21,6 +21,7 @@ import type { StringLike } from 'molstar/lib/mol-io/common/string-like';
 import type { Frame } from '../../src/structure/frame';
 import { getFrameData, setFrameData, type AcelensDataset } from '../props/frame-data';
 import { rotateVectors, standardCell } from './standard-cell';
+import { showOnlyTrajectory } from '../current-dataset';
 
 function isPeriodic(frame: Frame) {
     return !!frame.cell && frame.pbc.some(p => p);
@@ -49,9 +50,15 @@ export function trajectoryFromFrames(dataset: AcelensDataset): Task<Trajectory> 
             };
         });
         const trajectory = await trajectoryFromXyz({ molecules }).runInContext(ctx);
+        const stores = new Set<Model['_staticPropertyData']>();
         for (let i = 0; i < trajectory.frameCount; i++) {
             const atIndex = trajectory.getFrameAtIndex(i);
             const model = Task.is(atIndex) ? await atIndex.runInContext(ctx) : atIndex;
+            // Mol*'s XYZ reader makes a frame with the same atoms as the one before a copy of it that shares its
+            // static property data; the cell and the frame data set below are per frame, so each frame gets its own
+            // store (otherwise every frame of a run shows the last one's cell and DFT labels)
+            if (stores.has(model._staticPropertyData)) (model as { _staticPropertyData: Model['_staticPropertyData'] })._staticPropertyData = { ...model._staticPropertyData };
+            stores.add(model._staticPropertyData);
             const frame = dataset.frames[i];
             if (isPeriodic(frame)) {
                 const cell = standardCell(frame.cell!);
@@ -110,6 +117,8 @@ export async function extXyzVisuals(plugin: PluginContext, data: { trajectory: S
     const structure = await builder.createStructure(model, { name: 'model', params: {} });
     const unitcell = await builder.tryCreateUnitcell(model, undefined, { isHidden: false });
     const representation = await builder.representation.applyPreset(structure, 'auto');
+    // one dataset shown at a time: the ones loaded before are hidden (Mol*'s eye toggles show them again)
+    showOnlyTrajectory(plugin, StateObjectRef.resolveRef(data.trajectory)!);
     return { model, structure, unitcell, representation };
 }
 

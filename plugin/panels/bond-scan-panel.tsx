@@ -236,7 +236,7 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
         const h = this.plugin.managers.structure.hierarchy;
         const originals = h.current.structures.filter(st => getFrameData(st.model?.cell.obj?.data) !== undefined && !st.cell.state.isHidden);
         if (originals.length === 0) return;
-        this.hidden.push(...originals.map(st => st.cell.transform.ref));
+        for (const st of originals) this.hidden.push(st.cell.transform.ref);
         h.toggleVisibility(originals, 'hide');
     }
 

@@ -11,6 +11,7 @@ import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plug
 import { acelensStore, type StoredModel } from '../store';
 import { fetchAssetText, findAsset } from '../assets';
 import { currentDataset } from '../current-dataset';
+import { afterFirstStructure } from '../idle';
 import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule, serialDraw } from '../plots/plotly';
 import {
     curveGrid, dftAt, dimerCsv, dimerShapeWarnings, dimerXyz, modelDimerCurve, pairDistanceHistogram, parseDftDimerCurve,
@@ -19,6 +20,7 @@ import {
 import { removeTemporaryStructure, showTemporaryStructure } from '../scan/temp-structure';
 import { PAPER_DFT_CURVE, PAPER_DFT_MINIMUM } from '../../src/study/paper';
 import type { AcelensDataset } from '../props/frame-data';
+import { maxOf } from '../../src/util/extent';
 
 export const DimerStructureLabel = 'C₂ dimer (acelens)';
 
@@ -108,7 +110,8 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         }
     };
 
-    private updateHistogram() {
+    private async updateHistogram() {
+        await afterFirstStructure(this.plugin); // not before the first structure is drawn (issue 25)
         const current = currentDataset(this.plugin);
         if (!current) { this.histogram = null; this.draw(); return; }
         try {
@@ -151,6 +154,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
     private draw = serialDraw(() => this.drawNow(), e => console.warn(`acelens dimer plot: ${e.message}`));
 
     private async drawNow() {
+        if (!this.plotly) await afterFirstStructure(this.plugin);
         const el = this.mainPlot.current;
         if (!el) return;
         const Plotly = this.plotly ?? (this.plotly = await loadPlotly());
@@ -203,7 +207,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         }
         shapes.push({ type: 'line', xref: 'x', yref: 'paper', x0: this.state.r, x1: this.state.r, y0: 0, y1: 1, line: { color: '#888', width: 1, dash: 'dot' } });
         shapes.push({ type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: 0, y1: 0, line: { color: '#bbb', width: 1 } });
-        const maxCount = h ? Math.max(1, ...h.h.counts) : 1;
+        const maxCount = h ? Math.max(1, maxOf(h.h.counts)) : 1;
         const yr = this.yRange();
         const layout = panelLayout({
             height: 340,
@@ -309,7 +313,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         const dft = s.dft?.points ?? [];
         // the DFT point at r, when the reference has one within 0.05 Å (no interpolation across spin states)
         const nearestDft = dftAt(dft, s.r, 0.05);
-        const warnings = this.curves.map(c => ({ name: c.name, w: dimerShapeWarnings(c.r, c.energy, c.force, { asymptote: dftAt(dft, c.r[c.r.length - 1], 0.05)?.binding ?? 0 }) })).filter(x => x.w.length);
+        const warnings = this.curves.map((c, index) => ({ key: `${index}:${c.name}`, name: c.name, w: dimerShapeWarnings(c.r, c.energy, c.force, { asymptote: dftAt(dft, c.r[c.r.length - 1], 0.05)?.binding ?? 0 }) })).filter(x => x.w.length);
         const hasPlot = this.curves.length > 0 || dft.length > 0;
         return <div className='acelens-dimer-panel' data-testid='acelens-dimer-panel' style={{ fontSize: 11 }}>
             <div className='msp-help-text'>
@@ -376,7 +380,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
                 </tbody>
             </table>
             {warnings.length > 0 && <div data-testid='acelens-dimer-warnings' style={{ color: '#a60', margin: '4px 0' }}>
-                {warnings.map(w => <div key={w.name}>⚠ {w.name}: {w.w.join('; ')}</div>)}
+                {warnings.map(w => <div key={w.key}>⚠ {w.name}: {w.w.join('; ')}</div>)}
             </div>}
             <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0', marginTop: 6 }}>
                 <span style={{ marginRight: 4 }}>Body orders of</span>

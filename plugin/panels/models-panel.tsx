@@ -1,32 +1,26 @@
 /**
  * Models & errors panel: the fitted models (active one, download/upload as the CLI's JSON model files, delete),
- * their train/validation errors overall and per config_type, parity plots of the active model on the loaded
- * dataset (a click shows that structure and atom in 3D), the force error of every atom against its
- * nearest-neighbour distance or as histograms per config_type, and colouring of the 3D view by per-atom quantities
- * (with the legend: quantity, unit, numeric ends, clamping, grey for no value).
+ * their train/validation errors overall and per config_type, and colouring of the 3D view by per-atom quantities
+ * (with the legend: quantity, unit, numeric ends, clamping, grey for no value; the plot area beside the 3D view
+ * uses the same palette and range). The plots themselves are in the workspace's plot area (plugin/workspace).
  */
 import * as React from 'react';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
-import { Structure, StructureElement, StructureProperties } from 'molstar/lib/mol-model/structure';
-import { OrderedSet } from 'molstar/lib/mol-data/int';
 import { Model, parseModel } from '../../src/model/model';
 import { exportYace } from '../../src/pace/export';
-import type { Frame } from '../../src/structure/frame';
-import type { FramePrediction } from '../predictions';
 import type { ErrorMetrics, MetricsReport } from '../../src/fit/metrics';
-import { currentDataset, showFrame } from '../current-dataset';
-import { acelensStore, PredictionsCancelled, type StoredModel } from '../store';
-import { colourRange, legendLabels, NoValueColor, type AtomQuantity } from '../themes/atom-quantity';
-import { BOND_CUTOFF, worstAtoms, type WorstAtom } from '../worst-atoms';
-import { atomErrorsCsv, binByDistance, forceErrorByNearestNeighbour, groupByConfigType, NEAREST_RMAX } from '../error-by-distance';
+import { currentDataset } from '../current-dataset';
+import { acelensStore, type StoredModel } from '../store';
+import { colourRange, legendLabels, NoValueColor, uniformNote, type AtomQuantity } from '../themes/atom-quantity';
+import { atomErrorsCsv, forceErrorByNearestNeighbour } from '../../src/analysis/error-by-distance';
 import { AtomQuantities } from '../themes/quantities';
-import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, serialDraw } from '../plots/plotly';
+import { downloadText } from '../plots/plotly';
 import { ColorLists } from 'molstar/lib/mol-util/color/lists';
 import { Color } from 'molstar/lib/mol-util/color';
-import { getFrameData } from '../props/frame-data';
 import { setForceArrows, type ArrowKind } from '../force-arrows';
 import { IconButton } from 'molstar/lib/mol-plugin-ui/controls/common';
 import { DeleteOutlinedSvg, GetAppSvg } from 'molstar/lib/mol-plugin-ui/controls/icons';
+import { workspaceState } from '../workspace/state';
 
 type RangeMode = 'robust' | 'minmax' | 'manual';
 
@@ -46,29 +40,12 @@ interface State {
     arrows: ArrowKind | 'off';
     arrowScale: number;
     message?: string;
-    legend?: { min: string; max: string; colours: string[] };
-    /** the atoms with the largest force errors of the active model on the loaded dataset */
-    worst?: WorstAtom[];
-    /** how the per-atom force errors are plotted: against the nearest-neighbour distance, or as histograms */
-    errorPlot: 'distance' | 'histogram';
-    /** predictions of the active model on the loaded dataset being computed in a worker: structures done / all */
-    predicting?: { done: number; total: number };
+    /** what the atoms are coloured by now (read from the representations, so it cannot disagree with them) */
+    legend?: { min: string; max: string; colours: string[]; note?: string };
+    /** set when the atoms are not coloured by the chosen quantity (e.g. right after a load): what they show instead */
+    legendOff?: string;
 }
 
-/** Bins of the force-error plot with fewer atoms than this get no median / percentile point (too noisy). */
-const MIN_BIN_ATOMS = 5;
-/** Legend of the per-config_type plots: below the plot, in a margin of its own (the panel is narrow), and
- *  twenty distinct colours (a dataset has more config types than Plotly's ten default colours). */
-const ConfigTypeLegend = {
-    showlegend: true,
-    margin: { l: 48, r: 8, t: 8, b: 170 },
-    legend: { orientation: 'h', y: -0.2, yanchor: 'top', font: { size: 8 } },
-    colorway: ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf',
-        '#aec7e8', '#ffbb78', '#98df8a', '#ff9896', '#c5b0d5', '#c49c94', '#f7b6d2', '#c7c7c7', '#dbdb8d', '#9edae5'],
-};
-
-/** Work shorter than this shows no progress row (ms). */
-const PROGRESS_AFTER_MS = 500;
 
 /** A model name as part of a download's file name. */
 const fileSafe = (name: string) => name.replace(/[^A-Za-z0-9=._-]+/g, '_');
@@ -83,24 +60,23 @@ function MetricCells({ m }: { m: ErrorMetrics | null | undefined }) {
 }
 
 export class ModelsPanel extends CollapsableControls<{}, State> {
-    private parityEnergy = React.createRef<HTMLDivElement>();
-    private parityForce = React.createRef<HTMLDivElement>();
-    private errorByDistance = React.createRef<HTMLDivElement>();
-    private lambdaScan = React.createRef<HTMLDivElement>();
     private fileInput = React.createRef<HTMLInputElement>();
     private shownFrame = '';
+    /** a recolouring of newly loaded structures is under way */
+    private recolouring = false;
 
     protected defaultState(): State & CollapsableState {
-        return { header: 'acelens · Models & errors', isCollapsed: false, models: [], activeId: null, theme: 'acelens-force-error', range: 'robust', scope: 'frame', min: 0, max: 1, component: 'along-dft', showConfigTypes: false, arrows: 'off', arrowScale: 0.5, errorPlot: 'distance' };
+        return { header: 'acelens · Models & errors', isCollapsed: false, models: [], activeId: null, theme: 'acelens-force-error', range: 'robust', scope: 'frame', min: 0, max: 1, component: 'along-dft', showConfigTypes: false, arrows: 'off', arrowScale: 0.5 };
     }
 
     private get store() { return acelensStore(this.plugin); }
 
     override componentDidMount() {
         this.subscribe(this.store.models, models => this.setState({ models }));
-        this.subscribe(this.store.activeModelId, activeId => { this.stopStalePredictions(); this.setState({ activeId }, () => { this.applyTheme(); this.drawParity(); this.updateArrows(); }); });
-        this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => { this.stopStalePredictions(); this.updateLegend(); this.drawParity(); this.updateArrows(); });
-        this.subscribe(this.store.revision, () => this.drawParity());
+        this.subscribe(this.store.activeModelId, activeId => { this.setState({ activeId }, () => { this.applyTheme(); this.updateArrows(); }); });
+        this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => { this.colourNewStructures(); this.updateLegend(); this.updateArrows(); });
+        // the colouring follows the predictions as they arrive (the plot area has them computed in a worker)
+        this.subscribe(this.store.predictionsArrived, () => this.updateLegend());
         // a new frame shown (the model index of the trajectory changes): new legend range and arrows
         this.subscribe(this.plugin.state.data.events.changed, () => {
             const current = currentDataset(this.plugin);
@@ -134,14 +110,37 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         this.updateLegend();
     };
 
-    /** The legend shown in the panel: the same range computation as the theme. */
+    /** The colour theme the atoms actually have (first representation of the first structure), or undefined. */
+    private appliedTheme(): string | undefined {
+        const repr = this.plugin.managers.structure.hierarchy.current.structures[0]?.components[0]?.representations[0];
+        return (repr?.cell.transform.params as any)?.colorTheme?.name;
+    }
+
+    /**
+     * After a load or reload the new structure has Mol*'s default colours: with a model active, the chosen acelens
+     * colouring is applied to it, so colours and legend agree; otherwise the legend says what the atoms show.
+     */
+    private colourNewStructures() {
+        const q = this.quantity();
+        const applied = this.appliedTheme();
+        if (q && this.store.activeModel && applied !== undefined && applied !== q.name) {
+            if (this.recolouring) return;
+            this.recolouring = true;
+            this.applyTheme().finally(() => { this.recolouring = false; });
+        } else this.updateLegend();
+    }
+
+    /** The legend shown in the panel: the same range computation as the theme, for the theme the atoms have. */
     private updateLegend() {
         const q = this.quantity();
         const model = this.store.activeModel;
         const current = currentDataset(this.plugin);
-        if (!q || !model || !current) { this.setState({ legend: undefined }); return; }
+        const applied = this.appliedTheme();
+        const legendOff = applied === undefined || applied === q?.name ? undefined : `atoms are coloured by ${applied} (Mol*)${q && !model ? ': fit or choose a model to colour by this quantity' : ': Apply colouring to colour by this quantity'}`;
+        if (!q || !model || !current || legendOff) { this.setState({ legend: undefined, legendOff }); workspaceState(this.plugin).colouring.next(undefined); return; }
         try {
-            const frames = this.state.scope === 'dataset' ? current.dataset.frames : [current.dataset.frames[current.frameIndex]];
+            // all frames: those predicted so far (the plot area has a worker predict them; none computed here)
+            const frames = this.state.scope === 'dataset' ? current.dataset.frames.filter(f => this.store.cachedPrediction(model, f)) : [current.dataset.frames[current.frameIndex]];
             const pooled: number[] = [];
             for (const f of frames) {
                 const v = q.values(this.store, model, f, { component: this.state.component });
@@ -150,7 +149,10 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
             const range = colourRange(Float64Array.from(pooled), q.kind, this.state.range, { min: this.state.min, max: this.state.max });
             const labels = legendLabels(q, range);
             const colours = ColorLists[q.colours].list.map(c => Color.toHexStyle(Array.isArray(c) ? c[0] : c as Color));
-            this.setState({ legend: { min: labels.min, max: labels.max, colours } });
+            const note = uniformNote(q, Float64Array.from(pooled), range, model.file?.spec.variant);
+            this.setState({ legend: { min: labels.min, max: labels.max, colours, note }, legendOff: undefined });
+            // one legend for the 3D view and the plots: the plot area colours its points with this palette and range
+            workspaceState(this.plugin).colouring.next({ quantity: q.name, min: range.min, max: range.max, colours, scope: this.state.scope, title: `${q.symbol} (${q.unit})` });
         } catch (e) {
             this.setState({ legend: undefined, message: (e as Error).message });
         }
@@ -203,125 +205,6 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         }
     };
 
-    /** Parity plots, one draw after another (Plotly calls on one element must not overlap). */
-    private drawParity = serialDraw(() => this.drawParityNow(), e => this.setState({ message: `parity plot: ${e.message}` }));
-
-    /** A prediction job for a model or dataset no longer shown would hold up the next draw: stop it. */
-    private stopStalePredictions() {
-        this.store.cancelPredictionsUnless(this.store.activeModel?.id, currentDataset(this.plugin)?.dataset.frames);
-    }
-
-    /**
-     * The active model's predictions for every frame of the loaded dataset, computed in a web worker when not
-     * cached (progress in the panel, Cancel stops it); false when they were cancelled or the model or dataset
-     * changed meanwhile.
-     */
-    private async ensurePredictions(model: StoredModel, frames: readonly Frame[]): Promise<boolean> {
-        if (frames.every(f => this.store.cachedPrediction(model, f))) return true;
-        // the progress row only for work that lasts (no flash for a small dataset)
-        const started = Date.now();
-        let latest = { done: 0, total: frames.length };
-        const show = () => { if (Date.now() - started >= PROGRESS_AFTER_MS) this.setState({ predicting: latest }); };
-        const timer = setTimeout(show, PROGRESS_AFTER_MS);
-        try {
-            await this.store.predictAll(model, frames, (done, total) => { latest = { done, total }; show(); });
-        } catch (e) {
-            if (e instanceof PredictionsCancelled) return false;
-            throw e;
-        } finally {
-            clearTimeout(timer);
-            this.setState({ predicting: undefined });
-        }
-        return this.store.activeModel === model && currentDataset(this.plugin)?.dataset.frames === frames;
-    }
-
-    /** Parity plots of the active model on the loaded dataset; a click shows that frame and atom. */
-    private async drawParityNow() {
-        const eDiv = this.parityEnergy.current, fDiv = this.parityForce.current, dDiv = this.errorByDistance.current;
-        const model = this.store.activeModel;
-        const current = currentDataset(this.plugin);
-        if (!eDiv || !fDiv || !dDiv) return;
-        const Plotly = await loadPlotly();
-        await this.drawLambdaScan(Plotly, model);
-        if (!model || !current) { Plotly.purge(eDiv); Plotly.purge(fDiv); Plotly.purge(dDiv); this.setState({ worst: undefined }); return; }
-        const frames = current.dataset.frames;
-        if (!(await this.ensurePredictions(model, frames))) return;
-        this.setState({ worst: worstAtoms(frames, f => this.store.predict(model, f), 8) });
-        const e0 = this.store.engine(model).e0;
-        const ex: number[] = [], ey: number[] = [], eText: string[] = [], eIdx: number[] = [];
-        const fx: number[] = [], fy: number[] = [], fIdx: number[][] = [];
-        for (let k = 0; k < frames.length; k++) {
-            const f = frames[k];
-            if (f.natoms <= 1) continue;
-            const p = this.store.predict(model, f);
-            if (f.energy !== undefined) {
-                ex.push((f.energy - f.natoms * e0) / f.natoms); ey.push((p.energy - f.natoms * e0) / f.natoms);
-                eText.push(`#${k} ${f.configType ?? ''}`); eIdx.push(k);
-            }
-            if (f.forces) for (let c = 0; c < 3 * f.natoms; c++) { fx.push(f.forces[c]); fy.push(p.forces[c]); fIdx.push([k, Math.floor(c / 3)]); }
-        }
-        const line = (v: number[]) => { const lo = Math.min(...v), hi = Math.max(...v); return { x: [lo, hi], y: [lo, hi], mode: 'lines', line: { color: '#888', width: 1 }, hoverinfo: 'skip', showlegend: false }; };
-        await Plotly.react(eDiv, [line([...ex, ...ey]), { x: ex, y: ey, text: eText, type: 'scattergl', mode: 'markers', marker: { size: 5, color: '#1f5fa8' }, name: 'structures', hovertemplate: '%{text}<br>DFT %{x:.3f} eV<br>model %{y:.3f} eV<extra></extra>' }],
-            panelLayout({ height: 220, showlegend: false, xaxis: { title: { text: 'E_DFT − E0 (eV/atom)' } }, yaxis: { title: { text: 'E_model − E0 (eV/atom)' }, scaleanchor: 'x' } }), PanelPlotConfig);
-        await Plotly.react(fDiv, [line([...fx, ...fy]), { x: fx, y: fy, type: 'scattergl', mode: 'markers', marker: { size: 3, color: '#b5651d', opacity: 0.6 }, name: 'force components', hovertemplate: 'DFT %{x:.2f}<br>model %{y:.2f} eV/Å<extra></extra>' }],
-            panelLayout({ height: 220, showlegend: false, xaxis: { title: { text: 'F_DFT (eV/Å)' } }, yaxis: { title: { text: 'F_model (eV/Å)' }, scaleanchor: 'x' } }), PanelPlotConfig);
-        (eDiv as any).removeAllListeners?.('plotly_click');
-        (fDiv as any).removeAllListeners?.('plotly_click');
-        (eDiv as any).on('plotly_click', (ev: any) => { const pt = ev.points?.[0]; if (pt && pt.curveNumber === 1) showFrame(this.plugin, eIdx[pt.pointIndex]); });
-        (fDiv as any).on('plotly_click', (ev: any) => { const pt = ev.points?.[0]; if (pt && pt.curveNumber === 1) { const [k, atom] = fIdx[pt.pointIndex]; this.showAtom(k, atom); } });
-        await this.drawErrorByDistance(Plotly, dDiv, frames, f => this.store.predict(model, f));
-    }
-
-    /** When the active model's λ was chosen by a scan: train and validation RMSEs against λ, the kept λ marked. */
-    private async drawLambdaScan(Plotly: any, model: StoredModel | undefined) {
-        const div = this.lambdaScan.current;
-        if (!div) return;
-        const scan = model?.file?.fit.lambdaScan;
-        if (!scan) { Plotly.purge(div); return; }
-        const x = scan.map(p => p.lambda > 0 ? p.lambda : NaN); // λ = 0 has no place on a log axis
-        const kept = model!.file!.fit.lambda;
-        const traces = [
-            { x, y: scan.map(p => p.train.energy_rmse_meV_atom), name: 'train E', type: 'scatter', mode: 'lines+markers', line: { color: '#1f5fa8', dash: 'dot' } },
-            { x, y: scan.map(p => p.valid.energy_rmse_meV_atom), name: 'valid E', type: 'scatter', mode: 'lines+markers', line: { color: '#1f5fa8' } },
-            { x, y: scan.map(p => p.train.force_rmse_meV_A), name: 'train F', type: 'scatter', mode: 'lines+markers', yaxis: 'y2', line: { color: '#b5651d', dash: 'dot' } },
-            { x, y: scan.map(p => p.valid.force_rmse_meV_A), name: 'valid F', type: 'scatter', mode: 'lines+markers', yaxis: 'y2', line: { color: '#b5651d' } },
-        ];
-        await Plotly.react(div, traces, panelLayout({
-            height: 230, margin: { l: 48, r: 48, t: 8, b: 60 },
-            xaxis: { title: { text: 'λ' }, type: 'log', exponentformat: 'power' },
-            yaxis: { title: { text: 'E RMSE (meV/atom)' }, type: 'log' },
-            yaxis2: { title: { text: 'F RMSE (meV/Å)' }, type: 'log', overlaying: 'y', side: 'right' },
-            shapes: kept > 0 ? [{ type: 'line', xref: 'x', yref: 'paper', x0: kept, x1: kept, y0: 0, y1: 1, line: { color: '#2a2', width: 2 } }] : [],
-            legend: { orientation: 'h', y: -0.35, font: { size: 8 } },
-        }), PanelPlotConfig);
-    }
-
-    /**
-     * |ΔF| of every atom against its nearest-neighbour distance (one colour per config_type, log scale, the
-     * median and 90th percentile of the 0.05 Å bins with at least MIN_BIN_ATOMS atoms as lines; a click shows
-     * the atom), or the same errors as histograms per config_type, stacked. Legend below the plot (the panel is narrow).
-     */
-    private async drawErrorByDistance(Plotly: any, div: HTMLDivElement, frames: readonly Frame[], predict: (f: Frame) => FramePrediction) {
-        const points = forceErrorByNearestNeighbour(frames, predict);
-        const groups = [...groupByConfigType(points)];
-        (div as any).removeAllListeners?.('plotly_click');
-        if (this.state.errorPlot === 'histogram') {
-            const traces = groups.map(([ct, g]) => ({ x: g.map(p => p.forceError), type: 'histogram', name: ct, nbinsx: 40, hovertemplate: `${ct}<br>|ΔF| %{x} eV/Å<br>%{y} atoms<extra></extra>` }));
-            await Plotly.react(div, traces, panelLayout({ height: 420, barmode: 'stack', ...ConfigTypeLegend, xaxis: { title: { text: '|F_model − F_DFT| (eV/Å)' } }, yaxis: { title: { text: 'atoms' } } }), PanelPlotConfig);
-            return;
-        }
-        const bins = binByDistance(points).filter(b => b.count >= MIN_BIN_ATOMS);
-        const mid = bins.map(b => (b.lo + b.hi) / 2);
-        const traces: any[] = groups.map(([ct, g]) => ({
-            x: g.map(p => p.nearest), y: g.map(p => p.forceError), customdata: g.map(p => [p.frame, p.atom]), type: 'scattergl', mode: 'markers', name: ct,
-            marker: { size: 4, opacity: 0.7 }, hovertemplate: `${ct}<br>frame %{customdata[0]}, atom %{customdata[1]}<br>d_nn %{x:.3f} Å<br>|ΔF| %{y:.3f} eV/Å<extra></extra>`,
-        }));
-        traces.push({ x: mid, y: bins.map(b => b.median), type: 'scatter', mode: 'lines', name: 'median', line: { color: '#000', width: 2 }, hoverinfo: 'skip' });
-        traces.push({ x: mid, y: bins.map(b => b.p90), type: 'scatter', mode: 'lines', name: '90th percentile', line: { color: '#000', width: 1, dash: 'dash' }, hoverinfo: 'skip' });
-        await Plotly.react(div, traces, panelLayout({ height: 420, ...ConfigTypeLegend, xaxis: { title: { text: 'nearest-neighbour distance (Å)' } }, yaxis: { title: { text: '|F_model − F_DFT| (eV/Å)' }, type: 'log' } }), PanelPlotConfig);
-        (div as any).on('plotly_click', (ev: any) => { const cd = ev.points?.[0]?.customdata; if (cd) this.showAtom(cd[0], cd[1]); });
-    }
-
     private downloadAtomErrors = () => {
         const model = this.store.activeModel;
         const current = currentDataset(this.plugin);
@@ -329,22 +212,6 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         const points = forceErrorByNearestNeighbour(current.dataset.frames, f => this.store.predict(model, f));
         downloadText(atomErrorsCsv(points), `${current.dataset.name.replace(/\.[^.]*$/, '')}-atom-errors-${fileSafe(model.name)}.csv`, 'text/csv');
     };
-
-    private async showAtom(frameIndex: number, atom: number) {
-        await showFrame(this.plugin, frameIndex);
-        const structure = this.plugin.managers.structure.hierarchy.current.structures[0]?.cell.obj?.data as Structure | undefined;
-        if (!structure) return;
-        for (const unit of structure.units) {
-            if (!getFrameData(unit.model)) continue;
-            const idx = OrderedSet.indexOf(unit.elements as any, atom as any);
-            if (idx < 0) continue;
-            const loci = StructureElement.Loci(structure, [{ unit, indices: OrderedSet.ofSingleton(idx as any) }]);
-            this.plugin.managers.interactivity.lociSelects.selectOnly({ loci });
-            this.plugin.managers.camera.focusLoci(loci);
-            this.setState({ message: `frame ${frameIndex}, atom ${atom} (element ${StructureProperties.atom.type_symbol(StructureElement.Location.create(structure, unit, unit.elements[idx]))})` });
-            return;
-        }
-    }
 
     /** What a loaded PACE potential is: its radial basis, embedding, cutoff, order and body-order note. */
     private paceSummary(m: StoredModel) {
@@ -444,10 +311,13 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                     </div>
                 </div>}
                 <div style={{ padding: '4px 6px' }} data-testid='acelens-legend'>
-                    <div className='msp-help-text'>{q.symbol} ({q.unit}){active ? ` · ${active.name}` : ' · no model'}</div>
+                    {this.state.legendOff
+                        ? <div className='msp-help-text' data-testid='acelens-legend-off'>{this.state.legendOff}</div>
+                        : <div className='msp-help-text'>{q.symbol} ({q.unit}){active ? ` · ${active.name}` : ' · no model'}</div>}
                     {this.state.legend && <>
                         <div style={{ height: 10, background: `linear-gradient(to right, ${this.state.legend.colours.join(', ')})` }} />
                         <div style={{ display: 'flex', justifyContent: 'space-between' }}><span>{this.state.legend.min}</span><span>{this.state.legend.max.split(' · ')[0]}</span></div>
+                        {this.state.legend.note && <div className='msp-help-text' data-testid='acelens-legend-note' style={{ color: '#a60' }}>{this.state.legend.note}</div>}
                     </>}
                     <div><span style={{ display: 'inline-block', width: 10, height: 10, background: Color.toHexStyle(NoValueColor), marginRight: 4 }} />no value (no DFT forces or no model)</div>
                 </div>
@@ -463,38 +333,10 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                 </div>
             </div>
             {this.state.message && <div className='msp-help-text'>{this.state.message}</div>}
-            {this.state.predicting && <div className='msp-flex-row' style={{ alignItems: 'center' }} data-testid='acelens-predicting'>
-                <span className='msp-help-text' style={{ flex: 1 }}>predicting {this.state.predicting.done}/{this.state.predicting.total} structures in a worker</span>
-                <button className='msp-btn' style={{ width: 70 }} onClick={() => this.store.cancelPredictions()} data-testid='acelens-predicting-cancel'>Cancel</button>
-            </div>}
-            {active?.file?.fit.lambdaScan && <div className='msp-help-text' style={{ marginTop: 6 }}>
-                λ of <b>{active.name}</b> chosen on the validation split: {active.file.fit.lambda.toExponential(1)} (green), of {active.file.fit.lambdaScan.length} scanned</div>}
-            <div ref={this.lambdaScan} data-testid='acelens-lambda-scan' />
-            <div className='msp-help-text' style={{ marginTop: 6 }}>Parity on the loaded dataset (click a point to show it)</div>
-            <div ref={this.parityEnergy} data-testid='acelens-parity-energy' />
-            <div ref={this.parityForce} data-testid='acelens-parity-force' />
-            <div className='msp-control-row' style={{ marginTop: 6 }} title={`per atom: |F_model − F_DFT| against the distance to its nearest neighbour (images included; atoms with none within ${NEAREST_RMAX} Å left out)`}>
-                <span className='msp-control-row-label'>Force error</span>
-                <div className='msp-control-row-ctrl' style={{ display: 'flex' }}>
-                    <select className='msp-form-control' value={this.state.errorPlot} onChange={e => this.setState({ errorPlot: e.target.value as State['errorPlot'] }, () => this.drawParity())} data-testid='acelens-error-plot'>
-                        <option value='distance'>against nearest-neighbour distance</option>
-                        <option value='histogram'>histogram per config_type</option>
-                    </select>
-                    <button className='msp-btn' style={{ width: 48 }} title='per-atom force errors and nearest-neighbour distances of the active model on the loaded dataset, as CSV' onClick={this.downloadAtomErrors} data-testid='acelens-error-csv'>CSV</button>
-                </div>
+            <div className='msp-flex-row' style={{ marginTop: 6 }}>
+                <button className='msp-btn msp-btn-block' title='per-atom force errors and nearest-neighbour distances of the active model on the loaded dataset, as CSV' onClick={this.downloadAtomErrors} data-testid='acelens-error-csv'>Per-atom errors as CSV</button>
             </div>
-            <div ref={this.errorByDistance} data-testid='acelens-error-distance' />
-            {this.state.worst && this.state.worst.length > 0 && <>
-                <div className='msp-help-text' style={{ marginTop: 6 }} title={`bonded neighbours: within ${BOND_CUTOFF} Å; E_K≥3: the model's many-body part of that atom's energy`}>
-                    Largest force errors on the loaded dataset (click a row to show the atom)</div>
-                <table style={{ width: '100%', borderCollapse: 'collapse', textAlign: 'right' }} data-testid='acelens-worst-atoms'>
-                    <thead><tr>{['frame', 'atom', 'type', '|ΔF| (eV/Å)', '|F_DFT| (eV/Å)', 'bonds', 'E_K≥3 (eV)'].map(h => <th key={h} style={th}>{h}</th>)}</tr></thead>
-                    <tbody>{this.state.worst.map(w => <tr key={`${w.frame}-${w.atom}`} style={{ cursor: 'pointer', borderTop: '1px solid #ccc' }} onClick={() => this.showAtom(w.frame, w.atom)}>
-                        <td>{w.frame}</td><td>{w.atom}</td><td style={{ textAlign: 'left', paddingLeft: 4 }}>{w.configType ?? '—'}</td>
-                        <td>{w.forceError.toFixed(2)}</td><td>{w.dftForce.toFixed(2)}</td><td>{w.neighbours}</td><td title={Number.isNaN(w.manyBody) ? 'no body-order split (non-linear embedding)' : undefined}>{Number.isNaN(w.manyBody) ? '—' : w.manyBody.toFixed(2)}</td>
-                    </tr>)}</tbody>
-                </table>
-            </>}
+            <div className='msp-help-text'>Parity, error-by-distance and histograms: in the plot area beside the 3D view.</div>
         </div>;
     }
 }

@@ -3,7 +3,7 @@
  * error of that atom; the per-atom energy is the model's own E_i.
  */
 import { ParamDefinition as PD } from 'molstar/lib/mol-util/param-definition';
-import { manyBodyEnergy } from '../predictions';
+import { manyBodyEnergy } from '../../src/analysis/predictions';
 import type { AtomQuantity } from './atom-quantity';
 
 export const PerAtomEnergy: AtomQuantity = {

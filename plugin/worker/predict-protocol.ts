@@ -4,7 +4,7 @@
  */
 import type { ModelSource } from '../model-source';
 import type { Frame } from '../../src/structure/frame';
-import type { RawPrediction } from '../predictions';
+import type { RawPrediction } from '../../src/analysis/predictions';
 
 export interface PredictJob {
     /** an acelens model file or a PACE potential's text */

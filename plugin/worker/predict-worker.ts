@@ -4,7 +4,7 @@
  * Cancelling terminates this worker (plugin/worker/worker-job.ts), which stops the work at once.
  */
 import { engineOf } from '../model-source';
-import type { RawPrediction } from '../predictions';
+import type { RawPrediction } from '../../src/analysis/predictions';
 import type { PredictReply, PredictRequest } from './predict-protocol';
 
 const post = (m: PredictReply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);

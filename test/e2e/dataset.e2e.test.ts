@@ -103,7 +103,7 @@ describe('extended XYZ in the viewer', () => {
     it('Mol*\'s Home › Open Files menu with an .xyz file (format Auto) loads it through the acelens reader', async () => {
         const { page } = await openViewer(browser, inject('baseUrl'));
         const { text } = triclinicDataset();
-        // the left panel starts collapsed: show it as its Home tab does, then use the menu as a user would
+        // Mol*'s left panel starts hidden in the acelens app: show it (the workspace's 'Mol* panels' button does this), then use the menu as a user would
         await page.evaluate(() => { const p = (window as any).acelens.plugin; p.layout.setProps({ regionState: { ...p.layout.state.regionState, left: 'full' } }); });
         await page.getByRole('button', { name: 'Open Files' }).first().dispatchEvent('click');
         const input = page.locator('input[type=file][accept*=".xyz"]');

@@ -88,41 +88,50 @@ describe('fit in the browser and colour by error', () => {
         expect(changedFraction(after, manyBody)).toBeGreaterThan(0.002);
         expect(await page.locator('[data-testid=acelens-legend]').innerText()).toMatch(/K ≥ 3 part.*\(eV\)/);
 
-        // the atoms with the largest force errors: a table, largest first; a click shows that atom
-        const worst = page.locator('[data-testid=acelens-worst-atoms] tbody tr');
-        await expect.poll(() => worst.count(), { timeout: 30_000 }).toBe(8);
-        const errs = (await page.locator('[data-testid=acelens-worst-atoms] tbody tr td:nth-child(4)').allInnerTexts()).map(Number);
+        // the atoms with the largest force errors: the plot area's table, largest first; a click shows that atom
+        const worst = page.locator('[data-testid=acelens-selection-table] tbody tr');
+        await expect.poll(() => worst.count(), { timeout: 60_000 }).toBeGreaterThan(0);
+        const errs = (await page.locator('[data-testid=acelens-selection-table] tbody tr td:nth-child(4)').allInnerTexts()).map(Number);
         for (let i = 1; i < errs.length; i++) expect(errs[i]).toBeLessThanOrEqual(errs[i - 1]);
-        const [frame, atom] = (await worst.nth(0).locator('td').allInnerTexts()).slice(0, 2);
+        const [frame, atom] = (await worst.nth(0).locator('td').allInnerTexts()).slice(0, 2).map(Number);
         await worst.nth(0).click();
-        await expect.poll(() => page.locator('[data-testid=acelens-models-panel]').innerText(), { timeout: 20_000 }).toContain(`frame ${frame}, atom ${atom}`);
+        await expect.poll(() => page.evaluate(() => (window as any).acelens.plugin.managers.structure.hierarchy.current.models[0].cell.transform.params.modelIndex), { timeout: 20_000 }).toBe(frame);
+        await expect.poll(() => page.evaluate(() => {
+            const p = (window as any).acelens.plugin;
+            const s = p.managers.structure.hierarchy.current.structures[0].cell.obj.data;
+            const loci = p.managers.structure.selection.getLoci(s);
+            const atoms: number[] = [];
+            for (const e of loci.elements ?? []) for (let i = 0; i < e.indices.length; i++) atoms.push(e.unit.elements[e.indices[i]]);
+            return atoms;
+        }), { timeout: 20_000 }).toEqual([atom]);
 
-        // force error of every atom against its nearest-neighbour distance: one trace per config_type with
-        // distances of bonded carbon and finite errors, the binned median line; then the histograms per config_type
-        const plotted = () => page.evaluate(() => {
-            const d: any = document.querySelector('[data-testid=acelens-error-distance]');
+        // force error of every atom against its nearest-neighbour distance (one WebGL trace, distances of bonded
+        // carbon, finite errors, the binned median line); then the histograms per config_type
+        const plotted = (id: string) => page.evaluate((id) => {
+            const d: any = document.querySelector(`[data-testid=${id}]`);
             return (d?.data ?? []).map((t: any) => ({ type: t.type, name: t.name, x: Array.from(t.x ?? []), y: Array.from(t.y ?? []) }));
-        });
-        await expect.poll(async () => (await plotted()).filter((t: any) => t.type === 'scattergl').length, { timeout: 30_000 }).toBeGreaterThan(1);
-        const traces = await plotted();
-        const scatter = traces.filter((t: any) => t.type === 'scattergl');
+        }, id);
+        await expect.poll(async () => (await plotted('acelens-plot-distance')).filter((t: any) => t.name === 'atoms').length, { timeout: 60_000 }).toBe(1);
+        const traces = await plotted('acelens-plot-distance');
+        const scatter = traces.filter((t: any) => t.name === 'atoms');
         const xs: number[] = scatter.flatMap((t: any) => t.x as number[]), ys: number[] = scatter.flatMap((t: any) => t.y as number[]);
         expect(xs.length).toBeGreaterThan(50);
-        expect(Math.min(...xs)).toBeGreaterThan(0.9);
-        expect(Math.max(...xs)).toBeLessThan(3);
+        expect(xs.every((x) => x > 0.9 && x < 3)).toBe(true);
         expect(ys.every((y) => Number.isFinite(y) && y >= 0)).toBe(true);
-        expect(traces.some((t: any) => t.name === 'median' && t.x.length > 1)).toBe(true);
-        await page.locator('[data-testid=acelens-error-distance]').screenshot({ path: join(OutputDir, 'fit-error-by-distance.png') });
+        expect(traces.some((t: any) => /^median/.test(t.name) && t.x.length > 1)).toBe(true);
+        await page.locator('[data-testid=acelens-plot-distance]').screenshot({ path: join(OutputDir, 'fit-error-by-distance.png') });
         // the same points as CSV: one record per plotted atom
         const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.click('[data-testid=acelens-error-csv]')]);
         const csv = readFileSync(await download.path(), 'utf8').trimEnd().split('\n');
         expect(csv[0]).toBe('frame,atom,config_type,nearest_neighbour_A,force_error_eV_A');
         expect(csv.length - 1).toBe(xs.length);
         expect(csv.slice(1).map((l) => Number(l.split(',')[3])).sort((a, b) => a - b)).toEqual([...xs].sort((a, b) => a - b));
-        await page.selectOption('[data-testid=acelens-error-plot]', 'histogram');
-        await expect.poll(async () => (await plotted()).filter((t: any) => t.type === 'histogram').length, { timeout: 30_000 }).toBe(scatter.length);
-        expect((await plotted()).filter((t: any) => t.type === 'histogram').reduce((n: number, t: any) => n + t.x.length, 0)).toBe(xs.length);
-        await page.locator('[data-testid=acelens-error-distance]').screenshot({ path: join(OutputDir, 'fit-error-histogram.png') });
+        // histograms per config_type (stacked bars): they count the atoms up to the 99.5th percentile of |ΔF|
+        const bars = (await plotted('acelens-plot-histogram')).filter((t: any) => t.type === 'bar');
+        expect(bars.length).toBeGreaterThan(1);
+        const counted = bars.reduce((n: number, t: any) => n + (t.y as number[]).reduce((a, b) => a + b, 0), 0);
+        expect(counted).toBeGreaterThan(0.99 * xs.length);
+        await page.locator('[data-testid=acelens-plot-histogram]').screenshot({ path: join(OutputDir, 'fit-error-histogram.png') });
 
         // λ chosen on the validation split: a K = 2 fit scans nine values; the Models panel plots train and
         // validation errors against λ with the kept one marked
@@ -140,11 +149,11 @@ describe('fit in the browser and colour by error', () => {
         expect(scan.scan.length).toBe(9);
         const best = Math.min(...scan.scan.map((p: any) => p.score));
         expect(scan.scan.find((p: any) => p.lambda === scan.lambda).score).toBe(best);
-        await expect.poll(() => page.evaluate(() => ((document.querySelector('[data-testid=acelens-lambda-scan]') as any)?.data ?? []).length), { timeout: 30_000 }).toBe(4);
-        const validE = await page.evaluate(() => Array.from((document.querySelector('[data-testid=acelens-lambda-scan]') as any).data[1].y as number[]));
+        await expect.poll(() => page.evaluate(() => ((document.querySelector('[data-testid=acelens-plot-lambda]') as any)?.data ?? []).length), { timeout: 30_000 }).toBe(4);
+        const validE = await page.evaluate(() => Array.from((document.querySelector('[data-testid=acelens-plot-lambda]') as any).data[1].y as number[]));
         expect(validE).toEqual(scan.scan.map((p: any) => p.valid.energy_rmse_meV_atom));
-        expect(await page.locator('[data-testid=acelens-models-panel]').innerText()).toMatch(/chosen on the validation split/);
-        await page.locator('[data-testid=acelens-lambda-scan]').screenshot({ path: join(OutputDir, 'fit-lambda-scan.png') });
+        expect(await page.evaluate(() => (document.querySelector('[data-testid=acelens-plot-lambda]') as any).layout.title.text)).toMatch(/chosen on the validation split/);
+        await page.locator('[data-testid=acelens-plot-lambda]').screenshot({ path: join(OutputDir, 'fit-lambda-scan.png') });
         await page.click('[data-testid=acelens-fit-lambda-auto]');
         await page.click('[data-testid=acelens-fit-order-3]');
 
@@ -185,6 +194,7 @@ describe('fit in the browser and colour by error', () => {
         await expect.poll(() => page.locator('[data-testid=acelens-predicting]').count(), { timeout: 180_000 }).toBe(0);
         // every structure with more than one atom is in the energy parity plot
         const multi = nframes - copies; // each copy starts with the isolated atom
-        await expect.poll(() => page.evaluate(() => ((document.querySelector('[data-testid=acelens-parity-energy]') as any)?.data?.[1]?.x ?? []).length), { timeout: 60_000 }).toBe(multi);
+        await expect.poll(() => page.evaluate(() => ((document.querySelector('[data-testid=acelens-plot-energy]') as any)?.data ?? [])
+            .filter((t: any) => t.customdata).reduce((n: number, t: any) => n + t.x.length, 0)), { timeout: 60_000 }).toBe(multi);
     });
 });

@@ -1,6 +1,7 @@
 /** `acelens fit` body: read data, fit (worker threads), write the model, print a table or one JSON object. */
 import { ACEJL_RADIAL, defaultSpec, scaledDegrees, validateSpec, type BasisSpec } from '../../ace/spec';
 import { AUTO_LAMBDA_GRID, fitModel, type FitProgress } from '../../fit/fit';
+import { FIT_DEFAULTS, parseE0 } from '../../fit/defaults';
 import type { ErrorMetrics, MetricsReport } from '../../fit/metrics';
 import { createParallelAssembler } from '../../fit/parallel';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
@@ -128,7 +129,7 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
   if (!out) throw new CliError("option '--out M.json' is required");
   checkWritable(out);
   if (o.valid !== undefined && o['valid-fraction'] !== undefined) throw new CliError("give either '--valid FILE' or '--valid-fraction F', not both");
-  const validFraction = (o['valid-fraction'] as number | undefined) ?? 0;
+  const validFraction = (o['valid-fraction'] as number | undefined) ?? (o.valid !== undefined ? 0 : FIT_DEFAULTS.validFraction);
   if (validFraction < 0 || validFraction >= 1) throw new CliError(`option '--valid-fraction' must be in [0, 1), got ${validFraction}`);
   const spec = specFromOptions(o);
   const lambdas = parseLambda(o.lambda);
@@ -136,9 +137,9 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
   if (solverOpt !== undefined && solverOpt !== 'blr' && solverOpt !== 'ridge') throw new CliError(`option '--solver' must be 'blr' or 'ridge', got '${solverOpt}'`);
   if (solverOpt === 'blr' && o.lambda !== undefined) throw new CliError("'--lambda' sets the ridge regularisation; '--solver blr' takes it from the data (give one of them)");
   const solver: 'blr' | 'ridge' = (solverOpt as 'blr' | 'ridge' | undefined) ?? (o.lambda !== undefined ? 'ridge' : 'blr');
-  let energyWeight = (o['energy-weight'] as number | undefined) ?? 1;
-  let forceWeight = (o['force-weight'] as number | undefined) ?? 1;
-  let virialWeight = (o['virial-weight'] as number | undefined) ?? 1;
+  let energyWeight = (o['energy-weight'] as number | undefined) ?? FIT_DEFAULTS.energyWeight;
+  let forceWeight = (o['force-weight'] as number | undefined) ?? FIT_DEFAULTS.forceWeight;
+  let virialWeight = (o['virial-weight'] as number | undefined) ?? FIT_DEFAULTS.virialWeight;
   let configTypeWeights: Record<string, ConfigTypeWeights> | undefined;
   if (o.weights !== undefined) {
     const resolved = resolveWeights(readWeights(String(o.weights)), { energy: energyWeight, force: forceWeight, virial: virialWeight });
@@ -150,11 +151,14 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
   if (lambdas.lambdaScan && o.valid === undefined && !(validFraction > 0)) {
     throw new CliError("a λ scan ('--lambda auto' or a list) chooses λ on validation data: give '--valid FILE' or '--valid-fraction F'");
   }
-  let e0: 'auto' | number = 'auto';
-  if (o.e0 !== undefined && o.e0 !== 'auto') {
-    const v = Number(o.e0);
-    if (String(o.e0).trim() === '' || !Number.isFinite(v)) throw new CliError(`option '--e0' expects 'auto' or a number (eV), got '${o.e0}'`);
-    e0 = v;
+  let e0: 'auto' | number = FIT_DEFAULTS.e0;
+  if (o.e0 !== undefined) {
+    if (String(o.e0).trim() === '') throw new CliError(`option '--e0' expects 'auto' or a number (eV), got '${o.e0}'`);
+    try {
+      e0 = parseE0(String(o.e0));
+    } catch {
+      throw new CliError(`option '--e0' expects 'auto' or a number (eV), got '${o.e0}'`);
+    }
   }
 
   const trainSets: Dataset[] = [];
@@ -208,7 +212,7 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
       e0,
       validFrames: valid?.frames,
       validFraction,
-      seed: (o.seed as number | undefined) ?? 1,
+      seed: (o.seed as number | undefined) ?? FIT_DEFAULTS.seed,
       onProgress,
       assemble: createParallelAssembler({ workers }),
       describe: (set, i, atom) => {

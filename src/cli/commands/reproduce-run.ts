@@ -8,7 +8,7 @@ import { describeFsError } from '../../model/model-node';
 import { SOURCE_POOLS, type SourcePoolId, type StudyData } from '../../study/data';
 import { studyFigures } from '../../study/figures';
 import { runStudy, type StudyProgress, type StudyResult } from '../../study/reproduce';
-import { studyFindings, paperComparison, studyReport } from '../../study/report';
+import { studyFindings, paperComparison, studyReport, thinData } from '../../study/report';
 import { readmeSection, replaceReadmeSection, type PlannedCounts } from '../../study/readme-section';
 import { tableCsv, headlineMarkdown, tableMarkdown } from '../../study/table';
 import type { ParsedArgs } from '../args';
@@ -240,6 +240,7 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
     ...dataNotes.map((n) => `data      ${n}`),
     '',
     tableMarkdown(result),
+    ...(thinData(result) ? [`Caution: ${thinData(result)}; the statements below describe these models only.`] : []),
     ...studyFindings(result).map((f) => `- ${f.text}`),
   ];
   io.stdout(lines.join('\n') + '\n');

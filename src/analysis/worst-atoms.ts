@@ -3,8 +3,8 @@
  * with what helps to read it (its configuration type, how many neighbours it has within a bond length, the
  * DFT force it should feel and the many-body part of its energy). No DOM, no Mol*: tested in Node.
  */
-import type { Frame } from '../src/structure/frame';
-import { buildNeighbourList } from '../src/structure/neighbours';
+import type { Frame } from '../structure/frame';
+import { buildNeighbourList } from '../structure/neighbours';
 import { manyBodyEnergy, type FramePrediction } from './predictions';
 
 /** C–C distance (Å) below which two atoms count as bonded neighbours (first shell of sp, sp², sp³ carbon). */

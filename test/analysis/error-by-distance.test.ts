@@ -3,8 +3,8 @@
  * checked against independent computations (brute-force distances, sorts by hand).
  */
 import { describe, expect, it } from 'vitest';
-import { predictFrame } from '../../plugin/predictions';
-import { atomErrorsCsv, binByDistance, forceErrorByNearestNeighbour, groupByConfigType, NEAREST_RMAX, type AtomErrorPoint } from '../../plugin/error-by-distance';
+import { predictFrame } from '../../src/analysis/predictions';
+import { atomErrorsCsv, binByDistance, forceErrorByNearestNeighbour, groupByConfigType, NEAREST_RMAX, type AtomErrorPoint } from '../../src/analysis/error-by-distance';
 import { Model } from '../../src/model/model';
 import { diamond } from '../../src/structure/build';
 import { makeFrame, type Frame } from '../../src/structure/frame';

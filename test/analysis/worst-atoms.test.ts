@@ -3,8 +3,8 @@
  * independent sort of all per-atom errors, with coordination and many-body part as defined.
  */
 import { describe, expect, it } from 'vitest';
-import { predictFrame } from '../../plugin/predictions';
-import { BOND_CUTOFF, worstAtoms } from '../../plugin/worst-atoms';
+import { predictFrame } from '../../src/analysis/predictions';
+import { BOND_CUTOFF, worstAtoms } from '../../src/analysis/worst-atoms';
 import { Model } from '../../src/model/model';
 import { diamond } from '../../src/structure/build';
 import { makeFrame, type Frame } from '../../src/structure/frame';

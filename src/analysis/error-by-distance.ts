@@ -4,18 +4,18 @@
  * sit on atoms with a close neighbour, and from which distance on the errors grow. No DOM, no Mol*: tested
  * in Node; the Models panel plots it.
  */
-import { csvLine } from '../src/io/csv';
-import type { Frame } from '../src/structure/frame';
-import { nearestNeighbourDistances } from '../src/structure/neighbours';
+import { csvLine } from '../io/csv';
+import type { Frame } from '../structure/frame';
+import { nearestNeighbourDistances } from '../structure/neighbours';
 import type { FramePrediction } from './predictions';
 
 /** Å: an atom without a neighbour closer than this (an isolated atom, a far fragment) is left out. */
 export const NEAREST_RMAX = 3.0;
 
-/** Nearest-neighbour distances per frame: they depend only on the geometry, the plot is redrawn for every model. */
+/** Nearest-neighbour distances per frame (Infinity: none within NEAREST_RMAX), cached: they depend only on the geometry, the plots are redrawn for every model. */
 const nearestCache = new WeakMap<Frame, Float64Array>();
 
-function nearestOf(f: Frame): Float64Array {
+export function nearestOf(f: Frame): Float64Array {
     let d = nearestCache.get(f);
     if (!d) nearestCache.set(f, d = nearestNeighbourDistances(f, NEAREST_RMAX));
     return d;

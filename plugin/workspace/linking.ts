@@ -1,0 +1,95 @@
+/**
+ * Between the plots and the 3D view: dataset atom ids (src/analysis/dataset-errors.ts: frame offset + atom) and
+ * Mol* loci. A selection made in a plot becomes a Mol* selection of those atoms in the shown frame (the frame is
+ * switched when none of them is in it); an atom hovered, clicked or selected in 3D becomes ids the plots mark.
+ */
+import { OrderedSet } from 'molstar/lib/mol-data/int';
+import type { Loci } from 'molstar/lib/mol-model/loci';
+import { Structure, StructureElement } from 'molstar/lib/mol-model/structure';
+import type { PluginContext } from 'molstar/lib/mol-plugin/context';
+import type { AtomIndex } from '../../src/analysis/dataset-errors';
+import { currentDataset, showFrame } from '../current-dataset';
+import { getFrameData, type AcelensDataset } from '../props/frame-data';
+
+/** The structure of the shown frame of the current dataset (Mol* data), if drawn. */
+export function shownStructure(plugin: PluginContext): Structure | undefined {
+    const current = currentDataset(plugin);
+    return current?.trajectory.models[0]?.structures[0]?.cell.obj?.data;
+}
+
+/** Dataset atom ids of the atoms of a loci (images of an atom count as the atom); only atoms of `dataset`. */
+export function atomIdsOfLoci(loci: Loci, dataset: AcelensDataset, index: AtomIndex): number[] {
+    if (!StructureElement.Loci.is(loci)) return [];
+    const ids = new Set<number>();
+    for (const e of loci.elements) {
+        const data = getFrameData(e.unit.model);
+        if (!data || data.dataset !== dataset) continue;
+        const first = index.offsets[data.index];
+        OrderedSet.forEach(e.indices, i => { ids.add(first + e.unit.elements[i]); });
+    }
+    return [...ids].sort((a, b) => a - b);
+}
+
+/** The Mol* loci of some atoms (model atom indices) of a structure: every copy of them (periodic images too). */
+export function lociOfAtoms(structure: Structure, atoms: ReadonlySet<number>): StructureElement.Loci {
+    const elements: StructureElement.Loci['elements'][number][] = [];
+    for (const unit of structure.units) {
+        if (!getFrameData(unit.model)) continue;
+        const indices: number[] = [];
+        for (let i = 0; i < unit.elements.length; i++) if (atoms.has(unit.elements[i])) indices.push(i);
+        if (indices.length) elements.push({ unit, indices: OrderedSet.ofSortedArray(indices as any) as any });
+    }
+    return StructureElement.Loci(structure, elements);
+}
+
+/**
+ * Selects the given atoms (dataset ids; `preferred` first: e.g. the largest error) in Mol*: the shown frame when
+ * it holds any of them, else the frame of `preferred` (or of the first id) is shown first. Returns the frame shown
+ * and how many atoms were selected in it.
+ */
+export async function selectAtomsInViewer(plugin: PluginContext, index: AtomIndex, ids: ArrayLike<number>, preferred?: number, opts: { focus?: boolean } = {}): Promise<{ frame: number; atoms: number } | undefined> {
+    const current = currentDataset(plugin);
+    if (!current || ids.length === 0) {
+        plugin.managers.interactivity.lociSelects.deselectAll();
+        return undefined;
+    }
+    let frame = current.frameIndex;
+    let inShown = false;
+    for (let k = 0; k < ids.length && !inShown; k++) inShown = index.frameOf(ids[k]) === frame;
+    if (!inShown) {
+        frame = index.frameOf(preferred ?? ids[0]);
+        await showFrame(plugin, frame);
+    }
+    const atoms = new Set<number>();
+    const first = index.offsets[frame], end = index.offsets[frame + 1];
+    for (let k = 0; k < ids.length; k++) if (ids[k] >= first && ids[k] < end) atoms.add(ids[k] - first);
+    // a frame switch rebuilds the structure in steps (model, structure, its components and visuals); Mol*
+    // drops a selection whose structure is replaced: select once the state is idle, and again if it was dropped
+    let loci: StructureElement.Loci | undefined;
+    for (let attempt = 0; attempt < 3; attempt++) {
+        await stateIdle(plugin);
+        const structure = shownStructure(plugin);
+        if (!structure) return { frame, atoms: 0 };
+        loci = lociOfAtoms(structure, atoms);
+        plugin.managers.interactivity.lociSelects.selectOnly({ loci }, false); // these atoms, not their residue (Mol*'s picking granularity)
+        await stateIdle(plugin);
+        const now = shownStructure(plugin);
+        const selected = now ? plugin.managers.structure.selection.getLoci(now) : undefined;
+        if (selected && StructureElement.Loci.is(selected) && !StructureElement.Loci.isEmpty(selected)) break;
+    }
+    if (opts.focus && loci) plugin.managers.camera.focusLoci(loci);
+    return { frame, atoms: atoms.size };
+}
+
+/** Resolves when Mol*'s state tree has no update running (and one more task turn has passed). */
+async function stateIdle(plugin: PluginContext) {
+    for (let k = 0; k < 200 && plugin.behaviors.state.isUpdating.value; k++) await new Promise(r => setTimeout(r, 25));
+    await new Promise(r => setTimeout(r, 0));
+}
+
+/** Dataset ids of the atoms selected in Mol* in the shown structure. */
+export function selectedAtomIds(plugin: PluginContext, dataset: AcelensDataset, index: AtomIndex): number[] {
+    const structure = shownStructure(plugin);
+    if (!structure) return [];
+    return atomIdsOfLoci(plugin.managers.structure.selection.getLoci(structure), dataset, index);
+}

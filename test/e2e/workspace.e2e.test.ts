@@ -1,0 +1,284 @@
+/**
+ * The diagnosis workspace at 1600×1000: the 3D view and the plot area side by side (the split drags and is
+ * remembered), plots at least 600 px wide, linked both ways with Mol*'s selection; then the whole GAP-20
+ * concatenation (≈3 000 structures, 2·10⁵ atoms, 6·10⁵ force components; skipped with a message when
+ * ../shared/data/gap20 is absent) drawn without a console error, a box of parity points selected in Mol*, and a
+ * second dataset loaded alone with the energy-reference notice. Screenshots in test/e2e/output/workspace-*.png.
+ */
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchBrowser, openViewer, OutputDir } from './browser';
+import { fittedModelFile } from './model-fixture';
+import type { ModelFile } from '../../src/model/model';
+
+const Gap20Dir = join(import.meta.dirname, '../../../shared/data/gap20');
+const Viewport = { width: 1600, height: 1000 };
+
+const t0 = Date.now();
+async function shot(page: Page, name: string) {
+    console.log(`workspace e2e: ${name} at ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    await page.screenshot({ path: join(OutputDir, `workspace-${name}.png`), timeout: 120_000 });
+}
+
+/** Waits until every main plot of the plot area holds data. */
+async function plotsDrawn(page: Page, timeout: number) {
+    await page.waitForFunction(() => ['force', 'distance', 'histogram'].every(k => ((document.querySelector(`[data-testid=acelens-plot-${k}]`) as any)?.data ?? []).length > 0)
+        && (window as any).acelens.workspace.errors.value, undefined, { timeout, polling: 1000 });
+}
+
+/** The atoms selected in Mol* (model atom indices) in the shown frame of the dataset the panels act on. */
+function molstarSelection(page: Page) {
+    return page.evaluate(() => {
+        const p = (window as any).acelens.plugin;
+        const h = p.managers.structure.hierarchy;
+        const traj = [...h.selection.trajectories].reverse().find((t: any) => !t.cell.state.isHidden);
+        const model = traj.models[0];
+        const s = model.structures[0].cell.obj.data;
+        const loci = p.managers.structure.selection.getLoci(s);
+        const atoms = new Set<number>();
+        for (const e of loci.elements ?? []) for (let i = 0; i < e.indices.length; i++) atoms.add(e.unit.elements[e.indices[i]]);
+        return { frame: model.cell.transform.params.modelIndex as number, atoms: [...atoms].sort((a, b) => a - b) };
+    });
+}
+
+/** The plot-area selection restricted to one frame, as model atom indices. */
+function selectionInFrame(page: Page, frame: number) {
+    return page.evaluate((frame) => {
+        const ws = (window as any).acelens.workspace;
+        const offsets = ws.errors.value.index.offsets;
+        const ids: number[] = Array.from(ws.selection.value?.ids ?? []);
+        return ids.filter(id => id >= offsets[frame] && id < offsets[frame + 1]).map(id => id - offsets[frame]);
+    }, frame);
+}
+
+/**
+ * Drags a selection box over the force-parity plot around the points with the largest F_DFT (upper right), and
+ * returns the number of distinct atoms with a component inside the box, counted from the plotted data and the
+ * axis scale (three components per atom, in atom order).
+ */
+async function boxSelectForceParity(page: Page): Promise<number> {
+    const geometry = await page.evaluate(() => {
+        const div: any = document.querySelector('[data-testid=acelens-plot-force]');
+        div.scrollIntoView();
+        const fl = div._fullLayout;
+        const trace = div.data[1];
+        const xs = trace.x as ArrayLike<number>, ys = trace.y as ArrayLike<number>;
+        let xmax = -Infinity;
+        for (let i = 0; i < xs.length; i++) xmax = Math.max(xmax, xs[i]);
+        // a box over the upper-right quarter of the populated range
+        // (inside the axes: a drag must start on the plot area)
+        const xr = fl.xaxis.range, yr = fl.yaxis.range;
+        const x0 = 0.35 * xmax, x1 = Math.min(1.05 * xmax, xr[1] - 0.01 * (xr[1] - xr[0])), y0 = 0.35 * xmax, y1 = Math.min(1.2 * xmax, yr[1] - 0.01 * (yr[1] - yr[0]));
+        const box = div.getBoundingClientRect();
+        const px = (x: number) => box.left + fl._size.l + fl.xaxis.l2p(x);
+        const py = (y: number) => box.top + fl._size.t + fl.yaxis.l2p(y);
+        return { from: [px(x0), py(y1)], to: [px(x1), py(y0)] };
+    });
+    await page.mouse.move(geometry.from[0], geometry.from[1]);
+    await page.mouse.down();
+    await page.mouse.move((geometry.from[0] + geometry.to[0]) / 2, (geometry.from[1] + geometry.to[1]) / 2, { steps: 4 });
+    await page.mouse.move(geometry.to[0], geometry.to[1], { steps: 4 });
+    await page.mouse.up();
+    // the box in data coordinates as Plotly reads the pixels, and the atoms with a component inside it
+    return page.evaluate((g) => {
+        const div: any = document.querySelector('[data-testid=acelens-plot-force]');
+        const fl = div._fullLayout, box = div.getBoundingClientRect();
+        const dx = (p: number) => fl.xaxis.p2l(p - box.left - fl._size.l), dy = (p: number) => fl.yaxis.p2l(p - box.top - fl._size.t);
+        const [xa, xb] = [dx(g.from[0]), dx(g.to[0])].sort((a, b) => a - b), [ya, yb] = [dy(g.from[1]), dy(g.to[1])].sort((a, b) => a - b);
+        const xs = div.data[1].x, ys = div.data[1].y;
+        const atoms = new Set<number>();
+        for (let i = 0; i < xs.length; i++) if (xs[i] >= xa && xs[i] <= xb && ys[i] >= ya && ys[i] <= yb) atoms.add(Math.floor(i / 3));
+        return atoms.size;
+    }, geometry);
+}
+
+async function checkBoxSelection(page: Page) {
+    const expected = await boxSelectForceParity(page);
+    expect(expected).toBeGreaterThan(0);
+    await expect.poll(() => page.evaluate(() => (window as any).acelens.workspace.selection.value?.ids.length ?? 0), { timeout: 60_000 }).toBe(expected);
+    expect(await page.locator('[data-testid=acelens-selection-label]').innerText()).toMatch(/force parity: box/);
+    // the same atoms selected in Mol* in the frame shown (switched to one that holds selected atoms)
+    await expect.poll(async () => {
+        const mol = await molstarSelection(page);
+        const mine = await selectionInFrame(page, mol.frame);
+        return mine.length > 0 && JSON.stringify(mine) === JSON.stringify(mol.atoms);
+    }, { timeout: 60_000 }).toBe(true);
+    // the table lists them, largest error first
+    const errs = (await page.locator('[data-testid=acelens-selection-table] tbody tr td:nth-child(4)').allInnerTexts()).map(Number);
+    expect(errs.length).toBe(Math.min(expected, 300));
+    for (let i = 1; i < errs.length; i++) expect(errs[i]).toBeLessThanOrEqual(errs[i - 1]);
+}
+
+describe('diagnosis workspace', () => {
+    let browser: Browser;
+    let model: ModelFile;
+    beforeAll(async () => { browser = await launchBrowser(); model = await fittedModelFile(); });
+    afterAll(async () => { await browser?.close(); });
+
+    it('puts plots ≥ 600 px wide beside the 3D view, remembers the split, and links plots and 3D both ways', async () => {
+        const { page, errors } = await openViewer(browser, inject('baseUrl'), Viewport);
+        page.setDefaultTimeout(120_000);
+        await page.evaluate((f) => (window as any).acelens.store.addModel(f, 'K=2 carbon-diverse'), model as any);
+        await plotsDrawn(page, 240_000);
+        // layout: Mol*'s left panel hidden, the 3D view and the plots side by side, each plot ≥ 600 px wide
+        const boxes = await page.evaluate(() => {
+            const r = (sel: string) => { const b = document.querySelector(sel)?.getBoundingClientRect(); return b ? { x: b.x, w: b.width, h: b.height } : null; };
+            return { canvas: r('.msp-viewport canvas'), plots: ['energy', 'force', 'distance', 'histogram'].map(k => r(`[data-testid=acelens-plot-${k}]`)), right: r('.msp-layout-right'), left: r('.msp-layout-left') };
+        });
+        expect(boxes.left === null || boxes.left.w === 0).toBe(true);
+        for (const p of boxes.plots) expect(p!.w).toBeGreaterThanOrEqual(600);
+        expect(boxes.canvas!.w).toBeGreaterThan(500);
+        expect(boxes.canvas!.x + boxes.canvas!.w).toBeLessThanOrEqual(boxes.plots[0]!.x);
+        for (const k of ['energy', 'force', 'distance', 'histogram']) {
+            const layout = await page.evaluate((k) => { const l = (document.querySelector(`[data-testid=acelens-plot-${k}]`) as any).layout; return { x: l.xaxis.title.text, y: l.yaxis.title.text }; }, k);
+            expect(layout.x).toMatch(/\((eV\/atom|eV\/Å|Å)\)/);
+            expect(layout.y).toMatch(/\((eV\/atom|eV\/Å|Å)\)|atoms/);
+        }
+        await shot(page, 'embedded');
+        // Mol*'s own panels come back on request
+        await page.click('[data-testid=acelens-toggle-molstar-panels]');
+        await expect.poll(() => page.evaluate(() => (window as any).acelens.plugin.layout.state.regionState.left)).toBe('full');
+        await page.click('[data-testid=acelens-toggle-molstar-panels]');
+        await expect.poll(() => page.evaluate(() => (window as any).acelens.plugin.layout.state.regionState.left)).toBe('hidden');
+
+        // plots → 3D: a box in the force parity plot selects those atoms in Mol*
+        await checkBoxSelection(page);
+        await shot(page, 'box-selection');
+
+        // histogram range → those atoms
+        const hist = await page.evaluate(() => {
+            const div: any = document.querySelector('[data-testid=acelens-plot-histogram]');
+            div.scrollIntoView();
+            const fl = div._fullLayout, box = div.getBoundingClientRect();
+            const lo = fl.xaxis.range[0] + 0.5 * (fl.xaxis.range[1] - fl.xaxis.range[0]), hi = fl.xaxis.range[0] + 0.8 * (fl.xaxis.range[1] - fl.xaxis.range[0]);
+            return { y: box.top + fl._size.t + fl._size.h / 2, x0: box.left + fl._size.l + fl.xaxis.l2p(lo), x1: box.left + fl._size.l + fl.xaxis.l2p(hi) };
+        });
+        await page.mouse.move(hist.x0, hist.y);
+        await page.mouse.down();
+        await page.mouse.move(hist.x1, hist.y + 20, { steps: 5 });
+        await page.mouse.up();
+        await expect.poll(() => page.locator('[data-testid=acelens-selection-label]').innerText(), { timeout: 30_000 }).toMatch(/histogram: /);
+        const inRange = await page.evaluate(() => {
+            const ws = (window as any).acelens.workspace;
+            const [lo, hi] = ws.selection.value.range;
+            const err = ws.errors.value.forceError;
+            let n = 0;
+            for (let i = 0; i < err.length; i++) if (err[i] >= lo && err[i] <= hi) n++;
+            const ids: number[] = Array.from(ws.selection.value.ids);
+            return { n, selected: ids.length, allIn: ids.every(id => err[id] >= lo && err[id] <= hi) };
+        });
+        expect(inRange.selected).toBe(inRange.n);
+        expect(inRange.allIn).toBe(true);
+        await expect.poll(async () => {
+            const mol = await molstarSelection(page);
+            const mine = await selectionInFrame(page, mol.frame);
+            return mine.length > 0 && JSON.stringify(mine) === JSON.stringify(mol.atoms);
+        }, { timeout: 60_000 }).toBe(true);
+        await shot(page, 'histogram-range');
+
+        // 3D → plots: the camera on one atom, a click on it in the 3D view marks it in every plot
+        const target = await page.evaluate(async () => {
+            const p = (window as any).acelens.plugin;
+            const h = p.managers.structure.hierarchy;
+            const traj = [...h.selection.trajectories].reverse().find((t: any) => !t.cell.state.isHidden);
+            const s = traj.models[0].structures[0].cell.obj.data;
+            const unit = s.units[0];
+            p.managers.interactivity.lociSelects.deselectAll();
+            const loci = { kind: 'element-loci', structure: s, elements: [{ unit, indices: Int32Array.of(0) }] };
+            p.managers.camera.focusLoci(loci, { durationMs: 0, extraRadius: 1 });
+            return { frame: traj.models[0].cell.transform.params.modelIndex, atom: unit.elements[0] };
+        });
+        await page.waitForTimeout(1500);
+        const canvas = (await page.locator('.msp-viewport canvas').first().boundingBox())!;
+        await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+        await page.mouse.click(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+        await expect.poll(() => page.evaluate(() => (window as any).acelens.workspace.selection.value?.label ?? ''), { timeout: 30_000 }).toMatch(/^3D/);
+        const marked = await page.evaluate((t) => {
+            const ws = (window as any).acelens.workspace;
+            const e = ws.errors.value;
+            const id = e.index.offsets[t.frame] + t.atom;
+            const sel: number[] = Array.from(ws.selection.value.ids);
+            const trace = (k: string, name: string) => (document.querySelector(`[data-testid=acelens-plot-${k}]`) as any).data.find((d: any) => d.name === name);
+            const force = trace('force', 'selected'), hover = trace('force', 'under the mouse in 3D'), dist = trace('distance', 'selected');
+            const row = e.forceRowOfAtom[id];
+            return {
+                sel, id,
+                forceX: Array.from(force.x as number[]), expectedForceX: [0, 1, 2].map(c => e.force.dft[row + c]),
+                hoverX: Array.from(hover.x as number[]),
+                distX: Array.from(dist.x as number[]), expectedDistX: Number.isFinite(e.nearest[id]) ? [e.nearest[id]] : [],
+            };
+        }, target);
+        expect(marked.sel).toEqual([marked.id]);
+        expect(marked.forceX).toEqual(marked.expectedForceX);
+        expect(marked.hoverX).toEqual(marked.expectedForceX);
+        expect(marked.distX).toEqual(marked.expectedDistX);
+        await shot(page, '3d-click');
+
+        // the split drags and is remembered after a reload
+        const divider = (await page.locator('[data-testid=acelens-workspace-divider]').boundingBox())!;
+        await page.mouse.move(divider.x + 3, divider.y + 200);
+        await page.mouse.down();
+        await page.mouse.move(divider.x - 150, divider.y + 200, { steps: 5 });
+        await page.mouse.up();
+        const stored = await page.evaluate(() => Number(localStorage.getItem('acelens.workspace.split.v1')));
+        expect(stored).toBeLessThan(0.45);
+        await page.reload();
+        await page.waitForFunction(() => (window as any).acelens?.ready === true, undefined, { timeout: 180_000 });
+        const after = (await page.locator('[data-testid=acelens-workspace-divider]').boundingBox())!;
+        expect(Math.abs(after.x - (divider.x - 150))).toBeLessThan(8);
+        expect(errors.filter(e => !/Failed to load resource/.test(e))).toEqual([]);
+    }, 900_000);
+
+    it('draws every plot on the whole GAP-20 concatenation, selects a box of its parity points in Mol*, and shows the next dataset alone', async () => {
+        if (!existsSync(Gap20Dir)) {
+            console.warn(`workspace e2e: ${Gap20Dir} is absent — the GAP-20 part is skipped`);
+            return;
+        }
+        const files = readdirSync(Gap20Dir).filter(f => f.endsWith('.xyz')).sort();
+        const text = files.map(f => { const t = readFileSync(join(Gap20Dir, f), 'utf8'); return t.endsWith('\n') ? t : t + '\n'; }).join('');
+        const { page, errors } = await openViewer(browser, inject('baseUrl'), Viewport);
+        page.setDefaultTimeout(120_000);
+        await page.evaluate((f) => (window as any).acelens.store.addModel(f, 'K=2 carbon-diverse'), model as any);
+        const started = Date.now();
+        const loaded = await page.evaluate(async (t) => {
+            await (window as any).acelens.loadText(t, 'gap20-all.xyz');
+            const h = (window as any).acelens.plugin.managers.structure.hierarchy.current;
+            return { frames: h.trajectories[h.trajectories.length - 1].cell.obj.data.frameCount, hidden: h.trajectories.map((x: any) => !!x.cell.state.isHidden) };
+        }, text);
+        expect(loaded.frames).toBeGreaterThan(2900);
+        // one dataset shown at a time: the embedded one loaded first is hidden now
+        expect(loaded.hidden).toEqual([true, false]);
+        await expect.poll(() => page.locator('[data-testid=acelens-plot-subject]').innerText(), { timeout: 60_000 }).toMatch(/gap20-all\.xyz/);
+        await plotsDrawn(page, 900_000);
+        console.log(`workspace e2e: GAP-20 (${loaded.frames} structures) loaded, predicted and plotted in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+        const sizes = await page.evaluate(() => {
+            const e = (window as any).acelens.workspace.errors.value;
+            const data = (k: string) => (document.querySelector(`[data-testid=acelens-plot-${k}]`) as any).data;
+            return { atoms: e.index.total, components: e.force.dft.length, forceTrace: data('force')[1].x.length, forceType: data('force')[1].type, distanceType: data('distance')[0].type, energyTraces: data('energy').filter((t: any) => t.customdata).length };
+        });
+        expect(sizes.atoms).toBeGreaterThan(190_000);
+        expect(sizes.components).toBeGreaterThan(500_000);
+        expect(sizes.forceTrace).toBe(sizes.components);
+        expect(sizes.forceType).toBe('scattergl');
+        expect(sizes.distanceType).toBe('scattergl');
+        expect(sizes.energyTraces).toBeGreaterThan(10);
+        expect(await page.locator('[data-testid=acelens-plot-message]').count()).toBe(0);
+        await shot(page, 'gap20');
+        await checkBoxSelection(page);
+        await shot(page, 'gap20-box-selection');
+
+        // the next dataset is shown alone and the panels act on it; its energies are on another reference
+        const graphene = readFileSync(join(Gap20Dir, 'Training_Dataset_Graphene.xyz'), 'utf8');
+        await page.evaluate(async (t) => { await (window as any).acelens.loadText(t, 'graphene.xyz'); }, graphene);
+        await expect.poll(() => page.locator('[data-testid=acelens-plot-subject]').innerText(), { timeout: 60_000 }).toMatch(/graphene\.xyz \(2 structures\)/);
+        expect(await page.evaluate(() => (window as any).acelens.plugin.managers.structure.hierarchy.current.trajectories.map((x: any) => !!x.cell.state.isHidden))).toEqual([true, true, false]);
+        await expect.poll(() => page.locator('[data-testid=acelens-energy-reference]').count(), { timeout: 120_000 }).toBe(1);
+        expect(await page.locator('[data-testid=acelens-energy-reference]').innerText()).toMatch(/no isolated-atom structure/);
+        await page.click('[data-testid=acelens-energy-forces-only]');
+        await expect.poll(() => page.locator('[data-testid=acelens-plot-energy]').isVisible()).toBe(false);
+        await shot(page, 'energy-reference');
+        expect(errors.filter(e => !/Failed to load resource/.test(e))).toEqual([]);
+    }, 1_500_000);
+});
