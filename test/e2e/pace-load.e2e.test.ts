@@ -68,7 +68,7 @@ describe.skipIf(!driver)('Models panel: load a PACE potential (.yace)', () => {
         page.on('pageerror', e => errors.push(String(e)));
         page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
         await page.goto(inject('baseUrl'), { waitUntil: 'load', timeout: 240_000 });
-        await page.waitForFunction(() => (window as any).acelens?.ready === true, undefined, { timeout: 180_000 });
+        await page.waitForFunction(() => (window as any).acelens?.ready === true, undefined, { timeout: 400_000 });
         await page.evaluate(async ([m, text]) => {
             const a = (window as any).acelens;
             for (const id of a.store.models.value.map((x: any) => x.id)) a.store.removeModel(id);
