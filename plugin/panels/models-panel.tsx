@@ -258,7 +258,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                 <input ref={this.fileInput} type='file' accept='.json,application/json,.yace,.yaml' style={{ display: 'none' }} onChange={this.upload} data-testid='acelens-model-upload' />
             </div>
             {active?.pace && <div className='msp-help-text' style={{ marginTop: 4 }} data-testid='acelens-pace-info'>
-                <b>{active.name}</b>: {this.paceSummary(active)}. No training errors are stored in a .yace: parity and force errors below are on the loaded dataset.</div>}
+                <b>{active.name}</b>: {this.paceSummary(active)}. No training errors are stored in a .yace: the plot area shows its errors on the loaded dataset.</div>}
             {active?.file && <div style={{ marginTop: 4 }}>
                 <div className='msp-help-text'>Errors of <b>{active.name}</b> (RMSE, MAE; energies meV/atom, forces meV/Å)
                     <label style={{ marginLeft: 6 }}><input type='checkbox' checked={this.state.showConfigTypes} onChange={e => this.setState({ showConfigTypes: e.target.checked })} /> per config_type</label></div>
