@@ -30,7 +30,7 @@ export function atomLabel(plugin: PluginContext, loci: Loci): string | undefined
             const p = store.predict(model, frame);
             const orders = Object.keys(p.perAtomEnergyByOrder).map(Number).sort((a, b) => a - b);
             const split = orders.length > 1 ? ` (${orders.map(K => `K=${K} ${p.perAtomEnergyByOrder[K][i].toFixed(3)}`).join(', ')})` : '';
-            parts.push(`E_i − E0 ${(p.perAtomEnergy[i] - model.file.e0).toFixed(3)} eV${split}`);
+            parts.push(`E_i − E0 ${(p.perAtomEnergy[i] - store.engine(model).e0).toFixed(3)} eV${split}`);
             parts.push(`|F_model| ${norm(p.forces, i).toFixed(3)} eV/Å`);
             if (p.forceError) parts.push(`|ΔF| ${p.forceError[i].toFixed(3)} eV/Å`);
             parts.push(`(${escapeHtml(model.name)})`);

@@ -13,7 +13,7 @@ import * as React from 'react';
 import { plotlyText } from '../html';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
 import { StructureElement } from 'molstar/lib/mol-model/structure';
-import { acelensStore, type StoredModel } from '../store';
+import { acelensStore, modelSource, type StoredModel } from '../store';
 import { getFrameData, type AcelensDataset } from '../props/frame-data';
 import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule, serialDraw } from '../plots/plotly';
 import { csvLine } from '../../src/io/csv';
@@ -144,7 +144,7 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
         const scanning = (k: number, done?: number) => `scanning with ${models[k].name} (${k + 1}/${n})${done === undefined ? '' : `: ${done}/${points} points`}…`;
         this.setState({ running: true, results: [], partial: undefined, error: undefined, progress: scanning(0) });
         const results: ScanResult[] = [];
-        const handle = runScanInWorker({ models: models.map(m => ({ name: m.name, file: m.file })), frame: f, i, j, from, to, points }, {
+        const handle = runScanInWorker({ models: models.map(m => ({ name: m.name, source: modelSource(m) })), frame: f, i, j, from, to, points }, {
             onPoints: (k, r, energy) => this.setState({ partial: { model: k, r, energy }, progress: scanning(k, r.length) }),
             onResult: (k, scan, ms) => {
                 results.push({ model: models[k], scan, ms });

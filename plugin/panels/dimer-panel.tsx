@@ -37,6 +37,8 @@ interface State {
     ymin: number;
     ymax: number;
     decomposeId: string | null;
+    /** why the chosen model's curve is not split by body order (non-linear PACE embedding) */
+    noSplit?: string;
     showHistogram: boolean;
     /** also plot the DFT curve in the spin-unpolarised convention (the reference study's, most likely) */
     showSpinPaired: boolean;
@@ -131,8 +133,10 @@ export class DimerPanel extends CollapsableControls<{}, State> {
             const grid = curveGrid(rmin, rmax, Math.min(2000, Math.round(points)), dft?.points.map(p => p.r) ?? []);
             this.curves = models.map(m => modelDimerCurve(this.store.engine(m), m.name, grid));
             const d = models.findIndex(m => m.id === this.state.decomposeId);
-            this.decomposed = d >= 0 ? this.curves[d] : null;
-            this.setState({ error: undefined, revision: this.state.revision + 1 });
+            // a PACE potential with a non-linear embedding has no body-order split: say why instead of a plot
+            const noSplit = d >= 0 ? this.store.bodyOrderNote(models[d]) : null;
+            this.decomposed = d >= 0 && !noSplit ? this.curves[d] : null;
+            this.setState({ error: undefined, revision: this.state.revision + 1, noSplit: noSplit ? `${models[d].name}: ${noSplit}` : undefined });
         } catch (e) {
             this.curves = [];
             this.decomposed = null;
@@ -387,6 +391,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
                     {s.models.map(m => <option key={m.id} value={m.id}>{m.name}</option>)}
                 </select>
             </div>
+            {s.noSplit && <div className='msp-help-text' data-testid='acelens-dimer-no-split'>{s.noSplit}</div>}
             {this.decomposed && <div className='msp-help-text' data-testid='acelens-dimer-self-interaction'>{selfInteractionLine(this.decomposed)}</div>}
             <div ref={this.orderPlot} data-testid='acelens-dimer-orders-plot' style={{ width: '100%', minHeight: this.decomposed ? 240 : 0 }} />
             <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0', display: 'flex', gap: 4, flexWrap: 'wrap' }}>

@@ -25,6 +25,9 @@ import { workspaceState } from '../workspace/state';
 
 type RangeMode = 'robust' | 'minmax' | 'manual';
 
+/** A PACE potential file (ML-PACE C-tilde .yace; .yaml accepted as the CLI does), by its name. */
+const isPaceFileName = (name: string) => /\.(yace|yaml)$/i.test(name);
+
 interface State {
     models: StoredModel[];
     activeId: string | null;
@@ -147,7 +150,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
             const range = colourRange(Float64Array.from(pooled), q.kind, this.state.range, { min: this.state.min, max: this.state.max });
             const labels = legendLabels(q, range);
             const colours = ColorLists[q.colours].list.map(c => Color.toHexStyle(Array.isArray(c) ? c[0] : c as Color));
-            const note = uniformNote(q, Float64Array.from(pooled), range, model.file.spec.variant);
+            const note = uniformNote(q, Float64Array.from(pooled), range, model.file?.spec.variant);
             this.setState({ legend: { min: labels.min, max: labels.max, colours, note }, legendOff: undefined });
             // one legend for the 3D view and the plots: the plot area colours its points with this palette and range
             workspaceState(this.plugin).colouring.next({ quantity: q.name, min: range.min, max: range.max, colours, scope: this.state.scope, title: `${q.symbol} (${q.unit})` });
@@ -166,11 +169,13 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     };
 
     private download(m: StoredModel) {
-        downloadText(this.store.modelJson(m), `${fileSafe(m.name)}.json`, 'application/json');
+        if (m.pace) downloadText(m.pace.text, `${fileSafe(m.name)}.yace`, 'text/plain');
+        else downloadText(this.store.modelJson(m), `${fileSafe(m.name)}.json`, 'application/json');
     }
 
     /** ML-PACE .yace for LAMMPS `pair_style pace` (models with the exportable 'acejl' radial; see src/pace/export.ts). */
     private downloadYace(m: StoredModel) {
+        if (m.pace) { this.download(m); return; } // already a .yace: handed back as uploaded
         try {
             const model = new Model(m.file, m.name);
             const { text } = exportYace({ basis: model.basis, coefficients: model.coefficients, e0: model.e0 });
@@ -186,7 +191,14 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         e.target.value = '';
         if (!file) return;
         try {
-            const parsed = parseModel(await file.text(), file.name);
+            const text = await file.text();
+            if (isPaceFileName(file.name)) {
+                const m = this.store.addPace(text, file.name);
+                const note = this.store.bodyOrderNote(m);
+                this.setState({ message: `loaded PACE potential ${file.name}${note ? ` (${note})` : ''}` });
+                return;
+            }
+            const parsed = parseModel(text, file.name);
             this.store.addModel(parsed, file.name.replace(/\.json$/, ''));
             this.setState({ message: `loaded ${file.name}` });
         } catch (err) {
@@ -201,6 +213,14 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         const points = forceErrorByNearestNeighbour(current.dataset.frames, f => this.store.predict(model, f));
         downloadText(atomErrorsCsv(points), `${current.dataset.name.replace(/\.[^.]*$/, '')}-atom-errors-${fileSafe(model.name)}.csv`, 'text/csv');
     };
+
+    /** What a loaded PACE potential is: its radial basis, embedding, cutoff, order and body-order note. */
+    private paceSummary(m: StoredModel) {
+        const e = this.store.engine(m);
+        const note = this.store.bodyOrderNote(m);
+        return `${m.pace?.fileName}: ${e.spec.variant}; cutoff ${e.spec.rcut} Å; body order up to ${e.order}; E0 ${e.e0} eV`
+            + (note ? `; ${note}` : '; linear embedding: the energy splits by body order');
+    }
 
     private metricsRows(report: MetricsReport | null | undefined, label: string) {
         return <tr><td style={{ textAlign: 'left' }}>{label}</td><MetricCells m={report} /></tr>;
@@ -221,11 +241,11 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                     <th />
                 </tr></thead>
                 <tbody>{models.map(m => {
-                    const t = m.file.metrics.train, v = m.file.metrics.valid;
+                    const t = m.file?.metrics.train, v = m.file?.metrics.valid;
                     return <tr key={m.id} data-model-id={m.id} style={{ background: m.id === activeId ? 'rgba(80,140,220,0.2)' : undefined, cursor: 'pointer' }} onClick={() => this.store.setActive(m.id)}>
-                        <td style={{ textAlign: 'left' }}><input type='radio' readOnly checked={m.id === activeId} /> {m.name} <span style={{ opacity: 0.6 }}>({m.file.nbasis} fn)</span></td>
-                        <td style={{ textAlign: 'right' }} data-metric='energy'>{fmt(t.energy_rmse_meV_atom)} / {fmt(v?.energy_rmse_meV_atom)}</td>
-                        <td style={{ textAlign: 'right' }} data-metric='force'>{fmt(t.force_rmse_meV_A, 0)} / {fmt(v?.force_rmse_meV_A, 0)}</td>
+                        <td style={{ textAlign: 'left' }}><input type='radio' readOnly checked={m.id === activeId} /> {m.name} <span style={{ opacity: 0.6 }}>{m.pace ? `(PACE, ${this.store.engine(m).coefficients.length} fn)` : `(${m.file.nbasis} fn)`}</span></td>
+                        <td style={{ textAlign: 'right' }} data-metric='energy'>{fmt(t?.energy_rmse_meV_atom)} / {fmt(v?.energy_rmse_meV_atom)}</td>
+                        <td style={{ textAlign: 'right' }} data-metric='force'>{fmt(t?.force_rmse_meV_A, 0)} / {fmt(v?.force_rmse_meV_A, 0)}</td>
                         <td style={{ whiteSpace: 'nowrap' }}>
                             <IconButton svg={GetAppSvg} small title='download the model JSON (as acelens fit writes it)' onClick={e => { e.stopPropagation(); this.download(m); }} />
                             <button className='msp-btn' style={{ width: 'auto', padding: '0 4px', height: 20, lineHeight: '20px' }} title='export for LAMMPS pair_style pace (ML-PACE .yace; needs the acejl radial)' onClick={e => { e.stopPropagation(); this.downloadYace(m); }} data-testid='acelens-export-yace'>.yace</button>
@@ -235,10 +255,12 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                 })}</tbody>
             </table>}
             <div className='msp-flex-row'>
-                <button className='msp-btn msp-btn-block' onClick={() => this.fileInput.current?.click()}>Upload model JSON…</button>
-                <input ref={this.fileInput} type='file' accept='.json,application/json' style={{ display: 'none' }} onChange={this.upload} data-testid='acelens-model-upload' />
+                <button className='msp-btn msp-btn-block' onClick={() => this.fileInput.current?.click()}>Upload model JSON or PACE .yace…</button>
+                <input ref={this.fileInput} type='file' accept='.json,application/json,.yace,.yaml' style={{ display: 'none' }} onChange={this.upload} data-testid='acelens-model-upload' />
             </div>
-            {active && <div style={{ marginTop: 4 }}>
+            {active?.pace && <div className='msp-help-text' style={{ marginTop: 4 }} data-testid='acelens-pace-info'>
+                <b>{active.name}</b>: {this.paceSummary(active)}. No training errors are stored in a .yace: the plot area shows its errors on the loaded dataset.</div>}
+            {active?.file && <div style={{ marginTop: 4 }}>
                 <div className='msp-help-text'>Errors of <b>{active.name}</b> (RMSE, MAE; energies meV/atom, forces meV/Å)
                     <label style={{ marginLeft: 6 }}><input type='checkbox' checked={this.state.showConfigTypes} onChange={e => this.setState({ showConfigTypes: e.target.checked })} /> per config_type</label></div>
                 <table style={{ width: '100%', borderCollapse: 'collapse', textAlign: 'right' }} data-testid='acelens-errors-table'>
