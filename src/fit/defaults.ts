@@ -19,8 +19,9 @@ export const FIT_DEFAULTS = {
   forceWeight: 1,
   /** virial rows are used where a periodic frame has a stress (see README: GAP-20's dft_virial) */
   virialWeight: 1,
-  /** fraction of the training structures held out for validation (seeded split) */
-  validFraction: 0.1,
+  /** fraction of the training structures held out for validation (seeded split); 0: every structure trains
+   *  (a fit then equals the sum of its shards, `acelens assemble` + `solve`) */
+  validFraction: 0,
   seed: 1,
   /** isolated-atom energy: from the data's isolated-atom frame */
   e0: 'auto' as 'auto' | number,
