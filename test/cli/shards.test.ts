@@ -60,7 +60,8 @@ describe('acelens assemble + solve', () => {
       expect(m.data.train).toEqual(ref.data.train);
       expect(relativeDiff(ref.coefficients, m.coefficients)).toBeLessThanOrEqual(1e-10);
       for (const key of ['energy_rmse_meV_atom', 'force_rmse_meV_A', 'energy_mae_meV_atom', 'force_mae_meV_A'] as const) {
-        expect(Math.abs(m.metrics.train[key] - ref.metrics.train[key])).toBeLessThanOrEqual(1e-9 * ref.metrics.train[key]);
+        // relative round-off, with a floor for a near-exact fit of noise-free data (RMSE ~1e-11 meV: its round-off is absolute)
+        expect(Math.abs(m.metrics.train[key] - ref.metrics.train[key])).toBeLessThanOrEqual(1e-9 * ref.metrics.train[key] + 1e-9);
       }
       expect(Object.keys(m.metrics.train.per_config_type)).toEqual(Object.keys(ref.metrics.train.per_config_type));
     }
