@@ -37,8 +37,9 @@ function molstarSelection(page: Page) {
         const model = traj.models[0];
         const s = model.structures[0].cell.obj.data;
         const loci = p.managers.structure.selection.getLoci(s);
+        const ints = (x: any): ArrayLike<number> => { if (typeof x !== 'number') return x; const f = new Float64Array([x]); const [a, b] = new Int32Array(f.buffer); return Array.from({ length: b - a }, (_, k) => a + k); }; // Mol*'s OrderedSet/SortedArray: a contiguous set is a packed Interval number
         const atoms = new Set<number>();
-        for (const e of loci.elements ?? []) for (let i = 0; i < e.indices.length; i++) atoms.add(e.unit.elements[e.indices[i]]);
+        for (const e of loci.elements ?? []) { const idx = ints(e.indices), el = ints(e.unit.elements); for (let i = 0; i < idx.length; i++) atoms.add(el[idx[i]]); }
         return { frame: model.cell.transform.params.modelIndex as number, atoms: [...atoms].sort((a, b) => a - b) };
     });
 }
@@ -188,7 +189,8 @@ describe('diagnosis workspace', () => {
             p.managers.interactivity.lociSelects.deselectAll();
             const loci = { kind: 'element-loci', structure: s, elements: [{ unit, indices: Int32Array.of(0) }] };
             p.managers.camera.focusLoci(loci, { durationMs: 0, extraRadius: 1 });
-            return { frame: traj.models[0].cell.transform.params.modelIndex, atom: unit.elements[0] };
+            const f = new Float64Array(1); const el = unit.elements; if (typeof el === 'number') f[0] = el; // a packed Interval: its start
+            return { frame: traj.models[0].cell.transform.params.modelIndex, atom: typeof el === 'number' ? new Int32Array(f.buffer)[0] : el[0] };
         });
         await page.waitForTimeout(1500);
         const canvas = (await page.locator('.msp-viewport canvas').first().boundingBox())!;
