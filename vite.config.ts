@@ -8,5 +8,6 @@ export default defineConfig({
     server: { host: '127.0.0.1', port: 5173, strictPort: true },
     css: { preprocessorOptions: { scss: { quietDeps: true, silenceDeprecations: ['import', 'global-builtin', 'color-functions', 'legacy-js-api'] } } },
     worker: { format: 'es' },
-    optimizeDeps: { include: ['molstar/lib/mol-plugin-ui', 'react', 'react-dom'] },
+    // ajv (model-file schema) is CommonJS: pre-bundled up front, so a first page load does not re-optimise and reload
+    optimizeDeps: { include: ['molstar/lib/mol-plugin-ui', 'react', 'react-dom', 'ajv'] },
 });

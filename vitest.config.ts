@@ -5,6 +5,8 @@ export default defineConfig({
     test: {
         include: ['test/**/*.test.ts'],
         exclude: ['test/e2e/**', 'node_modules/**'],
+        // bin/acelens.mjs runs the compiled lib/: rebuild it from the sources first
+        globalSetup: ['test/build-lib.setup.ts'],
         testTimeout: 60_000,
         pool: 'forks',
     },

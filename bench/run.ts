@@ -11,6 +11,7 @@ import './study';
 import './peer';
 import './shards';
 import './ui';
+import './ui-steps';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);

@@ -1,9 +1,15 @@
 #!/usr/bin/env node
-// acelens command line. Runs the TypeScript sources directly (no build step): tsx's ESM loader is
-// registered here, then the CLI entry point is imported.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../src/cli/main.ts');
-const code = await main(process.argv.slice(2));
-process.exitCode = code;
+// acelens command line. Runs the compiled library in lib/ (built from src/ by tools/build-lib.mjs, which
+// `npm ci` / `npm install` run as the `prepare` step); no TypeScript loader at run time.
+const entry = new URL('../lib/src/cli/main.js', import.meta.url);
+let main;
+try {
+    ({ main } = await import(entry.href));
+} catch (err) {
+    if (err?.code === 'ERR_MODULE_NOT_FOUND' && err.url === entry.href) {
+        process.stderr.write(`acelens: error: ${entry.pathname} is missing; build the library first (npm run build:lib)\n`);
+        process.exit(1);
+    }
+    throw err;
+}
+process.exitCode = await main(process.argv.slice(2));

@@ -2,14 +2,49 @@
  * Loading the embedded assets (manifest.json "assets") and user files into Mol* as extended XYZ trajectories.
  */
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
-import { StateObjectRef } from 'molstar/lib/mol-state';
+import { StateObjectRef, StateTransform } from 'molstar/lib/mol-state';
 import { AcelensManifest, type AssetEntry } from './manifest';
 import { ExtXyzFormatProvider } from './formats/extxyz';
 
-/** Where the app serves the repository's assets/ folder (Vite serves the project root in development). */
+/**
+ * The embedded files, located from this module: `new URL(path, import.meta.url)` with literal
+ * paths is what bundlers (Vite, webpack 5, Rollup, esbuild) recognise and emit, in this repository's app and
+ * in a host app that installs acelens (the library build keeps each path pointing at the package's assets/).
+ * Every asset and provenance file of manifest.json has an entry (test/plugin/assets.test.ts checks).
+ */
+export const EmbeddedFiles: Record<string, () => URL> = {
+    'assets/carbon-diverse.xyz': () => new URL('../assets/carbon-diverse.xyz', import.meta.url),
+    'assets/carbon-diverse.provenance.json': () => new URL('../assets/carbon-diverse.provenance.json', import.meta.url),
+    'assets/carbon-narrow.xyz': () => new URL('../assets/carbon-narrow.xyz', import.meta.url),
+    'assets/carbon-narrow.provenance.json': () => new URL('../assets/carbon-narrow.provenance.json', import.meta.url),
+    'assets/c2-dimers.xyz': () => new URL('../assets/c2-dimers.xyz', import.meta.url),
+    'assets/c2-dimers.provenance.json': () => new URL('../assets/c2-dimers.provenance.json', import.meta.url),
+    'assets/c2-dimer-curve.xyz': () => new URL('../assets/c2-dimer-curve.xyz', import.meta.url),
+    'assets/c2-dimer-curve.provenance.json': () => new URL('../assets/c2-dimer-curve.provenance.json', import.meta.url),
+};
+
+/** Set from `AcelensConfig.AssetBaseUrl` when the plugin registers (plugin/index.ts); undefined: the package's own files. */
+let assetBaseUrl: string | undefined;
+
+export function setAssetBaseUrl(base: string | undefined) {
+    assetBaseUrl = base || undefined;
+}
+
+/** The URL of an embedded file, `file` as manifest.json names it (assets/…). */
+export function assetFileUrl(file: string): string {
+    if (assetBaseUrl) {
+        const base = assetBaseUrl.endsWith('/') ? assetBaseUrl : assetBaseUrl + '/';
+        const here = typeof location !== 'undefined' ? location.href : undefined;
+        return new URL(file.replace(/^assets\//, ''), new URL(base, here)).href;
+    }
+    const embedded = EmbeddedFiles[file];
+    if (!embedded) throw new Error(`acelens: ${file} is not one of the package's embedded files`);
+    return embedded().href;
+}
+
+/** Where the embedded data file of an asset is served. */
 export function assetUrl(asset: AssetEntry): string {
-    const base = (import.meta as any).env?.BASE_URL ?? '/';
-    return `${base}${asset.file}`;
+    return assetFileUrl(asset.file);
 }
 
 export function findAsset(id: string): AssetEntry {
@@ -18,10 +53,30 @@ export function findAsset(id: string): AssetEntry {
     return asset;
 }
 
+/**
+ * Checks a fetched embedded file: a failed request, or an HTML page where data was expected (a host app's
+ * single-page fallback answers a missing file with its index.html and HTTP 200), is an error that says
+ * where acelens looked and how to point it at the files.
+ */
+export function checkAssetResponse(file: string, url: string, status: number, contentType: string | null, text: string): string {
+    const fix = 'serve the acelens package\'s assets/ folder (a bundler that handles `new URL(…, import.meta.url)` does this), or set AcelensConfig.AssetBaseUrl to where they are served';
+    if (status < 200 || status >= 300) throw new Error(`acelens: embedded file ${file} could not be loaded from ${url} (HTTP ${status}); ${fix}`);
+    const head = text.slice(0, 512).trimStart().toLowerCase();
+    if (/text\/html/i.test(contentType ?? '') || head.startsWith('<!doctype') || head.startsWith('<html')) {
+        throw new Error(`acelens: embedded file ${file} could not be loaded from ${url}: the server answered with an HTML page, not the file; ${fix}`);
+    }
+    return text;
+}
+
 export async function fetchAssetText(asset: AssetEntry): Promise<string> {
-    const response = await fetch(assetUrl(asset));
-    if (!response.ok) throw new Error(`acelens: asset ${asset.file} could not be loaded (HTTP ${response.status})`);
-    return response.text();
+    const url = assetUrl(asset);
+    let response: Response;
+    try {
+        response = await fetch(url);
+    } catch (e) {
+        throw new Error(`acelens: embedded file ${asset.file} could not be fetched from ${url}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    return checkAssetResponse(asset.file, url, response.status, response.headers.get('content-type'), await response.text());
 }
 
 /** Parses extended XYZ text into a trajectory and draws its first frame with the unit cell. */
@@ -43,6 +98,28 @@ export async function loadAsset(plugin: PluginContext, id: string) {
     const asset = findAsset(id);
     const text = await fetchAssetText(asset);
     return loadExtXyzText(plugin, text, asset.file.split('/').pop()!);
+}
+
+/**
+ * Loads a dataset in place of what is shown: the new one is read and drawn first, the old one removed only then.
+ * When the new file is refused, the error (file, line, frame) is thrown and the old dataset stays, untouched.
+ */
+export async function replaceWithExtXyzText(plugin: PluginContext, text: string, name: string) {
+    const before = [...plugin.state.data.tree.children.get(StateTransform.RootRef).values()];
+    const parsed = await loadExtXyzText(plugin, text, name);
+    if (before.length > 0) {
+        const b = plugin.build();
+        for (const ref of before) b.delete(ref);
+        await b.commit();
+    }
+    return parsed;
+}
+
+/** An embedded dataset in place of what is shown (see replaceWithExtXyzText). */
+export async function replaceWithAsset(plugin: PluginContext, id: string) {
+    const asset = findAsset(id);
+    const text = await fetchAssetText(asset);
+    return replaceWithExtXyzText(plugin, text, asset.file.split('/').pop()!);
 }
 
 export function defaultAsset(): AssetEntry | undefined {

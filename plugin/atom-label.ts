@@ -1,6 +1,7 @@
 /**
  * Hover label for an atom of a frame loaded from extended XYZ: the active model's per-atom energy, the DFT and
- * model forces and the force error, in eV and eV/Å.
+ * model forces and the force error, in eV and eV/Å. Mol* shows the label as HTML: every user-derived string in it
+ * (model name, error text) goes through escapeHtml.
  */
 import { StructureElement } from 'molstar/lib/mol-model/structure';
 import type { Loci } from 'molstar/lib/mol-model/loci';
@@ -8,6 +9,7 @@ import type { PluginContext } from 'molstar/lib/mol-plugin/context';
 import type { LociLabelProvider } from 'molstar/lib/mol-plugin-state/manager/loci-label';
 import { getFrameData } from './props/frame-data';
 import { acelensStore } from './store';
+import { escapeHtml } from './html';
 
 const norm = (v: ArrayLike<number>, i: number) => Math.hypot(v[3 * i], v[3 * i + 1], v[3 * i + 2]);
 
@@ -28,12 +30,12 @@ export function atomLabel(plugin: PluginContext, loci: Loci): string | undefined
             const p = store.predict(model, frame);
             const orders = Object.keys(p.perAtomEnergyByOrder).map(Number).sort((a, b) => a - b);
             const split = orders.length > 1 ? ` (${orders.map(K => `K=${K} ${p.perAtomEnergyByOrder[K][i].toFixed(3)}`).join(', ')})` : '';
-            parts.push(`E_i − E0 ${(p.perAtomEnergy[i] - model.file.e0).toFixed(3)} eV${split}`);
+            parts.push(`E_i − E0 ${(p.perAtomEnergy[i] - store.engine(model).e0).toFixed(3)} eV${split}`);
             parts.push(`|F_model| ${norm(p.forces, i).toFixed(3)} eV/Å`);
             if (p.forceError) parts.push(`|ΔF| ${p.forceError[i].toFixed(3)} eV/Å`);
-            parts.push(`(${model.name})`);
+            parts.push(`(${escapeHtml(model.name)})`);
         } catch (e) {
-            parts.push(`model error: ${(e as Error).message}`);
+            parts.push(`model error: ${escapeHtml((e as Error).message)}`);
         }
     }
     return parts.join(' · ');

@@ -1,14 +1,20 @@
 /**
  * acelens as a Mol* plugin behaviour. `register()` reads manifest.json and adds what it lists: data formats
- * (ahead of Mol*'s own plain XYZ reader for .xyz files that carry Lattice/Properties), colour themes and panels.
+ * (in place of Mol*'s own XYZ reader: every .xyz/.extxyz is read by acelens' strict reader), colour themes and
+ * panels (each inside an error boundary).
  *
- * Use: add `PluginSpec.Behavior(AcelensPlugin)` to a Mol* plugin spec (see plugin/app/main.ts).
+ * Use: add `PluginSpec.Behavior(AcelensPlugin)` to a Mol* plugin spec (see plugin/app/main.ts); a host app
+ * may set `AcelensConfig.AssetBaseUrl` in the spec's config (plugin/config.ts).
  */
 import { PluginBehavior } from 'molstar/lib/mol-plugin/behavior/behavior';
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
+import type { DataFormatProvider } from 'molstar/lib/mol-plugin-state/formats/provider';
 import { AcelensManifest } from './manifest';
 import { FormatImplementations, PanelImplementations, ThemeImplementations } from './registry';
 import { atomLabelProvider } from './atom-label';
+import { withErrorBoundary } from './error-boundary';
+import { setAssetBaseUrl } from './assets';
+import { AcelensConfig } from './config';
 
 function lookup<T>(table: Record<string, T>, kind: string, id: string): T {
     const impl = table[id];
@@ -18,23 +24,28 @@ function lookup<T>(table: Record<string, T>, kind: string, id: string): T {
 
 export function registerAcelens(ctx: PluginContext) {
     const m = AcelensManifest;
+    setAssetBaseUrl(ctx.config.get(AcelensConfig.AssetBaseUrl));
+    // every .xyz goes through acelens' strict reader (plain XYZ included): Mol*'s own XYZ reader is set aside while
+    // acelens is registered (it drew a frame announcing 3 atoms with 2, and threw a TypeError on binary garbage)
     const builtinXyz = ctx.dataFormats.list.find(e => e.name === 'xyz');
-    if (builtinXyz) ctx.dataFormats.remove('xyz');
+    if (builtinXyz) { ctx.dataFormats.remove('xyz'); builtinFormats.set(ctx, builtinXyz.provider); }
     for (const f of m.formats) ctx.dataFormats.add(f.id, lookup(FormatImplementations, 'format', f.id));
-    // Mol*'s plain XYZ keeps handling .xyz files without extended comment lines.
-    if (builtinXyz) ctx.dataFormats.add('xyz', builtinXyz.provider);
     for (const t of m.themes) ctx.representation.structure.themes.colorThemeRegistry.add(lookup(ThemeImplementations, 'theme', t.id)(ctx));
-    for (const p of m.panels) ctx.customStructureControls.set(p.id, lookup(PanelImplementations, 'panel', p.id));
+    // every panel inside an error boundary: a panel that throws shows its error, the viewer stays alive
+    for (const p of m.panels) ctx.customStructureControls.set(p.id, withErrorBoundary(lookup(PanelImplementations, 'panel', p.id), p.name));
     const label = atomLabelProvider(ctx);
     labelProviders.set(ctx, label);
     ctx.managers.lociLabels.addProvider(label);
 }
 
 const labelProviders = new WeakMap<PluginContext, ReturnType<typeof atomLabelProvider>>();
+const builtinFormats = new WeakMap<PluginContext, DataFormatProvider>();
 
 export function unregisterAcelens(ctx: PluginContext) {
     const m = AcelensManifest;
     for (const f of m.formats) ctx.dataFormats.remove(f.id);
+    const builtinXyz = builtinFormats.get(ctx);
+    if (builtinXyz) ctx.dataFormats.add('xyz', builtinXyz);
     for (const t of m.themes) {
         const provider = ctx.representation.structure.themes.colorThemeRegistry.get(t.id);
         if (provider) ctx.representation.structure.themes.colorThemeRegistry.remove(provider);
@@ -54,4 +65,4 @@ export const AcelensPlugin = PluginBehavior.create({
     },
 });
 
-export { AcelensManifest };
+export { AcelensManifest, AcelensConfig };

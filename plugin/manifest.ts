@@ -1,8 +1,10 @@
 /**
  * The plugin manifest (manifest.json at the repository root), typed and checked.
  * One source of truth: registration (plugin/index.ts) reads the panels, themes, formats and assets from here.
+ * The version is package.json's (src/version.ts), not repeated in manifest.json.
  */
 import manifestJson from '../manifest.json';
+import { ACELENS_VERSION } from '../src/version';
 
 export interface ManifestEntry { id: string; name: string; module: string }
 export interface FormatEntry extends ManifestEntry { extensions: string[] }
@@ -16,10 +18,9 @@ export interface AssetEntry {
     /** loaded when the viewer starts */
     default?: boolean;
 }
-export interface AcelensManifest {
+export interface AcelensManifestFile {
     id: string;
     name: string;
-    version: string;
     description: string;
     entry: string;
     /** semver range of Mol* versions supported */
@@ -29,12 +30,17 @@ export interface AcelensManifest {
     formats: FormatEntry[];
     assets: AssetEntry[];
 }
+export interface AcelensManifest extends AcelensManifestFile {
+    /** package.json's version */
+    version: string;
+}
 
-export function checkManifest(m: unknown): AcelensManifest {
+export function checkManifest(m: unknown): AcelensManifestFile {
     const fail = (what: string): never => { throw new Error(`manifest.json: ${what}`); };
     if (!m || typeof m !== 'object') fail('not an object');
     const o = m as Record<string, unknown>;
-    for (const key of ['id', 'name', 'version', 'description', 'entry', 'molstar']) {
+    if ('version' in o) fail('"version" is package.json\'s; remove it from manifest.json');
+    for (const key of ['id', 'name', 'description', 'entry', 'molstar']) {
         if (typeof o[key] !== 'string' || !(o[key] as string).length) fail(`"${key}" must be a non-empty string`);
     }
     for (const key of ['panels', 'themes', 'formats', 'assets']) {
@@ -52,7 +58,7 @@ export function checkManifest(m: unknown): AcelensManifest {
             } else if (typeof e.module !== 'string') fail(`${key} entry "${e.id}" needs "module"`);
         }
     }
-    return o as unknown as AcelensManifest;
+    return o as unknown as AcelensManifestFile;
 }
 
-export const AcelensManifest: AcelensManifest = checkManifest(manifestJson);
+export const AcelensManifest: AcelensManifest = { ...checkManifest(manifestJson), version: ACELENS_VERSION };

@@ -7,18 +7,25 @@
  */
 import { BehaviorSubject } from 'rxjs';
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
-import { Model, checkModel, serializeModel, type ModelFile } from '../src/model/model';
+import { type Model, checkModel, serializeModel, type ModelFile } from '../src/model/model';
+import { PaceModel } from '../src/pace/pace-model';
+import { engineOf, type ModelSource, type PaceSource } from './model-source';
 import type { Frame } from '../src/structure/frame';
 import { predictFrame, withErrors, type FramePrediction } from '../src/analysis/predictions';
 import type { PredictReply, PredictRequest } from './worker/predict-protocol';
 import { runWorkerJob, type WorkerJobHandle } from './worker/worker-job';
 
-export interface StoredModel {
+/** A stored model: an acelens model file, or a PACE potential (.yace) evaluated by src/pace. */
+export type StoredModel = {
     id: string;
     /** e.g. "K=3 standard · carbon-diverse" */
     name: string;
-    file: ModelFile;
+} & ({ file: ModelFile; pace?: undefined } | { pace: PaceSource; file?: undefined });
+
+export function modelSource(m: StoredModel): ModelSource {
+    return m.pace ? { pace: m.pace } : { file: m.file! };
 }
+
 
 const StorageKey = 'acelens.models.v1';
 
@@ -43,7 +50,7 @@ export class AcelensStore {
     /** the dataset-wide prediction job running in a worker, if any */
     private job: { modelId: string; frames: readonly Frame[]; handle: WorkerJobHandle } | null = null;
 
-    private engines = new Map<string, Model>();
+    private engines = new Map<string, Model | PaceModel>();
     private predictions = new WeakMap<Frame, Map<string, FramePrediction>>();
 
     constructor(private storage: Storage | null) {
@@ -55,10 +62,13 @@ export class AcelensStore {
         const text = this.storage.getItem(StorageKey);
         if (!text) return;
         try {
-            const saved = JSON.parse(text) as { models: { id: string; name: string; file: unknown }[]; active: string | null };
+            const saved = JSON.parse(text) as { models: { id: string; name: string; file?: unknown; pace?: PaceSource }[]; active: string | null };
             const models: StoredModel[] = [];
             for (const m of saved.models ?? []) {
-                try { models.push({ id: m.id, name: m.name, file: checkModel(m.file, m.name) }); } catch (e) { console.warn(`acelens: stored model "${m.name}" skipped: ${(e as Error).message}`); }
+                try {
+                    if (m.pace) { PaceModel.parse(m.pace.text, m.pace.fileName); models.push({ id: m.id, name: m.name, pace: { text: m.pace.text, fileName: m.pace.fileName } }); }
+                    else models.push({ id: m.id, name: m.name, file: checkModel(m.file, m.name) });
+                } catch (e) { console.warn(`acelens: stored model "${m.name}" skipped: ${(e as Error).message}`); }
             }
             this.models.next(models);
             this.activeModelId.next(models.some(m => m.id === saved.active) ? saved.active : models[0]?.id ?? null);
@@ -69,7 +79,7 @@ export class AcelensStore {
 
     private persist() {
         if (!this.storage) return;
-        const payload = { models: this.models.value.map(m => ({ id: m.id, name: m.name, file: m.file })), active: this.activeModelId.value };
+        const payload = { models: this.models.value.map(m => m.pace ? { id: m.id, name: m.name, pace: m.pace } : { id: m.id, name: m.name, file: m.file }), active: this.activeModelId.value };
         try { this.storage.setItem(StorageKey, JSON.stringify(payload)); } catch (e) { console.warn(`acelens: models not saved in the browser: ${(e as Error).message}`); }
     }
 
@@ -78,6 +88,21 @@ export class AcelensStore {
         const checked = checkModel(file, name ?? 'model');
         const stored: StoredModel = { id: newId(), name: name ?? defaultModelName(checked), file: checked };
         this.engine(stored); // builds the basis: throws before anything is stored when the spec and coefficients disagree
+        return this.keep(stored);
+    }
+
+    /**
+     * Adds a PACE potential (.yace text) and makes it active. The file is parsed first: a malformed one throws
+     * (a one-line message naming the field) and the models stay as they were.
+     */
+    addPace(text: string, fileName: string, name?: string): StoredModel {
+        const engine = PaceModel.parse(text, fileName);
+        const stored: StoredModel = { id: newId(), name: name ?? fileName.replace(/\.(yace|yaml)$/i, ''), pace: { text, fileName } };
+        this.engines.set(stored.id, engine);
+        return this.keep(stored);
+    }
+
+    private keep(stored: StoredModel): StoredModel {
         this.models.next([...this.models.value, stored]);
         this.activeModelId.next(stored.id);
         this.persist();
@@ -109,11 +134,17 @@ export class AcelensStore {
         return id ? this.models.value.find(m => m.id === id) : undefined;
     }
 
-    /** The engine model (basis built once per stored model). */
-    engine(model: StoredModel): Model {
+    /** The engine model (basis built, or the PACE potential parsed, once per stored model). */
+    engine(model: StoredModel): Model | PaceModel {
         let e = this.engines.get(model.id);
-        if (!e) { e = new Model(model.file, model.name); this.engines.set(model.id, e); }
+        if (!e) { e = engineOf(modelSource(model), model.name); this.engines.set(model.id, e); }
         return e;
+    }
+
+    /** Why the active model's energy has no body-order split (a PACE potential with a non-linear embedding), or null. */
+    bodyOrderNote(model: StoredModel): string | null {
+        const e = this.engine(model);
+        return e instanceof PaceModel ? e.bodyOrderNote : null;
     }
 
     /** Per-atom energies, forces and errors against DFT of one frame, computed once per model and frame. */
@@ -143,7 +174,7 @@ export class AcelensStore {
         this.cancelPredictions();
         let done = 0;
         const worker = new Worker(new URL('./worker/predict-worker.ts', import.meta.url), { type: 'module', name: 'acelens-predict' });
-        const handle = runWorkerJob<PredictReply>(worker, { type: 'predict', job: { model: model.file, frames: todo } } satisfies PredictRequest, m => {
+        const handle = runWorkerJob<PredictReply>(worker, { type: 'predict', job: { model: modelSource(model), frames: todo } } satisfies PredictRequest, m => {
             if (m.type !== 'predictions') return;
             m.items.forEach((raw, k) => {
                 const frame = todo[m.first + k];
@@ -172,9 +203,9 @@ export class AcelensStore {
         if (this.job && (this.job.modelId !== modelId || this.job.frames !== frames)) this.cancelPredictions();
     }
 
-    /** The model file as the CLI writes it. */
+    /** The model file as the CLI writes it (a PACE potential: its .yace text as uploaded). */
     modelJson(model: StoredModel): string {
-        return serializeModel(model.file);
+        return model.pace ? model.pace.text : serializeModel(model.file!);
     }
 }
 

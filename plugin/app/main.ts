@@ -34,6 +34,9 @@ async function main() {
             config: [...(base.config ?? []), [PluginConfig.Viewport.ShowAnimation, false]],
         },
     });
+    // acelens is about atoms (per-atom energies, forces, errors): hovering and clicking pick single atoms, not
+    // Mol*'s default residue (for an XYZ structure, the whole "Unknown Entity")
+    plugin.managers.interactivity.setProps({ granularity: 'element' });
     window.acelens = { plugin, store: acelensStore(plugin), workspace: workspaceState(plugin), ready: false, loadText: (text, name) => loadExtXyzText(plugin, text, name) };
     const asset = defaultAsset();
     try {

@@ -5,7 +5,7 @@
  */
 import { Column } from 'molstar/lib/mol-data/db';
 import { Vec3 } from 'molstar/lib/mol-math/linear-algebra';
-import type { Trajectory } from 'molstar/lib/mol-model/structure';
+import type { Model, Trajectory } from 'molstar/lib/mol-model/structure';
 import { trajectoryFromXyz } from 'molstar/lib/mol-model-formats/structure/xyz';
 import { ModelSymmetry } from 'molstar/lib/mol-model-formats/structure/property/symmetry';
 import type { XyzFile } from 'molstar/lib/mol-io/reader/xyz/parser';
@@ -50,9 +50,15 @@ export function trajectoryFromFrames(dataset: AcelensDataset): Task<Trajectory> 
             };
         });
         const trajectory = await trajectoryFromXyz({ molecules }).runInContext(ctx);
+        const stores = new Set<Model['_staticPropertyData']>();
         for (let i = 0; i < trajectory.frameCount; i++) {
             const atIndex = trajectory.getFrameAtIndex(i);
             const model = Task.is(atIndex) ? await atIndex.runInContext(ctx) : atIndex;
+            // Mol*'s XYZ reader makes a frame with the same atoms as the one before a copy of it that shares its
+            // static property data; the cell and the frame data set below are per frame, so each frame gets its own
+            // store (otherwise every frame of a run shows the last one's cell and DFT labels)
+            if (stores.has(model._staticPropertyData)) (model as { _staticPropertyData: Model['_staticPropertyData'] })._staticPropertyData = { ...model._staticPropertyData };
+            stores.add(model._staticPropertyData);
             const frame = dataset.frames[i];
             if (isPeriodic(frame)) {
                 const cell = standardCell(frame.cell!);
@@ -128,7 +134,9 @@ export const ExtXyzFormatProvider: DataFormatProvider<{ name: string }, { trajec
     description: 'Extended XYZ as written by ASE: frames, cell, pbc, energies, forces, stress, config_type',
     category: TrajectoryFormatCategory,
     stringExtensions: ['extxyz', 'xyz'],
-    isApplicable: (info, data) => info.ext === 'extxyz' || (!(data instanceof Uint8Array) && looksExtended(data.substring(0, 4096))),
+    // every .xyz/.extxyz goes through acelens' strict reader (plain XYZ is extended XYZ without the key=value
+    // comment): a bad file is refused with file, line and frame instead of being drawn wrongly by a laxer reader
+    isApplicable: (info, data) => info.ext === 'extxyz' || info.ext === 'xyz' || (!(data instanceof Uint8Array) && looksExtended(data.substring(0, 4096))),
     parse: async (plugin, data, params) => {
         const cell = StateObjectRef.resolve(plugin.state.data, data);
         const name = params?.name ?? (cell?.obj?.label || 'dataset.xyz');

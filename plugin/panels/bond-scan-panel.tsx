@@ -10,9 +10,10 @@
  * another, with the points streamed into the plot as they come; Cancel terminates the worker.
  */
 import * as React from 'react';
+import { plotlyText } from '../html';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
 import { StructureElement } from 'molstar/lib/mol-model/structure';
-import { acelensStore, type StoredModel } from '../store';
+import { acelensStore, modelSource, type StoredModel } from '../store';
 import { getFrameData, type AcelensDataset } from '../props/frame-data';
 import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule, serialDraw } from '../plots/plotly';
 import { csvLine } from '../../src/io/csv';
@@ -143,7 +144,7 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
         const scanning = (k: number, done?: number) => `scanning with ${models[k].name} (${k + 1}/${n})${done === undefined ? '' : `: ${done}/${points} points`}…`;
         this.setState({ running: true, results: [], partial: undefined, error: undefined, progress: scanning(0) });
         const results: ScanResult[] = [];
-        const handle = runScanInWorker({ models: models.map(m => ({ name: m.name, file: m.file })), frame: f, i, j, from, to, points }, {
+        const handle = runScanInWorker({ models: models.map(m => ({ name: m.name, source: modelSource(m) })), frame: f, i, j, from, to, points }, {
             onPoints: (k, r, energy) => this.setState({ partial: { model: k, r, energy }, progress: scanning(k, r.length) }),
             onResult: (k, scan, ms) => {
                 results.push({ model: models[k], scan, ms });
@@ -176,12 +177,12 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
         if (res.length === 0 && !partial) { if ((el as any).data) await Plotly.react(el, [], panelLayout({ height: 280 }), PanelPlotConfig); return; }
         const force = this.state.quantity === 'force';
         const traces: any[] = res.map(({ model, scan }) => ({
-            type: 'scatter', mode: 'lines', name: model.name, x: scan.r, y: force ? scan.forceAlongBond : scan.relativeEnergy,
-            hovertemplate: `${model.name}<br>r %{x:.3f} Å<br>${force ? 'F %{y:.3f} eV/Å' : 'E − E_start %{y:.3f} eV'}<extra></extra>`,
+            type: 'scatter', mode: 'lines', name: plotlyText(model.name), x: scan.r, y: force ? scan.forceAlongBond : scan.relativeEnergy,
+            hovertemplate: `${plotlyText(model.name)}<br>r %{x:.3f} Å<br>${force ? 'F %{y:.3f} eV/Å' : 'E − E_start %{y:.3f} eV'}<extra></extra>`,
         }));
         if (partial && !force) {
             const name = this.state.models[partial.model]?.name ?? `model ${partial.model + 1}`;
-            traces.push({ type: 'scatter', mode: 'lines+markers', name: `${name} (scanning…)`, x: partial.r, y: partial.energy, marker: { size: 3 }, line: { dash: 'dot' } });
+            traces.push({ type: 'scatter', mode: 'lines+markers', name: `${plotlyText(name)} (scanning…)`, x: partial.r, y: partial.energy, marker: { size: 3 }, line: { dash: 'dot' } });
         }
         const s0 = res[0]?.scan;
         const r = s0 ? s0.r[Math.min(this.state.step, s0.r.length - 1)] : NaN;

@@ -13,7 +13,7 @@ import { acelensStore } from '../store';
 import { frameRows, type FrameRow } from '../../src/analysis/frame-errors';
 import { currentDataset, showFrame } from '../current-dataset';
 import { AcelensManifest } from '../manifest';
-import { loadAsset } from '../assets';
+import { replaceWithAsset, replaceWithExtXyzText } from '../assets';
 
 type SortKey = keyof FrameRow;
 
@@ -33,7 +33,21 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
         return { header: 'acelens · Dataset', isCollapsed: false, currentIndex: 0, sortKey: 'index', sortAscending: true, filter: '', loading: false };
     }
 
+    private fileInput = React.createRef<HTMLInputElement>();
+
     override componentDidMount() {
+        // a file opened through Mol* (Open Files, drag and drop) that fails only reaches Mol*'s log, which the acelens
+        // layout hides: its error is shown here, where the dataset is
+        this.subscribe(this.plugin.events.log, entry => {
+            if (entry.type !== 'error') return;
+            let text = (typeof entry.message === 'string' ? entry.message : String(entry.message)).replace(/^Error:\s*/, '');
+            // Mol*'s own message is generic ("Error opening file 'x'"): the reader's (file, line, frame) is the failed cell's
+            const reasons: string[] = [];
+            this.plugin.state.data.cells.forEach(cell => { if (cell.status === 'error' && cell.errorText) reasons.push(cell.errorText.replace(/^\w*Error:\s*/, '')); });
+            const reason = reasons.find(r => !text.includes(r));
+            if (reason) text = `${text}: ${reason}`;
+            this.setState({ error: this.withStillShown(text) });
+        });
         this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => this.sync());
         // the images follow the shown frame (its periodic directions); one update at a time
         const images = acelensStore(this.plugin).periodicImages;
@@ -49,7 +63,8 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
 
     private sync() {
         const current = currentDataset(this.plugin);
-        this.setState({ trajectory: current?.trajectory, dataset: current?.dataset, currentIndex: current?.frameIndex ?? 0 });
+        const replaced = !!current && current.dataset !== this.state.dataset && !!this.state.dataset;
+        this.setState({ trajectory: current?.trajectory, dataset: current?.dataset, currentIndex: current?.frameIndex ?? 0, ...(replaced ? { error: undefined } : {}) });
     }
 
     private showFrame = async (index: number) => {
@@ -57,13 +72,32 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
         this.setState({ currentIndex: index });
     };
 
+    /** The error, and which dataset is still shown (a refused file never replaces it). */
+    private withStillShown(error: string) {
+        const shown = currentDataset(this.plugin)?.dataset.name;
+        return shown ? `${error} — still showing ${shown}` : error;
+    }
+
     private load = async (id: string) => {
         this.setState({ loading: true, error: undefined });
         try {
-            await this.plugin.clear();
-            await loadAsset(this.plugin, id);
+            await replaceWithAsset(this.plugin, id);
         } catch (e) {
-            this.setState({ error: String((e as Error).message ?? e) });
+            this.setState({ error: this.withStillShown(String((e as Error).message ?? e)) });
+        } finally {
+            this.setState({ loading: false });
+        }
+    };
+
+    private open = async (e: React.ChangeEvent<HTMLInputElement>) => {
+        const file = e.target.files?.[0];
+        e.target.value = '';
+        if (!file) return;
+        this.setState({ loading: true, error: undefined });
+        try {
+            await replaceWithExtXyzText(this.plugin, await file.text(), file.name);
+        } catch (err) {
+            this.setState({ error: this.withStillShown(String((err as Error).message ?? err)) });
         } finally {
             this.setState({ loading: false });
         }
@@ -111,7 +145,16 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
                     </select>
                 </div>
             </div>
-            {this.state.error && <div className='msp-help-text' style={{ color: '#b00' }}>{this.state.error}</div>}
+            <div className='msp-control-row'>
+                <span className='msp-control-row-label'>Open</span>
+                <div className='msp-control-row-ctrl'>
+                    <button className='msp-btn msp-btn-block' disabled={this.state.loading} onClick={() => this.fileInput.current?.click()} title='an .xyz or .extxyz file (extended XYZ as written by ASE, or plain XYZ)'>
+                        {this.state.loading ? 'loading…' : 'Open .xyz / .extxyz file…'}
+                    </button>
+                    <input ref={this.fileInput} type='file' accept='.xyz,.extxyz' style={{ display: 'none' }} onChange={this.open} data-testid='acelens-open-xyz' />
+                </div>
+            </div>
+            {this.state.error && <div className='msp-help-text' style={{ color: '#b00', wordBreak: 'break-word' }} data-testid='acelens-dataset-error'>{this.state.error.length > 600 ? `${this.state.error.slice(0, 600)}…` : this.state.error}</div>}
             {!this.state.dataset && <div className='msp-help-text'>No extended XYZ dataset loaded. Open a .xyz/.extxyz file or load an embedded dataset.</div>}
             {this.state.dataset && <>
                 <div className='msp-help-text' data-testid='acelens-dataset-summary'>

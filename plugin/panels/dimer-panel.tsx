@@ -7,10 +7,12 @@
  * Unphysical shapes are flagged. Export: SVG/PNG (Plotly) and CSV.
  */
 import * as React from 'react';
+import { plotlyText } from '../html';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
 import { acelensStore, type StoredModel } from '../store';
 import { fetchAssetText, findAsset } from '../assets';
 import { currentDataset } from '../current-dataset';
+import { afterFirstStructure } from '../idle';
 import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule, serialDraw } from '../plots/plotly';
 import {
     curveGrid, dftAt, dimerCsv, dimerShapeWarnings, dimerXyz, modelDimerCurve, pairDistanceHistogram, parseDftDimerCurve,
@@ -35,6 +37,8 @@ interface State {
     ymin: number;
     ymax: number;
     decomposeId: string | null;
+    /** why the chosen model's curve is not split by body order (non-linear PACE embedding) */
+    noSplit?: string;
     showHistogram: boolean;
     /** also plot the DFT curve in the spin-unpolarised convention (the reference study's, most likely) */
     showSpinPaired: boolean;
@@ -107,7 +111,8 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         }
     };
 
-    private updateHistogram() {
+    private async updateHistogram() {
+        await afterFirstStructure(this.plugin); // not before the first structure is drawn (issue 25)
         const current = currentDataset(this.plugin);
         if (!current) { this.histogram = null; this.draw(); return; }
         try {
@@ -128,8 +133,10 @@ export class DimerPanel extends CollapsableControls<{}, State> {
             const grid = curveGrid(rmin, rmax, Math.min(2000, Math.round(points)), dft?.points.map(p => p.r) ?? []);
             this.curves = models.map(m => modelDimerCurve(this.store.engine(m), m.name, grid));
             const d = models.findIndex(m => m.id === this.state.decomposeId);
-            this.decomposed = d >= 0 ? this.curves[d] : null;
-            this.setState({ error: undefined, revision: this.state.revision + 1 });
+            // a PACE potential with a non-linear embedding has no body-order split: say why instead of a plot
+            const noSplit = d >= 0 ? this.store.bodyOrderNote(models[d]) : null;
+            this.decomposed = d >= 0 && !noSplit ? this.curves[d] : null;
+            this.setState({ error: undefined, revision: this.state.revision + 1, noSplit: noSplit ? `${models[d].name}: ${noSplit}` : undefined });
         } catch (e) {
             this.curves = [];
             this.decomposed = null;
@@ -148,6 +155,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
     private draw = serialDraw(() => this.drawNow(), e => console.warn(`acelens dimer plot: ${e.message}`));
 
     private async drawNow() {
+        if (!this.plotly) await afterFirstStructure(this.plugin);
         const el = this.mainPlot.current;
         if (!el) return;
         const Plotly = this.plotly ?? (this.plotly = await loadPlotly());
@@ -158,7 +166,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         if (h && this.state.showHistogram && h.h.pairs > 0) {
             const centres = h.h.counts.map((_, b) => (h.h.edges[b] + h.h.edges[b + 1]) / 2);
             traces.push({
-                type: 'bar', x: centres, y: h.h.counts, yaxis: 'y2', name: `pair distances · ${h.name}`, marker: { color: 'rgba(120,120,120,0.25)' },
+                type: 'bar', x: centres, y: h.h.counts, yaxis: 'y2', name: `pair distances · ${plotlyText(h.name)}`, marker: { color: 'rgba(120,120,120,0.25)' },
                 hovertemplate: 'r %{x:.2f} Å: %{y} pairs<extra></extra>', width: h.h.edges[1] - h.h.edges[0],
             });
             if (h.h.nearest) {
@@ -169,7 +177,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
             }
         }
         for (const c of this.curves) {
-            traces.push({ type: 'scatter', mode: 'lines', x: c.r, y: c.energy, name: c.name, hovertemplate: `${c.name}<br>r %{x:.3f} Å<br>E − 2E0 %{y:.3f} eV<extra></extra>` });
+            traces.push({ type: 'scatter', mode: 'lines', x: c.r, y: c.energy, name: plotlyText(c.name), hovertemplate: `${plotlyText(c.name)}<br>r %{x:.3f} Å<br>E − 2E0 %{y:.3f} eV<extra></extra>` });
         }
         const dft = this.state.dft?.points ?? [];
         const spins = [...new Set(dft.map(p => p.magmom))].sort((a, b) => a - b);
@@ -306,7 +314,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         const dft = s.dft?.points ?? [];
         // the DFT point at r, when the reference has one within 0.05 Å (no interpolation across spin states)
         const nearestDft = dftAt(dft, s.r, 0.05);
-        const warnings = this.curves.map(c => ({ name: c.name, w: dimerShapeWarnings(c.r, c.energy, c.force, { asymptote: dftAt(dft, c.r[c.r.length - 1], 0.05)?.binding ?? 0 }) })).filter(x => x.w.length);
+        const warnings = this.curves.map((c, index) => ({ key: `${index}:${c.name}`, name: c.name, w: dimerShapeWarnings(c.r, c.energy, c.force, { asymptote: dftAt(dft, c.r[c.r.length - 1], 0.05)?.binding ?? 0 }) })).filter(x => x.w.length);
         const hasPlot = this.curves.length > 0 || dft.length > 0;
         return <div className='acelens-dimer-panel' data-testid='acelens-dimer-panel' style={{ fontSize: 11 }}>
             <div className='msp-help-text'>
@@ -373,7 +381,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
                 </tbody>
             </table>
             {warnings.length > 0 && <div data-testid='acelens-dimer-warnings' style={{ color: '#a60', margin: '4px 0' }}>
-                {warnings.map(w => <div key={w.name}>⚠ {w.name}: {w.w.join('; ')}</div>)}
+                {warnings.map(w => <div key={w.key}>⚠ {w.name}: {w.w.join('; ')}</div>)}
             </div>}
             <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0', marginTop: 6 }}>
                 <span style={{ marginRight: 4 }}>Body orders of</span>
@@ -383,6 +391,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
                     {s.models.map(m => <option key={m.id} value={m.id}>{m.name}</option>)}
                 </select>
             </div>
+            {s.noSplit && <div className='msp-help-text' data-testid='acelens-dimer-no-split'>{s.noSplit}</div>}
             {this.decomposed && <div className='msp-help-text' data-testid='acelens-dimer-self-interaction'>{selfInteractionLine(this.decomposed)}</div>}
             <div ref={this.orderPlot} data-testid='acelens-dimer-orders-plot' style={{ width: '100%', minHeight: this.decomposed ? 240 : 0 }} />
             <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0', display: 'flex', gap: 4, flexWrap: 'wrap' }}>

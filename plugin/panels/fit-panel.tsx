@@ -15,9 +15,10 @@ import { AcelensManifest } from '../manifest';
 import { acelensStore, defaultModelName } from '../store';
 import { FitCancelled, runFitInWorker, type FitHandle } from '../worker/fit-client';
 import type { FitJob } from '../worker/fit-protocol';
+import { FIT_DEFAULTS, parseE0 } from '../../src/fit/defaults';
 
 /** The job's settings, plus where the training data comes from ('loaded' or an asset id). */
-type Settings = Omit<FitJob, 'frames' | 'dataName'> & { data: string };
+type Settings = Omit<FitJob, 'frames' | 'dataName' | 'e0'> & { data: string; /** as typed: 'auto' or eV */ e0: string };
 
 interface State {
     settings: Settings;
@@ -44,7 +45,8 @@ export class FitPanel extends CollapsableControls<{}, State> {
     protected defaultState(): State & CollapsableState {
         return {
             header: 'acelens · Fit', isCollapsed: false, running: false,
-            settings: { data: Loaded, orders: [2, 3], variant: 'standard', rcut: 5, degree: 12, lambda: 1e-6, lambdaAuto: false, energyWeight: 1, forceWeight: 1, validFraction: 0.1, seed: 1 },
+            // the CLI's defaults (src/fit/defaults.ts): the same K gives the same basis and model as `acelens fit`
+            settings: { data: Loaded, orders: [2, 3], variant: FIT_DEFAULTS.variant, rcut: FIT_DEFAULTS.rcut, degree: FIT_DEFAULTS.degree, lambda: FIT_DEFAULTS.lambda, lambdaAuto: false, energyWeight: FIT_DEFAULTS.energyWeight, forceWeight: FIT_DEFAULTS.forceWeight, virialWeight: FIT_DEFAULTS.virialWeight, e0: String(FIT_DEFAULTS.e0), validFraction: FIT_DEFAULTS.validFraction, seed: FIT_DEFAULTS.seed },
         };
     }
 
@@ -77,12 +79,14 @@ export class FitPanel extends CollapsableControls<{}, State> {
     private fit = async () => {
         const s = this.state.settings;
         if (s.orders.length === 0) { this.setState({ message: { kind: 'error', text: 'choose at least one body order K' } }); return; }
+        // the time the user waits: from the click (data preparation included) to the models being in the store
+        const started = performance.now();
         this.setState({ running: true, message: undefined, progress: { text: 'preparing data', fraction: 0 } });
         const made: { file: ModelFile; order: number }[] = [];
         try {
+            const e0 = parseE0(s.e0);
             const { frames, name } = await this.trainingFrames();
-            const job: FitJob = { frames, dataName: name, orders: s.orders, variant: s.variant, rcut: s.rcut, degree: s.degree, lambda: s.lambda, lambdaAuto: s.lambdaAuto, energyWeight: s.energyWeight, forceWeight: s.forceWeight, validFraction: s.validFraction, seed: s.seed };
-            const started = performance.now();
+            const job: FitJob = { frames, dataName: name, orders: s.orders, variant: s.variant, rcut: s.rcut, degree: s.degree, lambda: s.lambda, lambdaAuto: s.lambdaAuto, energyWeight: s.energyWeight, forceWeight: s.forceWeight, virialWeight: s.virialWeight, e0, validFraction: s.validFraction, seed: s.seed };
             this.handle = runFitInWorker(job, {
                 onProgress: m => {
                     const stageFraction = m.progress.total > 0 ? m.progress.done / m.progress.total : 0;
@@ -147,6 +151,13 @@ export class FitPanel extends CollapsableControls<{}, State> {
             </div>
             <NumberRow label='Energy weight' title='w_E: weight of energy-per-atom residuals' value={s.energyWeight} onChange={v => this.set('energyWeight', v)} />
             <NumberRow label='Force weight' title='w_F: weight of force residuals' value={s.forceWeight} onChange={v => this.set('forceWeight', v)} />
+            <NumberRow label='Virial weight' title='w_V: weight of virial rows (periodic frames with a stress); 0 for GAP-20 files, whose dft_virial is 10³ smaller than their energies imply (README)' value={s.virialWeight ?? FIT_DEFAULTS.virialWeight} onChange={v => this.set('virialWeight', v)} testId='acelens-fit-virial-weight' />
+            <div className='msp-control-row' title="isolated-atom energy E0 (eV): 'auto' takes it from the training data's isolated-atom frame; data without one (e.g. the GAP-20 files) need a number (as acelens fit --e0)">
+                <span className='msp-control-row-label'>E0 (eV)</span>
+                <div className='msp-control-row-ctrl'>
+                    <input className='msp-form-control' type='text' value={s.e0} placeholder='auto' onChange={e => this.set('e0', e.target.value)} data-testid='acelens-fit-e0' />
+                </div>
+            </div>
             <NumberRow label='Validation' title='fraction of structures held out for validation (seeded split)' value={s.validFraction} step={0.05} min={0} onChange={v => this.set('validFraction', v)} />
             <div className='msp-flex-row'>
                 <button className='msp-btn msp-btn-block' disabled={this.state.running} onClick={this.fit} data-testid='acelens-fit-start'>Fit</button>

@@ -5,13 +5,14 @@
  * uses the same palette and range). The plots themselves are in the workspace's plot area (plugin/workspace).
  */
 import * as React from 'react';
+import { plotlyText } from '../html';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
 import { Model, parseModel } from '../../src/model/model';
 import { exportYace } from '../../src/pace/export';
 import type { ErrorMetrics, MetricsReport } from '../../src/fit/metrics';
 import { currentDataset } from '../current-dataset';
 import { acelensStore, type StoredModel } from '../store';
-import { colourRange, legendLabels, NoValueColor, type AtomQuantity } from '../themes/atom-quantity';
+import { colourRange, legendLabels, NoValueColor, uniformNote, type AtomQuantity } from '../themes/atom-quantity';
 import { atomErrorsCsv, forceErrorByNearestNeighbour } from '../../src/analysis/error-by-distance';
 import { AtomQuantities } from '../themes/quantities';
 import { downloadText } from '../plots/plotly';
@@ -23,6 +24,9 @@ import { DeleteOutlinedSvg, GetAppSvg } from 'molstar/lib/mol-plugin-ui/controls
 import { workspaceState } from '../workspace/state';
 
 type RangeMode = 'robust' | 'minmax' | 'manual';
+
+/** A PACE potential file (ML-PACE C-tilde .yace; .yaml accepted as the CLI does), by its name. */
+const isPaceFileName = (name: string) => /\.(yace|yaml)$/i.test(name);
 
 interface State {
     models: StoredModel[];
@@ -37,7 +41,10 @@ interface State {
     arrows: ArrowKind | 'off';
     arrowScale: number;
     message?: string;
-    legend?: { min: string; max: string; colours: string[] };
+    /** what the atoms are coloured by now (read from the representations, so it cannot disagree with them) */
+    legend?: { min: string; max: string; colours: string[]; note?: string };
+    /** set when the atoms are not coloured by the chosen quantity (e.g. right after a load): what they show instead */
+    legendOff?: string;
 }
 
 
@@ -56,6 +63,8 @@ function MetricCells({ m }: { m: ErrorMetrics | null | undefined }) {
 export class ModelsPanel extends CollapsableControls<{}, State> {
     private fileInput = React.createRef<HTMLInputElement>();
     private shownFrame = '';
+    /** a recolouring of newly loaded structures is under way */
+    private recolouring = false;
 
     protected defaultState(): State & CollapsableState {
         return { header: 'acelens · Models & errors', isCollapsed: false, models: [], activeId: null, theme: 'acelens-force-error', range: 'robust', scope: 'frame', min: 0, max: 1, component: 'along-dft', showConfigTypes: false, arrows: 'off', arrowScale: 0.5 };
@@ -66,7 +75,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     override componentDidMount() {
         this.subscribe(this.store.models, models => this.setState({ models }));
         this.subscribe(this.store.activeModelId, activeId => { this.setState({ activeId }, () => { this.applyTheme(); this.updateArrows(); }); });
-        this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => { this.updateLegend(); this.updateArrows(); });
+        this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => { this.colourNewStructures(); this.updateLegend(); this.updateArrows(); });
         // the colouring follows the predictions as they arrive (the plot area has them computed in a worker)
         this.subscribe(this.store.predictionsArrived, () => this.updateLegend());
         // a new frame shown (the model index of the trajectory changes): new legend range and arrows
@@ -102,12 +111,34 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         this.updateLegend();
     };
 
-    /** The legend shown in the panel: the same range computation as the theme. */
+    /** The colour theme the atoms actually have (first representation of the first structure), or undefined. */
+    private appliedTheme(): string | undefined {
+        const repr = this.plugin.managers.structure.hierarchy.current.structures[0]?.components[0]?.representations[0];
+        return (repr?.cell.transform.params as any)?.colorTheme?.name;
+    }
+
+    /**
+     * After a load or reload the new structure has Mol*'s default colours: with a model active, the chosen acelens
+     * colouring is applied to it, so colours and legend agree; otherwise the legend says what the atoms show.
+     */
+    private colourNewStructures() {
+        const q = this.quantity();
+        const applied = this.appliedTheme();
+        if (q && this.store.activeModel && applied !== undefined && applied !== q.name) {
+            if (this.recolouring) return;
+            this.recolouring = true;
+            this.applyTheme().finally(() => { this.recolouring = false; });
+        } else this.updateLegend();
+    }
+
+    /** The legend shown in the panel: the same range computation as the theme, for the theme the atoms have. */
     private updateLegend() {
         const q = this.quantity();
         const model = this.store.activeModel;
         const current = currentDataset(this.plugin);
-        if (!q || !model || !current) { this.setState({ legend: undefined }); workspaceState(this.plugin).colouring.next(undefined); return; }
+        const applied = this.appliedTheme();
+        const legendOff = applied === undefined || applied === q?.name ? undefined : `atoms are coloured by ${applied} (Mol*)${q && !model ? ': fit or choose a model to colour by this quantity' : ': Apply colouring to colour by this quantity'}`;
+        if (!q || !model || !current || legendOff) { this.setState({ legend: undefined, legendOff }); workspaceState(this.plugin).colouring.next(undefined); return; }
         try {
             // all frames: those predicted so far (the plot area has a worker predict them; none computed here)
             const frames = this.state.scope === 'dataset' ? current.dataset.frames.filter(f => this.store.cachedPrediction(model, f)) : [current.dataset.frames[current.frameIndex]];
@@ -119,7 +150,8 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
             const range = colourRange(Float64Array.from(pooled), q.kind, this.state.range, { min: this.state.min, max: this.state.max });
             const labels = legendLabels(q, range);
             const colours = ColorLists[q.colours].list.map(c => Color.toHexStyle(Array.isArray(c) ? c[0] : c as Color));
-            this.setState({ legend: { min: labels.min, max: labels.max, colours } });
+            const note = uniformNote(q, Float64Array.from(pooled), range, model.file?.spec.variant);
+            this.setState({ legend: { min: labels.min, max: labels.max, colours, note }, legendOff: undefined });
             // one legend for the 3D view and the plots: the plot area colours its points with this palette and range
             workspaceState(this.plugin).colouring.next({ quantity: q.name, min: range.min, max: range.max, colours, scope: this.state.scope, title: `${q.symbol} (${q.unit})` });
         } catch (e) {
@@ -137,11 +169,13 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     };
 
     private download(m: StoredModel) {
-        downloadText(this.store.modelJson(m), `${fileSafe(m.name)}.json`, 'application/json');
+        if (m.pace) downloadText(m.pace.text, `${fileSafe(m.name)}.yace`, 'text/plain');
+        else downloadText(this.store.modelJson(m), `${fileSafe(m.name)}.json`, 'application/json');
     }
 
     /** ML-PACE .yace for LAMMPS `pair_style pace` (models with the exportable 'acejl' radial; see src/pace/export.ts). */
     private downloadYace(m: StoredModel) {
+        if (m.pace) { this.download(m); return; } // already a .yace: handed back as uploaded
         try {
             const model = new Model(m.file, m.name);
             const { text } = exportYace({ basis: model.basis, coefficients: model.coefficients, e0: model.e0 });
@@ -157,7 +191,14 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         e.target.value = '';
         if (!file) return;
         try {
-            const parsed = parseModel(await file.text(), file.name);
+            const text = await file.text();
+            if (isPaceFileName(file.name)) {
+                const m = this.store.addPace(text, file.name);
+                const note = this.store.bodyOrderNote(m);
+                this.setState({ message: `loaded PACE potential ${file.name}${note ? ` (${note})` : ''}` });
+                return;
+            }
+            const parsed = parseModel(text, file.name);
             this.store.addModel(parsed, file.name.replace(/\.json$/, ''));
             this.setState({ message: `loaded ${file.name}` });
         } catch (err) {
@@ -172,6 +213,14 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         const points = forceErrorByNearestNeighbour(current.dataset.frames, f => this.store.predict(model, f));
         downloadText(atomErrorsCsv(points), `${current.dataset.name.replace(/\.[^.]*$/, '')}-atom-errors-${fileSafe(model.name)}.csv`, 'text/csv');
     };
+
+    /** What a loaded PACE potential is: its radial basis, embedding, cutoff, order and body-order note. */
+    private paceSummary(m: StoredModel) {
+        const e = this.store.engine(m);
+        const note = this.store.bodyOrderNote(m);
+        return `${m.pace?.fileName}: ${e.spec.variant}; cutoff ${e.spec.rcut} Å; body order up to ${e.order}; E0 ${e.e0} eV`
+            + (note ? `; ${note}` : '; linear embedding: the energy splits by body order');
+    }
 
     private metricsRows(report: MetricsReport | null | undefined, label: string) {
         return <tr><td style={{ textAlign: 'left' }}>{label}</td><MetricCells m={report} /></tr>;
@@ -192,11 +241,11 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                     <th />
                 </tr></thead>
                 <tbody>{models.map(m => {
-                    const t = m.file.metrics.train, v = m.file.metrics.valid;
+                    const t = m.file?.metrics.train, v = m.file?.metrics.valid;
                     return <tr key={m.id} data-model-id={m.id} style={{ background: m.id === activeId ? 'rgba(80,140,220,0.2)' : undefined, cursor: 'pointer' }} onClick={() => this.store.setActive(m.id)}>
-                        <td style={{ textAlign: 'left' }}><input type='radio' readOnly checked={m.id === activeId} /> {m.name} <span style={{ opacity: 0.6 }}>({m.file.nbasis} fn)</span></td>
-                        <td style={{ textAlign: 'right' }} data-metric='energy'>{fmt(t.energy_rmse_meV_atom)} / {fmt(v?.energy_rmse_meV_atom)}</td>
-                        <td style={{ textAlign: 'right' }} data-metric='force'>{fmt(t.force_rmse_meV_A, 0)} / {fmt(v?.force_rmse_meV_A, 0)}</td>
+                        <td style={{ textAlign: 'left' }}><input type='radio' readOnly checked={m.id === activeId} /> {m.name} <span style={{ opacity: 0.6 }}>{m.pace ? `(PACE, ${this.store.engine(m).coefficients.length} fn)` : `(${m.file.nbasis} fn)`}</span></td>
+                        <td style={{ textAlign: 'right' }} data-metric='energy'>{fmt(t?.energy_rmse_meV_atom)} / {fmt(v?.energy_rmse_meV_atom)}</td>
+                        <td style={{ textAlign: 'right' }} data-metric='force'>{fmt(t?.force_rmse_meV_A, 0)} / {fmt(v?.force_rmse_meV_A, 0)}</td>
                         <td style={{ whiteSpace: 'nowrap' }}>
                             <IconButton svg={GetAppSvg} small title='download the model JSON (as acelens fit writes it)' onClick={e => { e.stopPropagation(); this.download(m); }} />
                             <button className='msp-btn' style={{ width: 'auto', padding: '0 4px', height: 20, lineHeight: '20px' }} title='export for LAMMPS pair_style pace (ML-PACE .yace; needs the acejl radial)' onClick={e => { e.stopPropagation(); this.downloadYace(m); }} data-testid='acelens-export-yace'>.yace</button>
@@ -206,10 +255,12 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                 })}</tbody>
             </table>}
             <div className='msp-flex-row'>
-                <button className='msp-btn msp-btn-block' onClick={() => this.fileInput.current?.click()}>Upload model JSON…</button>
-                <input ref={this.fileInput} type='file' accept='.json,application/json' style={{ display: 'none' }} onChange={this.upload} data-testid='acelens-model-upload' />
+                <button className='msp-btn msp-btn-block' onClick={() => this.fileInput.current?.click()}>Upload model JSON or PACE .yace…</button>
+                <input ref={this.fileInput} type='file' accept='.json,application/json,.yace,.yaml' style={{ display: 'none' }} onChange={this.upload} data-testid='acelens-model-upload' />
             </div>
-            {active && <div style={{ marginTop: 4 }}>
+            {active?.pace && <div className='msp-help-text' style={{ marginTop: 4 }} data-testid='acelens-pace-info'>
+                <b>{active.name}</b>: {this.paceSummary(active)}. No training errors are stored in a .yace: the plot area shows its errors on the loaded dataset.</div>}
+            {active?.file && <div style={{ marginTop: 4 }}>
                 <div className='msp-help-text'>Errors of <b>{active.name}</b> (RMSE, MAE; energies meV/atom, forces meV/Å)
                     <label style={{ marginLeft: 6 }}><input type='checkbox' checked={this.state.showConfigTypes} onChange={e => this.setState({ showConfigTypes: e.target.checked })} /> per config_type</label></div>
                 <table style={{ width: '100%', borderCollapse: 'collapse', textAlign: 'right' }} data-testid='acelens-errors-table'>
@@ -261,10 +312,13 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                     </div>
                 </div>}
                 <div style={{ padding: '4px 6px' }} data-testid='acelens-legend'>
-                    <div className='msp-help-text'>{q.symbol} ({q.unit}){active ? ` · ${active.name}` : ' · no model'}</div>
+                    {this.state.legendOff
+                        ? <div className='msp-help-text' data-testid='acelens-legend-off'>{this.state.legendOff}</div>
+                        : <div className='msp-help-text'>{q.symbol} ({q.unit}){active ? ` · ${active.name}` : ' · no model'}</div>}
                     {this.state.legend && <>
                         <div style={{ height: 10, background: `linear-gradient(to right, ${this.state.legend.colours.join(', ')})` }} />
                         <div style={{ display: 'flex', justifyContent: 'space-between' }}><span>{this.state.legend.min}</span><span>{this.state.legend.max.split(' · ')[0]}</span></div>
+                        {this.state.legend.note && <div className='msp-help-text' data-testid='acelens-legend-note' style={{ color: '#a60' }}>{this.state.legend.note}</div>}
                     </>}
                     <div><span style={{ display: 'inline-block', width: 10, height: 10, background: Color.toHexStyle(NoValueColor), marginRight: 4 }} />no value (no DFT forces or no model)</div>
                 </div>

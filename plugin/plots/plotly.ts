@@ -1,5 +1,5 @@
 /**
- * Plotly (plotly.js-dist-min), loaded on first use so the viewer starts without it.
+ * Plotly (a custom bundle of plotly.js: ./plotly-bundle.ts), loaded on first use so the viewer starts without it.
  * Why Plotly: WebGL scatter (scattergl) for parity plots with 10⁵–10⁶ force components, click events on points,
  * SVG/PNG export of publication figures, log/linear axes and zoom out of the box; well kept and widely used.
  */
@@ -14,7 +14,7 @@ export type PlotlyModule = {
 let loading: Promise<PlotlyModule> | undefined;
 
 export function loadPlotly(): Promise<PlotlyModule> {
-    if (!loading) loading = import('plotly.js-dist-min').then(m => ((m as any).default ?? m) as PlotlyModule);
+    if (!loading) loading = import('./plotly-bundle').then(m => m.Plotly as PlotlyModule);
     return loading;
 }
 

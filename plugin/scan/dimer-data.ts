@@ -8,6 +8,7 @@
 import { csvLine } from '../../src/io/csv';
 import { parseExtXyzLenient } from '../../src/io/extxyz';
 import type { Model } from '../../src/model/model';
+import type { PaceModel } from '../../src/pace/pace-model';
 import { dimerCurve, type DimerCurve } from '../../src/scan/dimer';
 import type { Frame } from '../../src/structure/frame';
 import { buildNeighbourList } from '../../src/structure/neighbours';
@@ -81,7 +82,7 @@ export function curveGrid(rmin: number, rmax: number, points: number, extra: num
 }
 
 /** The dimer curve of a model on an arbitrary sorted grid (dimerCurve on each point). */
-export function modelDimerCurve(model: Model, name: string, grid: number[]): ModelDimerCurve {
+export function modelDimerCurve(model: Model | PaceModel, name: string, grid: number[]): ModelDimerCurve {
     const r: number[] = [], energy: number[] = [], force: number[] = [];
     const contributions: Record<number, number[]> = {};
     for (let K = 2; K <= model.order; K++) contributions[K] = [];

@@ -1,10 +1,11 @@
 /** Messages between the bond-scan panel and its web worker (plugin/scan/scan-worker.ts). */
-import type { ModelFile } from '../../src/model/model';
+import type { ModelSource } from '../model-source';
 import type { BondScan } from '../../src/scan/bond-scan';
 import type { Frame } from '../../src/structure/frame';
 
 export interface ScanJob {
-    models: { name: string; file: ModelFile }[];
+    /** acelens model files or PACE potentials (plugin/model-source.ts) */
+    models: { name: string; source: ModelSource }[];
     frame: Frame;
     i: number;
     j: number;

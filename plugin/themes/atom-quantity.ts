@@ -84,6 +84,27 @@ export function legendLabels(q: Pick<AtomQuantity, 'symbol' | 'unit'>, range: Co
     };
 }
 
+/**
+ * A sentence for the legend when the colours cannot show the values: every atom (nearly) one colour, because
+ * the atoms' values differ by less than 5 % of the colour range (e.g. the many-body part of a standard-basis
+ * model: its self-interaction gives every atom a large K ≥ 3 share of nearly the same size, so a scale centred
+ * on 0 paints them all alike). Undefined when the colours do show differences.
+ */
+export function uniformNote(q: Pick<AtomQuantity, 'name' | 'unit'>, values: ArrayLike<number>, range: ColourRange, variant?: 'standard' | 'purified'): string | undefined {
+    const finite = Float64Array.from(values).filter(Number.isFinite).sort();
+    if (finite.length < 2) return undefined;
+    const lo = finite[0], hi = finite[finite.length - 1];
+    const width = range.max - range.min;
+    if (!(width > 0) || hi - lo > 0.05 * width) return undefined;
+    let sum = 0;
+    for (const x of finite) sum += x;
+    const text = `every atom ${formatNumber(sum / finite.length)} ${q.unit} (spread ${formatNumber(hi - lo)} ${q.unit}): one colour at this range`;
+    if (q.name === 'acelens-many-body-energy' && variant === 'standard' && Math.abs(sum / finite.length) > 2 * (hi - lo)) {
+        return `${text}. A standard basis includes self-interaction: its K ≥ 3 part is a large, nearly equal share of every E_i; a self-interaction-free model shows where many-body terms act.`;
+    }
+    return `${text}.`;
+}
+
 function modelOf(store: AcelensStore, id: string): StoredModel | undefined {
     return id === 'active' ? store.activeModel : store.getModel(id);
 }

@@ -16,7 +16,7 @@ export const PerAtomEnergy: AtomQuantity = {
     description: 'Per-atom energy E_i − E0 of the chosen ACE model (a model quantity: DFT has no per-atom energies).',
     values: (store, model, frame) => {
         const p = store.predict(model, frame);
-        const e0 = model.file.e0;
+        const e0 = store.engine(model).e0;
         return p.perAtomEnergy.map(e => e - e0);
     },
 };
@@ -30,7 +30,7 @@ export const ManyBodyEnergy: AtomQuantity = {
     colours: 'purple-orange',
     description: 'The part of the model\'s per-atom energy that comes from its body orders K ≥ 3 (E_i − E0 minus the pair part), '
         + 'centred on 0: where the many-body terms act. Zero for a K = 2 model; for a self-interaction-free basis also on atoms with fewer than two neighbours.',
-    values: (store, model, frame) => manyBodyEnergy(store.predict(model, frame)),
+    values: (store, model, frame) => store.bodyOrderNote(model) ? null : manyBodyEnergy(store.predict(model, frame)),
 };
 
 export const ForceError: AtomQuantity = {

@@ -20,6 +20,10 @@ export interface FitJob {
     lambdaAuto: boolean;
     energyWeight: number;
     forceWeight: number;
+    /** weight of virial rows (periodic frames with a stress); default FIT_DEFAULTS.virialWeight */
+    virialWeight?: number;
+    /** isolated-atom energy (eV), or 'auto': from the data's isolated-atom frame (as `acelens fit --e0`) */
+    e0?: 'auto' | number;
     validFraction: number;
     seed: number;
 }

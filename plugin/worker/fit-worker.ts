@@ -4,6 +4,7 @@
  */
 import { AUTO_LAMBDA_GRID, fitModel } from '../../src/fit/fit';
 import { defaultSpec, scaledDegrees } from '../../src/ace/spec';
+import { FIT_DEFAULTS } from '../../src/fit/defaults';
 import type { FitReply, FitRequest } from './fit-protocol';
 
 const post = (m: FitReply) => (self as unknown as Worker).postMessage(m);
@@ -20,9 +21,10 @@ self.onmessage = async (event: MessageEvent<FitRequest>) => {
                 ...(job.lambdaAuto ? { lambdaScan: AUTO_LAMBDA_GRID } : { lambda: job.lambda }),
                 energyWeight: job.energyWeight,
                 forceWeight: job.forceWeight,
+                virialWeight: job.virialWeight ?? FIT_DEFAULTS.virialWeight,
                 validFraction: job.validFraction,
                 seed: job.seed,
-                e0: 'auto',
+                e0: job.e0 ?? FIT_DEFAULTS.e0,
                 provenance: { train: [{ name: job.dataName } as any] },
                 onProgress: progress => {
                     const now = performance.now();

@@ -2,12 +2,13 @@
  * Messages between the store and the prediction worker: one model's energies, per-atom energies (split by body
  * order) and forces for many frames, off the main thread. Plain data only; typed arrays are transferred.
  */
-import type { ModelFile } from '../../src/model/model';
+import type { ModelSource } from '../model-source';
 import type { Frame } from '../../src/structure/frame';
 import type { RawPrediction } from '../../src/analysis/predictions';
 
 export interface PredictJob {
-    model: ModelFile;
+    /** an acelens model file or a PACE potential's text */
+    model: ModelSource;
     frames: Frame[];
 }
 

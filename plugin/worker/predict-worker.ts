@@ -3,7 +3,7 @@
  * of work (so the caller can show progress and draw what has come), their typed arrays transferred.
  * Cancelling terminates this worker (plugin/worker/worker-job.ts), which stops the work at once.
  */
-import { Model } from '../../src/model/model';
+import { engineOf } from '../model-source';
 import type { RawPrediction } from '../../src/analysis/predictions';
 import type { PredictReply, PredictRequest } from './predict-protocol';
 
@@ -12,7 +12,7 @@ const post = (m: PredictReply, transfer: Transferable[] = []) => (self as unknow
 self.onmessage = (event: MessageEvent<PredictRequest>) => {
     const { job } = event.data;
     try {
-        const model = new Model(job.model);
+        const model = engineOf(job.model);
         let batch: RawPrediction[] = [];
         let first = 0;
         let last = performance.now();

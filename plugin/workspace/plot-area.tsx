@@ -212,7 +212,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
     private errorsOf(model: StoredModel, frames: readonly Frame[]): DatasetErrors {
         const c = this.errorsCache;
         if (c && c.modelId === model.id && c.frames === frames) return c.errors;
-        const errors = datasetErrors(frames, f => this.store.predict(model, f), model.file.e0);
+        const errors = datasetErrors(frames, f => this.store.predict(model, f), this.store.engine(model).e0);
         this.errorsCache = { modelId: model.id, frames, errors };
         return errors;
     }
@@ -530,10 +530,10 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
     private async drawLambdaScan(Plotly: PlotlyModule, model: StoredModel | undefined) {
         const div = this.divs.lambda.current;
         if (!div) return;
-        const scan = model?.file.fit.lambdaScan;
+        const scan = model?.file?.fit.lambdaScan;
         if (!scan) { Plotly.purge(div); return; }
         const x = scan.map(p => p.lambda > 0 ? p.lambda : NaN); // λ = 0 has no place on a log axis
-        const kept = model!.file.fit.lambda;
+        const kept = model!.file!.fit.lambda;
         await Plotly.react(div, [
             { x, y: scan.map(p => p.train.energy_rmse_meV_atom), name: 'train E', type: 'scatter', mode: 'lines+markers', line: { color: '#1f5fa8', dash: 'dot' } },
             { x, y: scan.map(p => p.valid.energy_rmse_meV_atom), name: 'valid E', type: 'scatter', mode: 'lines+markers', line: { color: '#1f5fa8' } },

@@ -22,6 +22,7 @@
  * Π_{t∈b} Y_{l_t m_t} = Σ_LM Γ_LM Y_LM, so its G is Σ_j Π_t R_{n_t} Y_LM (gaunt.ts).
  */
 import { BasisSpec, validateSpec } from './spec';
+import { basisCost } from './basis-cost';
 import { invariantCouplings, mTupleSize, decodeM } from './coupling';
 import { RadialBasis } from './radial';
 import { SphericalHarmonics, lmIndex } from './harmonics';
@@ -352,7 +353,9 @@ export class AceBasis {
 
   /** Builds the basis for a spec (validated). Coupling coefficients are cached per l-tuple across bases. */
   static create(spec: BasisSpec): AceBasis {
-    return new AceBasis(validateSpec(spec));
+    const checked = validateSpec(spec);
+    basisCost(checked); // refuses, with the number, a spec whose basis would be too large to build
+    return new AceBasis(checked);
   }
 
   /** Number of functions per body order K, e.g. {2: 12, 3: 65, 4: 127}. */

@@ -17,8 +17,8 @@
  * Design rows (per-function energies, forces, virials) use the same stages 1–2; their force rows contract the
  * Jacobian ∂B_k/∂G with per-pair gradients ∇G (computed on the fly from the same per-neighbour store).
  *
- * Radials: 'tabulated' (default: cubic Hermite tables, ≤ 1e-10 relative to the analytic form, see
- * radial-table.ts) or 'analytic' (the reference; tests compare both).
+ * Radials: 'analytic' (default, exact) or 'tabulated' (cubic Hermite tables, ≤ 1e-10 relative to the analytic form, see
+ * radial-table.ts; measured no faster than the analytic form on this machine, so not the default).
  *
  * Not re-entrant: an evaluator owns its scratch; evaluators are cached per (basis, radial mode), and
  * SiteEvaluator makes its own.
@@ -121,7 +121,7 @@ export class AceEvaluator {
   private readonly cY: Float64Array;
   readonly gradG: Float64Array;
 
-  constructor(readonly basis: AceBasis, readonly radialMode: RadialMode = 'tabulated') {
+  constructor(readonly basis: AceBasis, readonly radialMode: RadialMode = 'analytic') {
     this.graph = productGraph(basis);
     this.nOne = basis.nOne;
     this.nG = basis.nG;
@@ -332,7 +332,7 @@ export class AceEvaluator {
 
 const evaluators = { tabulated: new WeakMap<AceBasis, AceEvaluator>(), analytic: new WeakMap<AceBasis, AceEvaluator>() };
 /** The shared evaluator of a basis (one per radial mode). */
-export function evaluatorFor(basis: AceBasis, radialMode: RadialMode = 'tabulated'): AceEvaluator {
+export function evaluatorFor(basis: AceBasis, radialMode: RadialMode = 'analytic'): AceEvaluator {
   const cache = evaluators[radialMode];
   let e = cache.get(basis);
   if (!e) { e = new AceEvaluator(basis, radialMode); cache.set(basis, e); }

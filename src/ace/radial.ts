@@ -72,6 +72,16 @@ export class RadialBasis {
     }
   }
 
+  /**
+   * y(r_in) − y(r_cut): how much of the transform's range [0, 1] the interval [r_in, r_cut] covers. x is this
+   * difference stretched to [−1, 1], so a tiny spread (r_in ≈ r_cut, or r0 far from the cutoff scale) makes
+   * every R_n numerically meaningless or infinite.
+   */
+  static transformSpread(rcut: number, rin: number, r0: number, radial?: RadialSpec): number {
+    const b = new RadialBasis(1, rcut, rin, r0, radial);
+    return b.yin - b.ycut;
+  }
+
   private agnesi(r: number): number {
     const s = r / this.r0;
     return 1 / (1 + (this.aa * s ** this.aq) / (1 + s ** (this.aq - this.ap)));

@@ -27,7 +27,7 @@ export class SiteEvaluator {
     readonly basis: AceBasis,
     coefficients: ArrayLike<number>,
     readonly e0: number,
-    radial: RadialMode = 'tabulated',
+    radial: RadialMode = 'analytic',
   ) {
     this.w = monomialWeights(basis, coefficients);
     this.nG = basis.nG;

@@ -6,6 +6,7 @@
  * ((n_1,l_1), …, (n_ν,l_ν)) is kept when Σ_t (n_t + w_L l_t) ≤ D_ν. So D_1 = 24 gives exactly 24 pair
  * functions (n = 1..24, l = 0). Body order K = ν + 1; `order` is the maximal K.
  */
+import { RadialBasis } from './radial';
 
 export type BasisVariant = 'standard' | 'purified';
 
@@ -45,6 +46,10 @@ export interface BasisSpec {
   radial?: RadialSpec;
 }
 
+/** Largest cutoff accepted (Å). */
+export const MAX_CUTOFF = 20;
+/** Smallest y(r_in) − y(r_cut) accepted (see RadialBasis.transformSpread); the default carbon spec has 0.93. */
+export const MIN_TRANSFORM_SPREAD = 0.01;
 /** The exportable radial of `acelens fit --radial acejl`: p = 2, polynomials on [0.9 Å, r_cut] (the best of r_in 0.8–1.15 Å, p 1–4 measured on the study's pools), envelope (x − x(r_cut))² only. */
 export const ACEJL_RADIAL: RadialSpec = { kind: 'acejl', p: 2, rin: 0.9, pl: 2, pr: 0 };
 
@@ -102,6 +107,13 @@ export function validateSpec(spec: unknown, where = 'basis spec'): BasisSpec {
   if (!(rin >= 0 && rin < rcut)) throw new SpecError(`${where}: 'rin' must satisfy 0 ≤ rin < rcut (${rcut}), got ${rin}`);
   const r0 = num(o, 'r0', where);
   if (!(r0 > 0)) throw new SpecError(`${where}: 'r0' must be > 0 Å, got ${r0}`);
+  if (rcut > MAX_CUTOFF) throw new SpecError(`${where}: 'rcut' must be ≤ ${MAX_CUTOFF} Å (neighbour lists grow as r_cut³), got ${rcut}`);
+  // the Agnesi transform (the default radial): [rin, rcut] must cover a usable part of its range
+  const agnesi = o.radial === undefined || (typeof o.radial === 'object' && o.radial !== null && (o.radial as { kind?: unknown }).kind === 'agnesi');
+  const spread = agnesi ? RadialBasis.transformSpread(rcut, rin, r0, o.radial === undefined ? undefined : validateRadial(o.radial, where)) : Infinity;
+  if (!(spread >= MIN_TRANSFORM_SPREAD)) {
+    throw new SpecError(`${where}: the distance transform maps [rin, rcut] = [${rin}, ${rcut}] Å onto only ${spread.toExponential(2)} of its range with r0 = ${r0} Å (at least ${MIN_TRANSFORM_SPREAD} is needed: r0 must be of the order of the bond length and rin well below rcut)`);
+  }
   const lWeight = o.lWeight === undefined ? 1.5 : num(o, 'lWeight', where);
   if (!(lWeight > 0)) throw new SpecError(`${where}: 'lWeight' must be > 0, got ${lWeight}`);
   const md = o.maxDegree;

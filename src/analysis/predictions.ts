@@ -3,6 +3,7 @@
  * DFT has no per-atom energies: the per-atom error is the force error |F_model − F_DFT| of that atom.
  */
 import type { Model } from '../model/model';
+import type { PaceModel } from '../pace/pace-model';
 import type { Frame } from '../structure/frame';
 
 export interface FramePrediction {
@@ -33,7 +34,7 @@ export interface RawPrediction {
     forces: Float64Array;
 }
 
-export function predictFrame(model: Model, frame: Frame): FramePrediction {
+export function predictFrame(model: Model | PaceModel, frame: Frame): FramePrediction {
     const p = model.predict(frame, { forces: true });
     return withErrors({ energy: p.energy, perAtomEnergy: p.perAtomEnergy, perAtomEnergyByOrder: p.perAtomEnergyByOrder, forces: p.forces! }, frame);
 }
@@ -75,6 +76,7 @@ export function withErrors(p: RawPrediction, frame: Frame): FramePrediction {
 /** Σ_{K≥3} of the per-atom energy split (eV) per atom: the many-body part of E_i; zeros for a pair model. */
 export function manyBodyEnergy(p: FramePrediction): Float64Array {
     const out = new Float64Array(p.natoms);
+    if (Object.keys(p.perAtomEnergyByOrder).length === 0) return out.fill(NaN); // no split (non-linear PACE embedding)
     for (const [K, e] of Object.entries(p.perAtomEnergyByOrder)) if (Number(K) >= 3) for (let i = 0; i < p.natoms; i++) out[i] += e[i];
     return out;
 }

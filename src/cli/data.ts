@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { ExtXyzReader } from '../io/extxyz';
+import { MAX_LINE_LENGTH } from '../io/extxyz-reader';
 import { describeFsError } from '../model/model-node';
 import type { Frame } from '../structure/frame';
 import { CliError } from './errors';
@@ -48,6 +49,10 @@ class FrameLineScanner {
       start = nl + 1;
     }
     this.partial = s.slice(start);
+    if (this.partial.length > MAX_LINE_LENGTH) {
+      this.lost = true; // the reader reports the over-long line
+      this.partial = '';
+    }
   }
 
   finish(): void {
@@ -74,14 +79,15 @@ class FrameLineScanner {
   }
 }
 
-export async function readDataset(path: string): Promise<Dataset> {
+/** Reads a data file; warnings (misspelt standard keys) go to `warn`, by default to stderr. */
+export async function readDataset(path: string, warn: (message: string) => void = (m) => process.stderr.write(`acelens: warning: ${m}\n`)): Promise<Dataset> {
   try {
     if (statSync(path).isDirectory()) throw new CliError(`${path}: is a directory, expected an extended XYZ file`);
   } catch (err) {
     if (err instanceof CliError) throw err;
     throw new CliError(`${path}: cannot read: ${describeFsError(err)}`);
   }
-  const reader = new ExtXyzReader({ fileName: path });
+  const reader = new ExtXyzReader({ fileName: path, onWarning: warn });
   const scanner = new FrameLineScanner();
   const hash = createHash('sha256');
   const decoder = new StringDecoder('utf8');
@@ -92,8 +98,8 @@ export async function readDataset(path: string): Promise<Dataset> {
       const buf = chunk as Buffer;
       hash.update(buf);
       const text = decoder.write(buf);
+      for (const f of reader.push(text)) frames.push(f); // first: the reader refuses an over-long line
       scanner.push(text);
-      for (const f of reader.push(text)) frames.push(f);
     }
     const rest = decoder.end();
     scanner.push(rest);
@@ -107,5 +113,9 @@ export async function readDataset(path: string): Promise<Dataset> {
     stream.destroy();
   }
   if (frames.length === 0) throw new CliError(`${path}:1: no structures in the file (expected extended XYZ frames)`);
-  return { path, frames, lines: scanner.lines, sha256: hash.digest('hex') };
+  const data = { path, frames, lines: scanner.lines, sha256: hash.digest('hex') };
+  // the reader keeps a frame of 0 atoms (as ASE does), but it is no structure to fit or evaluate
+  const empty = frames.findIndex((f) => f.natoms === 0);
+  if (empty >= 0) throw new CliError(`${frameLocation(data, empty)}: a frame with 0 atoms is not a structure (remove it)`);
+  return data;
 }

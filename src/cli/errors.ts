@@ -1,3 +1,5 @@
+import { safeMessage } from '../util/text';
+
 /** An error meant for the user: printed as one line, no stack trace. */
 export class CliError extends Error {
   constructor(message: string, readonly exitCode = 1) {
@@ -6,11 +8,11 @@ export class CliError extends Error {
   }
 }
 
-/** One line describing any thrown value (first line of its message; never only a stack). */
+/** One line describing any thrown value (never only a stack); control characters escaped, length capped. */
 export function oneLine(err: unknown): string {
   if (err instanceof Error) {
     const msg = (err.message || err.name || 'unknown error').split('\n').map((s) => s.trim()).filter(Boolean).join(' ');
-    return msg;
+    return safeMessage(msg);
   }
-  return String(err).replace(/\s*\n\s*/g, ' ');
+  return safeMessage(String(err).replace(/\s*\n\s*/g, ' '));
 }

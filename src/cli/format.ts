@@ -1,4 +1,5 @@
 /** Plain-text tables for the CLI (the --json output carries the same numbers). */
+import { safeText } from '../util/text';
 import type { ErrorMetrics, MetricsReport } from '../fit/metrics';
 import type { LambdaScanPoint } from '../model/model';
 
@@ -7,7 +8,9 @@ function fmt(x: number | null, digits = 2): string {
 }
 
 /** Right-aligned columns; first column left-aligned. */
-export function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rawRows: string[][]): string {
+  // cells may hold input (config_type, file names): control characters escaped, long text cut
+  const rows = rawRows.map((r) => r.map((cell) => safeText(cell, 60)));
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (r: string[]) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');

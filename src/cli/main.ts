@@ -5,6 +5,7 @@
  */
 import type { CliIO, Command } from './command';
 import { CliError, oneLine } from './errors';
+import { ACELENS_VERSION } from '../version';
 
 interface Entry {
   summary: string;
@@ -52,7 +53,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     return name === undefined ? 1 : 0;
   }
   if (name === '--version') {
-    io.stdout('acelens 0.1.0\n');
+    io.stdout(`acelens ${ACELENS_VERSION}\n`);
     return 0;
   }
   const entry = COMMANDS[name];

@@ -295,7 +295,7 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
     const found = e0FromFrames(trainFrames);
     if (!found) {
       throw new FitError(
-        'E0 auto: the training data has no isolated-atom frame with an energy (config_type=isolated_atom, or a single non-periodic atom); give E0 explicitly',
+        'E0 auto: the training data has no isolated-atom frame with an energy (config_type=isolated_atom, or a single non-periodic atom); give E0 explicitly (acelens fit --e0 VALUE; in the viewer, the Fit panel\'s E0 field)',
       );
     }
     e0 = found.e0;

@@ -5,13 +5,12 @@
  * chunk at a time, and the main thread adds them in chunk order — so the result is bit-identical to the
  * in-process assembly, whatever the number of workers or the timing.
  *
- * Workers run the TypeScript sources directly: each starts from a tiny ES-module bootstrap (a data: URL)
- * that registers tsx's loader and imports ./assemble-worker.ts. This works the same under the CLI
- * (bin/acelens.mjs), tsx and vitest, with no build step.
+ * Workers start from ./assemble-worker: the compiled lib/src/fit/assemble-worker.js when this module is
+ * itself the compiled library (the CLI, `acelens/engine/node`); under vitest or tsx (TypeScript sources)
+ * from a tiny ES-module bootstrap (a data: URL) that first registers tsx's public loader API
+ * (`tsx/esm/api`, a dev dependency) and then imports ./assemble-worker.ts.
  */
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AceBasis } from '../ace/basis';
 import type { Frame } from '../structure/frame';
@@ -55,11 +54,15 @@ function leanFrame(f: Frame): Frame {
 let bootstrapUrl: URL | null = null;
 function workerBootstrap(): URL {
   if (!bootstrapUrl) {
-    const tsxPackage = createRequire(import.meta.url).resolve('tsx/package.json');
-    const api = new URL('dist/esm/api/index.mjs', pathToFileURL(tsxPackage)).href;
-    const target = new URL('./assemble-worker.ts', import.meta.url).href;
-    const code = `import { register } from ${JSON.stringify(api)};\nregister();\nawait import(${JSON.stringify(target)});\n`;
-    bootstrapUrl = new URL('data:text/javascript,' + encodeURIComponent(code));
+    const here = import.meta.url;
+    if (here.endsWith('.js')) {
+      bootstrapUrl = new URL('./assemble-worker.js', here);
+    } else {
+      const api = import.meta.resolve('tsx/esm/api');
+      const target = new URL('./assemble-worker.ts', here).href;
+      const code = `import { register } from ${JSON.stringify(api)};\nregister();\nawait import(${JSON.stringify(target)});\n`;
+      bootstrapUrl = new URL('data:text/javascript,' + encodeURIComponent(code));
+    }
   }
   return bootstrapUrl;
 }

@@ -1,3 +1,5 @@
+import { safeText } from '../util/text';
+
 /** Errors of the extended XYZ reader: every message names file, 1-based line and 0-based frame index. */
 export class ExtXyzError extends Error {
   /** what was expected and what was found, without the location prefix */
@@ -10,8 +12,9 @@ export class ExtXyzError extends Error {
     readonly frame: number,
     detail: string,
   ) {
-    super(`${fileName}:${line}: frame ${frame}: ${detail}`);
+    // input quoted in the detail may hold terminal escapes or be megabytes long: escaped and capped
+    super(`${safeText(fileName, 300)}:${line}: frame ${frame}: ${safeText(detail, 1000)}`);
     this.name = 'ExtXyzError';
-    this.detail = detail;
+    this.detail = safeText(detail, 1000);
   }
 }

@@ -14,6 +14,27 @@ export interface LabelKeys {
   energyKey?: string;
   forcesKey?: string;
   stressKey?: string;
+  /** called with a located message for input that is read but probably not what was meant */
+  onWarning?: (message: string) => void;
+}
+
+/** Keys the reader (or ASE) gives a meaning to: a key that only looks like one of them is warned about. */
+const STANDARD_KEYS = ['energy', 'free_energy', 'dft_energy', 'forces', 'force', 'dft_forces', 'dft_force', 'stress', 'virial', 'dft_virial', 'config_type', 'Lattice', 'Properties', 'pbc', 'species', 'pos', 'Z'];
+const normaliseKey = (k: string) => k.normalize('NFKC').replace(/[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]/g, '-').replace(/[^A-Za-z0-9]/g, '').toLowerCase();
+const NORMALISED_STANDARD = new Map(STANDARD_KEYS.map((k) => [normaliseKey(k), k]));
+
+/**
+ * The standard key that `key` looks like when `key` holds characters a careless edit or a bad encoding leaves
+ * behind (control characters such as NUL, U+FFFD, dashes and minus signs, zero-width or other non-ASCII
+ * characters) — `forc−es` for `forces` — else null. Such a key is kept verbatim but is not a label.
+ */
+export function misspeltStandardKey(key: string): string | null {
+  if (/^[\x20-\x7e]*$/.test(key)) return null;
+  const direct = NORMALISED_STANDARD.get(normaliseKey(key));
+  if (direct) return direct;
+  // each unusual character stands for one character or none: 'en−rgy' (a letter replaced) looks like 'energy'
+  const pattern = new RegExp(`^${[...key].map((c) => (/[\x20-\x7e]/.test(c) ? c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : '.?')).join('')}$`, 'i');
+  return STANDARD_KEYS.find((k) => pattern.test(k)) ?? null;
 }
 
 export const DEFAULT_ENERGY_KEYS = ['energy', 'free_energy', 'dft_energy', 'DFT_energy', 'Energy'];
@@ -73,6 +94,7 @@ export class FrameBuilder {
         if (t.real) this.realKeys.add(key);
       }
     }
+    for (const [key] of pairs) this.warnIfMisspelt(key, 'key', commentLine);
     this.cell = lattice === undefined ? null : this.parseLattice(lattice);
     this.pbc = pbcRaw === undefined ? (this.cell ? [true, true, true] : [false, false, false]) : this.parsePbc(pbcRaw);
     if (!this.cell && this.pbc.some((p) => p)) {
@@ -84,6 +106,7 @@ export class FrameBuilder {
     } catch (e) {
       this.fail(commentLine, (e as Error).message);
     }
+    for (const c of parsed.columns) this.warnIfMisspelt(c.name, 'Properties column', commentLine);
     this.nfields = parsed.nfields;
     this.capacity = Math.min(natoms, 1 << 16);
     this.columns = parsed.columns.map((c) => ({ ...c, store: this.allocate(c, this.capacity) }));
@@ -97,6 +120,13 @@ export class FrameBuilder {
     if (hasSpecies && (hasSpecies.type !== 'S' || hasSpecies.ncols !== 1)) this.fail(commentLine, `species must be species:S:1, found species:${hasSpecies.type}:${hasSpecies.ncols}`);
     if (hasZ && (hasZ.type !== 'I' || hasZ.ncols !== 1)) this.fail(commentLine, `Z must be Z:I:1, found Z:${hasZ.type}:${hasZ.ncols}`);
     if (!hasSpecies && !hasZ) this.fail(commentLine, `Properties '${properties}' has neither species:S:1 nor Z:I:1, so the elements are unknown`);
+  }
+
+  private warnIfMisspelt(key: string, what: string, line: number): void {
+    const like = this.keys.onWarning && misspeltStandardKey(key);
+    if (!like) return;
+    const shown = JSON.stringify(key).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    this.keys.onWarning!(new ExtXyzError(this.fileName, line, this.frame, `${what} ${shown} looks like '${like}' but is spelt with other characters: it is NOT read as ${like === 'config_type' ? 'the config_type' : 'a label'} (fix the file)`).message);
   }
 
   private fail(line: number, what: string): never {

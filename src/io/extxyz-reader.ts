@@ -28,6 +28,14 @@ export interface ReadOptions extends LabelKeys {
   onError?: (error: ExtXyzError) => void;
 }
 
+/**
+ * Limits of the reader (README "Limits"): a line longer than MAX_LINE_LENGTH characters (a file without
+ * newlines, /dev/zero, a binary file) and a frame announcing more than MAX_ATOMS_PER_FRAME atoms are refused with
+ * the line number, before the text is kept or memory is allocated for them.
+ */
+export const MAX_LINE_LENGTH = 1 << 20;
+export const MAX_ATOMS_PER_FRAME = 1_000_000;
+
 type State = 'header' | 'comment' | 'atoms';
 
 export class ExtXyzReader {
@@ -44,8 +52,21 @@ export class ExtXyzReader {
   /** the error that stopped the read (lenient: reported here instead of thrown), or null */
   error: ExtXyzError | null = null;
 
+  /** warnings about input read but probably not meant (misspelt standard keys); one per distinct message text, at most 20 */
+  readonly warnings: string[] = [];
+
   constructor(opts: ReadOptions = {}) {
-    this.opts = opts;
+    const seen = new Set<string>();
+    this.opts = {
+      ...opts,
+      onWarning: (message) => {
+        const key = message.replace(/^.*?: frame \d+: /, '');
+        if (seen.has(key) || seen.size >= 20) return;
+        seen.add(key);
+        this.warnings.push(message);
+        opts.onWarning?.(message);
+      },
+    };
     this.fileName = opts.fileName ?? '<input>';
   }
 
@@ -66,10 +87,12 @@ export class ExtXyzReader {
       for (;;) {
         const nl = text.indexOf('\n', start);
         if (nl < 0) break;
+        if (nl - start > MAX_LINE_LENGTH) this.tooLong(this.lineNo + 1);
         const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
         this.line(text.slice(start, end), out);
         start = nl + 1;
       }
+      if (text.length - start > MAX_LINE_LENGTH) this.tooLong(this.lineNo + 1);
       this.partial = text.slice(start);
     } catch (e) {
       this.partial = '';
@@ -113,8 +136,13 @@ export class ExtXyzReader {
 
   /** Once stopped, a reader stays stopped: lenient returns nothing more, strict throws the same error again. */
   private afterError(): Frame[] {
-    if (!this.opts.lenient) throw this.error!;
+    const error = this.error!;
+    if (!this.opts.lenient) throw error;
     return [];
+  }
+
+  private tooLong(line: number): never {
+    this.fail(line, `line longer than ${MAX_LINE_LENGTH} characters (not an extended XYZ text file? no newlines?)`);
   }
 
   private fail(line: number, what: string): never {
@@ -133,7 +161,7 @@ export class ExtXyzReader {
           if (this.frameIndex > 0 && /^[A-Za-z]{1,2}\s/.test(t)) hint = ' (this looks like an atom line: is the atom count of the previous frame too small?)';
           this.fail(lineNo, `expected the atom count of a frame (a non-negative integer), found '${clip(t)}'${hint}`);
         }
-        if (!Number.isSafeInteger(n)) this.fail(lineNo, `atom count '${t}' is too large`);
+        if (!Number.isSafeInteger(n) || n > MAX_ATOMS_PER_FRAME) this.fail(lineNo, `atom count ${clip(t)} is too large (acelens reads at most ${MAX_ATOMS_PER_FRAME} atoms per frame)`);
         this.natoms = n;
         this.headerLine = lineNo;
         this.state = 'comment';

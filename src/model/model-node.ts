@@ -1,16 +1,15 @@
 /** Model files on disk (Node only): save, load, and the SHA-256 of data files for provenance. */
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../util/atomic-file';
 import { Model, ModelError, parseModel, serializeModel, type ModelFile } from './model';
 
 /** Writes the model as JSON (via a temporary file, so a failed write never leaves half a model). */
 export function saveModel(path: string, model: ModelFile): void {
-  const tmp = `${path}.tmp-${process.pid}`;
   try {
-    writeFileSync(tmp, serializeModel(model));
-    renameSync(tmp, path);
+    writeFileAtomic(path, serializeModel(model), 'model file');
   } catch (err) {
-    throw new ModelError(`${path}: cannot write the model file: ${describeFsError(err)}`);
+    throw new ModelError(err instanceof Error ? err.message : String(err));
   }
 }
 

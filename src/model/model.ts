@@ -2,7 +2,7 @@
  * The acelens model file: versioned JSON holding everything needed to predict (basis spec, E0,
  * coefficients) and to know where a model came from (fit settings, data provenance, metrics).
  *
- *   { "format": "acelens-model", "version": 1, "created": ISO date, "software": "acelens 0.1.0",
+ *   { "format": "acelens-model", "version": 1, "created": ISO date, "software": "acelens <version>",
  *     "spec": BasisSpec, "e0": eV per atom, "nbasis": n, "coefficients": [n numbers],
  *     "fit": { lambda, prior, weights, e0Source, validation, seed, solver: {method, rank, condition} },
  *     "data": { files: [{role, name, sha256, structures, atoms}], train: counts, valid: counts | null },
@@ -22,13 +22,16 @@ import { AceBasis } from '../ace/basis';
 import { designRows, predict } from '../ace/evaluate';
 import { decodeFloat32Base64 } from '../util/base64';
 import { validateSpec, type BasisSpec } from '../ace/spec';
+import { schemaError } from './schema';
+import { basisCost } from '../ace/basis-cost';
 import { factorVariance } from '../fit/blr';
 import type { MetricsReport } from '../fit/metrics';
 import type { Frame } from '../structure/frame';
+import { ACELENS_VERSION } from '../version';
 
 export const MODEL_FORMAT = 'acelens-model';
 export const MODEL_VERSION = 1;
-export const SOFTWARE = 'acelens 0.1.0';
+export const SOFTWARE = `acelens ${ACELENS_VERSION}`;
 
 export interface FileProvenance {
   /** file name as given (a path relative to where the fit ran, or a browser File name) */
@@ -158,7 +161,9 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
 
 /**
  * Parses and checks a model file's text. `fileName` prefixes every error message.
- * Checks: JSON syntax (with line), format tag, version, spec, E0, coefficients (finite, nbasis of them).
+ * Checks: JSON syntax (with line), format tag, version, then the whole file against docs/model.schema.json
+ * (every section a panel or command reads, with bounds), then the spec's physics (src/ace/spec.ts) and the
+ * coefficients (finite, nbasis of them).
  * The basis size itself is checked against the engine in `Model` (it needs the basis).
  */
 export function parseModel(text: string, fileName = 'model'): ModelFile {
@@ -187,6 +192,9 @@ export function checkModel(obj: unknown, fileName = 'model'): ModelFile {
     fail(`model format version ${m.version} is newer than this acelens reads (version ${MODEL_VERSION}); upgrade acelens`);
   }
   if ((m.version as number) !== MODEL_VERSION) fail(`model format version ${m.version} is not supported (this acelens reads version ${MODEL_VERSION})`);
+  // the whole file against the published schema (docs/model.schema.json) before anything uses it
+  const schemaProblem = schemaError(m);
+  if (schemaProblem) fail(`not a valid model file: ${schemaProblem}`);
   try {
     m.spec = validateSpec(m.spec);
   } catch (err) {
@@ -223,6 +231,19 @@ export class Model {
     readonly file: ModelFile,
     fileName = 'model',
   ) {
+    // the basis size from the spec before building it: exact for orders ν ≤ 2 (K ≤ 3), a refusal above the limits
+    let cost;
+    try {
+      cost = basisCost(validateSpec(file.spec));
+    } catch (err) {
+      throw new ModelError(`${fileName}: invalid basis spec: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const exactPart = cost.tuples.slice(0, 2).reduce((a, b) => a + b, 0);
+    if (file.spec.order <= 3 ? exactPart !== file.coefficients.length : exactPart > file.coefficients.length) {
+      throw new ModelError(
+        `${fileName}: the basis of its spec has ${file.spec.order <= 3 ? '' : 'at least '}${exactPart} functions but the model has ${file.coefficients.length} coefficients (written by another acelens version?)`,
+      );
+    }
     this.basis = AceBasis.create(file.spec);
     if (this.basis.size !== file.coefficients.length) {
       throw new ModelError(

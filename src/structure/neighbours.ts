@@ -37,6 +37,16 @@ export interface BuiltNeighbourList extends NeighbourList {
   shifts: Int32Array;
 }
 
+/**
+ * Limits checked before any list is built (README "Limits"): every coordinate within ±MAX_COORDINATE Å (so a
+ * position wraps into its cell to ~1e-10 Å), at most MAX_NEIGHBOURS_PER_ATOM neighbours per atom (estimated from
+ * the density N/V for periodic frames before building, counted while building otherwise) and at most MAX_GHOSTS
+ * periodic images in all (tiny or flat cells need very many).
+ */
+export const MAX_COORDINATE = 1e6;
+export const MAX_NEIGHBOURS_PER_ATOM = 1000;
+export const MAX_GHOSTS = 4_000_000;
+
 /** Smallest distance allowed between two atoms (or an atom and its image); closer is an error. */
 export const MIN_PAIR_DISTANCE = 1e-6;
 
@@ -71,6 +81,35 @@ export function buildNeighbourList(frame: Frame, rcut: number): BuiltNeighbourLi
   if (cell) for (let d = 0; d < 3; d++) periodic[d] = frame.pbc[d];
   const anyPeriodic = periodic[0] || periodic[1] || periodic[2];
   if (anyPeriodic && (!cell || cellVolume(cell) < 1e-8)) throw new FrameError('neighbour list: periodic frame needs a cell of non-zero volume');
+
+  for (let k = 0; k < 3 * n; k++) {
+    const v = pos[k];
+    if (!(Math.abs(v) <= MAX_COORDINATE)) {
+      throw new FrameError(`neighbour list: atom ${Math.floor(k / 3)} has ${"xyz"[k % 3]} = ${Number.isFinite(v) && Math.abs(v) < 1e6 ? v : v.toExponential(3)} Å, beyond the ±${MAX_COORDINATE.toExponential(0)} Å acelens accepts (wrap positions into the cell)`);
+    }
+  }
+  if (anyPeriodic && cell) {
+    // cost before work: periodic images per atom from the cell heights, neighbours per atom from the density
+    let imagesPerAtom = 1;
+    const V = cellVolume(cell);
+    for (let d = 0; d < 3; d++) {
+      if (!periodic[d]) continue;
+      const e = (d + 1) % 3, f = (d + 2) % 3;
+      const cx = cell[3 * e + 1] * cell[3 * f + 2] - cell[3 * e + 2] * cell[3 * f + 1];
+      const cy = cell[3 * e + 2] * cell[3 * f] - cell[3 * e] * cell[3 * f + 2];
+      const cz = cell[3 * e] * cell[3 * f + 1] - cell[3 * e + 1] * cell[3 * f];
+      imagesPerAtom *= 1 + 2 * (rcut / (V / Math.hypot(cx, cy, cz)) + 1);
+    }
+    if (!(n * imagesPerAtom <= MAX_GHOSTS)) {
+      throw new FrameError(`neighbour list: the cell is too small or flat for the ${rcut} Å cutoff: about ${fmtCount(n * imagesPerAtom)} periodic images of its ${n} atoms would be needed (limit ${fmtCount(MAX_GHOSTS)})`);
+    }
+    if (periodic[0] && periodic[1] && periodic[2]) {
+      const perAtom = (n / V) * (4 / 3) * Math.PI * rcut ** 3;
+      if (!(perAtom <= MAX_NEIGHBOURS_PER_ATOM)) {
+        throw new FrameError(`neighbour list: ${n} atoms in ${V.toPrecision(3)} Å³ give about ${fmtCount(perAtom)} neighbours per atom within ${rcut} Å (limit ${MAX_NEIGHBOURS_PER_ATOM}; is the cell in Å?)`);
+      }
+    }
+  }
 
   // wrapped positions and the wrap translation of each atom
   const wpos = new Float64Array(3 * n);
@@ -193,6 +232,9 @@ export function buildNeighbourList(frame: Frame, rcut: number): BuiltNeighbourLi
   const distances = new GrowF64(n * 32);
   for (let i = 0; i < n; i++) {
     offsets[i] = index.length;
+    if (i > 0 && offsets[i] - offsets[i - 1] > MAX_NEIGHBOURS_PER_ATOM) {
+      throw new FrameError(`neighbour list: atom ${i - 1} has ${offsets[i] - offsets[i - 1]} neighbours within ${rcut} Å (limit ${MAX_NEIGHBOURS_PER_ATOM})`);
+    }
     const x = wpos[3 * i], y = wpos[3 * i + 1], z = wpos[3 * i + 2];
     const bx = binOf(x, 0), by = binOf(y, 1), bz = binOf(z, 2);
     for (let ix = Math.max(0, bx - 1); ix <= Math.min(nb[0] - 1, bx + 1); ix++)
@@ -221,6 +263,9 @@ export function buildNeighbourList(frame: Frame, rcut: number): BuiltNeighbourLi
         }
   }
   offsets[n] = index.length;
+  if (n > 0 && offsets[n] - offsets[n - 1] > MAX_NEIGHBOURS_PER_ATOM) {
+    throw new FrameError(`neighbour list: atom ${n - 1} has ${offsets[n] - offsets[n - 1]} neighbours within ${rcut} Å (limit ${MAX_NEIGHBOURS_PER_ATOM})`);
+  }
   return {
     natoms: n,
     rcut,
@@ -230,6 +275,10 @@ export function buildNeighbourList(frame: Frame, rcut: number): BuiltNeighbourLi
     distances: distances.trimmed(),
     shifts: shifts.trimmed(),
   };
+}
+
+function fmtCount(x: number): string {
+  return x < 1e6 ? String(Math.round(x)) : x.toExponential(1);
 }
 
 /** Largest number of neighbours of any atom. */

@@ -42,6 +42,21 @@ export function thinData(result: StudyResult): string | null {
   return parts.length ? `too little data (${parts.join(', ')}; at least ${MIN_STRUCTURES} structures per pool and ${MIN_DFT_POINTS} DFT points wanted)` : null;
 }
 
+/** Below this many held-out structures, a held-out error (and its trend with K) is not meaningful. */
+export const MIN_HELD_OUT = 20;
+
+/**
+ * Marks a statement built on held-out errors as not meaningful when the smallest held-out set behind it has
+ * fewer than MIN_HELD_OUT structures (e.g. `reproduce --quick`: 8 of 40): it is then no evidence either way.
+ */
+export function heldOutCaveat(f: Finding, rows: readonly StudyRow[], quick: boolean): Finding {
+  const n = Math.min(...rows.map((r) => r.valid?.structures ?? 0));
+  if (!rows.length || n >= MIN_HELD_OUT) return f;
+  f.text = f.text.replace(/\.$/, '') + ` — not meaningful: only ${plural(n, 'held-out structure')} (at least ${MIN_HELD_OUT} wanted${quick ? '; the full run without --quick has more' : ''}).`;
+  delete f.holds;
+  return f;
+}
+
 /** Rows of one pool and basis, fitted, ascending K. */
 export function series(result: StudyResult, dataset: StudyDatasetId, variant: BasisVariant): StudyRow[] {
   return result.rows.filter((r) => r.dataset === dataset && r.variant === variant && r.status === 'fitted').sort((a, b) => a.K - b.K);
@@ -243,12 +258,12 @@ export function studyFindings(result: StudyResult): Finding[] {
     const f = rows.map((r) => r.valid!.forceRmse);
     const t = trend(e, ERR_TOL_MEV);
     const mono = t === 'decreasing';
-    out.push({
+    out.push(heldOutCaveat({
       id: `valid-vs-K:${d}:${v}`,
       text: `${d}, ${VAR[v]}: held-out energy RMSE ${trendWords(t)} with K: ${list(e, fmtErr)} meV/atom (forces ${list(f, fmtErr)} meV/Å; K = ${rows.map((r) => r.K).join(', ')}; ${plural(rows[0].valid!.structures, 'held-out structure')}).`,
       values: e,
       holds: mono,
-    });
+    }, rows, s.quick));
   }
 
   // --- what the held-out energy error is made of: at the largest K of each series, the config_type with the
@@ -262,12 +277,12 @@ export function studyFindings(result: StudyResult): Finding[] {
     const w = r.validDominant!;
     const fraction = w.structures / r.valid!.structures;
     if (w.share < DOMINANT_SHARE || w.share < 2 * fraction) continue;
-    out.push({
+    out.push(heldOutCaveat({
       id: `valid-dominant:${d}:${v}`,
       text: `${d}, ${VAR[v]}, K = ${r.K}: ${Math.round(100 * w.share)} % of the held-out squared energy error comes from ${w.configType} (${plural(w.structures, 'held-out structure')} of ${r.valid!.structures}, ${w.inTraining} of that kind in training): ${fmtErr(w.energy_rmse_meV_atom)} meV/atom there, ${fmtErr(r.valid!.energyRmse!)} meV/atom over all.`,
       values: [w.share, w.energy_rmse_meV_atom, w.inTraining],
       holds: true,
-    });
+    }, [r], s.quick));
   }
 
   // --- transfer narrow → diverse
@@ -276,11 +291,11 @@ export function studyFindings(result: StudyResult): Finding[] {
     if (!rows.length) continue;
     const cross = rows.map((r) => r.cross!.energyRmse!);
     const own = rows.map((r) => r.valid?.energyRmse ?? null);
-    out.push({
+    out.push(heldOutCaveat({
       id: `transfer:${v}`,
       text: `Narrow → diverse (${VAR[v]}, ${plural(rows[0].cross!.structures, 'diverse structure')} not in the narrow pool): energy RMSE ${list(cross, fmtErr)} meV/atom, against ${list(own, fmtErr)} meV/atom on held-out narrow structures (K = ${rows.map((r) => r.K).join(', ')}); forces ${list(rows.map((r) => r.cross!.forceRmse), fmtErr)} meV/Å.`,
       values: cross,
-    });
+    }, rows, s.quick));
   }
 
   // --- rank deficiency of dimer-only fits
@@ -369,23 +384,23 @@ export function paperComparison(result: StudyResult): Finding[] {
   const div = series(result, 'diverse', 'standard').filter((r) => r.valid?.energyRmse != null);
   if (div.length >= 2) {
     const e = div.map((r) => r.valid!.energyRmse!);
-    out.push({
+    out.push(heldOutCaveat({
       id: 'paper:valid-errors',
       text: `Paper: validation energy RMSE diverse → diverse falls with K (231 / 78 / 38 meV/atom for K = 2 / 3 / 4, v1). Here (standard): ${list(e, fmtErr)} meV/atom for K = ${div.map((r) => r.K).join(' / ')} — ${decreasing(e, ERR_TOL_MEV) ? 'agrees (falls with K)' : 'differs (does not fall monotonically)'}.`,
       values: e,
       holds: decreasing(e, ERR_TOL_MEV),
-    });
+    }, div, result.settings.quick));
   }
   const tr = series(result, 'narrow', 'standard').filter((r) => r.cross?.energyRmse != null && r.valid?.energyRmse != null);
   if (tr.length) {
     const ratio = tr.map((r) => r.cross!.energyRmse! / r.valid!.energyRmse!);
     const holds = ratio.every((x) => x > 1.5);
-    out.push({
+    out.push(heldOutCaveat({
       id: 'paper:transfer',
       text: `Paper: narrow data do not transfer (narrow → diverse 287 / 142 / 85 vs narrow → narrow 125 / 42 / 29 meV/atom). Here: narrow → diverse error / narrow held-out error = ${ratio.map((x) => x.toFixed(1)).join(' / ')} for K = ${tr.map((r) => r.K).join(' / ')} — ${holds ? 'agrees' : 'differs'}.`,
       values: ratio,
       holds,
-    });
+    }, tr, result.settings.quick));
   }
   const sums = BULK_POOLS.filter((d) => result.pairSum?.[d]).map((d) => ({ d, p: result.pairSum[d]! }));
   if (sums.length) {

@@ -189,7 +189,7 @@ describe('acelens: bad input', () => {
     expectFailure(['fit', 'train.xyz', '--order', '7', '--out', 'x.json'], /--order' must be 2..5/);
     expectFailure(['fit', 'train.xyz', ...BASIS_ARGS, '--lambda', 'abc', '--out', 'x.json'], /--lambda' expects a number ≥ 0, a comma list of them or 'auto', got 'abc'/);
     expectFailure(['fit', 'train.xyz', ...BASIS_ARGS, '--lambda', '1e-6,-1', '--out', 'x.json'], /--lambda' expects a number ≥ 0/);
-    expectFailure(['fit', 'train.xyz', ...BASIS_ARGS, '--lambda', 'auto', '--out', 'x.json'], /chooses λ on validation data: give '--valid FILE' or '--valid-fraction F'/);
+    expectFailure(['fit', 'train.xyz', ...BASIS_ARGS, '--lambda', 'auto', '--valid-fraction', '0', '--out', 'x.json'], /chooses λ on validation data: give '--valid FILE' or '--valid-fraction F'/);
     expectFailure(['fit', 'train.xyz', ...BASIS_ARGS, '--valid', 'valid.xyz', '--valid-fraction', '0.1', '--out', 'x.json'], /not both/);
     writeFileSync(at('v2.json'), JSON.stringify({ ...JSON.parse(readFileSync(at('m.json'), 'utf8')), version: 2 }));
     expectFailure(['eval', '--model', 'v2.json', 'valid.xyz'], /v2.json: model format version 2 is newer/);

@@ -3,14 +3,16 @@
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const OutputDir = join(import.meta.dirname, 'output');
 
 export async function launchBrowser(): Promise<Browser> {
+    const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+    if (!existsSync(executablePath)) throw new Error(`no Chromium at ${executablePath}: the e2e tests need Debian's chromium (apt-get install chromium; README, Quick start) or CHROMIUM_PATH`);
     return chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        executablePath,
         headless: true,
         args: ['--no-sandbox', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--disable-background-networking',
             '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
@@ -22,7 +24,8 @@ export async function openViewer(browser: Browser, baseUrl: string, opts: { widt
     const errors: string[] = [];
     page.on('pageerror', e => errors.push(String(e)));
     page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
-    await page.goto(baseUrl, { waitUntil: 'load', timeout: 180_000 }); // a loaded machine: the dev server transforms modules on first request
+    page.setDefaultNavigationTimeout(180_000); // a first load on a loaded 2-core machine can take minutes
+    await page.goto(baseUrl, { waitUntil: 'load' });
     await page.waitForFunction(() => (window as any).acelens?.ready === true, undefined, { timeout: 180_000 });
     return { page, errors };
 }

@@ -46,9 +46,9 @@ describe('model file', () => {
     lines[5] = lines[5].slice(0, -3); // cut a line short
     expect(() => parseModel(lines.join('\n'), 'm.json')).toThrow(/^m.json:(6|7): not a valid model file: corrupt JSON/);
     expect(() => parseModel(text.slice(0, 100), 'm.json')).toThrow(/corrupt JSON/);
-    expect(() => parseModel(JSON.stringify({ ...obj, coefficients: [...obj.coefficients.slice(1), 'x'] }), 'm.json')).toThrow(/coefficient \d+ is "x"/);
-    expect(() => parseModel(JSON.stringify({ ...obj, e0: null }), 'm.json')).toThrow(/e0 is null/);
-    expect(() => parseModel(JSON.stringify({ ...obj, spec: { ...obj.spec, order: 9 } }), 'm.json')).toThrow(/invalid basis spec/);
+    expect(() => parseModel(JSON.stringify({ ...obj, coefficients: [...obj.coefficients.slice(1), 'x'] }), 'm.json')).toThrow(/coefficients\[\d+\] must be number, got "x"/);
+    expect(() => parseModel(JSON.stringify({ ...obj, e0: null }), 'm.json')).toThrow(/e0 must be number, got null/);
+    expect(() => parseModel(JSON.stringify({ ...obj, spec: { ...obj.spec, order: 9 } }), 'm.json')).toThrow(/spec.order must be <= 5, got 9/);
     // coefficient count must match the basis of the spec
     const fewer = parseModel(JSON.stringify({ ...obj, nbasis: obj.nbasis - 1, coefficients: obj.coefficients.slice(1) }), 'm.json');
     expect(() => new Model(fewer, 'm.json')).toThrow(ModelError);

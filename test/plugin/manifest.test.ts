@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkManifest } from '../../plugin/manifest';
+import { AcelensManifest, checkManifest } from '../../plugin/manifest';
 
 const root = join(import.meta.dirname, '..', '..');
 const manifest = checkManifest(JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')));
@@ -10,7 +10,9 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 describe('manifest.json', () => {
     it('agrees with package.json and names an existing entry module', () => {
         expect(manifest.id).toBe(pkg.name);
-        expect(manifest.version).toBe(pkg.version);
+        // one version source: package.json (manifest.json carries none)
+        expect('version' in manifest).toBe(false);
+        expect(AcelensManifest.version).toBe(pkg.version);
         expect(existsSync(join(root, manifest.entry))).toBe(true);
     });
 
@@ -47,7 +49,8 @@ describe('manifest.json', () => {
 
     it('rejects a manifest with a duplicate id or a missing field', () => {
         expect(() => checkManifest({ ...manifest, panels: [...manifest.panels, manifest.panels[0]] })).toThrow(/duplicate id/);
-        const { version: _, ...noVersion } = manifest;
-        expect(() => checkManifest(noVersion)).toThrow(/"version"/);
+        const { name: _, ...noName } = manifest;
+        expect(() => checkManifest(noName)).toThrow(/"name"/);
+        expect(() => checkManifest({ ...manifest, version: '9.9.9' })).toThrow(/package\.json/);
     });
 });

@@ -22,7 +22,14 @@ export function randomModelFile(spec: BasisSpec, seed: number, e0 = -155.25): Mo
     e0,
     nbasis: coefficients.length,
     coefficients,
+    metrics: { train: emptyMetrics(), valid: null },
   } as unknown as ModelFile;
+}
+
+/** Metrics of a model fitted to nothing (the schema requires the section). */
+export function emptyMetrics() {
+  const none = { structures: 0, atoms: 0, energy_count: 0, force_count: 0, energy_rmse_meV_atom: null, energy_mae_meV_atom: null, force_rmse_meV_A: null, force_mae_meV_A: null };
+  return { ...none, per_config_type: {} };
 }
 
 export function randomModel(spec: BasisSpec, seed: number, e0 = -155.25): Model {

@@ -9,7 +9,7 @@ import { Model } from '../../src/model/model';
 import { DATASET_SHORT, STUDY_DATASETS, type StudyData } from '../../src/study/data';
 import { studyFigures } from '../../src/study/figures';
 import { dimerAt, runStudy, type StudyProgress, type StudyResult } from '../../src/study/reproduce';
-import { paperComparison, RMS_TOL_EV, spinPairedAgainstPaper, studyFindings, studyReport, thinData, trend } from '../../src/study/report';
+import { heldOutCaveat, MIN_HELD_OUT, paperComparison, RMS_TOL_EV, spinPairedAgainstPaper, studyFindings, studyReport, thinData, trend } from '../../src/study/report';
 import { PAPER_DFT_CURVE } from '../../src/study/paper';
 import { CSV_COLUMNS, fmtErr, fmtEv, headlineMarkdown, tableCsv, tableMarkdown } from '../../src/study/table';
 import { syntheticStudyData } from './synthetic';
@@ -339,4 +339,23 @@ describe('table, figures and report of the study', () => {
     expect(verdict.holds).toBe(true);
     expect(verdict.text).toMatch(/— agrees \(within 0\.1 eV(, not to the paper's precision: it fitted 245 frames of its own curve)?\)\.$/);
   });
+
+  it('statements on held-out errors from fewer than MIN_HELD_OUT structures say they are not meaningful (reproduce --quick)', () => {
+    const held = studyFindings(result).filter((f) => f.id.startsWith('valid-vs-K:'));
+    expect(held.length).toBeGreaterThan(0);
+    for (const f of held) {
+      const n = Number(f.text.match(/; (\d+) held-out structures?\)/)![1]);
+      expect(n).toBeLessThan(MIN_HELD_OUT);
+      expect(f.text).toMatch(new RegExp(`— not meaningful: only ${n} held-out structures? \\(at least ${MIN_HELD_OUT} wanted; the full run without --quick has more\\)\\.$`));
+      expect(f.holds).toBeUndefined();
+    }
+    const paper = paperComparison(result).find((x) => x.id === 'paper:valid-errors');
+    if (paper) expect(paper.text).toMatch(/not meaningful: only \d+ held-out/);
+    // with enough held-out structures the statement stands unchanged
+    const row = result.rows.find((r) => r.valid)!;
+    const f = { id: 'x', text: 'a statement.', values: [], holds: true };
+    expect(heldOutCaveat({ ...f }, [{ ...row, valid: { ...row.valid!, structures: MIN_HELD_OUT } }], true)).toEqual(f);
+    expect(heldOutCaveat({ ...f }, [{ ...row, valid: { ...row.valid!, structures: 3 } }], false).text).toBe('a statement — not meaningful: only 3 held-out structures (at least 20 wanted).');
+  });
 });
+

@@ -1,8 +1,9 @@
 /** `acelens eval` body: predictions and errors per structure, metrics, optional extended XYZ output. */
-import { closeSync, openSync, writeSync } from 'node:fs';
 import { checkFitFrame, isIsolatedAtom } from '../../fit/fit';
 import { MetricsAccumulator, structureErrors } from '../../fit/metrics';
 import { writeExtXyzFrame, type ExtraColumn } from '../../io/extxyz';
+import { loadModel } from '../../model/model-node';
+import { AtomicFile } from '../../util/atomic-file';
 import { describeFsError } from '../../model/model-node';
 import { loadPredictor } from '../../pace/pace-node';
 import { PaceModel } from '../../pace/pace-model';
@@ -25,6 +26,13 @@ export const orderColumn = (K: number) => `${PREDICTION_COLUMNS.energy}_K${K}`;
 /** Comment-line key of the predicted total energy (eV) written by --out. */
 export const PREDICTION_ENERGY_KEY = 'ace_energy';
 
+/** 'energy' or 'force on atom i' when a prediction is not finite, else null. */
+function nonFinite(energy: number, forces: ArrayLike<number>): string | null {
+  if (!Number.isFinite(energy)) return `energy (${energy})`;
+  for (let k = 0; k < forces.length; k++) if (!Number.isFinite(forces[k])) return `force on atom ${Math.floor(k / 3)} (${forces[k]})`;
+  return null;
+}
+
 export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
   const o = args.options;
   const modelPath = o.model as string | undefined;
@@ -46,17 +54,29 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
     force_rmse_meV_A: number | null;
   }> = [];
   const out = o.out as string | undefined;
-  let fd: number | null = null;
+  // predictions go to a temporary renamed over --out only when every frame is done: an error or an interrupt
+  // leaves an existing file as it was and no partial one
+  let file: AtomicFile | null = null;
   if (out) {
     try {
-      fd = openSync(out, 'w');
+      file = new AtomicFile(out, 'predictions file');
     } catch (err) {
-      throw new CliError(`${out}: cannot write: ${describeFsError(err)}`);
+      throw new CliError((err as Error).message);
     }
   }
   try {
-    data.frames.forEach((frame, index) => {
-      const p = model.predict(frame, { forces: true });
+    for (let index = 0; index < data.frames.length; index++) {
+      const frame = data.frames[index];
+      // let the event loop run between frames: SIGINT/SIGTERM handlers (which remove the temporary) get their turn
+      if (index > 0) await new Promise((r) => setImmediate(r));
+      let p;
+      try {
+        p = model.predict(frame, { forces: true });
+      } catch (err) {
+        throw new CliError(`${frameLocation(data, index)}: cannot evaluate the model: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      const bad = nonFinite(p.energy, p.forces!);
+      if (bad) throw new CliError(`${frameLocation(data, index)}: the model gives a non-finite ${bad} (model ${modelPath}: absurd coefficients or spec?)`);
       // isolated atoms define E0: listed, but not counted in the metrics (as in acelens fit)
       const errs = isIsolatedAtom(frame)
         ? structureErrors(frame.natoms, p.energy, p.forces, frame.energy, frame.forces)
@@ -92,14 +112,16 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
         }
         const text = writeExtXyzFrame({ ...frame, info: { ...frame.info, [PREDICTION_ENERGY_KEY]: p.energy } }, { extraColumns, realFormat: 'exact' });
         try {
-          writeSync(fd!, text);
+          file!.write(text);
         } catch (err) {
-          throw new CliError(`${out}: cannot write: ${describeFsError(err)}`);
+          throw new CliError((err as Error).message);
         }
       }
-    });
-  } finally {
-    if (fd !== null) closeSync(fd);
+    }
+    file?.commit();
+  } catch (err) {
+    file?.abort();
+    throw err;
   }
   const report = acc.report();
   const per: Record<string, object> = {};

@@ -1,6 +1,7 @@
 /** `acelens fit` body: read data, fit (worker threads), write the model, print a table or one JSON object. */
 import { ACEJL_RADIAL, defaultSpec, scaledDegrees, validateSpec, type BasisSpec } from '../../ace/spec';
 import { AUTO_LAMBDA_GRID, fitModel, type FitProgress } from '../../fit/fit';
+import { FIT_DEFAULTS, parseE0 } from '../../fit/defaults';
 import type { ErrorMetrics, MetricsReport } from '../../fit/metrics';
 import { createParallelAssembler } from '../../fit/parallel';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
@@ -9,6 +10,8 @@ import type { ConfigTypeWeights } from '../../fit/normal-equations';
 import { parseWeightsFile, parseWeightsInline, resolveWeights, WeightsError, type WeightsTable } from '../../fit/weights';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { describeFsError, saveModel } from '../../model/model-node';
+import { checkOutputPath } from '../../util/atomic-file';
+import { checkModel } from '../../model/model';
 import type { ParsedArgs } from '../args';
 import { printJson, type CliIO } from '../command';
 import { frameLocation, readDataset, type Dataset } from '../data';
@@ -59,11 +62,10 @@ export function specFromOptions(o: ParsedArgs['options']): BasisSpec {
 
 /** Fails before the fit (not after it) when the model file cannot be written. */
 function checkWritable(path: string): void {
-  const dir = dirname(resolve(path));
   try {
-    accessSync(dir, constants.W_OK);
+    checkOutputPath(path, 'model file'); // also refuses a directory, before the fit runs
   } catch (err) {
-    throw new CliError(`${path}: cannot write the model file: directory ${dir}: ${describeFsError(err)}`);
+    throw new CliError((err as Error).message);
   }
 }
 
@@ -128,7 +130,7 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
   if (!out) throw new CliError("option '--out M.json' is required");
   checkWritable(out);
   if (o.valid !== undefined && o['valid-fraction'] !== undefined) throw new CliError("give either '--valid FILE' or '--valid-fraction F', not both");
-  const validFraction = (o['valid-fraction'] as number | undefined) ?? 0;
+  const validFraction = (o['valid-fraction'] as number | undefined) ?? (o.valid !== undefined ? 0 : FIT_DEFAULTS.validFraction);
   if (validFraction < 0 || validFraction >= 1) throw new CliError(`option '--valid-fraction' must be in [0, 1), got ${validFraction}`);
   const spec = specFromOptions(o);
   const lambdas = parseLambda(o.lambda);
@@ -136,9 +138,9 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
   if (solverOpt !== undefined && solverOpt !== 'blr' && solverOpt !== 'ridge') throw new CliError(`option '--solver' must be 'blr' or 'ridge', got '${solverOpt}'`);
   if (solverOpt === 'blr' && o.lambda !== undefined) throw new CliError("'--lambda' sets the ridge regularisation; '--solver blr' takes it from the data (give one of them)");
   const solver: 'blr' | 'ridge' = (solverOpt as 'blr' | 'ridge' | undefined) ?? (o.lambda !== undefined ? 'ridge' : 'blr');
-  let energyWeight = (o['energy-weight'] as number | undefined) ?? 1;
-  let forceWeight = (o['force-weight'] as number | undefined) ?? 1;
-  let virialWeight = (o['virial-weight'] as number | undefined) ?? 1;
+  let energyWeight = (o['energy-weight'] as number | undefined) ?? FIT_DEFAULTS.energyWeight;
+  let forceWeight = (o['force-weight'] as number | undefined) ?? FIT_DEFAULTS.forceWeight;
+  let virialWeight = (o['virial-weight'] as number | undefined) ?? FIT_DEFAULTS.virialWeight;
   let configTypeWeights: Record<string, ConfigTypeWeights> | undefined;
   if (o.weights !== undefined) {
     const resolved = resolveWeights(readWeights(String(o.weights)), { energy: energyWeight, force: forceWeight, virial: virialWeight });
@@ -150,11 +152,14 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
   if (lambdas.lambdaScan && o.valid === undefined && !(validFraction > 0)) {
     throw new CliError("a λ scan ('--lambda auto' or a list) chooses λ on validation data: give '--valid FILE' or '--valid-fraction F'");
   }
-  let e0: 'auto' | number = 'auto';
-  if (o.e0 !== undefined && o.e0 !== 'auto') {
-    const v = Number(o.e0);
-    if (String(o.e0).trim() === '' || !Number.isFinite(v)) throw new CliError(`option '--e0' expects 'auto' or a number (eV), got '${o.e0}'`);
-    e0 = v;
+  let e0: 'auto' | number = FIT_DEFAULTS.e0;
+  if (o.e0 !== undefined) {
+    if (String(o.e0).trim() === '') throw new CliError(`option '--e0' expects 'auto' or a number (eV), got '${o.e0}'`);
+    try {
+      e0 = parseE0(String(o.e0));
+    } catch {
+      throw new CliError(`option '--e0' expects 'auto' or a number (eV), got '${o.e0}'`);
+    }
   }
 
   const trainSets: Dataset[] = [];
@@ -208,7 +213,7 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
       e0,
       validFrames: valid?.frames,
       validFraction,
-      seed: (o.seed as number | undefined) ?? 1,
+      seed: (o.seed as number | undefined) ?? FIT_DEFAULTS.seed,
       onProgress,
       assemble: createParallelAssembler({ workers }),
       describe: (set, i, atom) => {
@@ -223,6 +228,13 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
     });
   } finally {
     clearProgress();
+  }
+  // a fit on absurd labels (a force of 1e300) gives absurd or non-finite coefficients and errors: refused, with
+  // the reason, instead of a model that nothing can use (the same schema check every reader of the file applies)
+  try {
+    checkModel(result.model, out);
+  } catch (err) {
+    throw new CliError(`the fit gave no usable model (absurd labels in the data?): ${(err as Error).message}`);
   }
   saveModel(out, result.model);
 

@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root';
 import { readNeFile, NE_EXTENSION, type NeHeader } from '../../fit/ne-file';
 import { sha256File } from '../../model/model-node';
 import type { ParsedArgs } from '../args';
@@ -20,7 +20,7 @@ import { CliError } from '../errors';
 import { specFromOptions } from './fit-run';
 import { lossOptions } from './training-data';
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/acelens.mjs');
+const BIN = join(packageRoot(), 'bin', 'acelens.mjs');
 
 /** fit options handed to every assemble task, and to the solve */
 const ASSEMBLE_PASS = ['order', 'basis', 'rcut', 'degree', 'energy-weight', 'energy-norm', 'force-weight', 'virial-weight', 'e0'];

@@ -1,14 +1,15 @@
 /** `acelens reproduce` body: read the assets, run the study (worker threads), write every output, print a summary. */
+import { writeFileAtomic } from '../../util/atomic-file';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../package-root';
 import { createParallelAssembler } from '../../fit/parallel';
 import { serializeModel } from '../../model/model';
 import { describeFsError } from '../../model/model-node';
 import { SOURCE_POOLS, type SourcePoolId, type StudyData } from '../../study/data';
 import { studyFigures } from '../../study/figures';
 import { runStudy, type StudyProgress, type StudyResult } from '../../study/reproduce';
-import { studyFindings, paperComparison, studyReport } from '../../study/report';
+import { studyFindings, paperComparison, studyReport, thinData } from '../../study/report';
 import { readmeSection, replaceReadmeSection, type PlannedCounts } from '../../study/readme-section';
 import { tableCsv, headlineMarkdown, tableMarkdown } from '../../study/table';
 import type { ParsedArgs } from '../args';
@@ -25,7 +26,7 @@ export const STUDY_FILES: Record<SourcePoolId | 'curve', string> = {
 };
 
 export function defaultAssetsDir(): string {
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../assets');
+  return join(packageRoot(), 'assets');
 }
 
 /** "DFT (GPAW PBE)" from the curve's provenance file (settings.code, settings.xc), else "DFT". */
@@ -83,12 +84,10 @@ function readmeWithSection(file: string, section: string): string {
 }
 
 function writeText(path: string, text: string): void {
-  const tmp = `${path}.tmp-${process.pid}`;
   try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
+    writeFileAtomic(path, text);
   } catch (err) {
-    throw new CliError(`${path}: cannot write: ${describeFsError(err)}`);
+    throw new CliError((err as Error).message);
   }
 }
 
@@ -240,6 +239,7 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
     ...dataNotes.map((n) => `data      ${n}`),
     '',
     tableMarkdown(result),
+    ...(thinData(result) ? [`Caution: ${thinData(result)}; the statements below describe these models only.`] : []),
     ...studyFindings(result).map((f) => `- ${f.text}`),
   ];
   io.stdout(lines.join('\n') + '\n');
