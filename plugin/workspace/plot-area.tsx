@@ -362,7 +362,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
 
         this.drawnData = {
             errors, distanceIds, energyFrames: energyPoints, energyOffset, histogramRange,
-            markTraces: { energy: { selection: typeTraces.length + 1, hover: typeTraces.length + 2 }, force: { selection: 2, hover: 3 }, distance: { selection: 4, hover: 5 } },
+            markTraces: { energy: { selection: typeTraces.length + 1, hover: typeTraces.length + 2 }, force: { selection: 2, hover: 3 }, distance: { selection: 3, hover: 4 } },
         };
         this.bindEvents(eDiv, fDiv, dDiv, hDiv, typeTraces);
         workspaceState(this.plugin).errors.next(errors);

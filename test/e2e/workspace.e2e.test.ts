@@ -37,8 +37,9 @@ function molstarSelection(page: Page) {
         const model = traj.models[0];
         const s = model.structures[0].cell.obj.data;
         const loci = p.managers.structure.selection.getLoci(s);
+        const ints = (x: any): ArrayLike<number> => { if (typeof x !== 'number') return x; const f = new Float64Array([x]); const [a, b] = new Int32Array(f.buffer); return Array.from({ length: b - a }, (_, k) => a + k); }; // Mol*'s OrderedSet/SortedArray: a contiguous set is a packed Interval number
         const atoms = new Set<number>();
-        for (const e of loci.elements ?? []) for (let i = 0; i < e.indices.length; i++) atoms.add(e.unit.elements[e.indices[i]]);
+        for (const e of loci.elements ?? []) { const idx = ints(e.indices), el = ints(e.unit.elements); for (let i = 0; i < idx.length; i++) atoms.add(el[idx[i]]); }
         return { frame: model.cell.transform.params.modelIndex as number, atoms: [...atoms].sort((a, b) => a - b) };
     });
 }
@@ -97,7 +98,9 @@ async function boxSelectForceParity(page: Page): Promise<number> {
 async function checkBoxSelection(page: Page) {
     const expected = await boxSelectForceParity(page);
     expect(expected).toBeGreaterThan(0);
-    await expect.poll(() => page.evaluate(() => (window as any).acelens.workspace.selection.value?.ids.length ?? 0), { timeout: 60_000 }).toBe(expected);
+    // Plotly decides points on the box edges at pixel resolution: a point or two there may fall either way
+    await expect.poll(async () => Math.abs(await page.evaluate(() => (window as any).acelens.workspace.selection.value?.ids.length ?? 0) - expected) <= Math.max(2, 0.01 * expected), { timeout: 60_000 }).toBe(true);
+    const selected: number = await page.evaluate(() => (window as any).acelens.workspace.selection.value.ids.length);
     expect(await page.locator('[data-testid=acelens-selection-label]').innerText()).toMatch(/force parity: box/);
     // the same atoms selected in Mol* in the frame shown (switched to one that holds selected atoms)
     await expect.poll(async () => {
@@ -107,7 +110,7 @@ async function checkBoxSelection(page: Page) {
     }, { timeout: 60_000 }).toBe(true);
     // the table lists them, largest error first
     const errs = (await page.locator('[data-testid=acelens-selection-table] tbody tr td:nth-child(4)').allInnerTexts()).map(Number);
-    expect(errs.length).toBe(Math.min(expected, 300));
+    expect(errs.length).toBe(Math.min(selected, 300));
     for (let i = 1; i < errs.length; i++) expect(errs[i]).toBeLessThanOrEqual(errs[i - 1]);
 }
 
@@ -178,22 +181,35 @@ describe('diagnosis workspace', () => {
         }, { timeout: 60_000 }).toBe(true);
         await shot(page, 'histogram-range');
 
-        // 3D → plots: the camera on one atom, a click on it in the 3D view marks it in every plot
-        const target = await page.evaluate(async () => {
+        // 3D → plots: the camera on one atom, the mouse over the 3D view until Mol* reports an atom under it
+        // (picking runs on a render: slow on a loaded machine), then a click on that atom marks it in every plot
+        await page.evaluate(async () => {
             const p = (window as any).acelens.plugin;
             const h = p.managers.structure.hierarchy;
             const traj = [...h.selection.trajectories].reverse().find((t: any) => !t.cell.state.isHidden);
             const s = traj.models[0].structures[0].cell.obj.data;
-            const unit = s.units[0];
             p.managers.interactivity.lociSelects.deselectAll();
-            const loci = { kind: 'element-loci', structure: s, elements: [{ unit, indices: Int32Array.of(0) }] };
+            const loci = { kind: 'element-loci', structure: s, elements: [{ unit: s.units[0], indices: Int32Array.of(0) }] };
             p.managers.camera.focusLoci(loci, { durationMs: 0, extraRadius: 1 });
-            return { frame: traj.models[0].cell.transform.params.modelIndex, atom: unit.elements[0] };
         });
         await page.waitForTimeout(1500);
         const canvas = (await page.locator('.msp-viewport canvas').first().boundingBox())!;
-        await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
-        await page.mouse.click(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
+        const cx = canvas.x + canvas.width / 2, cy = canvas.y + canvas.height / 2;
+        let wiggle = 0;
+        await expect.poll(async () => {
+            await page.mouse.move(cx + (wiggle++ % 2), cy);
+            await page.waitForTimeout(300);
+            return page.evaluate(() => { const l = (window as any).acelens.plugin.behaviors.interaction.hover.value.current.loci; return l.kind === 'element-loci' && l.elements.length > 0; });
+        }, { timeout: 60_000 }).toBe(true);
+        const target = await page.evaluate(() => {
+            const p = (window as any).acelens.plugin;
+            const h = p.managers.structure.hierarchy;
+            const traj = [...h.selection.trajectories].reverse().find((t: any) => !t.cell.state.isHidden);
+            const ints = (x: any): ArrayLike<number> => { if (typeof x !== 'number') return x; const f = new Float64Array([x]); const [a, b] = new Int32Array(f.buffer); return Array.from({ length: b - a }, (_, k) => a + k); };
+            const e = p.behaviors.interaction.hover.value.current.loci.elements[0];
+            return { frame: traj.models[0].cell.transform.params.modelIndex, atom: ints(e.unit.elements)[ints(e.indices)[0]] };
+        });
+        await page.mouse.click(cx + ((wiggle - 1) % 2), cy);
         await expect.poll(() => page.evaluate(() => (window as any).acelens.workspace.selection.value?.label ?? ''), { timeout: 30_000 }).toMatch(/^3D/);
         const marked = await page.evaluate((t) => {
             const ws = (window as any).acelens.workspace;
@@ -252,6 +268,12 @@ describe('diagnosis workspace', () => {
         expect(loaded.hidden).toEqual([true, false]);
         await expect.poll(() => page.locator('[data-testid=acelens-plot-subject]').innerText(), { timeout: 60_000 }).toMatch(/gap20-all\.xyz/);
         await plotsDrawn(page, 900_000);
+        // the plots of GAP-20, not those of the dataset shown before
+        await page.waitForFunction((frames) => {
+            const e = (window as any).acelens.workspace.errors.value;
+            const force = (document.querySelector('[data-testid=acelens-plot-force]') as any)?.data?.[1];
+            return e && e.index.offsets.length === frames + 1 && force && force.x.length === e.force.dft.length;
+        }, loaded.frames, { timeout: 900_000, polling: 1000 });
         console.log(`workspace e2e: GAP-20 (${loaded.frames} structures) loaded, predicted and plotted in ${((Date.now() - started) / 1000).toFixed(0)} s`);
         const sizes = await page.evaluate(() => {
             const e = (window as any).acelens.workspace.errors.value;
