@@ -14,6 +14,8 @@ export default defineConfig([{
         'test/e2e/output/*',
         'tools/dft/work/*',
         '.ci/out/*',
+        '.peers-build/**',
+        'test/e2e/output/**',
     ],
 }, {
     languageOptions: {

@@ -14,11 +14,11 @@ export interface Bench {
 const benches: Bench[] = [];
 
 export function registerBench(bench: Bench): void {
-  benches.push(bench);
+    benches.push(bench);
 }
 
 export function registeredBenches(): readonly Bench[] {
-  return benches;
+    return benches;
 }
 
 /**
@@ -27,20 +27,20 @@ export function registeredBenches(): readonly Bench[] {
  * is the better measure of the code itself (single-threaded code: CPU time ≈ wall time when idle).
  */
 export function timeIt(fn: () => void, repeats = 3, warmup = 1): number {
-  return timeItBoth(fn, repeats, warmup).cpu;
+    return timeItBoth(fn, repeats, warmup).cpu;
 }
 
 export function timeItBoth(fn: () => void, repeats = 3, warmup = 1): { cpu: number; wall: number } {
-  for (let w = 0; w < warmup; w++) fn();
-  const cpu: number[] = [], wall: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    fn();
-    wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-  }
-  const med = (a: number[]) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
-  return { cpu: med(cpu), wall: med(wall) };
+    for (let w = 0; w < warmup; w++) fn();
+    const cpu: number[] = [], wall: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        fn();
+        wall.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpu.push((c.user + c.system) / 1000);
+    }
+    const med = (a: number[]) => a.sort((x, y) => x - y)[Math.floor(a.length / 2)];
+    return { cpu: med(cpu), wall: med(wall) };
 }

@@ -14,20 +14,20 @@ import './ui';
 import './ui-steps';
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const names = args.filter((a) => !a.startsWith('-'));
-  const selected = registeredBenches().filter((b) => (names.length === 0 && !b.onlyWhenNamed) || names.includes(b.name));
-  if (selected.length === 0) {
-    console.error(`no benchmark named ${names.join(', ')}; available: ${registeredBenches().map((b) => b.name).join(', ')}`);
-    process.exit(1);
-  }
-  for (const b of selected) {
-    console.log(`\n=== ${b.name}: ${b.description} ===`);
-    await b.run(args);
-  }
+    const args = process.argv.slice(2);
+    const names = args.filter((a) => !a.startsWith('-'));
+    const selected = registeredBenches().filter((b) => (names.length === 0 && !b.onlyWhenNamed) || names.includes(b.name));
+    if (selected.length === 0) {
+        console.error(`no benchmark named ${names.join(', ')}; available: ${registeredBenches().map((b) => b.name).join(', ')}`);
+        process.exit(1);
+    }
+    for (const b of selected) {
+        console.log(`\n=== ${b.name}: ${b.description} ===`);
+        await b.run(args);
+    }
 }
 
 main().catch((e) => {
-  console.error(e);
-  process.exit(1);
+    console.error(e);
+    process.exit(1);
 });

@@ -29,7 +29,10 @@ export function afterFirstStructure(plugin: PluginContext): Promise<void> {
     if (!p) {
         p = new Promise<void>(resolve => {
             let finished = false;
+            // assigned below, after finish() (which a synchronous first check may call) is defined: not const
+            // eslint-disable-next-line prefer-const
             let sub: { unsubscribe(): void } | undefined;
+            // eslint-disable-next-line prefer-const
             let timer: ReturnType<typeof setInterval> | undefined;
             const finish = () => {
                 if (finished) return;

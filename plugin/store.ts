@@ -66,8 +66,7 @@ export class AcelensStore {
             const models: StoredModel[] = [];
             for (const m of saved.models ?? []) {
                 try {
-                    if (m.pace) { PaceModel.parse(m.pace.text, m.pace.fileName); models.push({ id: m.id, name: m.name, pace: { text: m.pace.text, fileName: m.pace.fileName } }); }
-                    else models.push({ id: m.id, name: m.name, file: checkModel(m.file, m.name) });
+                    if (m.pace) { PaceModel.parse(m.pace.text, m.pace.fileName); models.push({ id: m.id, name: m.name, pace: { text: m.pace.text, fileName: m.pace.fileName } }); } else models.push({ id: m.id, name: m.name, file: checkModel(m.file, m.name) });
                 } catch (e) { console.warn(`acelens: stored model "${m.name}" skipped: ${(e as Error).message}`); }
             }
             this.models.next(models);

@@ -59,10 +59,7 @@ function quantile(sorted: Float64Array, q: number) {
 export function colourRange(values: Float64Array, kind: AtomQuantity['kind'], mode: 'robust' | 'minmax' | 'manual', manual: { min: number; max: number }): ColourRange {
     const finite = values.filter(Number.isFinite).sort();
     let min: number, max: number;
-    if (mode === 'manual') { min = manual.min; max = manual.max; }
-    else if (finite.length === 0) { min = 0; max = 1; }
-    else if (mode === 'robust') { min = quantile(finite, 0.02); max = quantile(finite, 0.98); }
-    else { min = finite[0]; max = finite[finite.length - 1]; }
+    if (mode === 'manual') { min = manual.min; max = manual.max; } else if (finite.length === 0) { min = 0; max = 1; } else if (mode === 'robust') { min = quantile(finite, 0.02); max = quantile(finite, 0.98); } else { min = finite[0]; max = finite[finite.length - 1]; }
     if (kind === 'diverging') {
         const m = Math.max(Math.abs(min), Math.abs(max)) || 1;
         min = -m; max = m;

@@ -17,97 +17,97 @@
  */
 
 export function lmIndex(l: number, m: number): number {
-  return l * l + l + m;
+    return l * l + l + m;
 }
 
 export class SphericalHarmonics {
-  readonly lmax: number;
-  readonly size: number;
-  /** √2 N_lm (m > 0) and N_l0, indexed by l*(lmax+1)+m */
-  private readonly coef: Float64Array;
-  private readonly Qt: Float64Array; // (lmax+2)×(lmax+2), Q_l^m at [l*(lmax+2)+m]
-  private readonly C: Float64Array;
-  private readonly S: Float64Array;
+    readonly lmax: number;
+    readonly size: number;
+    /** √2 N_lm (m > 0) and N_l0, indexed by l*(lmax+1)+m */
+    private readonly coef: Float64Array;
+    private readonly Qt: Float64Array; // (lmax+2)×(lmax+2), Q_l^m at [l*(lmax+2)+m]
+    private readonly C: Float64Array;
+    private readonly S: Float64Array;
 
-  constructor(lmax: number) {
-    this.lmax = lmax;
-    this.size = (lmax + 1) * (lmax + 1);
-    this.coef = new Float64Array((lmax + 1) * (lmax + 1));
-    for (let l = 0; l <= lmax; l++) {
-      for (let m = 0; m <= l; m++) {
-        // (l−m)!/(l+m)! as a product to avoid overflow
-        let ratio = 1;
-        for (let k = l - m + 1; k <= l + m; k++) ratio /= k;
-        const N = Math.sqrt(((2 * l + 1) / (4 * Math.PI)) * ratio);
-        this.coef[l * (lmax + 1) + m] = m === 0 ? N : Math.SQRT2 * N;
-      }
+    constructor(lmax: number) {
+        this.lmax = lmax;
+        this.size = (lmax + 1) * (lmax + 1);
+        this.coef = new Float64Array((lmax + 1) * (lmax + 1));
+        for (let l = 0; l <= lmax; l++) {
+            for (let m = 0; m <= l; m++) {
+                // (l−m)!/(l+m)! as a product to avoid overflow
+                let ratio = 1;
+                for (let k = l - m + 1; k <= l + m; k++) ratio /= k;
+                const N = Math.sqrt(((2 * l + 1) / (4 * Math.PI)) * ratio);
+                this.coef[l * (lmax + 1) + m] = m === 0 ? N : Math.SQRT2 * N;
+            }
+        }
+        this.Qt = new Float64Array((lmax + 2) * (lmax + 2));
+        this.C = new Float64Array(lmax + 1);
+        this.S = new Float64Array(lmax + 1);
     }
-    this.Qt = new Float64Array((lmax + 2) * (lmax + 2));
-    this.C = new Float64Array(lmax + 1);
-    this.S = new Float64Array(lmax + 1);
-  }
 
-  /**
+    /**
    * Y at r = (rx, ry, rz) (any length > 0) into Y[off..off+size); when dY is given, also ∂Y/∂r into
    * dY[3*(off+idx) + α].
    */
-  evaluate(rx: number, ry: number, rz: number, Y: Float64Array, dY?: Float64Array, off = 0): void {
-    const lmax = this.lmax;
-    const r = Math.sqrt(rx * rx + ry * ry + rz * rz);
-    const inv = 1 / r;
-    const x = rx * inv, y = ry * inv, z = rz * inv;
-    const W = lmax + 2;
-    const Qt = this.Qt, C = this.C, S = this.S;
-    // Q_l^m(z)
-    let dfact = 1; // (2m−1)!!
-    for (let m = 0; m <= lmax; m++) {
-      if (m > 0) dfact *= 2 * m - 1;
-      Qt[m * W + m] = dfact;
-      Qt[m * W + m + 1] = 0; // Q_m^{m+1} = 0
-      if (m + 1 <= lmax) Qt[(m + 1) * W + m] = (2 * m + 1) * z * dfact;
-      for (let l = m + 2; l <= lmax; l++) {
-        Qt[l * W + m] = ((2 * l - 1) * z * Qt[(l - 1) * W + m] - (l + m - 1) * Qt[(l - 2) * W + m]) / (l - m);
-      }
-    }
-    for (let l = 0; l <= lmax; l++) Qt[l * W + l + 1] = 0;
-    C[0] = 1; S[0] = 0;
-    for (let m = 1; m <= lmax; m++) {
-      C[m] = x * C[m - 1] - y * S[m - 1];
-      S[m] = x * S[m - 1] + y * C[m - 1];
-    }
-    const coef = this.coef;
-    for (let l = 0; l <= lmax; l++) {
-      const base = off + l * l + l;
-      const c0 = coef[l * (lmax + 1)];
-      Y[base] = c0 * Qt[l * W];
-      if (dY) {
-        const gz = c0 * Qt[l * W + 1];
-        // g = (0, 0, gz); tangential projection
-        const ug = z * gz;
-        dY[3 * base] = (-x * ug) * inv;
-        dY[3 * base + 1] = (-y * ug) * inv;
-        dY[3 * base + 2] = (gz - z * ug) * inv;
-      }
-      for (let m = 1; m <= l; m++) {
-        const k = coef[l * (lmax + 1) + m];
-        const q = Qt[l * W + m];
-        const kq = k * q;
-        Y[base + m] = kq * C[m];
-        Y[base - m] = kq * S[m];
-        if (dY) {
-          const dq = k * Qt[l * W + m + 1];
-          // cos part
-          let gx = kq * m * C[m - 1], gy = -kq * m * S[m - 1], gz = dq * C[m];
-          let ug = x * gx + y * gy + z * gz;
-          let o = 3 * (base + m);
-          dY[o] = (gx - x * ug) * inv; dY[o + 1] = (gy - y * ug) * inv; dY[o + 2] = (gz - z * ug) * inv;
-          // sin part
-          gx = kq * m * S[m - 1]; gy = kq * m * C[m - 1]; gz = dq * S[m];
-          ug = x * gx + y * gy + z * gz;
-          o = 3 * (base - m);
-          dY[o] = (gx - x * ug) * inv; dY[o + 1] = (gy - y * ug) * inv; dY[o + 2] = (gz - z * ug) * inv;
+    evaluate(rx: number, ry: number, rz: number, Y: Float64Array, dY?: Float64Array, off = 0): void {
+        const lmax = this.lmax;
+        const r = Math.sqrt(rx * rx + ry * ry + rz * rz);
+        const inv = 1 / r;
+        const x = rx * inv, y = ry * inv, z = rz * inv;
+        const W = lmax + 2;
+        const Qt = this.Qt, C = this.C, S = this.S;
+        // Q_l^m(z)
+        let dfact = 1; // (2m−1)!!
+        for (let m = 0; m <= lmax; m++) {
+            if (m > 0) dfact *= 2 * m - 1;
+            Qt[m * W + m] = dfact;
+            Qt[m * W + m + 1] = 0; // Q_m^{m+1} = 0
+            if (m + 1 <= lmax) Qt[(m + 1) * W + m] = (2 * m + 1) * z * dfact;
+            for (let l = m + 2; l <= lmax; l++) {
+                Qt[l * W + m] = ((2 * l - 1) * z * Qt[(l - 1) * W + m] - (l + m - 1) * Qt[(l - 2) * W + m]) / (l - m);
+            }
         }
-      }
+        for (let l = 0; l <= lmax; l++) Qt[l * W + l + 1] = 0;
+        C[0] = 1; S[0] = 0;
+        for (let m = 1; m <= lmax; m++) {
+            C[m] = x * C[m - 1] - y * S[m - 1];
+            S[m] = x * S[m - 1] + y * C[m - 1];
+        }
+        const coef = this.coef;
+        for (let l = 0; l <= lmax; l++) {
+            const base = off + l * l + l;
+            const c0 = coef[l * (lmax + 1)];
+            Y[base] = c0 * Qt[l * W];
+            if (dY) {
+                const gz = c0 * Qt[l * W + 1];
+                // g = (0, 0, gz); tangential projection
+                const ug = z * gz;
+                dY[3 * base] = (-x * ug) * inv;
+                dY[3 * base + 1] = (-y * ug) * inv;
+                dY[3 * base + 2] = (gz - z * ug) * inv;
+            }
+            for (let m = 1; m <= l; m++) {
+                const k = coef[l * (lmax + 1) + m];
+                const q = Qt[l * W + m];
+                const kq = k * q;
+                Y[base + m] = kq * C[m];
+                Y[base - m] = kq * S[m];
+                if (dY) {
+                    const dq = k * Qt[l * W + m + 1];
+                    // cos part
+                    let gx = kq * m * C[m - 1], gy = -kq * m * S[m - 1], gz = dq * C[m];
+                    let ug = x * gx + y * gy + z * gz;
+                    let o = 3 * (base + m);
+                    dY[o] = (gx - x * ug) * inv; dY[o + 1] = (gy - y * ug) * inv; dY[o + 2] = (gz - z * ug) * inv;
+                    // sin part
+                    gx = kq * m * S[m - 1]; gy = kq * m * C[m - 1]; gz = dq * S[m];
+                    ug = x * gx + y * gy + z * gz;
+                    o = 3 * (base - m);
+                    dY[o] = (gx - x * ug) * inv; dY[o + 1] = (gy - y * ug) * inv; dY[o + 2] = (gz - z * ug) * inv;
+                }
+            }
+        }
     }
-  }
 }

@@ -24,162 +24,158 @@ import type { RadialSpec } from './spec';
 export const DEFAULT_RADIAL: RadialSpec = { kind: 'agnesi', p: 2, q: 4, a: 1, envelope: 2 };
 
 export class RadialBasis {
-  readonly nmax: number;
-  readonly rcut: number;
-  readonly rin: number;
-  readonly r0: number;
-  readonly kind: RadialSpec['kind'];
-  private readonly yin: number;
-  private readonly ycut: number;
-  private readonly norm: Float64Array;
-  // agnesi parameters
-  private readonly ap: number;
-  private readonly aq: number;
-  private readonly aa: number;
-  private readonly env: number;
-  // acejl parameters and recursion coefficients
-  readonly p: number;
-  readonly xl: number;
-  readonly xr: number;
-  readonly pl: number;
-  readonly pr: number;
-  readonly recA: Float64Array;
-  readonly recB: Float64Array;
-  readonly recC: Float64Array;
+    readonly nmax: number;
+    readonly rcut: number;
+    readonly rin: number;
+    readonly r0: number;
+    readonly kind: RadialSpec['kind'];
+    private readonly yin: number;
+    private readonly ycut: number;
+    private readonly norm: Float64Array;
+    // agnesi parameters
+    private readonly ap: number;
+    private readonly aq: number;
+    private readonly aa: number;
+    private readonly env: number;
+    // acejl parameters and recursion coefficients
+    readonly p: number;
+    readonly xl: number;
+    readonly xr: number;
+    readonly pl: number;
+    readonly pr: number;
+    readonly recA: Float64Array;
+    readonly recB: Float64Array;
+    readonly recC: Float64Array;
 
-  constructor(nmax: number, rcut: number, rin: number, r0: number, radial: RadialSpec = DEFAULT_RADIAL) {
-    this.nmax = nmax;
-    this.rcut = rcut;
-    this.rin = rin;
-    this.kind = radial.kind;
-    this.norm = new Float64Array(nmax);
-    for (let n = 0; n < nmax; n++) this.norm[n] = Math.sqrt(2 * n + 1);
-    if (radial.kind === 'agnesi') {
-      this.r0 = r0;
-      this.ap = radial.p; this.aq = radial.q; this.aa = radial.a; this.env = radial.envelope;
-      this.yin = this.agnesi(rin);
-      this.ycut = this.agnesi(rcut);
-      this.p = 0; this.xl = 0; this.xr = 0; this.pl = 0; this.pr = 0;
-      this.recA = new Float64Array(0); this.recB = new Float64Array(0); this.recC = new Float64Array(0);
-    } else {
-      this.r0 = radial.r0 ?? r0;
-      this.ap = 0; this.aq = 0; this.aa = 0; this.env = 0; this.yin = 0; this.ycut = 0;
-      this.p = radial.p; this.pl = radial.pl; this.pr = radial.pr;
-      this.xl = this.acejlX(rcut);
-      this.xr = this.acejlX(radial.rin ?? rin);
-      const rec = legendreRecursion(nmax, this.xl, this.xr, this.pl);
-      this.recA = rec.A; this.recB = rec.B; this.recC = rec.C;
+    constructor(nmax: number, rcut: number, rin: number, r0: number, radial: RadialSpec = DEFAULT_RADIAL) {
+        this.nmax = nmax;
+        this.rcut = rcut;
+        this.rin = rin;
+        this.kind = radial.kind;
+        this.norm = new Float64Array(nmax);
+        for (let n = 0; n < nmax; n++) this.norm[n] = Math.sqrt(2 * n + 1);
+        if (radial.kind === 'agnesi') {
+            this.r0 = r0;
+            this.ap = radial.p; this.aq = radial.q; this.aa = radial.a; this.env = radial.envelope;
+            this.yin = this.agnesi(rin);
+            this.ycut = this.agnesi(rcut);
+            this.p = 0; this.xl = 0; this.xr = 0; this.pl = 0; this.pr = 0;
+            this.recA = new Float64Array(0); this.recB = new Float64Array(0); this.recC = new Float64Array(0);
+        } else {
+            this.r0 = radial.r0 ?? r0;
+            this.ap = 0; this.aq = 0; this.aa = 0; this.env = 0; this.yin = 0; this.ycut = 0;
+            this.p = radial.p; this.pl = radial.pl; this.pr = radial.pr;
+            this.xl = this.acejlX(rcut);
+            this.xr = this.acejlX(radial.rin ?? rin);
+            const rec = legendreRecursion(nmax, this.xl, this.xr, this.pl);
+            this.recA = rec.A; this.recB = rec.B; this.recC = rec.C;
+        }
     }
-  }
 
-  /**
+    /**
    * y(r_in) − y(r_cut): how much of the transform's range [0, 1] the interval [r_in, r_cut] covers. x is this
    * difference stretched to [−1, 1], so a tiny spread (r_in ≈ r_cut, or r0 far from the cutoff scale) makes
    * every R_n numerically meaningless or infinite.
    */
-  static transformSpread(rcut: number, rin: number, r0: number, radial?: RadialSpec): number {
-    const b = new RadialBasis(1, rcut, rin, r0, radial);
-    return b.yin - b.ycut;
-  }
-
-  private agnesi(r: number): number {
-    const s = r / this.r0;
-    return 1 / (1 + (this.aa * s ** this.aq) / (1 + s ** (this.aq - this.ap)));
-  }
-
-  /** the acejl transform x(r) = ((1 + r0)/(1 + r))^p (as ML-PACE computes it) */
-  acejlX(r: number): number {
-    return Math.pow((1 + this.r0) / (1 + r), this.p);
-  }
-
-  /** x(r) and dx/dr (agnesi kind: the Legendre argument in [−1, 1]). */
-  transform(r: number, out: Float64Array): void {
-    if (this.kind === 'acejl') {
-      out[0] = Math.pow((1 + this.r0) / (1 + r), this.p);
-      out[1] = (-this.p * Math.pow((1 + r) / (1 + this.r0), -this.p - 1)) / (1 + this.r0);
-      return;
+    static transformSpread(rcut: number, rin: number, r0: number, radial?: RadialSpec): number {
+        const b = new RadialBasis(1, rcut, rin, r0, radial);
+        return b.yin - b.ycut;
     }
-    const s = r / this.r0;
-    let y: number, dy: number;
-    if (this.ap === 2 && this.aq === 4) {
-      const s2 = s * s, s4 = s2 * s2; // q − p = 2, q = 4
-      const den = 1 + s2;
-      const g = (this.aa * s4) / den;
-      const dg = (this.aa / this.r0) * (4 * s2 * s * den - s4 * 2 * s) / (den * den);
-      y = 1 / (1 + g);
-      dy = -dg * y * y;
-    } else {
-      const p = this.ap, q = this.aq;
-      const sq = s ** q, sqp = s ** (q - p);
-      const den = 1 + sqp;
-      const g = (this.aa * sq) / den;
-      const dg = (this.aa / this.r0) * ((q * s ** (q - 1)) * den - sq * (q - p) * s ** (q - p - 1)) / (den * den);
-      y = 1 / (1 + g);
-      dy = -dg * y * y;
-    }
-    const scale = 2 / (this.yin - this.ycut);
-    out[0] = (y - this.ycut) * scale - 1;
-    out[1] = dy * scale;
-  }
 
-  /**
+    private agnesi(r: number): number {
+        const s = r / this.r0;
+        return 1 / (1 + (this.aa * s ** this.aq) / (1 + s ** (this.aq - this.ap)));
+    }
+
+    /** the acejl transform x(r) = ((1 + r0)/(1 + r))^p (as ML-PACE computes it) */
+    acejlX(r: number): number {
+        return Math.pow((1 + this.r0) / (1 + r), this.p);
+    }
+
+    /** x(r) and dx/dr (agnesi kind: the Legendre argument in [−1, 1]). */
+    transform(r: number, out: Float64Array): void {
+        if (this.kind === 'acejl') {
+            out[0] = Math.pow((1 + this.r0) / (1 + r), this.p);
+            out[1] = (-this.p * Math.pow((1 + r) / (1 + this.r0), -this.p - 1)) / (1 + this.r0);
+            return;
+        }
+        const s = r / this.r0;
+        let y: number, dy: number;
+        if (this.ap === 2 && this.aq === 4) {
+            const s2 = s * s, s4 = s2 * s2; // q − p = 2, q = 4
+            const den = 1 + s2;
+            const g = (this.aa * s4) / den;
+            const dg = (this.aa / this.r0) * (4 * s2 * s * den - s4 * 2 * s) / (den * den);
+            y = 1 / (1 + g);
+            dy = -dg * y * y;
+        } else {
+            const p = this.ap, q = this.aq;
+            const sq = s ** q, sqp = s ** (q - p);
+            const den = 1 + sqp;
+            const g = (this.aa * sq) / den;
+            const dg = (this.aa / this.r0) * ((q * s ** (q - 1)) * den - sq * (q - p) * s ** (q - p - 1)) / (den * den);
+            y = 1 / (1 + g);
+            dy = -dg * y * y;
+        }
+        const scale = 2 / (this.yin - this.ycut);
+        out[0] = (y - this.ycut) * scale - 1;
+        out[1] = dy * scale;
+    }
+
+    /**
    * Fills R[0..nmax) with R_1..R_nmax at r and dR with dR/dr. Zero beyond r_cut.
    * `tmp` must have length ≥ 2.
    */
-  evaluate(r: number, R: Float64Array, dR: Float64Array, tmp: Float64Array): void {
-    const nmax = this.nmax;
-    if (r >= this.rcut) {
-      for (let n = 0; n < nmax; n++) { R[n] = 0; dR[n] = 0; }
-      return;
+    evaluate(r: number, R: Float64Array, dR: Float64Array, tmp: Float64Array): void {
+        const nmax = this.nmax;
+        if (r >= this.rcut) {
+            for (let n = 0; n < nmax; n++) { R[n] = 0; dR[n] = 0; }
+            return;
+        }
+        if (this.kind === 'acejl') { this.evaluateAcejl(r, R, dR, tmp); return; }
+        this.transform(r, tmp);
+        const x = tmp[0], dx = tmp[1];
+        const u = r / this.rcut;
+        const w = 1 - u * u;
+        let env: number, denv: number;
+        if (this.env === 2) { env = w * w; denv = (-4 * w * u) / this.rcut; } else { env = w ** this.env; denv = (-2 * this.env * w ** (this.env - 1) * u) / this.rcut; }
+        // Legendre P_k(x) and P'_k(x)
+        let p0 = 1, p1 = x, d0 = 0, d1 = 1;
+        for (let n = 0; n < nmax; n++) {
+            let p: number, d: number;
+            if (n === 0) { p = 1; d = 0; } else if (n === 1) { p = x; d = 1; } else {
+                const k = n - 1; // computing P_{k+1}
+                p = ((2 * k + 1) * x * p1 - k * p0) / (k + 1);
+                d = d0 + (2 * k + 1) * p1;
+                p0 = p1; p1 = p; d0 = d1; d1 = d;
+            }
+            const c = this.norm[n];
+            R[n] = c * p * env;
+            dR[n] = c * (d * dx * env + p * denv);
+        }
     }
-    if (this.kind === 'acejl') { this.evaluateAcejl(r, R, dR, tmp); return; }
-    this.transform(r, tmp);
-    const x = tmp[0], dx = tmp[1];
-    const u = r / this.rcut;
-    const w = 1 - u * u;
-    let env: number, denv: number;
-    if (this.env === 2) { env = w * w; denv = (-4 * w * u) / this.rcut; }
-    else { env = w ** this.env; denv = (-2 * this.env * w ** (this.env - 1) * u) / this.rcut; }
-    // Legendre P_k(x) and P'_k(x)
-    let p0 = 1, p1 = x, d0 = 0, d1 = 1;
-    for (let n = 0; n < nmax; n++) {
-      let p: number, d: number;
-      if (n === 0) { p = 1; d = 0; }
-      else if (n === 1) { p = x; d = 1; }
-      else {
-        const k = n - 1; // computing P_{k+1}
-        p = ((2 * k + 1) * x * p1 - k * p0) / (k + 1);
-        d = d0 + (2 * k + 1) * p1;
-        p0 = p1; p1 = p; d0 = d1; d1 = d;
-      }
-      const c = this.norm[n];
-      R[n] = c * p * env;
-      dR[n] = c * (d * dx * env + p * denv);
-    }
-  }
 
-  /** ML-PACE's SHIPsRadPolyBasis::calcP, operation for operation. */
-  private evaluateAcejl(r: number, P: Float64Array, dP: Float64Array, tmp: Float64Array): void {
-    this.transform(r, tmp);
-    const x = tmp[0], dx = tmp[1];
-    const { xl, xr, pl, pr, recA: A, recB: B, recC: C, nmax } = this;
-    let f: number, df: number;
-    if ((x < xl && pl > 0) || (x > xr && pr > 0)) { f = 0; df = 0; }
-    else {
-      f = Math.pow(x - xl, pl) * Math.pow(x - xr, pr);
-      df = pl * Math.pow(x - xl, pl - 1) * Math.pow(x - xr, pr) + Math.pow(x - xl, pl) * pr * Math.pow(x - xr, pr - 1);
+    /** ML-PACE's SHIPsRadPolyBasis::calcP, operation for operation. */
+    private evaluateAcejl(r: number, P: Float64Array, dP: Float64Array, tmp: Float64Array): void {
+        this.transform(r, tmp);
+        const x = tmp[0], dx = tmp[1];
+        const { xl, xr, pl, pr, recA: A, recB: B, recC: C, nmax } = this;
+        let f: number, df: number;
+        if ((x < xl && pl > 0) || (x > xr && pr > 0)) { f = 0; df = 0; } else {
+            f = Math.pow(x - xl, pl) * Math.pow(x - xr, pr);
+            df = pl * Math.pow(x - xl, pl - 1) * Math.pow(x - xr, pr) + Math.pow(x - xl, pl) * pr * Math.pow(x - xr, pr - 1);
+        }
+        P[0] = A[0] * f;
+        dP[0] = A[0] * df * dx;
+        if (nmax > 1) {
+            P[1] = (A[1] * x + B[1]) * P[0];
+            dP[1] = A[1] * dx * P[0] + (A[1] * x + B[1]) * dP[0];
+        }
+        for (let n = 2; n < nmax; n++) {
+            P[n] = (A[n] * x + B[n]) * P[n - 1] + C[n] * P[n - 2];
+            dP[n] = A[n] * dx * P[n - 1] + (A[n] * x + B[n]) * dP[n - 1] + C[n] * dP[n - 2];
+        }
     }
-    P[0] = A[0] * f;
-    dP[0] = A[0] * df * dx;
-    if (nmax > 1) {
-      P[1] = (A[1] * x + B[1]) * P[0];
-      dP[1] = A[1] * dx * P[0] + (A[1] * x + B[1]) * dP[0];
-    }
-    for (let n = 2; n < nmax; n++) {
-      P[n] = (A[n] * x + B[n]) * P[n - 1] + C[n] * P[n - 2];
-      dP[n] = A[n] * dx * P[n - 1] + (A[n] * x + B[n]) * dP[n - 1] + C[n] * dP[n - 2];
-    }
-  }
 }
 
 /**
@@ -187,17 +183,17 @@ export class RadialBasis {
  * t = α x + β mapping [xl, xr] to [−1, 1], A_0 = 1/|xr − xl|^pl.
  */
 export function legendreRecursion(n: number, xl: number, xr: number, pl: number): { A: Float64Array; B: Float64Array; C: Float64Array } {
-  const A = new Float64Array(n), B = new Float64Array(n), C = new Float64Array(n);
-  const alpha = 2 / (xr - xl), beta = -2 * xl / (xr - xl) - 1;
-  const c = (k: number) => Math.sqrt(2 * k + 1);
-  if (n > 0) A[0] = 1 / Math.pow(Math.abs(xr - xl), pl);
-  if (n > 1) { A[1] = c(1) * alpha; B[1] = c(1) * beta; }
-  for (let k = 1; k + 1 < n; k++) {
+    const A = new Float64Array(n), B = new Float64Array(n), C = new Float64Array(n);
+    const alpha = 2 / (xr - xl), beta = -2 * xl / (xr - xl) - 1;
+    const c = (k: number) => Math.sqrt(2 * k + 1);
+    if (n > 0) A[0] = 1 / Math.pow(Math.abs(xr - xl), pl);
+    if (n > 1) { A[1] = c(1) * alpha; B[1] = c(1) * beta; }
+    for (let k = 1; k + 1 < n; k++) {
     // L_{k+1} = ((2k+1) t L_k − k L_{k−1}) / (k+1)
-    const s = (c(k + 1) * (2 * k + 1)) / ((k + 1) * c(k));
-    A[k + 1] = s * alpha;
-    B[k + 1] = s * beta;
-    C[k + 1] = (-c(k + 1) * k) / ((k + 1) * c(k - 1));
-  }
-  return { A, B, C };
+        const s = (c(k + 1) * (2 * k + 1)) / ((k + 1) * c(k));
+        A[k + 1] = s * alpha;
+        B[k + 1] = s * beta;
+        C[k + 1] = (-c(k + 1) * k) / ((k + 1) * c(k - 1));
+    }
+    return { A, B, C };
 }

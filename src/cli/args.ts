@@ -23,68 +23,68 @@ export interface ParsedArgs {
 
 /** Options every command accepts. */
 export const COMMON_OPTIONS: Record<string, OptionSpec> = {
-  json: { kind: 'flag', help: 'print one JSON object on stdout instead of a table' },
-  help: { kind: 'flag', help: 'show this help' },
+    json: { kind: 'flag', help: 'print one JSON object on stdout instead of a table' },
+    help: { kind: 'flag', help: 'show this help' },
 };
 
 export function parseArgs(command: string, argv: string[], specs: Record<string, OptionSpec>): ParsedArgs {
-  const all = { ...specs, ...COMMON_OPTIONS };
-  const positionals: string[] = [];
-  const options: ParsedArgs['options'] = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
+    const all = { ...specs, ...COMMON_OPTIONS };
+    const positionals: string[] = [];
+    const options: ParsedArgs['options'] = {};
+    for (let i = 0; i < argv.length; i++) {
+        const arg = argv[i];
+        if (arg === '--') {
+            positionals.push(...argv.slice(i + 1));
+            break;
+        }
+        if (arg === '-h') {
+            options.help = true;
+            continue;
+        }
+        if (!arg.startsWith('--') || arg === '-') {
+            if (arg.startsWith('-') && arg.length > 1 && !/^-\d/.test(arg)) {
+                throw new CliError(`unknown option '${arg}' (see acelens ${command} --help)`);
+            }
+            positionals.push(arg);
+            continue;
+        }
+        const eq = arg.indexOf('=');
+        const name = arg.slice(2, eq < 0 ? undefined : eq);
+        const spec = all[name];
+        if (!spec) throw new CliError(`unknown option '--${name}' (see acelens ${command} --help)`);
+        if (spec.kind === 'flag') {
+            if (eq >= 0) throw new CliError(`option '--${name}' takes no value`);
+            options[name] = true;
+            continue;
+        }
+        let raw: string;
+        if (eq >= 0) raw = arg.slice(eq + 1);
+        else {
+            if (i + 1 >= argv.length) throw new CliError(`option '--${name}' needs a value${spec.value ? ` (${spec.value})` : ''}`);
+            raw = argv[++i];
+        }
+        options[name] = convert(command, name, spec, raw);
     }
-    if (arg === '-h') {
-      options.help = true;
-      continue;
-    }
-    if (!arg.startsWith('--') || arg === '-') {
-      if (arg.startsWith('-') && arg.length > 1 && !/^-\d/.test(arg)) {
-        throw new CliError(`unknown option '${arg}' (see acelens ${command} --help)`);
-      }
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq < 0 ? undefined : eq);
-    const spec = all[name];
-    if (!spec) throw new CliError(`unknown option '--${name}' (see acelens ${command} --help)`);
-    if (spec.kind === 'flag') {
-      if (eq >= 0) throw new CliError(`option '--${name}' takes no value`);
-      options[name] = true;
-      continue;
-    }
-    let raw: string;
-    if (eq >= 0) raw = arg.slice(eq + 1);
-    else {
-      if (i + 1 >= argv.length) throw new CliError(`option '--${name}' needs a value${spec.value ? ` (${spec.value})` : ''}`);
-      raw = argv[++i];
-    }
-    options[name] = convert(command, name, spec, raw);
-  }
-  return { positionals, options };
+    return { positionals, options };
 }
 
 function convert(command: string, name: string, spec: OptionSpec, raw: string): string | number {
-  if (spec.kind === 'string') return raw;
-  const trimmed = raw.trim();
-  const v = trimmed === '' ? NaN : Number(trimmed);
-  if (!Number.isFinite(v)) throw new CliError(`option '--${name}' expects a finite number, got '${raw}'`);
-  if (spec.kind === 'integer' && !Number.isInteger(v)) throw new CliError(`option '--${name}' expects an integer, got '${raw}'`);
-  return v;
+    if (spec.kind === 'string') return raw;
+    const trimmed = raw.trim();
+    const v = trimmed === '' ? NaN : Number(trimmed);
+    if (!Number.isFinite(v)) throw new CliError(`option '--${name}' expects a finite number, got '${raw}'`);
+    if (spec.kind === 'integer' && !Number.isInteger(v)) throw new CliError(`option '--${name}' expects an integer, got '${raw}'`);
+    return v;
 }
 
 /** Help text: usage line, description, options table. */
 export function formatHelp(usage: string, description: string, specs: Record<string, OptionSpec>): string {
-  const all = { ...specs, ...COMMON_OPTIONS };
-  const rows = Object.entries(all).map(([name, s]) => {
-    const left = `  --${name}${s.kind === 'flag' ? '' : ` ${s.value ?? (s.kind === 'string' ? 'VALUE' : 'N')}`}`;
-    const right = s.help + (s.default !== undefined ? ` [default: ${s.default}]` : '');
-    return [left, right] as const;
-  });
-  const width = Math.max(...rows.map(([l]) => l.length)) + 2;
-  return [`Usage: ${usage}`, '', description, '', 'Options:', ...rows.map(([l, r]) => l.padEnd(width) + r)].join('\n') + '\n';
+    const all = { ...specs, ...COMMON_OPTIONS };
+    const rows = Object.entries(all).map(([name, s]) => {
+        const left = `  --${name}${s.kind === 'flag' ? '' : ` ${s.value ?? (s.kind === 'string' ? 'VALUE' : 'N')}`}`;
+        const right = s.help + (s.default !== undefined ? ` [default: ${s.default}]` : '');
+        return [left, right] as const;
+    });
+    const width = Math.max(...rows.map(([l]) => l.length)) + 2;
+    return [`Usage: ${usage}`, '', description, '', 'Options:', ...rows.map(([l, r]) => l.padEnd(width) + r)].join('\n') + '\n';
 }

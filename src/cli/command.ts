@@ -15,5 +15,5 @@ export interface Command {
 
 /** Print `value` as one JSON object (with --json) — the single place that decides JSON formatting. */
 export function printJson(io: CliIO, value: unknown): void {
-  io.stdout(JSON.stringify(value, null, 2) + '\n');
+    io.stdout(JSON.stringify(value, null, 2) + '\n');
 }

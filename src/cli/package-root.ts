@@ -10,13 +10,13 @@ import { fileURLToPath } from 'node:url';
 let root: string | undefined;
 
 export function packageRoot(): string {
-  if (root) return root;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`acelens: no package.json above ${fileURLToPath(import.meta.url)}`);
-    dir = up;
-  }
-  root = dir;
-  return root;
+    if (root) return root;
+    let dir = dirname(fileURLToPath(import.meta.url));
+    while (!existsSync(join(dir, 'package.json'))) {
+        const up = dirname(dir);
+        if (up === dir) throw new Error(`acelens: no package.json above ${fileURLToPath(import.meta.url)}`);
+        dir = up;
+    }
+    root = dir;
+    return root;
 }

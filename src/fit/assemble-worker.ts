@@ -20,18 +20,18 @@ let basis: AceBasis | null = null;
 let weights: LossWeights | null = null;
 
 port.on('message', (msg: Incoming) => {
-  try {
-    if (msg.type === 'init') {
-      basis = AceBasis.create(msg.spec);
-      weights = msg.weights;
-      port.postMessage({ type: 'need' });
-    } else if (msg.type === 'chunk') {
-      if (!basis || !weights) throw new Error('chunk before init');
-      const sums = assembleChunk(basis, msg.frames, weights, () => port.postMessage({ type: 'progress' }));
-      port.postMessage({ type: 'chunk-sums', index: msg.index, sums }, [sums.xtx.buffer as ArrayBuffer, sums.xty.buffer as ArrayBuffer]);
-      port.postMessage({ type: 'need' });
+    try {
+        if (msg.type === 'init') {
+            basis = AceBasis.create(msg.spec);
+            weights = msg.weights;
+            port.postMessage({ type: 'need' });
+        } else if (msg.type === 'chunk') {
+            if (!basis || !weights) throw new Error('chunk before init');
+            const sums = assembleChunk(basis, msg.frames, weights, () => port.postMessage({ type: 'progress' }));
+            port.postMessage({ type: 'chunk-sums', index: msg.index, sums }, [sums.xtx.buffer as ArrayBuffer, sums.xty.buffer as ArrayBuffer]);
+            port.postMessage({ type: 'need' });
+        }
+    } catch (err) {
+        port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
     }
-  } catch (err) {
-    port.postMessage({ type: 'error', message: err instanceof Error ? err.message : String(err) });
-  }
 });

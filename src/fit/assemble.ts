@@ -25,24 +25,24 @@ export const ASSEMBLY_CHUNKS = ASSEMBLY_SHARDS;
 
 /** The chunks (structure indices, ascending) of the assembly: the non-empty shards of shardPlan(·, 16). */
 export function assemblyChunks(frames: readonly Frame[]): number[][] {
-  return shardPlanOf(frames, ASSEMBLY_SHARDS).filter((c) => c.length > 0);
+    return shardPlanOf(frames, ASSEMBLY_SHARDS).filter((c) => c.length > 0);
 }
 
 /** Sums of one chunk (structures in order). Synchronous. */
 export function assembleChunk(basis: AceBasis, frames: readonly Frame[], weights: LossWeights, onStructure?: () => void): NormalSums {
-  const sums = createSums(basis.size);
-  for (const frame of frames) {
-    assembleOne(sums, basis, frame, weights);
-    onStructure?.();
-  }
-  return sums;
+    const sums = createSums(basis.size);
+    for (const frame of frames) {
+        assembleOne(sums, basis, frame, weights);
+        onStructure?.();
+    }
+    return sums;
 }
 
 /** Assembles all frames in-process (chunk by chunk). Async only to let an abort (or a worker message) through every ~50 ms. */
 export async function assembleInProcess(basis: AceBasis, frames: readonly Frame[], weights: LossWeights, hooks: AssembleHooks = {}): Promise<NormalSums> {
-  const total = createSums(basis.size);
-  await assembleChunksInProcess(basis, frames, weights, total, 0, hooks);
-  return total;
+    const total = createSums(basis.size);
+    await assembleChunksInProcess(basis, frames, weights, total, 0, hooks);
+    return total;
 }
 
 /**
@@ -50,44 +50,44 @@ export async function assembleInProcess(basis: AceBasis, frames: readonly Frame[
  * the structures of these chunks from `doneBefore` on.
  */
 export async function assembleChunksInProcess(
-  basis: AceBasis,
-  frames: readonly Frame[],
-  weights: LossWeights,
-  total: NormalSums,
-  fromChunk: number,
-  hooks: AssembleHooks = {},
-  doneBefore = 0,
+    basis: AceBasis,
+    frames: readonly Frame[],
+    weights: LossWeights,
+    total: NormalSums,
+    fromChunk: number,
+    hooks: AssembleHooks = {},
+    doneBefore = 0,
 ): Promise<void> {
-  const chunks = assemblyChunks(frames);
-  let last = Date.now();
-  let done = doneBefore;
-  for (let c = fromChunk; c < chunks.length; c++) {
-    const chunk = createSums(basis.size);
-    for (const s of chunks[c]) {
-      hooks.signal?.throwIfAborted();
-      assembleOne(chunk, basis, frames[s], weights);
-      hooks.onStructure?.(++done);
-      if (Date.now() - last > 50) {
-        await yieldToEventLoop();
-        last = Date.now();
-      }
+    const chunks = assemblyChunks(frames);
+    let last = Date.now();
+    let done = doneBefore;
+    for (let c = fromChunk; c < chunks.length; c++) {
+        const chunk = createSums(basis.size);
+        for (const s of chunks[c]) {
+            hooks.signal?.throwIfAborted();
+            assembleOne(chunk, basis, frames[s], weights);
+            hooks.onStructure?.(++done);
+            if (Date.now() - last > 50) {
+                await yieldToEventLoop();
+                last = Date.now();
+            }
+        }
+        mergeSums(total, chunk);
     }
-    mergeSums(total, chunk);
-  }
-  hooks.signal?.throwIfAborted();
+    hooks.signal?.throwIfAborted();
 }
 
 /** Adds one structure: evaluates its design rows (forces/virial only when used) and accumulates them. */
 export function assembleOne(sums: NormalSums, basis: AceBasis, frame: Frame, weights: LossWeights): void {
-  const use = usedLabels(frame, weights);
-  if (!use.energy && !use.forces && !use.virial) {
-    sums.structures += 1;
-    return;
-  }
-  const rows = designRows(basis, frame, { forces: use.forces, virial: use.virial });
-  addStructure(sums, rows, frame, weights);
+    const use = usedLabels(frame, weights);
+    if (!use.energy && !use.forces && !use.virial) {
+        sums.structures += 1;
+        return;
+    }
+    const rows = designRows(basis, frame, { forces: use.forces, virial: use.virial });
+    addStructure(sums, rows, frame, weights);
 }
 
 export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+    return new Promise((resolve) => setTimeout(resolve, 0));
 }

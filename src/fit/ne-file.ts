@@ -67,77 +67,77 @@ export interface NeHeader {
 }
 
 export class NeFileError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NeFileError';
-  }
+    constructor(message: string) {
+        super(message);
+        this.name = 'NeFileError';
+    }
 }
 
 /** Encodes header + sums (upper triangle of xtx is read; the lower one is ignored). */
 export function encodeNeFile(header: Omit<NeHeader, 'payload' | 'yty' | 'nbasis'>, sums: NormalSums): Buffer {
-  const n = sums.nbasis;
-  const doubles = (n * (n + 1)) / 2 + n;
-  const payload = new Float64Array(doubles);
-  let k = 0;
-  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) payload[k++] = sums.xtx[i * n + j];
-  payload.set(sums.xty, k);
-  const payloadBytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-  if (!littleEndian()) throw new NeFileError('part files are written on little-endian machines only');
-  const full: NeHeader = { ...header, nbasis: n, yty: sums.yty, payload: { doubles, sha256: sha256(payloadBytes) } };
-  const json = Buffer.from(JSON.stringify(full), 'utf8');
-  const start = align8(12 + json.length);
-  const out = Buffer.alloc(start + payloadBytes.length);
-  out.write(NE_MAGIC, 0, 'latin1');
-  out.writeUInt32LE(json.length, 8);
-  json.copy(out, 12);
-  payloadBytes.copy(out, start);
-  return out;
+    const n = sums.nbasis;
+    const doubles = (n * (n + 1)) / 2 + n;
+    const payload = new Float64Array(doubles);
+    let k = 0;
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) payload[k++] = sums.xtx[i * n + j];
+    payload.set(sums.xty, k);
+    const payloadBytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+    if (!littleEndian()) throw new NeFileError('part files are written on little-endian machines only');
+    const full: NeHeader = { ...header, nbasis: n, yty: sums.yty, payload: { doubles, sha256: sha256(payloadBytes) } };
+    const json = Buffer.from(JSON.stringify(full), 'utf8');
+    const start = align8(12 + json.length);
+    const out = Buffer.alloc(start + payloadBytes.length);
+    out.write(NE_MAGIC, 0, 'latin1');
+    out.writeUInt32LE(json.length, 8);
+    json.copy(out, 12);
+    payloadBytes.copy(out, start);
+    return out;
 }
 
 /** Decodes and checks a part file; `name` prefixes every error. Returns the header and the sums (upper triangle). */
 export function decodeNeFile(buf: Buffer, name: string): { header: NeHeader; sums: NormalSums } {
-  if (buf.length < 12 || buf.toString('latin1', 0, 8) !== NE_MAGIC) throw new NeFileError(`${name}: not an acelens part file (no 'ACELNSNE' signature)`);
-  const h = buf.readUInt32LE(8);
-  if (12 + h > buf.length) throw new NeFileError(`${name}: corrupted or truncated part file (header of ${h} bytes, file of ${buf.length})`);
-  let header: NeHeader;
-  try {
-    header = JSON.parse(buf.toString('utf8', 12, 12 + h)) as NeHeader;
-  } catch {
-    throw new NeFileError(`${name}: corrupted part file (its header is not valid JSON)`);
-  }
-  if (header?.format !== NE_FORMAT) throw new NeFileError(`${name}: not an acelens part file (format '${String(header?.format)}')`);
-  if (header.version !== NE_VERSION) throw new NeFileError(`${name}: part file version ${header.version}, this acelens reads version ${NE_VERSION}`);
-  const n = header.nbasis;
-  if (!Number.isInteger(n) || n < 1 || header.payload?.doubles !== (n * (n + 1)) / 2 + n) {
-    throw new NeFileError(`${name}: corrupted part file (inconsistent basis size in the header)`);
-  }
-  const start = align8(12 + h);
-  const bytes = header.payload.doubles * 8;
-  if (buf.length !== start + bytes) {
-    throw new NeFileError(`${name}: corrupted or truncated part file (${buf.length} bytes, expected ${start + bytes} for ${n} basis functions)`);
-  }
-  const payloadBytes = buf.subarray(start, start + bytes);
-  if (sha256(payloadBytes) !== header.payload.sha256) throw new NeFileError(`${name}: corrupted part file (the numbers do not match their SHA-256 checksum)`);
-  const payload = new Float64Array(bytes / 8);
-  Buffer.from(payload.buffer).set(payloadBytes);
-  const xtx = new Float64Array(n * n);
-  let k = 0;
-  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) xtx[i * n + j] = payload[k++];
-  const xty = payload.slice(k, k + n);
-  const c = header.counts;
-  const sums: NormalSums = { nbasis: n, xtx, xty, yty: header.yty, structures: c.structures, energyRows: c.energyRows, forceRows: c.forceRows, virialRows: c.virialRows };
-  return { header, sums };
+    if (buf.length < 12 || buf.toString('latin1', 0, 8) !== NE_MAGIC) throw new NeFileError(`${name}: not an acelens part file (no 'ACELNSNE' signature)`);
+    const h = buf.readUInt32LE(8);
+    if (12 + h > buf.length) throw new NeFileError(`${name}: corrupted or truncated part file (header of ${h} bytes, file of ${buf.length})`);
+    let header: NeHeader;
+    try {
+        header = JSON.parse(buf.toString('utf8', 12, 12 + h)) as NeHeader;
+    } catch {
+        throw new NeFileError(`${name}: corrupted part file (its header is not valid JSON)`);
+    }
+    if (header?.format !== NE_FORMAT) throw new NeFileError(`${name}: not an acelens part file (format '${String(header?.format)}')`);
+    if (header.version !== NE_VERSION) throw new NeFileError(`${name}: part file version ${header.version}, this acelens reads version ${NE_VERSION}`);
+    const n = header.nbasis;
+    if (!Number.isInteger(n) || n < 1 || header.payload?.doubles !== (n * (n + 1)) / 2 + n) {
+        throw new NeFileError(`${name}: corrupted part file (inconsistent basis size in the header)`);
+    }
+    const start = align8(12 + h);
+    const bytes = header.payload.doubles * 8;
+    if (buf.length !== start + bytes) {
+        throw new NeFileError(`${name}: corrupted or truncated part file (${buf.length} bytes, expected ${start + bytes} for ${n} basis functions)`);
+    }
+    const payloadBytes = buf.subarray(start, start + bytes);
+    if (sha256(payloadBytes) !== header.payload.sha256) throw new NeFileError(`${name}: corrupted part file (the numbers do not match their SHA-256 checksum)`);
+    const payload = new Float64Array(bytes / 8);
+    Buffer.from(payload.buffer).set(payloadBytes);
+    const xtx = new Float64Array(n * n);
+    let k = 0;
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) xtx[i * n + j] = payload[k++];
+    const xty = payload.slice(k, k + n);
+    const c = header.counts;
+    const sums: NormalSums = { nbasis: n, xtx, xty, yty: header.yty, structures: c.structures, energyRows: c.energyRows, forceRows: c.forceRows, virialRows: c.virialRows };
+    return { header, sums };
 }
 
 export function readNeFile(path: string): { header: NeHeader; sums: NormalSums } {
-  let buf: Buffer;
-  try {
-    buf = readFileSync(path);
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    throw new NeFileError(`${path}: cannot read the part file: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
-  }
-  return decodeNeFile(buf, path);
+    let buf: Buffer;
+    try {
+        buf = readFileSync(path);
+    } catch (err) {
+        const e = err as NodeJS.ErrnoException;
+        throw new NeFileError(`${path}: cannot read the part file: ${e.code === 'ENOENT' ? 'no such file' : e.message}`);
+    }
+    return decodeNeFile(buf, path);
 }
 
 /**
@@ -146,47 +146,47 @@ export function readNeFile(path: string): { header: NeHeader; sums: NormalSums }
  * after it (when nothing else handles them), so no exit path leaves the temporary file behind.
  */
 export function writeFileAtomic(path: string, bytes: Uint8Array): void {
-  const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  let held: NodeJS.Signals | null = null;
-  const hold = (sig: NodeJS.Signals) => {
-    held ??= sig;
-  };
-  for (const s of signals) process.on(s, hold);
-  try {
-    let fd: number | null = null;
+    const tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    let held: NodeJS.Signals | null = null;
+    const hold = (sig: NodeJS.Signals) => {
+        held ??= sig;
+    };
+    for (const s of signals) process.on(s, hold);
     try {
-      fd = openSync(tmp, 'wx');
-      let off = 0;
-      while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
-      fsyncSync(fd);
-      closeSync(fd);
-      fd = null;
-      renameSync(tmp, path);
-    } catch (err) {
-      if (fd !== null) closeSync(fd);
-      try {
-        unlinkSync(tmp);
-      } catch {
-        /* never created */
-      }
-      const e = err as NodeJS.ErrnoException;
-      throw new NeFileError(`${path}: cannot write: ${e.code === 'ENOENT' ? 'no such folder' : e.code === 'EACCES' ? 'permission denied' : e.message}`);
+        let fd: number | null = null;
+        try {
+            fd = openSync(tmp, 'wx');
+            let off = 0;
+            while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
+            fsyncSync(fd);
+            closeSync(fd);
+            fd = null;
+            renameSync(tmp, path);
+        } catch (err) {
+            if (fd !== null) closeSync(fd);
+            try {
+                unlinkSync(tmp);
+            } catch {
+                /* never created */
+            }
+            const e = err as NodeJS.ErrnoException;
+            throw new NeFileError(`${path}: cannot write: ${e.code === 'ENOENT' ? 'no such folder' : e.code === 'EACCES' ? 'permission denied' : e.message}`);
+        }
+    } finally {
+        for (const s of signals) process.off(s, hold);
+        if (held && process.listenerCount(held) === 0) process.kill(process.pid, held);
     }
-  } finally {
-    for (const s of signals) process.off(s, hold);
-    if (held && process.listenerCount(held) === 0) process.kill(process.pid, held);
-  }
 }
 
 function sha256(b: Uint8Array): string {
-  return createHash('sha256').update(b).digest('hex');
+    return createHash('sha256').update(b).digest('hex');
 }
 
 function align8(x: number): number {
-  return (x + 7) & ~7;
+    return (x + 7) & ~7;
 }
 
 function littleEndian(): boolean {
-  return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+    return new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 }

@@ -32,39 +32,39 @@ export interface ParallelOptions {
 
 /** The labels, geometry and weights a worker needs (drops the other verbatim info/arrays). */
 function leanFrame(f: Frame): Frame {
-  const info: Frame['info'] = {};
-  for (const k of [ENERGY_WEIGHT_KEY, FORCE_WEIGHT_KEY, VIRIAL_WEIGHT_KEY]) if (Object.hasOwn(f.info, k)) info[k] = f.info[k];
-  const arrays: Frame['arrays'] = {};
-  if (f.arrays?.[FORCE_WEIGHTS_COLUMN]) arrays[FORCE_WEIGHTS_COLUMN] = f.arrays[FORCE_WEIGHTS_COLUMN];
-  return {
-    natoms: f.natoms,
-    positions: f.positions,
-    species: f.species,
-    cell: f.cell,
-    pbc: f.pbc,
-    energy: f.energy,
-    forces: f.forces,
-    stress: f.stress,
-    configType: f.configType,
-    info,
-    arrays,
-  };
+    const info: Frame['info'] = {};
+    for (const k of [ENERGY_WEIGHT_KEY, FORCE_WEIGHT_KEY, VIRIAL_WEIGHT_KEY]) if (Object.hasOwn(f.info, k)) info[k] = f.info[k];
+    const arrays: Frame['arrays'] = {};
+    if (f.arrays?.[FORCE_WEIGHTS_COLUMN]) arrays[FORCE_WEIGHTS_COLUMN] = f.arrays[FORCE_WEIGHTS_COLUMN];
+    return {
+        natoms: f.natoms,
+        positions: f.positions,
+        species: f.species,
+        cell: f.cell,
+        pbc: f.pbc,
+        energy: f.energy,
+        forces: f.forces,
+        stress: f.stress,
+        configType: f.configType,
+        info,
+        arrays,
+    };
 }
 
 let bootstrapUrl: URL | null = null;
 function workerBootstrap(): URL {
-  if (!bootstrapUrl) {
-    const here = import.meta.url;
-    if (here.endsWith('.js')) {
-      bootstrapUrl = new URL('./assemble-worker.js', here);
-    } else {
-      const api = import.meta.resolve('tsx/esm/api');
-      const target = new URL('./assemble-worker.ts', here).href;
-      const code = `import { register } from ${JSON.stringify(api)};\nregister();\nawait import(${JSON.stringify(target)});\n`;
-      bootstrapUrl = new URL('data:text/javascript,' + encodeURIComponent(code));
+    if (!bootstrapUrl) {
+        const here = import.meta.url;
+        if (here.endsWith('.js')) {
+            bootstrapUrl = new URL('./assemble-worker.js', here);
+        } else {
+            const api = import.meta.resolve('tsx/esm/api');
+            const target = new URL('./assemble-worker.ts', here).href;
+            const code = `import { register } from ${JSON.stringify(api)};\nregister();\nawait import(${JSON.stringify(target)});\n`;
+            bootstrapUrl = new URL('data:text/javascript,' + encodeURIComponent(code));
+        }
     }
-  }
-  return bootstrapUrl;
+    return bootstrapUrl;
 }
 
 /**
@@ -73,106 +73,106 @@ function workerBootstrap(): URL {
  * the assembly on one core for the whole fit. `--workers N` overrides.
  */
 export function defaultWorkerCount(): number {
-  return Math.max(1, availableParallelism());
+    return Math.max(1, availableParallelism());
 }
 
 /** An Assembler that spreads structures over worker threads (in-process when that is quicker). */
 export function createParallelAssembler(opts: ParallelOptions = {}): Assembler {
-  return (basis, frames, weights, hooks) => assembleParallel(basis, frames, weights, hooks, opts);
+    return (basis, frames, weights, hooks) => assembleParallel(basis, frames, weights, hooks, opts);
 }
 
 export async function assembleParallel(
-  basis: AceBasis,
-  frames: readonly Frame[],
-  weights: LossWeights,
-  hooks: { onStructure?: (done: number) => void; signal?: AbortSignal },
-  opts: ParallelOptions = {},
+    basis: AceBasis,
+    frames: readonly Frame[],
+    weights: LossWeights,
+    hooks: { onStructure?: (done: number) => void; signal?: AbortSignal },
+    opts: ParallelOptions = {},
 ): Promise<NormalSums> {
-  const plan = assemblyChunks(frames);
-  const nchunks = plan.length;
-  const maxWorkers = Math.min(opts.workers ?? defaultWorkerCount(), nchunks);
-  if (maxWorkers <= 1) return assembleInProcess(basis, frames, weights, hooks);
-  hooks.signal?.throwIfAborted();
+    const plan = assemblyChunks(frames);
+    const nchunks = plan.length;
+    const maxWorkers = Math.min(opts.workers ?? defaultWorkerCount(), nchunks);
+    if (maxWorkers <= 1) return assembleInProcess(basis, frames, weights, hooks);
+    hooks.signal?.throwIfAborted();
 
-  const total = createSums(basis.size);
-  let done = 0;
-  let first = 0;
-  if (opts.probe !== false) {
-    const start = Date.now();
-    mergeSums(total, assembleChunk(basis, plan[0].map((s) => frames[s]), weights, () => hooks.onStructure?.(++done)));
-    first = 1;
-    const estimate = ((Date.now() - start) / 1000) * ((frames.length - plan[0].length) / Math.max(1, plan[0].length));
-    if (nchunks - 1 < 2 || estimate < (opts.minSeconds ?? 3)) {
-      await assembleChunksInProcess(basis, frames, weights, total, 1, hooks, done);
-      return total;
+    const total = createSums(basis.size);
+    let done = 0;
+    let first = 0;
+    if (opts.probe !== false) {
+        const start = Date.now();
+        mergeSums(total, assembleChunk(basis, plan[0].map((s) => frames[s]), weights, () => hooks.onStructure?.(++done)));
+        first = 1;
+        const estimate = ((Date.now() - start) / 1000) * ((frames.length - plan[0].length) / Math.max(1, plan[0].length));
+        if (nchunks - 1 < 2 || estimate < (opts.minSeconds ?? 3)) {
+            await assembleChunksInProcess(basis, frames, weights, total, 1, hooks, done);
+            return total;
+        }
     }
-  }
-  const chunks: Frame[][] = [];
-  for (let c = first; c < nchunks; c++) chunks.push(plan[c].map((s) => leanFrame(frames[s])));
-  const onStructure = () => hooks.onStructure?.(++done);
-  await chunksOnWorkers(basis, chunks, weights, total, { signal: hooks.signal, onStructure }, Math.min(maxWorkers, chunks.length));
-  return total;
+    const chunks: Frame[][] = [];
+    for (let c = first; c < nchunks; c++) chunks.push(plan[c].map((s) => leanFrame(frames[s])));
+    const onStructure = () => hooks.onStructure?.(++done);
+    await chunksOnWorkers(basis, chunks, weights, total, { signal: hooks.signal, onStructure }, Math.min(maxWorkers, chunks.length));
+    return total;
 }
 
 /** Sums `chunks` on worker threads and adds the chunk sums to `total` in chunk order. */
 function chunksOnWorkers(
-  basis: AceBasis,
-  chunks: Frame[][],
-  weights: LossWeights,
-  total: NormalSums,
-  hooks: { onStructure: () => void; signal?: AbortSignal },
-  nworkers: number,
+    basis: AceBasis,
+    chunks: Frame[][],
+    weights: LossWeights,
+    total: NormalSums,
+    hooks: { onStructure: () => void; signal?: AbortSignal },
+    nworkers: number,
 ): Promise<void> {
-  let next = 0; // next chunk to hand out
-  let merged = 0; // chunks added to total
-  const pending = new Map<number, NormalSums>(); // chunk sums that arrived out of order
-  const workers: Worker[] = [];
+    let next = 0; // next chunk to hand out
+    let merged = 0; // chunks added to total
+    const pending = new Map<number, NormalSums>(); // chunk sums that arrived out of order
+    const workers: Worker[] = [];
 
-  return new Promise<void>((resolve, reject) => {
-    let settled = false;
-    const stopAll = () => {
-      for (const w of workers) void w.terminate();
-    };
-    const finish = (err?: unknown) => {
-      if (settled) return;
-      settled = true;
-      hooks.signal?.removeEventListener('abort', onAbort);
-      stopAll();
-      if (err !== undefined) reject(err);
-      else resolve();
-    };
-    const onAbort = () => finish(hooks.signal!.reason ?? new Error('aborted'));
-    hooks.signal?.addEventListener('abort', onAbort, { once: true });
+    return new Promise<void>((resolve, reject) => {
+        let settled = false;
+        const stopAll = () => {
+            for (const w of workers) void w.terminate();
+        };
+        const finish = (err?: unknown) => {
+            if (settled) return;
+            settled = true;
+            hooks.signal?.removeEventListener('abort', onAbort);
+            stopAll();
+            if (err !== undefined) reject(err);
+            else resolve();
+        };
+        const onAbort = () => finish(hooks.signal!.reason ?? new Error('aborted'));
+        hooks.signal?.addEventListener('abort', onAbort, { once: true });
 
-    for (let k = 0; k < nworkers; k++) {
-      const w = new Worker(workerBootstrap());
-      workers.push(w);
-      w.on('message', (msg: { type: string; index?: number; sums?: NormalSums; message?: string }) => {
-        if (settled) return;
-        if (msg.type === 'need') {
-          if (next < chunks.length) {
-            w.postMessage({ type: 'chunk', index: next, frames: chunks[next] });
-            next++;
-          }
-        } else if (msg.type === 'progress') {
-          hooks.onStructure();
-        } else if (msg.type === 'chunk-sums') {
-          pending.set(msg.index!, msg.sums!);
-          while (pending.has(merged)) {
-            mergeSums(total, pending.get(merged)!);
-            pending.delete(merged);
-            merged++;
-          }
-          if (merged === chunks.length) finish();
-        } else if (msg.type === 'error') {
-          finish(new Error(`assembly worker: ${msg.message}`));
+        for (let k = 0; k < nworkers; k++) {
+            const w = new Worker(workerBootstrap());
+            workers.push(w);
+            w.on('message', (msg: { type: string; index?: number; sums?: NormalSums; message?: string }) => {
+                if (settled) return;
+                if (msg.type === 'need') {
+                    if (next < chunks.length) {
+                        w.postMessage({ type: 'chunk', index: next, frames: chunks[next] });
+                        next++;
+                    }
+                } else if (msg.type === 'progress') {
+                    hooks.onStructure();
+                } else if (msg.type === 'chunk-sums') {
+                    pending.set(msg.index!, msg.sums!);
+                    while (pending.has(merged)) {
+                        mergeSums(total, pending.get(merged)!);
+                        pending.delete(merged);
+                        merged++;
+                    }
+                    if (merged === chunks.length) finish();
+                } else if (msg.type === 'error') {
+                    finish(new Error(`assembly worker: ${msg.message}`));
+                }
+            });
+            w.on('error', (err) => finish(err));
+            w.on('exit', (code) => {
+                if (!settled) finish(new Error(`assembly worker exited with code ${code}`));
+            });
+            w.postMessage({ type: 'init', spec: basis.spec, weights });
         }
-      });
-      w.on('error', (err) => finish(err));
-      w.on('exit', (code) => {
-        if (!settled) finish(new Error(`assembly worker exited with code ${code}`));
-      });
-      w.postMessage({ type: 'init', spec: basis.spec, weights });
-    }
-  });
+    });
 }

@@ -13,13 +13,13 @@ import type { AceBasis } from '../ace/basis';
 export const DEFAULT_PRIOR_EXPONENT = 2;
 
 export function smoothnessPrior(basis: AceBasis, exponent = DEFAULT_PRIOR_EXPONENT): Float64Array {
-  const w = basis.spec.lWeight;
-  const g = new Float64Array(basis.size);
-  for (let k = 0; k < basis.size; k++) {
-    const f = basis.functions[k];
-    let d = 0;
-    for (let t = 0; t < f.n.length; t++) d += f.n[t] - 1 + w * f.l[t];
-    g[k] = Math.pow(1 + d, exponent);
-  }
-  return g;
+    const w = basis.spec.lWeight;
+    const g = new Float64Array(basis.size);
+    for (let k = 0; k < basis.size; k++) {
+        const f = basis.functions[k];
+        let d = 0;
+        for (let t = 0; t < f.n.length; t++) d += f.n[t] - 1 + w * f.l[t];
+        g[k] = Math.pow(1 + d, exponent);
+    }
+    return g;
 }

@@ -23,40 +23,40 @@ export const ASSEMBLY_SHARDS = 16;
  * structure s in canonical order. Shards may be empty when there are fewer structures than shards.
  */
 export function shardPlan(natoms: ArrayLike<number>, nshards: number): number[][] {
-  if (!Number.isInteger(nshards) || nshards < 1) throw new Error(`the number of shards must be a positive integer, got ${nshards}`);
-  const n = natoms.length;
-  const order = Array.from({ length: n }, (_, s) => s);
-  order.sort((a, b) => natoms[b] - natoms[a] || a - b);
-  const shards: number[][] = Array.from({ length: nshards }, () => []);
-  // binary min-heap of shards keyed by (atoms, index)
-  const heap = Array.from({ length: nshards }, (_, k) => k);
-  const load = new Float64Array(nshards);
-  const less = (a: number, b: number) => load[a] < load[b] || (load[a] === load[b] && a < b);
-  for (const s of order) {
-    const k = heap[0];
-    shards[k].push(s);
-    load[k] += natoms[s];
-    // sift down the root
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < nshards && less(heap[l], heap[m])) m = l;
-      if (r < nshards && less(heap[r], heap[m])) m = r;
-      if (m === i) break;
-      [heap[i], heap[m]] = [heap[m], heap[i]];
-      i = m;
+    if (!Number.isInteger(nshards) || nshards < 1) throw new Error(`the number of shards must be a positive integer, got ${nshards}`);
+    const n = natoms.length;
+    const order = Array.from({ length: n }, (_, s) => s);
+    order.sort((a, b) => natoms[b] - natoms[a] || a - b);
+    const shards: number[][] = Array.from({ length: nshards }, () => []);
+    // binary min-heap of shards keyed by (atoms, index)
+    const heap = Array.from({ length: nshards }, (_, k) => k);
+    const load = new Float64Array(nshards);
+    const less = (a: number, b: number) => load[a] < load[b] || (load[a] === load[b] && a < b);
+    for (const s of order) {
+        const k = heap[0];
+        shards[k].push(s);
+        load[k] += natoms[s];
+        // sift down the root
+        let i = 0;
+        for (;;) {
+            const l = 2 * i + 1;
+            const r = l + 1;
+            let m = i;
+            if (l < nshards && less(heap[l], heap[m])) m = l;
+            if (r < nshards && less(heap[r], heap[m])) m = r;
+            if (m === i) break;
+            [heap[i], heap[m]] = [heap[m], heap[i]];
+            i = m;
+        }
     }
-  }
-  for (const sh of shards) sh.sort((a, b) => a - b);
-  return shards;
+    for (const sh of shards) sh.sort((a, b) => a - b);
+    return shards;
 }
 
 /** The shard plan of a list of frames. */
 export function shardPlanOf(frames: readonly Frame[], nshards: number): number[][] {
-  return shardPlan(
-    frames.map((f) => f.natoms),
-    nshards,
-  );
+    return shardPlan(
+        frames.map((f) => f.natoms),
+        nshards,
+    );
 }

@@ -19,18 +19,18 @@ export interface FrameSpelling {
 const SPELLING = new WeakMap<object, FrameSpelling>();
 
 export function recordSpelling(info: object, spelling: FrameSpelling): void {
-  SPELLING.set(info, spelling);
+    SPELLING.set(info, spelling);
 }
 
 export function spellingOf(info: object): FrameSpelling | undefined {
-  return SPELLING.get(info);
+    return SPELLING.get(info);
 }
 
 export function isRealInfoKey(info: object, key: string): boolean {
-  return SPELLING.get(info)?.realKeys.has(key) ?? false;
+    return SPELLING.get(info)?.realKeys.has(key) ?? false;
 }
 
 /** True when a stress key holds a virial (W = −σV) rather than a stress. */
 export function isVirialKey(key: string): boolean {
-  return key.toLowerCase().includes('virial');
+    return key.toLowerCase().includes('virial');
 }

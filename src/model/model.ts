@@ -135,28 +135,28 @@ export interface ModelFile {
 }
 
 export class ModelError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelError';
-  }
+    constructor(message: string) {
+        super(message);
+        this.name = 'ModelError';
+    }
 }
 
 /** JSON text of a model (stable key order, numbers round-trip exactly). */
 export function serializeModel(model: ModelFile): string {
-  return JSON.stringify(model, null, 1) + '\n';
+    return JSON.stringify(model, null, 1) + '\n';
 }
 
 /** 1-based line and column of a character offset. */
 function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let start = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      start = i + 1;
+    let line = 1;
+    let start = 0;
+    for (let i = 0; i < offset && i < text.length; i++) {
+        if (text.charCodeAt(i) === 10) {
+            line++;
+            start = i + 1;
+        }
     }
-  }
-  return { line, column: offset - start + 1 };
+    return { line, column: offset - start + 1 };
 }
 
 /**
@@ -167,53 +167,53 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
  * The basis size itself is checked against the engine in `Model` (it needs the basis).
  */
 export function parseModel(text: string, fileName = 'model'): ModelFile {
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    const pos = /position (\d+)/.exec(msg);
-    const where = pos ? `:${lineColumn(text, Number(pos[1])).line}` : '';
-    throw new ModelError(`${fileName}${where}: not a valid model file: corrupt JSON (${msg.split('\n')[0]})`);
-  }
-  return checkModel(obj, fileName);
+    let obj: unknown;
+    try {
+        obj = JSON.parse(text);
+    } catch (err) {
+        const msg = err instanceof Error ? err.message : String(err);
+        const pos = /position (\d+)/.exec(msg);
+        const where = pos ? `:${lineColumn(text, Number(pos[1])).line}` : '';
+        throw new ModelError(`${fileName}${where}: not a valid model file: corrupt JSON (${msg.split('\n')[0]})`);
+    }
+    return checkModel(obj, fileName);
 }
 
 /** Checks an already-parsed object (e.g. received from a worker). */
 export function checkModel(obj: unknown, fileName = 'model'): ModelFile {
-  const fail = (what: string): never => {
-    throw new ModelError(`${fileName}: ${what}`);
-  };
-  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) fail('not a valid model file: expected a JSON object');
-  const m = obj as Record<string, unknown>;
-  if (m.format !== MODEL_FORMAT) fail(`not an acelens model file (format is ${JSON.stringify(m.format ?? null)}, expected "${MODEL_FORMAT}")`);
-  if (typeof m.version !== 'number' || !Number.isInteger(m.version)) fail(`model version is ${JSON.stringify(m.version ?? null)}, expected an integer`);
-  if ((m.version as number) > MODEL_VERSION) {
-    fail(`model format version ${m.version} is newer than this acelens reads (version ${MODEL_VERSION}); upgrade acelens`);
-  }
-  if ((m.version as number) !== MODEL_VERSION) fail(`model format version ${m.version} is not supported (this acelens reads version ${MODEL_VERSION})`);
-  // the whole file against the published schema (docs/model.schema.json) before anything uses it
-  const schemaProblem = schemaError(m);
-  if (schemaProblem) fail(`not a valid model file: ${schemaProblem}`);
-  try {
-    m.spec = validateSpec(m.spec);
-  } catch (err) {
-    fail(`invalid basis spec: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (typeof m.e0 !== 'number' || !Number.isFinite(m.e0)) fail(`e0 is ${JSON.stringify(m.e0 ?? null)}, expected a finite number (eV)`);
-  if (!Array.isArray(m.coefficients)) fail('coefficients missing: expected an array of numbers');
-  const c = m.coefficients as unknown[];
-  for (let k = 0; k < c.length; k++) {
-    if (typeof c[k] !== 'number' || !Number.isFinite(c[k] as number)) fail(`coefficient ${k} is ${JSON.stringify(c[k])}, expected a finite number`);
-  }
-  if (m.nbasis !== undefined && m.nbasis !== c.length) fail(`nbasis is ${m.nbasis} but there are ${c.length} coefficients`);
-  m.nbasis = c.length;
-  if (m.uncertainty !== undefined) {
-    const u = m.uncertainty as Record<string, unknown> | null;
-    if (!u || u.kind !== 'posterior-factor' || u.encoding !== 'float32-base64' || typeof u.factor !== 'string') fail('uncertainty: expected {kind: "posterior-factor", encoding: "float32-base64", factor}');
-    if (u!.n !== c.length) fail(`uncertainty: factor of ${u!.n} functions, the model has ${c.length}`);
-  }
-  return m as unknown as ModelFile;
+    const fail = (what: string): never => {
+        throw new ModelError(`${fileName}: ${what}`);
+    };
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) fail('not a valid model file: expected a JSON object');
+    const m = obj as Record<string, unknown>;
+    if (m.format !== MODEL_FORMAT) fail(`not an acelens model file (format is ${JSON.stringify(m.format ?? null)}, expected "${MODEL_FORMAT}")`);
+    if (typeof m.version !== 'number' || !Number.isInteger(m.version)) fail(`model version is ${JSON.stringify(m.version ?? null)}, expected an integer`);
+    if ((m.version as number) > MODEL_VERSION) {
+        fail(`model format version ${m.version} is newer than this acelens reads (version ${MODEL_VERSION}); upgrade acelens`);
+    }
+    if ((m.version as number) !== MODEL_VERSION) fail(`model format version ${m.version} is not supported (this acelens reads version ${MODEL_VERSION})`);
+    // the whole file against the published schema (docs/model.schema.json) before anything uses it
+    const schemaProblem = schemaError(m);
+    if (schemaProblem) fail(`not a valid model file: ${schemaProblem}`);
+    try {
+        m.spec = validateSpec(m.spec);
+    } catch (err) {
+        fail(`invalid basis spec: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (typeof m.e0 !== 'number' || !Number.isFinite(m.e0)) fail(`e0 is ${JSON.stringify(m.e0 ?? null)}, expected a finite number (eV)`);
+    if (!Array.isArray(m.coefficients)) fail('coefficients missing: expected an array of numbers');
+    const c = m.coefficients as unknown[];
+    for (let k = 0; k < c.length; k++) {
+        if (typeof c[k] !== 'number' || !Number.isFinite(c[k] as number)) fail(`coefficient ${k} is ${JSON.stringify(c[k])}, expected a finite number`);
+    }
+    if (m.nbasis !== undefined && m.nbasis !== c.length) fail(`nbasis is ${m.nbasis} but there are ${c.length} coefficients`);
+    m.nbasis = c.length;
+    if (m.uncertainty !== undefined) {
+        const u = m.uncertainty as Record<string, unknown> | null;
+        if (!u || u.kind !== 'posterior-factor' || u.encoding !== 'float32-base64' || typeof u.factor !== 'string') fail('uncertainty: expected {kind: "posterior-factor", encoding: "float32-base64", factor}');
+        if (u!.n !== c.length) fail(`uncertainty: factor of ${u!.n} functions, the model has ${c.length}`);
+    }
+    return m as unknown as ModelFile;
 }
 
 /** Options of Model.predict (as the engine's predict). */
@@ -223,80 +223,80 @@ export interface PredictOptions {
 
 /** A loaded model: the basis built from its spec and its coefficients, ready to predict. */
 export class Model {
-  readonly basis: AceBasis;
-  readonly coefficients: Float64Array;
-  readonly e0: number;
+    readonly basis: AceBasis;
+    readonly coefficients: Float64Array;
+    readonly e0: number;
 
-  constructor(
+    constructor(
     readonly file: ModelFile,
     fileName = 'model',
-  ) {
+    ) {
     // the basis size from the spec before building it: exact for orders ν ≤ 2 (K ≤ 3), a refusal above the limits
-    let cost;
-    try {
-      cost = basisCost(validateSpec(file.spec));
-    } catch (err) {
-      throw new ModelError(`${fileName}: invalid basis spec: ${err instanceof Error ? err.message : String(err)}`);
+        let cost;
+        try {
+            cost = basisCost(validateSpec(file.spec));
+        } catch (err) {
+            throw new ModelError(`${fileName}: invalid basis spec: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        const exactPart = cost.tuples.slice(0, 2).reduce((a, b) => a + b, 0);
+        if (file.spec.order <= 3 ? exactPart !== file.coefficients.length : exactPart > file.coefficients.length) {
+            throw new ModelError(
+                `${fileName}: the basis of its spec has ${file.spec.order <= 3 ? '' : 'at least '}${exactPart} functions but the model has ${file.coefficients.length} coefficients (written by another acelens version?)`,
+            );
+        }
+        this.basis = AceBasis.create(file.spec);
+        if (this.basis.size !== file.coefficients.length) {
+            throw new ModelError(
+                `${fileName}: the basis of its spec has ${this.basis.size} functions but the model has ${file.coefficients.length} coefficients (written by another acelens version?)`,
+            );
+        }
+        this.coefficients = Float64Array.from(file.coefficients);
+        this.e0 = file.e0;
     }
-    const exactPart = cost.tuples.slice(0, 2).reduce((a, b) => a + b, 0);
-    if (file.spec.order <= 3 ? exactPart !== file.coefficients.length : exactPart > file.coefficients.length) {
-      throw new ModelError(
-        `${fileName}: the basis of its spec has ${file.spec.order <= 3 ? '' : 'at least '}${exactPart} functions but the model has ${file.coefficients.length} coefficients (written by another acelens version?)`,
-      );
+
+    static parse(text: string, fileName = 'model'): Model {
+        return new Model(parseModel(text, fileName), fileName);
     }
-    this.basis = AceBasis.create(file.spec);
-    if (this.basis.size !== file.coefficients.length) {
-      throw new ModelError(
-        `${fileName}: the basis of its spec has ${this.basis.size} functions but the model has ${file.coefficients.length} coefficients (written by another acelens version?)`,
-      );
+
+    get spec(): BasisSpec {
+        return this.file.spec;
     }
-    this.coefficients = Float64Array.from(file.coefficients);
-    this.e0 = file.e0;
-  }
 
-  static parse(text: string, fileName = 'model'): Model {
-    return new Model(parseModel(text, fileName), fileName);
-  }
-
-  get spec(): BasisSpec {
-    return this.file.spec;
-  }
-
-  /** Body order K of the model. */
-  get order(): number {
-    return this.file.spec.order;
-  }
-
-  private factor: Float32Array | null | undefined;
-
-  /** The posterior covariance factor F (Σ_c = FᵀF), or null when the model has none. */
-  uncertaintyFactor(): Float32Array | null {
-    if (this.factor === undefined) {
-      const u = this.file.uncertainty;
-      this.factor = u ? decodeFloat32Base64(u.factor, u.n * u.n) : null;
+    /** Body order K of the model. */
+    get order(): number {
+        return this.file.spec.order;
     }
-    return this.factor;
-  }
 
-  /** Predicted standard deviations of the energy, site energies and forces of a frame; null without a posterior. */
-  uncertainty(frame: Frame): UncertaintyPrediction | null {
-    const F = this.uncertaintyFactor();
-    if (!F) return null;
-    const n = this.coefficients.length;
-    const rows = designRows(this.basis, frame, { forces: true, virial: false });
-    const N = frame.natoms;
-    const perAtomEnergy = new Float64Array(N);
-    const perAtomForce = new Float64Array(N);
-    for (let i = 0; i < N; i++) {
-      perAtomEnergy[i] = Math.sqrt(factorVariance(F, n, rows.perAtom, i * n));
-      let v = 0;
-      for (let a = 0; a < 3; a++) v += factorVariance(F, n, rows.forces, (3 * i + a) * n);
-      perAtomForce[i] = Math.sqrt(v);
+    private factor: Float32Array | null | undefined;
+
+    /** The posterior covariance factor F (Σ_c = FᵀF), or null when the model has none. */
+    uncertaintyFactor(): Float32Array | null {
+        if (this.factor === undefined) {
+            const u = this.file.uncertainty;
+            this.factor = u ? decodeFloat32Base64(u.factor, u.n * u.n) : null;
+        }
+        return this.factor;
     }
-    return { energy: Math.sqrt(factorVariance(F, n, rows.energy)), perAtomEnergy, perAtomForce };
-  }
 
-  predict(frame: Frame, opts: PredictOptions = {}): ReturnType<typeof predict> {
-    return predict(this.basis, this.coefficients, this.e0, frame, { forces: opts.forces ?? true });
-  }
+    /** Predicted standard deviations of the energy, site energies and forces of a frame; null without a posterior. */
+    uncertainty(frame: Frame): UncertaintyPrediction | null {
+        const F = this.uncertaintyFactor();
+        if (!F) return null;
+        const n = this.coefficients.length;
+        const rows = designRows(this.basis, frame, { forces: true, virial: false });
+        const N = frame.natoms;
+        const perAtomEnergy = new Float64Array(N);
+        const perAtomForce = new Float64Array(N);
+        for (let i = 0; i < N; i++) {
+            perAtomEnergy[i] = Math.sqrt(factorVariance(F, n, rows.perAtom, i * n));
+            let v = 0;
+            for (let a = 0; a < 3; a++) v += factorVariance(F, n, rows.forces, (3 * i + a) * n);
+            perAtomForce[i] = Math.sqrt(v);
+        }
+        return { energy: Math.sqrt(factorVariance(F, n, rows.energy)), perAtomEnergy, perAtomForce };
+    }
+
+    predict(frame: Frame, opts: PredictOptions = {}): ReturnType<typeof predict> {
+        return predict(this.basis, this.coefficients, this.e0, frame, { forces: opts.forces ?? true });
+    }
 }

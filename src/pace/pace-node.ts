@@ -7,17 +7,17 @@ import { PaceModel } from './pace-model';
 import { PaceFormatError } from './potential';
 
 export function isPacePath(path: string): boolean {
-  return /\.(yace|yaml)$/i.test(path);
+    return /\.(yace|yaml)$/i.test(path);
 }
 
 /** An acelens model (.json) or a PACE potential (.yace C-tilde). */
 export function loadPredictor(path: string): Model | PaceModel {
-  if (!isPacePath(path)) return loadModel(path);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new PaceFormatError(`${path}: cannot read the potential file: ${describeFsError(err)}`);
-  }
-  return PaceModel.parse(text, path);
+    if (!isPacePath(path)) return loadModel(path);
+    let text: string;
+    try {
+        text = readFileSync(path, 'utf8');
+    } catch (err) {
+        throw new PaceFormatError(`${path}: cannot read the potential file: ${describeFsError(err)}`);
+    }
+    return PaceModel.parse(text, path);
 }

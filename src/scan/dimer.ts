@@ -30,31 +30,31 @@ export interface DimerCurve {
 }
 
 export function dimerGrid(rmin: number, rmax: number, points: number): number[] {
-  if (!Number.isFinite(rmin) || !Number.isFinite(rmax) || !(rmin > 0)) throw new Error(`dimer scan: rmin must be a number > 0 Å, got ${rmin}`);
-  if (!(rmax > rmin)) throw new Error(`dimer scan: rmax (${rmax}) must be larger than rmin (${rmin})`);
-  if (!Number.isInteger(points) || points < 2) throw new Error(`dimer scan: points must be an integer ≥ 2, got ${points}`);
-  const r: number[] = [];
-  for (let i = 0; i < points; i++) r.push(rmin + ((rmax - rmin) * i) / (points - 1));
-  return r;
+    if (!Number.isFinite(rmin) || !Number.isFinite(rmax) || !(rmin > 0)) throw new Error(`dimer scan: rmin must be a number > 0 Å, got ${rmin}`);
+    if (!(rmax > rmin)) throw new Error(`dimer scan: rmax (${rmax}) must be larger than rmin (${rmin})`);
+    if (!Number.isInteger(points) || points < 2) throw new Error(`dimer scan: points must be an integer ≥ 2, got ${points}`);
+    const r: number[] = [];
+    for (let i = 0; i < points; i++) r.push(rmin + ((rmax - rmin) * i) / (points - 1));
+    return r;
 }
 
 export function dimerCurve(model: Pick<Model, 'order' | 'e0' | 'predict'>, opts: DimerOptions = {}): DimerCurve {
-  const r = dimerGrid(opts.rmin ?? 0.6, opts.rmax ?? 6, opts.points ?? 200);
-  const orders: number[] = [];
-  for (let K = 2; K <= model.order; K++) orders.push(K);
-  const contributions: Record<number, number[]> = {};
-  for (const K of orders) contributions[K] = [];
-  const energy: number[] = [];
-  const force: number[] = [];
-  r.forEach((ri, i) => {
-    opts.signal?.throwIfAborted();
-    const frame = makeFrame({ positions: [0, 0, 0, ri, 0, 0], species: ['C', 'C'] });
-    const p = model.predict(frame, { forces: true });
-    const e = p.energy - 2 * model.e0;
-    energy.push(e);
-    force.push(p.forces[3]);
-    for (const K of orders) contributions[K].push(p.energyByOrder[K] ?? 0);
-    opts.onPoint?.(i, ri, e);
-  });
-  return { r, energy, force, contributions };
+    const r = dimerGrid(opts.rmin ?? 0.6, opts.rmax ?? 6, opts.points ?? 200);
+    const orders: number[] = [];
+    for (let K = 2; K <= model.order; K++) orders.push(K);
+    const contributions: Record<number, number[]> = {};
+    for (const K of orders) contributions[K] = [];
+    const energy: number[] = [];
+    const force: number[] = [];
+    r.forEach((ri, i) => {
+        opts.signal?.throwIfAborted();
+        const frame = makeFrame({ positions: [0, 0, 0, ri, 0, 0], species: ['C', 'C'] });
+        const p = model.predict(frame, { forces: true });
+        const e = p.energy - 2 * model.e0;
+        energy.push(e);
+        force.push(p.forces[3]);
+        for (const K of orders) contributions[K].push(p.energyByOrder[K] ?? 0);
+        opts.onPoint?.(i, ri, e);
+    });
+    return { r, energy, force, contributions };
 }

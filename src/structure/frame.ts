@@ -46,10 +46,10 @@ export interface Frame {
 }
 
 export class FrameError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FrameError';
-  }
+    constructor(message: string) {
+        super(message);
+        this.name = 'FrameError';
+    }
 }
 
 /** The elements the engine can model today. */
@@ -57,8 +57,8 @@ export const SUPPORTED_SPECIES: ReadonlySet<string> = new Set(['C']);
 
 /** Volume of a cell (Å³), |a · (b × c)|. */
 export function cellVolume(cell: ArrayLike<number>): number {
-  const [ax, ay, az, bx, by, bz, cx, cy, cz] = [cell[0], cell[1], cell[2], cell[3], cell[4], cell[5], cell[6], cell[7], cell[8]];
-  return Math.abs(ax * (by * cz - bz * cy) - ay * (bx * cz - bz * cx) + az * (bx * cy - by * cx));
+    const [ax, ay, az, bx, by, bz, cx, cy, cz] = [cell[0], cell[1], cell[2], cell[3], cell[4], cell[5], cell[6], cell[7], cell[8]];
+    return Math.abs(ax * (by * cz - bz * cy) - ay * (bx * cz - bz * cx) + az * (bx * cy - by * cx));
 }
 
 /** Minimal constructor with checks; labels optional. */
@@ -73,51 +73,51 @@ export function makeFrame(init: {
   configType?: string;
   info?: Record<string, InfoValue>;
 }): Frame {
-  const positions = Float64Array.from(init.positions);
-  if (positions.length % 3 !== 0) throw new FrameError(`positions must have 3 numbers per atom, got ${positions.length}`);
-  const natoms = positions.length / 3;
-  const species = init.species ?? new Array<string>(natoms).fill('C');
-  const frame: Frame = {
-    natoms,
-    positions,
-    species,
-    cell: init.cell ? Float64Array.from(init.cell) : null,
-    pbc: init.pbc ?? (init.cell ? [true, true, true] : [false, false, false]),
-    energy: init.energy,
-    forces: init.forces ? Float64Array.from(init.forces) : undefined,
-    stress: init.stress ? Float64Array.from(init.stress) : undefined,
-    configType: init.configType,
-    info: init.info ?? {},
-    arrays: {},
-  };
-  checkFrame(frame);
-  return frame;
+    const positions = Float64Array.from(init.positions);
+    if (positions.length % 3 !== 0) throw new FrameError(`positions must have 3 numbers per atom, got ${positions.length}`);
+    const natoms = positions.length / 3;
+    const species = init.species ?? new Array<string>(natoms).fill('C');
+    const frame: Frame = {
+        natoms,
+        positions,
+        species,
+        cell: init.cell ? Float64Array.from(init.cell) : null,
+        pbc: init.pbc ?? (init.cell ? [true, true, true] : [false, false, false]),
+        energy: init.energy,
+        forces: init.forces ? Float64Array.from(init.forces) : undefined,
+        stress: init.stress ? Float64Array.from(init.stress) : undefined,
+        configType: init.configType,
+        info: init.info ?? {},
+        arrays: {},
+    };
+    checkFrame(frame);
+    return frame;
 }
 
 /** Throws a FrameError describing the first inconsistency. */
 export function checkFrame(frame: Frame): void {
-  const n = frame.natoms;
-  if (frame.positions.length !== 3 * n) throw new FrameError(`positions has ${frame.positions.length} numbers, expected ${3 * n}`);
-  if (frame.species.length !== n) throw new FrameError(`species has ${frame.species.length} entries, expected ${n}`);
-  for (let i = 0; i < 3 * n; i++) {
-    if (!Number.isFinite(frame.positions[i])) throw new FrameError(`position of atom ${Math.floor(i / 3)} is not finite`);
-  }
-  if (frame.cell) {
-    if (frame.cell.length !== 9) throw new FrameError(`cell must have 9 numbers, got ${frame.cell.length}`);
-    for (let k = 0; k < 9; k++) if (!Number.isFinite(frame.cell[k])) throw new FrameError('cell has a non-finite entry');
-  }
-  if (frame.pbc.some((p) => p) && !frame.cell) throw new FrameError('periodic frame without a cell');
-  if (frame.cell && frame.pbc.some((p) => p) && cellVolume(frame.cell) < 1e-8) throw new FrameError('periodic cell has zero volume');
-  if (frame.forces && frame.forces.length !== 3 * n) throw new FrameError(`forces has ${frame.forces.length} numbers, expected ${3 * n}`);
-  if (frame.stress && frame.stress.length !== 9) throw new FrameError(`stress must be 3×3 (9 numbers), got ${frame.stress.length}`);
-  if (frame.energy !== undefined && !Number.isFinite(frame.energy)) throw new FrameError('energy is not finite');
+    const n = frame.natoms;
+    if (frame.positions.length !== 3 * n) throw new FrameError(`positions has ${frame.positions.length} numbers, expected ${3 * n}`);
+    if (frame.species.length !== n) throw new FrameError(`species has ${frame.species.length} entries, expected ${n}`);
+    for (let i = 0; i < 3 * n; i++) {
+        if (!Number.isFinite(frame.positions[i])) throw new FrameError(`position of atom ${Math.floor(i / 3)} is not finite`);
+    }
+    if (frame.cell) {
+        if (frame.cell.length !== 9) throw new FrameError(`cell must have 9 numbers, got ${frame.cell.length}`);
+        for (let k = 0; k < 9; k++) if (!Number.isFinite(frame.cell[k])) throw new FrameError('cell has a non-finite entry');
+    }
+    if (frame.pbc.some((p) => p) && !frame.cell) throw new FrameError('periodic frame without a cell');
+    if (frame.cell && frame.pbc.some((p) => p) && cellVolume(frame.cell) < 1e-8) throw new FrameError('periodic cell has zero volume');
+    if (frame.forces && frame.forces.length !== 3 * n) throw new FrameError(`forces has ${frame.forces.length} numbers, expected ${3 * n}`);
+    if (frame.stress && frame.stress.length !== 9) throw new FrameError(`stress must be 3×3 (9 numbers), got ${frame.stress.length}`);
+    if (frame.energy !== undefined && !Number.isFinite(frame.energy)) throw new FrameError('energy is not finite');
 }
 
 /** Throws when a frame holds an element the engine does not model. */
 export function assertSupportedSpecies(frame: Frame, where = 'frame'): void {
-  for (let i = 0; i < frame.natoms; i++) {
-    if (!SUPPORTED_SPECIES.has(frame.species[i])) {
-      throw new FrameError(`${where}: atom ${i} is '${frame.species[i]}', but acelens models only ${[...SUPPORTED_SPECIES].join(', ')} so far`);
+    for (let i = 0; i < frame.natoms; i++) {
+        if (!SUPPORTED_SPECIES.has(frame.species[i])) {
+            throw new FrameError(`${where}: atom ${i} is '${frame.species[i]}', but acelens models only ${[...SUPPORTED_SPECIES].join(', ')} so far`);
+        }
     }
-  }
 }

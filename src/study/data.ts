@@ -21,10 +21,10 @@ export const isBulk = (d: StudyDatasetId): d is BulkPoolId => (BULK_POOLS as rea
 
 /** Human names of the training pools (figures, report). */
 export const DATASET_LABEL: Record<StudyDatasetId, string> = {
-  dimers: 'C₂ dimers only',
-  narrow: 'narrow (diamond/graphite/graphene)',
-  diverse: 'diverse carbon (no dimers)',
-  diverse_dimers: 'diverse carbon + C₂ dimers',
+    dimers: 'C₂ dimers only',
+    narrow: 'narrow (diamond/graphite/graphene)',
+    diverse: 'diverse carbon (no dimers)',
+    diverse_dimers: 'diverse carbon + C₂ dimers',
 };
 
 /** Short names of the training pools (table rows). */
@@ -58,15 +58,15 @@ export interface DftPoint {
 }
 
 export class StudyDataError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StudyDataError';
-  }
+    constructor(message: string) {
+        super(message);
+        this.name = 'StudyDataError';
+    }
 }
 
 function distance(f: Frame, a: number, b: number): number {
-  const p = f.positions;
-  return Math.hypot(p[3 * b] - p[3 * a], p[3 * b + 1] - p[3 * a + 1], p[3 * b + 2] - p[3 * a + 2]);
+    const p = f.positions;
+    return Math.hypot(p[3 * b] - p[3 * a], p[3 * b + 1] - p[3 * a + 1], p[3 * b + 2] - p[3 * a + 2]);
 }
 
 /**
@@ -75,22 +75,22 @@ function distance(f: Frame, a: number, b: number): number {
  * (the isolated atom) are skipped; a dimer without an energy is an error naming the frame.
  */
 export function dftCurveFromFrames(frames: readonly Frame[], where = 'dimer curve'): DftPoint[] {
-  const atom = frames.find((f) => isIsolatedAtom(f) && f.energy !== undefined);
-  const e0 = atom ? atom.energy! / atom.natoms : null;
-  const points: DftPoint[] = [];
-  frames.forEach((f, i) => {
-    if (isIsolatedAtom(f)) return;
-    if (f.natoms !== 2) throw new StudyDataError(`${where}: frame ${i} has ${f.natoms} atoms, expected a C₂ dimer (2 atoms)`);
-    const r = distance(f, 0, 1);
-    const be = f.info.binding_energy;
-    let energy: number;
-    if (typeof be === 'number' && Number.isFinite(be)) energy = be;
-    else if (f.energy !== undefined && e0 !== null) energy = f.energy - 2 * e0;
-    else throw new StudyDataError(`${where}: frame ${i} has neither info binding_energy nor an energy with an isolated-atom frame for E0`);
-    const m = f.info.magmom;
-    points.push({ r, energy, magmom: typeof m === 'number' ? m : null });
-  });
-  return points.sort((a, b) => a.r - b.r);
+    const atom = frames.find((f) => isIsolatedAtom(f) && f.energy !== undefined);
+    const e0 = atom ? atom.energy! / atom.natoms : null;
+    const points: DftPoint[] = [];
+    frames.forEach((f, i) => {
+        if (isIsolatedAtom(f)) return;
+        if (f.natoms !== 2) throw new StudyDataError(`${where}: frame ${i} has ${f.natoms} atoms, expected a C₂ dimer (2 atoms)`);
+        const r = distance(f, 0, 1);
+        const be = f.info.binding_energy;
+        let energy: number;
+        if (typeof be === 'number' && Number.isFinite(be)) energy = be;
+        else if (f.energy !== undefined && e0 !== null) energy = f.energy - 2 * e0;
+        else throw new StudyDataError(`${where}: frame ${i} has neither info binding_energy nor an energy with an isolated-atom frame for E0`);
+        const m = f.info.magmom;
+        points.push({ r, energy, magmom: typeof m === 'number' ? m : null });
+    });
+    return points.sort((a, b) => a.r - b.r);
 }
 
 /**
@@ -99,13 +99,13 @@ export function dftCurveFromFrames(frames: readonly Frame[], where = 'dimer curv
  * not carry it. Reference data computed without spin polarisation (most likely the study's) compare with this.
  */
 export function dftSpinPairedCurveFromFrames(frames: readonly Frame[]): DftPoint[] {
-  const points: DftPoint[] = [];
-  for (const f of frames) {
-    if (isIsolatedAtom(f) || f.natoms !== 2) continue;
-    const e = f.info.binding_energy_spin_paired;
-    if (typeof e === 'number' && Number.isFinite(e)) points.push({ r: distance(f, 0, 1), energy: e, magmom: 0 });
-  }
-  return points.sort((a, b) => a.r - b.r);
+    const points: DftPoint[] = [];
+    for (const f of frames) {
+        if (isIsolatedAtom(f) || f.natoms !== 2) continue;
+        const e = f.info.binding_energy_spin_paired;
+        if (typeof e === 'number' && Number.isFinite(e)) points.push({ r: distance(f, 0, 1), energy: e, magmom: 0 });
+    }
+    return points.sort((a, b) => a.r - b.r);
 }
 
 /**
@@ -113,27 +113,27 @@ export function dftSpinPairedCurveFromFrames(frames: readonly Frame[]): DftPoint
  * dimers (without theirs), as the reference study's "diverse + N dimers"; empty unless both have structures.
  */
 export function poolFrames(data: StudyData, id: StudyDatasetId): readonly Frame[] {
-  if (id !== 'diverse_dimers') return data.datasets[id] ?? [];
-  const diverse = data.datasets.diverse ?? [], dimers = data.datasets.dimers ?? [];
-  if (!trainableCount(diverse) || !trainableCount(dimers)) return [];
-  const withAtom = diverse.some(isIsolatedAtom) ? diverse : [...dimers.filter(isIsolatedAtom).slice(0, 1), ...diverse];
-  return [...withAtom, ...dimers.filter((f) => !isIsolatedAtom(f))];
+    if (id !== 'diverse_dimers') return data.datasets[id] ?? [];
+    const diverse = data.datasets.diverse ?? [], dimers = data.datasets.dimers ?? [];
+    if (!trainableCount(diverse) || !trainableCount(dimers)) return [];
+    const withAtom = diverse.some(isIsolatedAtom) ? diverse : [...dimers.filter(isIsolatedAtom).slice(0, 1), ...diverse];
+    return [...withAtom, ...dimers.filter((f) => !isIsolatedAtom(f))];
 }
 
 /** The source pools a training pool is made of. */
 export const POOL_SOURCES: Record<StudyDatasetId, readonly SourcePoolId[]> = {
-  dimers: ['dimers'], narrow: ['narrow'], diverse: ['diverse'], diverse_dimers: ['diverse', 'dimers'],
+    dimers: ['dimers'], narrow: ['narrow'], diverse: ['diverse'], diverse_dimers: ['diverse', 'dimers'],
 };
 
 /** Frames that can be fitted to (everything except isolated atoms). */
 export function trainableCount(frames: readonly Frame[]): number {
-  let n = 0;
-  for (const f of frames) if (!isIsolatedAtom(f)) n++;
-  return n;
+    let n = 0;
+    for (const f of frames) if (!isIsolatedAtom(f)) n++;
+    return n;
 }
 
 /** info structure_id of a frame, or null. */
 export function structureId(f: Frame): string | null {
-  const id = f.info.structure_id;
-  return typeof id === 'string' ? id : null;
+    const id = f.info.structure_id;
+    return typeof id === 'string' ? id : null;
 }

@@ -82,32 +82,32 @@ export const QUICK_DEGREES = DEFAULT_DEGREES.slice(0, 3);
  * shape); 20 % held out.
  */
 export function studySettings(quick = false): StudySettings {
-  return {
-    quick,
-    orders: quick ? [2, 3, 4] : [2, 3, 4, 5],
-    variants: ['standard', 'purified'],
-    datasets: [...STUDY_DATASETS],
-    degrees: quick ? QUICK_DEGREES.slice() : STUDY_DEGREES.slice(),
-    rcut: 5,
-    rin: 0,
-    r0: 1.287,
-    lWeight: 1.5,
-    solver: 'blr',
-    lambda: DEFAULT_LAMBDA,
-    priorExponent: DEFAULT_PRIOR_EXPONENT,
-    energyWeight: 10,
-    forceWeight: 1,
-    virialWeight: 0,
-    energyNorm: 'sqrt-atoms',
-    validFraction: 0.2,
-    seed: 1,
-    maxStructures: quick ? 40 : null,
-    grid: quick ? { rmin: 0.6, rmax: 6, points: 136 } : { rmin: 0.6, rmax: 6, points: 271 },
-    rmsWindow: [1.1, 3.0],
-    minimumWindow: [0.9, 6],
-    shortDistance: 0.9,
-    bumpWindow: [1.6, 5],
-  };
+    return {
+        quick,
+        orders: quick ? [2, 3, 4] : [2, 3, 4, 5],
+        variants: ['standard', 'purified'],
+        datasets: [...STUDY_DATASETS],
+        degrees: quick ? QUICK_DEGREES.slice() : STUDY_DEGREES.slice(),
+        rcut: 5,
+        rin: 0,
+        r0: 1.287,
+        lWeight: 1.5,
+        solver: 'blr',
+        lambda: DEFAULT_LAMBDA,
+        priorExponent: DEFAULT_PRIOR_EXPONENT,
+        energyWeight: 10,
+        forceWeight: 1,
+        virialWeight: 0,
+        energyNorm: 'sqrt-atoms',
+        validFraction: 0.2,
+        seed: 1,
+        maxStructures: quick ? 40 : null,
+        grid: quick ? { rmin: 0.6, rmax: 6, points: 136 } : { rmin: 0.6, rmax: 6, points: 271 },
+        rmsWindow: [1.1, 3.0],
+        minimumWindow: [0.9, 6],
+        shortDistance: 0.9,
+        bumpWindow: [1.6, 5],
+    };
 }
 
 /** Errors of one model on one set, in meV/atom and meV/Å (null where the set has no such labels). */
@@ -222,281 +222,281 @@ export interface StudyOptions {
 }
 
 export function rowId(dataset: StudyDatasetId, variant: BasisVariant, K: number): string {
-  return `${dataset}-${variant}-K${K}`;
+    return `${dataset}-${variant}-K${K}`;
 }
 
 function summary(m: ErrorMetrics): ErrorSummary {
-  return {
-    structures: m.structures,
-    energyRmse: m.energy_rmse_meV_atom,
-    energyMae: m.energy_mae_meV_atom,
-    forceRmse: m.force_rmse_meV_A,
-    forceMae: m.force_mae_meV_A,
-  };
+    return {
+        structures: m.structures,
+        energyRmse: m.energy_rmse_meV_atom,
+        energyMae: m.energy_mae_meV_atom,
+        forceRmse: m.force_rmse_meV_A,
+        forceMae: m.force_mae_meV_A,
+    };
 }
 
 function dominantWithTraining(valid: MetricsReport, train: MetricsReport): StudyRow['validDominant'] {
-  const d = dominantEnergyError(valid);
-  return d ? { ...d, inTraining: train.per_config_type[d.configType]?.structures ?? 0 } : null;
+    const d = dominantEnergyError(valid);
+    return d ? { ...d, inTraining: train.per_config_type[d.configType]?.structures ?? 0 } : null;
 }
 
 /** The files a model was trained on (name, hash, how many of the pool's frames came from each), when hashed. */
 function trainProvenance(data: StudyData, dataset: StudyDatasetId, pool: readonly Frame[]) {
-  const train = POOL_SOURCES[dataset].flatMap((src) => {
-    const source = data.sources?.[src];
-    if (!source?.sha256) return [];
-    const from = new Set(data.datasets[src] ?? []);
-    const frames = pool.filter((f) => from.has(f));
-    return [{ name: source.name, sha256: source.sha256, structures: frames.length, atoms: frames.reduce((a, f) => a + f.natoms, 0) }];
-  });
-  return train.length === POOL_SOURCES[dataset].length ? { train } : undefined;
+    const train = POOL_SOURCES[dataset].flatMap((src) => {
+        const source = data.sources?.[src];
+        if (!source?.sha256) return [];
+        const from = new Set(data.datasets[src] ?? []);
+        const frames = pool.filter((f) => from.has(f));
+        return [{ name: source.name, sha256: source.sha256, structures: frames.length, atoms: frames.reduce((a, f) => a + f.natoms, 0) }];
+    });
+    return train.length === POOL_SOURCES[dataset].length ? { train } : undefined;
 }
 
 /** Seeded subsample: isolated atoms are kept; of the other frames at most `max` (original order kept). */
 export function subsample(frames: readonly Frame[], max: number | null, seed: number): Frame[] {
-  const idx: number[] = [];
-  frames.forEach((f, i) => {
-    if (!isIsolatedAtom(f)) idx.push(i);
-  });
-  if (max === null || idx.length <= max) return frames.slice();
-  const rnd = seededRng(seed);
-  for (let i = idx.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
-  const keep = new Set(idx.slice(0, max));
-  return frames.filter((f, i) => isIsolatedAtom(f) || keep.has(i));
+    const idx: number[] = [];
+    frames.forEach((f, i) => {
+        if (!isIsolatedAtom(f)) idx.push(i);
+    });
+    if (max === null || idx.length <= max) return frames.slice();
+    const rnd = seededRng(seed);
+    for (let i = idx.length - 1; i > 0; i--) {
+        const j = Math.floor(rnd() * (i + 1));
+        [idx[i], idx[j]] = [idx[j], idx[i]];
+    }
+    const keep = new Set(idx.slice(0, max));
+    return frames.filter((f, i) => isIsolatedAtom(f) || keep.has(i));
 }
 
 /** Frames of `pool` that are not isolated atoms and whose structure_id is not among `exclude`'s. */
 function outOfSample(pool: readonly Frame[], exclude: readonly Frame[]): Frame[] {
-  const ids = new Set<string>();
-  for (const f of exclude) {
-    const id = structureId(f);
-    if (id !== null) ids.add(id);
-  }
-  return pool.filter((f) => {
-    if (isIsolatedAtom(f)) return false;
-    const id = structureId(f);
-    return id === null || !ids.has(id);
-  });
+    const ids = new Set<string>();
+    for (const f of exclude) {
+        const id = structureId(f);
+        if (id !== null) ids.add(id);
+    }
+    return pool.filter((f) => {
+        if (isIsolatedAtom(f)) return false;
+        const id = structureId(f);
+        return id === null || !ids.has(id);
+    });
 }
 
 /** Which pool a model trained on `d` is also tested on (out-of-sample structures only). */
 export const CROSS_DATASET: Partial<Record<StudyDatasetId, StudyDatasetId>> = { narrow: 'diverse' };
 
 function evaluateOn(model: Model, frames: readonly Frame[], signal?: AbortSignal): ErrorSummary {
-  const acc = new MetricsAccumulator();
-  for (const f of frames) {
-    signal?.throwIfAborted();
-    const p = model.predict(f, { forces: f.forces !== undefined });
-    acc.add(f.configType, f.natoms, p.energy, p.forces ?? null, f.energy, f.forces);
-  }
-  return summary(acc.report());
+    const acc = new MetricsAccumulator();
+    for (const f of frames) {
+        signal?.throwIfAborted();
+        const p = model.predict(f, { forces: f.forces !== undefined });
+        acc.add(f.configType, f.natoms, p.energy, p.forces ?? null, f.energy, f.forces);
+    }
+    return summary(acc.report());
 }
 
 /** Model energy E(r) − 2E0 and its parts by body order for an isolated C₂ at distance r. */
 export function dimerAt(model: Model, r: number): { energy: number; byOrder: Record<number, number> } {
-  const p = model.predict(makeFrame({ positions: [0, 0, 0, r, 0, 0], species: ['C', 'C'] }), { forces: false });
-  const byOrder: Record<number, number> = {};
-  for (let K = 2; K <= model.order; K++) byOrder[K] = p.energyByOrder[K] ?? 0;
-  return { energy: p.energy - 2 * model.e0, byOrder };
+    const p = model.predict(makeFrame({ positions: [0, 0, 0, r, 0, 0], species: ['C', 'C'] }), { forces: false });
+    const byOrder: Record<number, number> = {};
+    for (let K = 2; K <= model.order; K++) byOrder[K] = p.energyByOrder[K] ?? 0;
+    return { energy: p.energy - 2 * model.e0, byOrder };
 }
 
 function measureDimer(model: Model, curve: SampledCurve, dft: DftPoint[], dftMin: CurveMinimum | null, s: StudySettings): DimerMeasures {
-  const minimum = curveMinimum(curve.r, curve.energy, s.minimumWindow[0], s.minimumWindow[1]);
-  const { rms, count } = rmsDeviation(dft, (r) => dimerAt(model, r).energy, s.rmsWindow[0], s.rmsWindow[1]);
-  let bump: { r: number; energy: number } | null = null;
-  curve.r.forEach((r, i) => {
-    if (r < s.bumpWindow[0] || r > s.bumpWindow[1]) return;
-    if (!bump || curve.energy[i] > bump.energy) bump = { r, energy: curve.energy[i] };
-  });
-  let maxHigherOrder = 0;
-  for (let K = 3; K <= model.order; K++) maxHigherOrder = Math.max(maxHigherOrder, maxAbs(curve.r, curve.contributions[K]));
-  const referenceR = dftMin && !dftMin.atEdge ? dftMin.r : s.r0;
-  return {
-    minimum,
-    rms,
-    rmsPoints: count,
-    shortValue: dimerAt(model, s.shortDistance).energy,
-    bump,
-    maxHigherOrder,
-    byOrderAtReference: dimerAt(model, referenceR).byOrder,
-    referenceR,
-  };
+    const minimum = curveMinimum(curve.r, curve.energy, s.minimumWindow[0], s.minimumWindow[1]);
+    const { rms, count } = rmsDeviation(dft, (r) => dimerAt(model, r).energy, s.rmsWindow[0], s.rmsWindow[1]);
+    let bump: { r: number; energy: number } | null = null;
+    curve.r.forEach((r, i) => {
+        if (r < s.bumpWindow[0] || r > s.bumpWindow[1]) return;
+        if (!bump || curve.energy[i] > bump.energy) bump = { r, energy: curve.energy[i] };
+    });
+    let maxHigherOrder = 0;
+    for (let K = 3; K <= model.order; K++) maxHigherOrder = Math.max(maxHigherOrder, maxAbs(curve.r, curve.contributions[K]));
+    const referenceR = dftMin && !dftMin.atEdge ? dftMin.r : s.r0;
+    return {
+        minimum,
+        rms,
+        rmsPoints: count,
+        shortValue: dimerAt(model, s.shortDistance).energy,
+        bump,
+        maxHigherOrder,
+        byOrderAtReference: dimerAt(model, referenceR).byOrder,
+        referenceR,
+    };
 }
 
 function specFor(s: StudySettings, K: number, variant: BasisVariant): BasisSpec {
-  return { order: K, variant, rcut: s.rcut, rin: s.rin, r0: s.r0, maxDegree: s.degrees.slice(0, K - 1), lWeight: s.lWeight };
+    return { order: K, variant, rcut: s.rcut, rin: s.rin, r0: s.r0, maxDegree: s.degrees.slice(0, K - 1), lWeight: s.lWeight };
 }
 
 function checkSettings(s: StudySettings): void {
-  const maxK = Math.max(...s.orders);
-  if (s.orders.length === 0 || s.orders.some((K) => !Number.isInteger(K) || K < 2 || K > 5)) throw new StudyDataError(`study: orders must be integers 2..5, got ${JSON.stringify(s.orders)}`);
-  if (s.degrees.length < maxK - 1) throw new StudyDataError(`study: ${s.degrees.length} degrees given, K = ${maxK} needs ${maxK - 1} (D_1..D_${maxK - 1})`);
-  if (!(s.validFraction >= 0 && s.validFraction < 1)) throw new StudyDataError(`study: validFraction must be in [0, 1), got ${s.validFraction}`);
-  if (s.maxStructures !== null && !(Number.isInteger(s.maxStructures) && s.maxStructures >= 1)) throw new StudyDataError(`study: maxStructures must be an integer ≥ 1 or null, got ${s.maxStructures}`);
+    const maxK = Math.max(...s.orders);
+    if (s.orders.length === 0 || s.orders.some((K) => !Number.isInteger(K) || K < 2 || K > 5)) throw new StudyDataError(`study: orders must be integers 2..5, got ${JSON.stringify(s.orders)}`);
+    if (s.degrees.length < maxK - 1) throw new StudyDataError(`study: ${s.degrees.length} degrees given, K = ${maxK} needs ${maxK - 1} (D_1..D_${maxK - 1})`);
+    if (!(s.validFraction >= 0 && s.validFraction < 1)) throw new StudyDataError(`study: validFraction must be in [0, 1), got ${s.validFraction}`);
+    if (s.maxStructures !== null && !(Number.isInteger(s.maxStructures) && s.maxStructures >= 1)) throw new StudyDataError(`study: maxStructures must be an integer ≥ 1 or null, got ${s.maxStructures}`);
 }
 
 export async function runStudy(data: StudyData, opts: StudyOptions = {}): Promise<StudyResult> {
-  const t0 = Date.now();
-  const s: StudySettings = { ...studySettings(opts.quick ?? opts.settings?.quick ?? false), ...opts.settings };
-  checkSettings(s);
-  const signal = opts.signal;
-  signal?.throwIfAborted();
-
-  const dftPoints = dftCurveFromFrames(data.curve);
-  const dftMin = curveMinimum(
-    dftPoints.map((p) => p.r),
-    dftPoints.map((p) => p.energy),
-  );
-  const spinPairedPoints = dftSpinPairedCurveFromFrames(data.curve);
-  const e0Found = e0FromFrames(data.curve) ?? SOURCE_POOLS.map((d) => e0FromFrames(data.datasets[d] ?? [])).find((x) => x) ?? null;
-
-  const pools = {} as Record<StudyDatasetId, Frame[]>;
-  const dataSummary = {} as StudyResult['data'];
-  for (const d of STUDY_DATASETS) {
-    const frames = poolFrames(data, d);
-    pools[d] = subsample(frames, s.maxStructures, s.seed);
-    dataSummary[d] = {
-      structures: frames.length,
-      trainable: trainableCount(frames),
-      used: trainableCount(pools[d]),
-      atoms: pools[d].reduce((a, f) => a + (isIsolatedAtom(f) ? 0 : f.natoms), 0),
-      source: d === 'diverse_dimers' ? null : data.sources?.[d] ?? null,
-    };
-  }
-
-  const plan: { dataset: StudyDatasetId; variant: BasisVariant; K: number }[] = [];
-  for (const dataset of s.datasets) for (const variant of s.variants) for (const K of s.orders) plan.push({ dataset, variant, K });
-  // cost weights for the overall fraction: the number of basis functions × structures, roughly
-  const sizes = new Map<string, number>();
-  const sizeOf = (K: number, v: BasisVariant) => {
-    const key = `${v}${K}`;
-    if (!sizes.has(key)) sizes.set(key, AceBasis.create(specFor(s, K, v)).size);
-    return sizes.get(key)!;
-  };
-  const cost = plan.map((p) => (1 + sizeOf(p.K, p.variant)) * (1 + dataSummary[p.dataset].used));
-  const totalCost = cost.reduce((a, b) => a + b, 0);
-  let doneCost = 0;
-
-  const rows: StudyRow[] = [];
-  const curves: Record<string, SampledCurve> = {};
-  const models: Record<string, ModelFile> = {};
-  for (let m = 0; m < plan.length; m++) {
+    const t0 = Date.now();
+    const s: StudySettings = { ...studySettings(opts.quick ?? opts.settings?.quick ?? false), ...opts.settings };
+    checkSettings(s);
+    const signal = opts.signal;
     signal?.throwIfAborted();
-    const { dataset, variant, K } = plan[m];
-    const id = rowId(dataset, variant, K);
-    const tRow = Date.now();
-    const report = (stage: StudyProgress['stage'], within: number, message: string) =>
-      opts.onProgress?.({ model: m, models: plan.length, id, stage, fraction: (doneCost + within * cost[m]) / totalCost, message: `${id} (${m + 1}/${plan.length}): ${message}` });
-    const spec = specFor(s, K, variant);
-    const base: StudyRow = {
-      id, dataset, variant, K, degrees: spec.maxDegree, nbasis: sizeOf(K, variant), status: 'no-data', note: null,
-      train: null, valid: null, validDominant: null, cross: null, rank: null, solvedRank: null, condition: null, method: null, dimer: null, seconds: 0,
+
+    const dftPoints = dftCurveFromFrames(data.curve);
+    const dftMin = curveMinimum(
+        dftPoints.map((p) => p.r),
+        dftPoints.map((p) => p.energy),
+    );
+    const spinPairedPoints = dftSpinPairedCurveFromFrames(data.curve);
+    const e0Found = e0FromFrames(data.curve) ?? SOURCE_POOLS.map((d) => e0FromFrames(data.datasets[d] ?? [])).find((x) => x) ?? null;
+
+    const pools = {} as Record<StudyDatasetId, Frame[]>;
+    const dataSummary = {} as StudyResult['data'];
+    for (const d of STUDY_DATASETS) {
+        const frames = poolFrames(data, d);
+        pools[d] = subsample(frames, s.maxStructures, s.seed);
+        dataSummary[d] = {
+            structures: frames.length,
+            trainable: trainableCount(frames),
+            used: trainableCount(pools[d]),
+            atoms: pools[d].reduce((a, f) => a + (isIsolatedAtom(f) ? 0 : f.natoms), 0),
+            source: d === 'diverse_dimers' ? null : data.sources?.[d] ?? null,
+        };
+    }
+
+    const plan: { dataset: StudyDatasetId; variant: BasisVariant; K: number }[] = [];
+    for (const dataset of s.datasets) for (const variant of s.variants) for (const K of s.orders) plan.push({ dataset, variant, K });
+    // cost weights for the overall fraction: the number of basis functions × structures, roughly
+    const sizes = new Map<string, number>();
+    const sizeOf = (K: number, v: BasisVariant) => {
+        const key = `${v}${K}`;
+        if (!sizes.has(key)) sizes.set(key, AceBasis.create(specFor(s, K, v)).size);
+        return sizes.get(key)!;
     };
-    const pool = pools[dataset];
-    if (dataSummary[dataset].used === 0) {
-      rows.push({ ...base, note: `no structures in the ${dataset} pool besides the isolated atom` });
-      doneCost += cost[m];
-      continue;
+    const cost = plan.map((p) => (1 + sizeOf(p.K, p.variant)) * (1 + dataSummary[p.dataset].used));
+    const totalCost = cost.reduce((a, b) => a + b, 0);
+    let doneCost = 0;
+
+    const rows: StudyRow[] = [];
+    const curves: Record<string, SampledCurve> = {};
+    const models: Record<string, ModelFile> = {};
+    for (let m = 0; m < plan.length; m++) {
+        signal?.throwIfAborted();
+        const { dataset, variant, K } = plan[m];
+        const id = rowId(dataset, variant, K);
+        const tRow = Date.now();
+        const report = (stage: StudyProgress['stage'], within: number, message: string) =>
+            opts.onProgress?.({ model: m, models: plan.length, id, stage, fraction: (doneCost + within * cost[m]) / totalCost, message: `${id} (${m + 1}/${plan.length}): ${message}` });
+        const spec = specFor(s, K, variant);
+        const base: StudyRow = {
+            id, dataset, variant, K, degrees: spec.maxDegree, nbasis: sizeOf(K, variant), status: 'no-data', note: null,
+            train: null, valid: null, validDominant: null, cross: null, rank: null, solvedRank: null, condition: null, method: null, dimer: null, seconds: 0,
+        };
+        const pool = pools[dataset];
+        if (dataSummary[dataset].used === 0) {
+            rows.push({ ...base, note: `no structures in the ${dataset} pool besides the isolated atom` });
+            doneCost += cost[m];
+            continue;
+        }
+        const e0 = e0FromFrames(pool)?.e0 ?? e0Found?.e0;
+        if (e0 === undefined) throw new StudyDataError(`study: no isolated-atom frame with an energy in the ${dataset} data or the dimer curve: E0 unknown`);
+
+        let fit: Awaited<ReturnType<typeof fitModel>>;
+        try {
+            fit = await fitModel(pool, {
+                spec,
+                solver: s.solver ?? 'ridge',
+                ...(s.solver === 'blr' ? { storePosterior: false } : { lambda: s.lambda }),
+                priorExponent: s.priorExponent,
+                energyWeight: s.energyWeight,
+                forceWeight: s.forceWeight,
+                virialWeight: s.virialWeight,
+                energyNorm: s.energyNorm,
+                e0,
+                validFraction: dataSummary[dataset].used >= 2 ? s.validFraction : 0,
+                seed: s.seed,
+                signal,
+                assemble: opts.assemble,
+                onProgress: (p) => {
+                    const within = p.stage === 'assemble' ? 0.1 + 0.5 * (p.done / Math.max(1, p.total)) : p.stage === 'solve' ? 0.62 : p.stage === 'metrics' ? 0.65 + 0.15 * (p.done / Math.max(1, p.total)) : 0.05;
+                    report(p.stage, within, p.message);
+                },
+                provenance: trainProvenance(data, dataset, pool),
+            });
+        } catch (err) {
+            // a cancelled run stops; a failed fit (bad data, a failed solve) is recorded and the study goes on
+            if (signal?.aborted || (err instanceof Error && err.name === 'AbortError')) throw err;
+            rows.push({ ...base, status: 'failed', note: `fit failed: ${err instanceof Error ? err.message : String(err)}`, seconds: (Date.now() - tRow) / 1000 });
+            doneCost += cost[m];
+            continue;
+        }
+        const model = new Model(fit.model, id);
+
+        let cross: StudyRow['cross'] = null;
+        const crossSet = CROSS_DATASET[dataset];
+        if (crossSet) {
+            const frames = subsample(outOfSample(poolFrames(data, crossSet), poolFrames(data, dataset)), s.maxStructures, s.seed + 1).filter((f) => !isIsolatedAtom(f));
+            if (frames.length) {
+                report('cross', 0.82, `errors on ${frames.length} ${crossSet} structures`);
+                cross = { ...evaluateOn(model, frames, signal), dataset: crossSet };
+            }
+        }
+
+        report('dimer', 0.95, 'dimer curve');
+        const c = dimerCurve(model, { ...s.grid, signal });
+        const curve: SampledCurve = { r: c.r, energy: c.energy, contributions: c.contributions };
+        curves[id] = curve;
+        models[id] = fit.model;
+        rows.push({
+            ...base,
+            nbasis: fit.model.nbasis,
+            status: 'fitted',
+            train: summary(fit.metrics.train),
+            valid: fit.metrics.valid ? summary(fit.metrics.valid) : null,
+            validDominant: fit.metrics.valid ? dominantWithTraining(fit.metrics.valid, fit.metrics.train) : null,
+            cross,
+            rank: fit.solve.rank,
+            solvedRank: fit.solve.solvedRank,
+            condition: Number.isFinite(fit.solve.condition) ? fit.solve.condition : null,
+            method: fit.solve.method,
+            lambda: fit.model.fit.lambda,
+            dimer: measureDimer(model, curve, dftPoints, dftMin, s),
+            seconds: (Date.now() - tRow) / 1000,
+        });
+        doneCost += cost[m];
+        report('done', 0, 'done');
+        await new Promise<void>((r) => setTimeout(r, 0));
     }
-    const e0 = e0FromFrames(pool)?.e0 ?? e0Found?.e0;
-    if (e0 === undefined) throw new StudyDataError(`study: no isolated-atom frame with an energy in the ${dataset} data or the dimer curve: E0 unknown`);
 
-    let fit: Awaited<ReturnType<typeof fitModel>>;
-    try {
-      fit = await fitModel(pool, {
-      spec,
-      solver: s.solver ?? 'ridge',
-      ...(s.solver === 'blr' ? { storePosterior: false } : { lambda: s.lambda }),
-      priorExponent: s.priorExponent,
-      energyWeight: s.energyWeight,
-      forceWeight: s.forceWeight,
-      virialWeight: s.virialWeight,
-      energyNorm: s.energyNorm,
-      e0,
-      validFraction: dataSummary[dataset].used >= 2 ? s.validFraction : 0,
-      seed: s.seed,
-      signal,
-      assemble: opts.assemble,
-      onProgress: (p) => {
-        const within = p.stage === 'assemble' ? 0.1 + 0.5 * (p.done / Math.max(1, p.total)) : p.stage === 'solve' ? 0.62 : p.stage === 'metrics' ? 0.65 + 0.15 * (p.done / Math.max(1, p.total)) : 0.05;
-        report(p.stage, within, p.message);
-      },
-      provenance: trainProvenance(data, dataset, pool),
-      });
-    } catch (err) {
-      // a cancelled run stops; a failed fit (bad data, a failed solve) is recorded and the study goes on
-      if (signal?.aborted || (err instanceof Error && err.name === 'AbortError')) throw err;
-      rows.push({ ...base, status: 'failed', note: `fit failed: ${err instanceof Error ? err.message : String(err)}`, seconds: (Date.now() - tRow) / 1000 });
-      doneCost += cost[m];
-      continue;
-    }
-    const model = new Model(fit.model, id);
-
-    let cross: StudyRow['cross'] = null;
-    const crossSet = CROSS_DATASET[dataset];
-    if (crossSet) {
-      const frames = subsample(outOfSample(poolFrames(data, crossSet), poolFrames(data, dataset)), s.maxStructures, s.seed + 1).filter((f) => !isIsolatedAtom(f));
-      if (frames.length) {
-        report('cross', 0.82, `errors on ${frames.length} ${crossSet} structures`);
-        cross = { ...evaluateOn(model, frames, signal), dataset: crossSet };
-      }
+    const pairSums: StudyResult['pairSum'] = {};
+    if (e0Found) {
+        for (const d of BULK_POOLS) {
+            const p = pairSumSummary(pools[d], dftPoints, e0Found.e0, s.rcut);
+            if (p) pairSums[d] = p;
+        }
     }
 
-    report('dimer', 0.95, 'dimer curve');
-    const c = dimerCurve(model, { ...s.grid, signal });
-    const curve: SampledCurve = { r: c.r, energy: c.energy, contributions: c.contributions };
-    curves[id] = curve;
-    models[id] = fit.model;
-    rows.push({
-      ...base,
-      nbasis: fit.model.nbasis,
-      status: 'fitted',
-      train: summary(fit.metrics.train),
-      valid: fit.metrics.valid ? summary(fit.metrics.valid) : null,
-      validDominant: fit.metrics.valid ? dominantWithTraining(fit.metrics.valid, fit.metrics.train) : null,
-      cross,
-      rank: fit.solve.rank,
-      solvedRank: fit.solve.solvedRank,
-      condition: Number.isFinite(fit.solve.condition) ? fit.solve.condition : null,
-      method: fit.solve.method,
-      lambda: fit.model.fit.lambda,
-      dimer: measureDimer(model, curve, dftPoints, dftMin, s),
-      seconds: (Date.now() - tRow) / 1000,
-    });
-    doneCost += cost[m];
-    report('done', 0, 'done');
-    await new Promise<void>((r) => setTimeout(r, 0));
-  }
-
-  const pairSums: StudyResult['pairSum'] = {};
-  if (e0Found) {
-    for (const d of BULK_POOLS) {
-      const p = pairSumSummary(pools[d], dftPoints, e0Found.e0, s.rcut);
-      if (p) pairSums[d] = p;
-    }
-  }
-
-  return {
-    settings: s,
-    e0: e0Found?.e0 ?? null,
-    pairSum: pairSums,
-    dft: {
-      label: data.dftLabel ?? 'DFT',
-      source: data.sources?.curve ?? null,
-      points: dftPoints,
-      minimum: dftMin,
-      shortValue: dftValueAt(dftPoints, s.shortDistance),
-      spinPaired: spinPairedPoints.length
-        ? { points: spinPairedPoints, minimum: curveMinimum(spinPairedPoints.map((p) => p.r), spinPairedPoints.map((p) => p.energy)) }
-        : null,
-    },
-    data: dataSummary,
-    rows,
-    curves,
-    models,
-    seconds: (Date.now() - t0) / 1000,
-  };
+    return {
+        settings: s,
+        e0: e0Found?.e0 ?? null,
+        pairSum: pairSums,
+        dft: {
+            label: data.dftLabel ?? 'DFT',
+            source: data.sources?.curve ?? null,
+            points: dftPoints,
+            minimum: dftMin,
+            shortValue: dftValueAt(dftPoints, s.shortDistance),
+            spinPaired: spinPairedPoints.length
+                ? { points: spinPairedPoints, minimum: curveMinimum(spinPairedPoints.map((p) => p.r), spinPairedPoints.map((p) => p.energy)) }
+                : null,
+        },
+        data: dataSummary,
+        rows,
+        curves,
+        models,
+        seconds: (Date.now() - t0) / 1000,
+    };
 }

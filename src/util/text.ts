@@ -10,19 +10,19 @@ export const MAX_QUOTED = 200;
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\ufff9-\ufffb]/g;
 
 function hex(c: string): string {
-  const code = c.charCodeAt(0);
-  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    const code = c.charCodeAt(0);
+    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
 /** `text` with control characters escaped and at most `max` characters of it kept. */
 export function safeText(text: string, max = MAX_QUOTED): string {
-  const s = String(text);
-  const cut = s.length > max ? s.slice(0, max) : s;
-  const shown = cut.replace(UNSAFE, hex);
-  return s.length > max ? `${shown}… (${s.length - max} more characters)` : shown;
+    const s = String(text);
+    const cut = s.length > max ? s.slice(0, max) : s;
+    const shown = cut.replace(UNSAFE, hex);
+    return s.length > max ? `${shown}… (${s.length - max} more characters)` : shown;
 }
 
 /** A message for one terminal line: control characters escaped (newlines too), capped at `max`. */
 export function safeMessage(text: string, max = 2000): string {
-  return safeText(text, max);
+    return safeText(text, max);
 }

@@ -28,28 +28,28 @@ export interface Cli {
 }
 
 export function cliInScratchFolder(prefix: string): Cli {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  const run = (args: string[], timeoutMs = 60_000): CliResult => {
-    const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: timeoutMs });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-  };
-  return {
-    dir,
-    at: (name) => join(dir, name),
-    run,
-    runJson(args) {
-      const r = run([...args, '--json']);
-      if (r.code !== 0) throw new Error(`acelens ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
-      return JSON.parse(r.stdout);
-    },
-    expectFailure(args, pattern) {
-      const r = run(args);
-      expect(r.code).not.toBe(0);
-      const lines = r.stderr.trimEnd().split('\n');
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(pattern);
-      expect(r.stderr).not.toMatch(/\n\s+at /);
-      return lines[0];
-    },
-  };
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    const run = (args: string[], timeoutMs = 60_000): CliResult => {
+        const r = spawnSync(process.execPath, [BIN, ...args], { cwd: dir, encoding: 'utf8', timeout: timeoutMs });
+        return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    };
+    return {
+        dir,
+        at: (name) => join(dir, name),
+        run,
+        runJson(args) {
+            const r = run([...args, '--json']);
+            if (r.code !== 0) throw new Error(`acelens ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+            return JSON.parse(r.stdout);
+        },
+        expectFailure(args, pattern) {
+            const r = run(args);
+            expect(r.code).not.toBe(0);
+            const lines = r.stderr.trimEnd().split('\n');
+            expect(lines).toHaveLength(1);
+            expect(lines[0]).toMatch(pattern);
+            expect(r.stderr).not.toMatch(/\n\s+at /);
+            return lines[0];
+        },
+    };
 }

@@ -12,29 +12,29 @@ import { FIT_OPTIONS } from '../../src/cli/commands/fit';
 import { specFromOptions } from '../../src/cli/commands/fit-run';
 
 describe('fit defaults shared by the CLI and the Fit panel', () => {
-  it('the panel degree D₁ gives the CLI basis for every K (K = 3: 118 functions)', () => {
-    for (const K of [2, 3, 4, 5]) {
-      const cli = specFromOptions({ order: K });
-      const panel = { ...defaultSpec(K, FIT_DEFAULTS.variant), rcut: FIT_DEFAULTS.rcut, maxDegree: scaledDegrees(FIT_DEFAULTS.degree, K) };
-      expect(panel).toEqual(cli);
-    }
-    expect(AceBasis.create(specFromOptions({ order: 3 })).size).toBe(118);
-  });
-  it('the CLI help shows the shared values', () => {
-    expect(FIT_OPTIONS.degree.default).toBe('16');
-    // the CLI's default solver is Bayesian (issue 20); the Fit panel still fits ridge with λ = DEFAULT_LAMBDA,
-    // which `acelens fit --lambda` reproduces (the panel's solver choice is issue 20's open part)
-    expect(FIT_OPTIONS.solver.default).toMatch(/^blr/);
-    expect(FIT_DEFAULTS.lambda).toBe(DEFAULT_LAMBDA);
-    expect(FIT_OPTIONS['valid-fraction'].default).toBe(String(FIT_DEFAULTS.validFraction));
-    expect(FIT_OPTIONS.e0.default).toBe('auto');
-    expect(FIT_OPTIONS['virial-weight'].default).toBe(String(FIT_DEFAULTS.virialWeight));
-  });
-  it("E0 as typed: 'auto' or empty, or a finite number; anything else says what was expected", () => {
-    expect(parseE0('auto')).toBe('auto');
-    expect(parseE0('  ')).toBe('auto');
-    expect(parseE0(' -0.16 ')).toBe(-0.16);
-    expect(() => parseE0('abc')).toThrow("E0 expects 'auto' or a number (eV), got 'abc'");
-    expect(() => parseE0('1e999')).toThrow(/expects 'auto' or a number/);
-  });
+    it('the panel degree D₁ gives the CLI basis for every K (K = 3: 118 functions)', () => {
+        for (const K of [2, 3, 4, 5]) {
+            const cli = specFromOptions({ order: K });
+            const panel = { ...defaultSpec(K, FIT_DEFAULTS.variant), rcut: FIT_DEFAULTS.rcut, maxDegree: scaledDegrees(FIT_DEFAULTS.degree, K) };
+            expect(panel).toEqual(cli);
+        }
+        expect(AceBasis.create(specFromOptions({ order: 3 })).size).toBe(118);
+    });
+    it('the CLI help shows the shared values', () => {
+        expect(FIT_OPTIONS.degree.default).toBe('16');
+        // the CLI's default solver is Bayesian (issue 20); the Fit panel still fits ridge with λ = DEFAULT_LAMBDA,
+        // which `acelens fit --lambda` reproduces (the panel's solver choice is issue 20's open part)
+        expect(FIT_OPTIONS.solver.default).toMatch(/^blr/);
+        expect(FIT_DEFAULTS.lambda).toBe(DEFAULT_LAMBDA);
+        expect(FIT_OPTIONS['valid-fraction'].default).toBe(String(FIT_DEFAULTS.validFraction));
+        expect(FIT_OPTIONS.e0.default).toBe('auto');
+        expect(FIT_OPTIONS['virial-weight'].default).toBe(String(FIT_DEFAULTS.virialWeight));
+    });
+    it("E0 as typed: 'auto' or empty, or a finite number; anything else says what was expected", () => {
+        expect(parseE0('auto')).toBe('auto');
+        expect(parseE0('  ')).toBe('auto');
+        expect(parseE0(' -0.16 ')).toBe(-0.16);
+        expect(() => parseE0('abc')).toThrow("E0 expects 'auto' or a number (eV), got 'abc'");
+        expect(() => parseE0('1e999')).toThrow(/expects 'auto' or a number/);
+    });
 });

@@ -9,75 +9,75 @@ import { maxAbsDiff } from './helpers';
 // worker threads started by src/fit/parallel.ts, counted (they still run as usual)
 const workerStarts = vi.hoisted(() => ({ count: 0 }));
 vi.mock('node:worker_threads', async (importOriginal) => {
-  const mod = await importOriginal<typeof import('node:worker_threads')>();
-  class CountedWorker extends mod.Worker {
-    constructor(...args: ConstructorParameters<typeof mod.Worker>) {
-      super(...args);
-      workerStarts.count++;
+    const mod = await importOriginal<typeof import('node:worker_threads')>();
+    class CountedWorker extends mod.Worker {
+        constructor(...args: ConstructorParameters<typeof mod.Worker>) {
+            super(...args);
+            workerStarts.count++;
+        }
     }
-  }
-  return { ...mod, Worker: CountedWorker };
+    return { ...mod, Worker: CountedWorker };
 });
 
 describe('parallel assembly (worker threads)', () => {
-  const spec = smallSpec(3);
-  const { frames } = syntheticData(spec, 14, 61, { stress: true });
-  const fit = frames.filter((f) => !isIsolatedAtom(f));
-  const weights = { e0: E0, energyWeight: 1, forceWeight: 1, virialWeight: 0.5 };
+    const spec = smallSpec(3);
+    const { frames } = syntheticData(spec, 14, 61, { stress: true });
+    const fit = frames.filter((f) => !isIsolatedAtom(f));
+    const weights = { e0: E0, energyWeight: 1, forceWeight: 1, virialWeight: 0.5 };
 
-  it('equals the serial sums bit for bit (2 and 3 workers, chunks on demand; with the in-process probe chunk)', async () => {
-    const basis = AceBasis.create(spec);
-    const serial = await assembleInProcess(basis, fit, weights);
-    for (const [workers, probe] of [[2, false], [3, false], [2, true]] as const) {
-      let last = 0;
-      const par = await assembleParallel(basis, fit, weights, { onStructure: (d) => (last = d) }, { workers, probe, minSeconds: 0 });
-      // bit-identical: fixed chunks, chunk sums added in chunk order
-      expect(par.xtx).toEqual(serial.xtx);
-      expect(par.xty).toEqual(serial.xty);
-      expect(par.yty).toBe(serial.yty);
-      expect(par.structures).toBe(fit.length);
-      expect(par.forceRows).toBe(serial.forceRows);
-      expect(par.virialRows).toBe(serial.virialRows);
-      expect(last).toBe(fit.length);
-    }
-  });
+    it('equals the serial sums bit for bit (2 and 3 workers, chunks on demand; with the in-process probe chunk)', async () => {
+        const basis = AceBasis.create(spec);
+        const serial = await assembleInProcess(basis, fit, weights);
+        for (const [workers, probe] of [[2, false], [3, false], [2, true]] as const) {
+            let last = 0;
+            const par = await assembleParallel(basis, fit, weights, { onStructure: (d) => (last = d) }, { workers, probe, minSeconds: 0 });
+            // bit-identical: fixed chunks, chunk sums added in chunk order
+            expect(par.xtx).toEqual(serial.xtx);
+            expect(par.xty).toEqual(serial.xty);
+            expect(par.yty).toBe(serial.yty);
+            expect(par.structures).toBe(fit.length);
+            expect(par.forceRows).toBe(serial.forceRows);
+            expect(par.virialRows).toBe(serial.virialRows);
+            expect(last).toBe(fit.length);
+        }
+    });
 
-  it('a fit with the parallel assembler gives exactly the serial coefficients', async () => {
-    const a = await fitModel(frames, { spec, lambda: 1e-6 });
-    const b = await fitModel(frames, { spec, lambda: 1e-6, assemble: createParallelAssembler({ workers: 2, probe: false }) });
-    expect(b.model.coefficients).toEqual(a.model.coefficients);
-  });
+    it('a fit with the parallel assembler gives exactly the serial coefficients', async () => {
+        const a = await fitModel(frames, { spec, lambda: 1e-6 });
+        const b = await fitModel(frames, { spec, lambda: 1e-6, assemble: createParallelAssembler({ workers: 2, probe: false }) });
+        expect(b.model.coefficients).toEqual(a.model.coefficients);
+    });
 
-  it('falls back to in-process assembly for few structures: no worker started, the serial sums', async () => {
-    const basis = AceBasis.create(spec);
-    const before = workerStarts.count;
-    const par = await assembleParallel(basis, fit.slice(0, 3), weights, {}, { workers: 2 });
-    expect(workerStarts.count).toBe(before);
-    const serial = await assembleInProcess(basis, fit.slice(0, 3), weights);
-    expect(par.structures).toBe(3);
-    expect(par.xtx).toEqual(serial.xtx);
-    expect(par.xty).toEqual(serial.xty);
-    // and the counting sees the workers of a parallel run (the check above can fail)
-    await assembleParallel(basis, fit, weights, {}, { workers: 2, probe: false });
-    expect(workerStarts.count).toBeGreaterThan(before);
-  });
+    it('falls back to in-process assembly for few structures: no worker started, the serial sums', async () => {
+        const basis = AceBasis.create(spec);
+        const before = workerStarts.count;
+        const par = await assembleParallel(basis, fit.slice(0, 3), weights, {}, { workers: 2 });
+        expect(workerStarts.count).toBe(before);
+        const serial = await assembleInProcess(basis, fit.slice(0, 3), weights);
+        expect(par.structures).toBe(3);
+        expect(par.xtx).toEqual(serial.xtx);
+        expect(par.xty).toEqual(serial.xty);
+        // and the counting sees the workers of a parallel run (the check above can fail)
+        await assembleParallel(basis, fit, weights, {}, { workers: 2, probe: false });
+        expect(workerStarts.count).toBeGreaterThan(before);
+    });
 
-  it('aborting terminates the workers and rejects', async () => {
-    const basis = AceBasis.create(spec);
-    const controller = new AbortController();
-    const p = assembleParallel(
-      basis,
-      fit,
-      weights,
-      { signal: controller.signal, onStructure: (d) => d >= 2 && controller.abort() },
-      { workers: 2, probe: false },
-    );
-    await expect(p).rejects.toMatchObject({ name: 'AbortError' });
-  });
+    it('aborting terminates the workers and rejects', async () => {
+        const basis = AceBasis.create(spec);
+        const controller = new AbortController();
+        const p = assembleParallel(
+            basis,
+            fit,
+            weights,
+            { signal: controller.signal, onStructure: (d) => d >= 2 && controller.abort() },
+            { workers: 2, probe: false },
+        );
+        await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+    });
 
-  it('a worker error (bad frame) rejects with its message', async () => {
-    const basis = AceBasis.create(spec);
-    const bad = fit.map((f, i) => (i === 5 ? { ...f, species: f.species.map(() => 'Si') } : f));
-    await expect(assembleParallel(basis, bad, weights, {}, { workers: 2, probe: false })).rejects.toThrow(/assembly worker: .*Si/);
-  });
+    it('a worker error (bad frame) rejects with its message', async () => {
+        const basis = AceBasis.create(spec);
+        const bad = fit.map((f, i) => (i === 5 ? { ...f, species: f.species.map(() => 'Si') } : f));
+        await expect(assembleParallel(basis, bad, weights, {}, { workers: 2, probe: false })).rejects.toThrow(/assembly worker: .*Si/);
+    });
 });

@@ -12,11 +12,11 @@ const before = process.memoryUsage().heapUsed;
 let peak = 0, frames = 0, energySum = 0;
 const t0 = performance.now();
 for await (const f of iterateExtXyzFile(process.argv[2])) {
-  frames++;
-  energySum += f.energy ?? 0;
-  if (frames % 10 === 0) {
-    gc();
-    peak = Math.max(peak, process.memoryUsage().heapUsed - before);
-  }
+    frames++;
+    energySum += f.energy ?? 0;
+    if (frames % 10 === 0) {
+        gc();
+        peak = Math.max(peak, process.memoryUsage().heapUsed - before);
+    }
 }
 console.log(JSON.stringify({ frames, energySum, peakRetainedBytes: peak, seconds: (performance.now() - t0) / 1000 }));

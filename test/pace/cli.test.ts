@@ -10,47 +10,47 @@ const dir = mkdtempSync(join(tmpdir(), 'acelens-export-cli-'));
 const narrow = resolve(ROOT, 'assets/carbon-narrow.xyz');
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '', err = '';
-  const code = await main(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
-  return { code, out, err };
+    let out = '', err = '';
+    const code = await main(argv, { stdout: (t) => { out += t; }, stderr: (t) => { err += t; } });
+    return { code, out, err };
 }
 
 describe('acelens export', () => {
-  const json = join(dir, 'm.json'), yace = join(dir, 'm.yace');
-  it('fit --radial acejl, export --yace, then eval/dimer/scan of the .yace agree with the model', async () => {
-    const fit = await run('fit', narrow, '--order', '3', '--degree', '10', '--radial', 'acejl', '--workers', '1', '--out', json, '--json');
-    expect(fit.code, fit.err).toBe(0);
-    const ex = await run('export', '--yace', json, '-o', yace, '--json');
-    expect(ex.code, ex.err).toBe(0);
-    expect(JSON.parse(ex.out).functionsByRank['2']).toBeGreaterThan(0);
-    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
-    const a = JSON.parse((await run('eval', '--model', json, narrow, '--json')).out);
-    const b = JSON.parse((await run('eval', '--model', yace, narrow, '--json')).out);
-    expect(b.structures.length).toBe(a.structures.length);
-    a.structures.forEach((s: { energy: number }, k: number) => expect(Math.abs(b.structures[k].energy - s.energy)).toBeLessThan(1e-9));
-    const da = JSON.parse((await run('dimer', '--model', json, '--points', '20', '--json')).out);
-    const db = JSON.parse((await run('dimer', '--model', yace, '--points', '20', '--json')).out);
-    da.energy.forEach((e: number, k: number) => expect(Math.abs(db.energy[k] - e)).toBeLessThan(1e-10));
-    da.contributions['3'].forEach((e: number, k: number) => expect(Math.abs(db.contributions['3'][k] - e)).toBeLessThan(1e-10));
-    const sargs = [narrow, '--frame', '5', '--atoms', '0', '1', '--from', '1.2', '--to', '1.6', '--points', '5', '--json'];
-    const sa = JSON.parse((await run('scan', '--model', json, ...sargs)).out);
-    const sb = JSON.parse((await run('scan', '--model', yace, ...sargs)).out);
-    sa.energy.forEach((e: number, k: number) => expect(Math.abs(sb.energy[k] - e)).toBeLessThan(1e-9));
-  }, 120_000);
+    const json = join(dir, 'm.json'), yace = join(dir, 'm.yace');
+    it('fit --radial acejl, export --yace, then eval/dimer/scan of the .yace agree with the model', async () => {
+        const fit = await run('fit', narrow, '--order', '3', '--degree', '10', '--radial', 'acejl', '--workers', '1', '--out', json, '--json');
+        expect(fit.code, fit.err).toBe(0);
+        const ex = await run('export', '--yace', json, '-o', yace, '--json');
+        expect(ex.code, ex.err).toBe(0);
+        expect(JSON.parse(ex.out).functionsByRank['2']).toBeGreaterThan(0);
+        expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+        const a = JSON.parse((await run('eval', '--model', json, narrow, '--json')).out);
+        const b = JSON.parse((await run('eval', '--model', yace, narrow, '--json')).out);
+        expect(b.structures.length).toBe(a.structures.length);
+        a.structures.forEach((s: { energy: number }, k: number) => expect(Math.abs(b.structures[k].energy - s.energy)).toBeLessThan(1e-9));
+        const da = JSON.parse((await run('dimer', '--model', json, '--points', '20', '--json')).out);
+        const db = JSON.parse((await run('dimer', '--model', yace, '--points', '20', '--json')).out);
+        da.energy.forEach((e: number, k: number) => expect(Math.abs(db.energy[k] - e)).toBeLessThan(1e-10));
+        da.contributions['3'].forEach((e: number, k: number) => expect(Math.abs(db.contributions['3'][k] - e)).toBeLessThan(1e-10));
+        const sargs = [narrow, '--frame', '5', '--atoms', '0', '1', '--from', '1.2', '--to', '1.6', '--points', '5', '--json'];
+        const sa = JSON.parse((await run('scan', '--model', json, ...sargs)).out);
+        const sb = JSON.parse((await run('scan', '--model', yace, ...sargs)).out);
+        sa.energy.forEach((e: number, k: number) => expect(Math.abs(sb.energy[k] - e)).toBeLessThan(1e-9));
+    }, 120_000);
 
-  it('refuses an Agnesi model with one line that says what to do, and writes nothing', async () => {
-    const j2 = join(dir, 'agnesi.json'), out = join(dir, 'agnesi.yace');
-    expect((await run('fit', narrow, '--order', '2', '--workers', '1', '--out', j2)).code).toBe(0);
-    const r = await run('export', '--yace', j2, '-o', out);
-    expect(r.code).not.toBe(0);
-    expect(r.err.trim().split('\n')).toHaveLength(1);
-    expect(r.err).toMatch(/agnesi.*acejl/);
-    expect(existsSync(out)).toBe(false);
-    // a pair table works for any K = 2 model
-    const t = await run('export', '--table', j2, '-o', join(dir, 'c.table'));
-    expect(t.code, t.err).toBe(0);
-    expect(readFileSync(join(dir, 'c.table'), 'utf8')).toMatch(/\nACELENS_C_C\nN 5000 RSQ 0\.5 5\n/);
-    const k3 = await run('export', '--table', json, '-o', join(dir, 'k3.table'));
-    expect(k3.err).toMatch(/K = 2.*K = 3/);
-  }, 120_000);
+    it('refuses an Agnesi model with one line that says what to do, and writes nothing', async () => {
+        const j2 = join(dir, 'agnesi.json'), out = join(dir, 'agnesi.yace');
+        expect((await run('fit', narrow, '--order', '2', '--workers', '1', '--out', j2)).code).toBe(0);
+        const r = await run('export', '--yace', j2, '-o', out);
+        expect(r.code).not.toBe(0);
+        expect(r.err.trim().split('\n')).toHaveLength(1);
+        expect(r.err).toMatch(/agnesi.*acejl/);
+        expect(existsSync(out)).toBe(false);
+        // a pair table works for any K = 2 model
+        const t = await run('export', '--table', j2, '-o', join(dir, 'c.table'));
+        expect(t.code, t.err).toBe(0);
+        expect(readFileSync(join(dir, 'c.table'), 'utf8')).toMatch(/\nACELENS_C_C\nN 5000 RSQ 0\.5 5\n/);
+        const k3 = await run('export', '--table', json, '-o', join(dir, 'k3.table'));
+        expect(k3.err).toMatch(/K = 2.*K = 3/);
+    }, 120_000);
 });

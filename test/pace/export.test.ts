@@ -22,69 +22,69 @@ const tmp = mkdtempSync(join(tmpdir(), 'acelens-yace-'));
 const E0 = -1.3593914925284625;
 
 function compare(K: number, variant: 'standard' | 'purified', files: string[]) {
-  const basis = AceBasis.create(acejlSpec(K, variant, [24, 20, 16, 12]));
-  const c = testCoefficients(basis, 7 * K + (variant === 'purified' ? 1 : 0));
-  const { text, report } = exportYace({ basis, coefficients: c, e0: E0 });
-  const file = join(tmp, `K${K}-${variant}.yace`);
-  writeFileSync(file, text);
-  let worstE = 0, worstEi = 0, worstF = 0, nframes = 0;
-  for (const name of files) {
-    const xyz = resolve(ROOT, 'assets', name);
-    const frames = parseExtXyz(readFileSync(xyz, 'utf8'));
-    const pace = runPace(file, xyz);
-    expect(pace.length).toBe(frames.length);
-    frames.forEach((f, k) => {
-      const p = predict(basis, c, E0, f, { forces: true });
-      const r = pace[k];
-      expect(r.natoms).toBe(f.natoms);
-      worstE = Math.max(worstE, Math.abs(p.energy - r.energy) / Math.max(1, Math.abs(p.energy)));
-      for (let i = 0; i < f.natoms; i++) worstEi = Math.max(worstEi, Math.abs(p.perAtomEnergy[i] - r.per_atom[i]) / Math.max(1, Math.abs(p.perAtomEnergy[i])));
-      for (let i = 0; i < 3 * f.natoms; i++) worstF = Math.max(worstF, Math.abs(p.forces[i] - r.forces[i]));
-      nframes++;
-    });
-  }
-  console.log(`K=${K} ${variant}: ${basis.size} functions → C-tilde ${JSON.stringify(report.functionsByRank)} (m-combinations ${JSON.stringify(report.msCombsByRank)}), ` +
+    const basis = AceBasis.create(acejlSpec(K, variant, [24, 20, 16, 12]));
+    const c = testCoefficients(basis, 7 * K + (variant === 'purified' ? 1 : 0));
+    const { text, report } = exportYace({ basis, coefficients: c, e0: E0 });
+    const file = join(tmp, `K${K}-${variant}.yace`);
+    writeFileSync(file, text);
+    let worstE = 0, worstEi = 0, worstF = 0, nframes = 0;
+    for (const name of files) {
+        const xyz = resolve(ROOT, 'assets', name);
+        const frames = parseExtXyz(readFileSync(xyz, 'utf8'));
+        const pace = runPace(file, xyz);
+        expect(pace.length).toBe(frames.length);
+        frames.forEach((f, k) => {
+            const p = predict(basis, c, E0, f, { forces: true });
+            const r = pace[k];
+            expect(r.natoms).toBe(f.natoms);
+            worstE = Math.max(worstE, Math.abs(p.energy - r.energy) / Math.max(1, Math.abs(p.energy)));
+            for (let i = 0; i < f.natoms; i++) worstEi = Math.max(worstEi, Math.abs(p.perAtomEnergy[i] - r.per_atom[i]) / Math.max(1, Math.abs(p.perAtomEnergy[i])));
+            for (let i = 0; i < 3 * f.natoms; i++) worstF = Math.max(worstF, Math.abs(p.forces[i] - r.forces[i]));
+            nframes++;
+        });
+    }
+    console.log(`K=${K} ${variant}: ${basis.size} functions → C-tilde ${JSON.stringify(report.functionsByRank)} (m-combinations ${JSON.stringify(report.msCombsByRank)}), ` +
     `${nframes} frames: max relative ΔE ${worstE.toExponential(2)}, ΔE_i ${worstEi.toExponential(2)}, max |ΔF| ${worstF.toExponential(2)} eV/Å, radial projection residual ${report.radialProjectionResidual.toExponential(1)}`);
-  expect(worstE).toBeLessThanOrEqual(1e-8);
-  expect(worstEi).toBeLessThanOrEqual(1e-8);
-  expect(worstF).toBeLessThanOrEqual(1e-7);
-  return { basis, c, text };
+    expect(worstE).toBeLessThanOrEqual(1e-8);
+    expect(worstEi).toBeLessThanOrEqual(1e-8);
+    expect(worstF).toBeLessThanOrEqual(1e-7);
+    return { basis, c, text };
 }
 
 describe.skipIf(!driver)('.yace export evaluated by ML-PACE', () => {
-  for (const variant of ['standard', 'purified'] as const) {
-    for (const K of [2, 3, 4, 5]) {
-      // every model on the C₂ curve and the narrow set; the largest on the diverse set as well
-      const files = ['c2-dimer-curve.xyz', 'carbon-narrow.xyz', ...(K === 5 ? ['carbon-diverse.xyz'] : [])];
-      it(`K=${K} ${variant}: energies, per-atom energies and forces agree`, () => { compare(K, variant, files); }, 300_000);
+    for (const variant of ['standard', 'purified'] as const) {
+        for (const K of [2, 3, 4, 5]) {
+            // every model on the C₂ curve and the narrow set; the largest on the diverse set as well
+            const files = ['c2-dimer-curve.xyz', 'carbon-narrow.xyz', ...(K === 5 ? ['carbon-diverse.xyz'] : [])];
+            it(`K=${K} ${variant}: energies, per-atom energies and forces agree`, () => { compare(K, variant, files); }, 300_000);
+        }
     }
-  }
 
-  it('types strictly: ints as ints, floats as floats (yaml-cpp reads them with .as<int>/.as<double>)', () => {
-    const basis = AceBasis.create(acejlSpec(3, 'standard', [8, 6]));
-    const { text } = exportYace({ basis, coefficients: testCoefficients(basis), e0: E0 });
-    const y = parse(text, { mapAsMap: true }) as Map<unknown, any>;
-    const bonds = y.get('bonds') as Map<unknown, any>;
-    expect(bonds.size).toBe(1);
-    const [key, bond] = [...bonds.entries()][0];
-    expect(key).toEqual([0, 0]);
-    for (const k of ['p', 'pl', 'pr', 'maxn']) expect(Number.isInteger(bond.get(k))).toBe(true);
-    expect(text).toMatch(/rcut: 5\.0\b/);
-    expect(text).toMatch(/FS_parameters: \[1\.0, 1\.0\]/);
-    expect([...y.get('embeddings').keys()]).toEqual([0]);
-    const fns = (y.get('functions') as Map<unknown, Array<Map<string, unknown>>>).get(0)!.map((m) => Object.fromEntries(m));
-    expect(fns.length).toBeGreaterThan(0);
-    for (const f of fns) {
-      for (const k of ['ns', 'ls', 'ms_combs', 'mus']) expect((f[k] as number[]).every(Number.isInteger)).toBe(true);
-      expect((f.ms_combs as number[]).length).toBe((f.rank as number) * (f.num_ms_combs as number));
-    }
-  });
+    it('types strictly: ints as ints, floats as floats (yaml-cpp reads them with .as<int>/.as<double>)', () => {
+        const basis = AceBasis.create(acejlSpec(3, 'standard', [8, 6]));
+        const { text } = exportYace({ basis, coefficients: testCoefficients(basis), e0: E0 });
+        const y = parse(text, { mapAsMap: true }) as Map<unknown, any>;
+        const bonds = y.get('bonds') as Map<unknown, any>;
+        expect(bonds.size).toBe(1);
+        const [key, bond] = [...bonds.entries()][0];
+        expect(key).toEqual([0, 0]);
+        for (const k of ['p', 'pl', 'pr', 'maxn']) expect(Number.isInteger(bond.get(k))).toBe(true);
+        expect(text).toMatch(/rcut: 5\.0\b/);
+        expect(text).toMatch(/FS_parameters: \[1\.0, 1\.0\]/);
+        expect([...y.get('embeddings').keys()]).toEqual([0]);
+        const fns = (y.get('functions') as Map<unknown, Array<Map<string, unknown>>>).get(0)!.map((m) => Object.fromEntries(m));
+        expect(fns.length).toBeGreaterThan(0);
+        for (const f of fns) {
+            for (const k of ['ns', 'ls', 'ms_combs', 'mus']) expect((f[k] as number[]).every(Number.isInteger)).toBe(true);
+            expect((f.ms_combs as number[]).length).toBe((f.rank as number) * (f.num_ms_combs as number));
+        }
+    });
 });
 
 describe('.yace export refuses what it cannot write exactly', () => {
-  it('Agnesi-radial models: a one-line error that says what to do', () => {
-    const basis = AceBasis.create(paperSpec(2));
-    expect(() => exportYace({ basis, coefficients: new Float64Array(basis.size), e0: 0 })).toThrow(ExportError);
-    expect(() => exportYace({ basis, coefficients: new Float64Array(basis.size), e0: 0 })).toThrow(/agnesi.*acejl/);
-  });
+    it('Agnesi-radial models: a one-line error that says what to do', () => {
+        const basis = AceBasis.create(paperSpec(2));
+        expect(() => exportYace({ basis, coefficients: new Float64Array(basis.size), e0: 0 })).toThrow(ExportError);
+        expect(() => exportYace({ basis, coefficients: new Float64Array(basis.size), e0: 0 })).toThrow(/agnesi.*acejl/);
+    });
 });

@@ -8,31 +8,31 @@ import { CliError } from '../errors';
 import { table } from '../format';
 
 export async function runDimer(args: ParsedArgs, io: CliIO): Promise<number> {
-  const o = args.options;
-  const modelPath = o.model as string | undefined;
-  if (!modelPath) throw new CliError("option '--model M.json' is required");
-  if (args.positionals.length > 0) throw new CliError(`unexpected argument '${args.positionals[0]}' (see acelens dimer --help)`);
-  const model = loadPredictor(modelPath);
-  let curve;
-  try {
-    curve = dimerCurve(model, { rmin: o.rmin as number | undefined, rmax: o.rmax as number | undefined, points: o.points as number | undefined });
-  } catch (err) {
-    throw new CliError(err instanceof Error ? err.message : String(err));
-  }
-  if (o.json) {
+    const o = args.options;
+    const modelPath = o.model as string | undefined;
+    if (!modelPath) throw new CliError("option '--model M.json' is required");
+    if (args.positionals.length > 0) throw new CliError(`unexpected argument '${args.positionals[0]}' (see acelens dimer --help)`);
+    const model = loadPredictor(modelPath);
+    let curve;
+    try {
+        curve = dimerCurve(model, { rmin: o.rmin as number | undefined, rmax: o.rmax as number | undefined, points: o.points as number | undefined });
+    } catch (err) {
+        throw new CliError(err instanceof Error ? err.message : String(err));
+    }
+    if (o.json) {
     // binding energy E(r) − 2·E0 (eV), its part of each body order K, and the force −dE/dr (eV/Å)
+        const note = model instanceof PaceModel ? model.bodyOrderNote : null;
+        printJson(io, { r: curve.r, energy: curve.energy, contributions: note ? {} : curve.contributions, force: curve.force, ...(note ? { bodyOrderNote: note } : {}) });
+        return 0;
+    }
     const note = model instanceof PaceModel ? model.bodyOrderNote : null;
-    printJson(io, { r: curve.r, energy: curve.energy, contributions: note ? {} : curve.contributions, force: curve.force, ...(note ? { bodyOrderNote: note } : {}) });
-    return 0;
-  }
-  const note = model instanceof PaceModel ? model.bodyOrderNote : null;
-  const orders = note ? [] : Object.keys(curve.contributions);
-  const rows = curve.r.map((r, i) => [r.toFixed(4), curve.energy[i].toFixed(6), ...orders.map((K) => curve.contributions[Number(K)][i].toFixed(6))]);
-  io.stdout(
-    `C2 dimer of ${modelPath} (K = ${model.order}, ${model.spec.variant}): E(r) − 2·E0 and the part of each body order, eV\n\n` +
+    const orders = note ? [] : Object.keys(curve.contributions);
+    const rows = curve.r.map((r, i) => [r.toFixed(4), curve.energy[i].toFixed(6), ...orders.map((K) => curve.contributions[Number(K)][i].toFixed(6))]);
+    io.stdout(
+        `C2 dimer of ${modelPath} (K = ${model.order}, ${model.spec.variant}): E(r) − 2·E0 and the part of each body order, eV\n\n` +
       table(['r (Å)', 'E − 2E0', ...orders.map((K) => `K=${K}`)], rows) +
       '\n' +
       (note ? `(${note})\n` : ''),
-  );
-  return 0;
+    );
+    return 0;
 }
