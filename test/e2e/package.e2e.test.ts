@@ -141,7 +141,9 @@ describe('acelens as an installed package', () => {
         }
         const stray = files.filter(f => !/^(lib\/|bin\/|assets\/|manifest\.json$|package\.json$|README\.md$|LICENSE)/.test(f) || /\.tsx?$/.test(f) && !f.endsWith('.d.ts'));
         expect(stray).toEqual([]);
-        expect(files.length).toBeLessThan(300);
+        // the library is one .js and one .d.ts per source module (≈150 modules), plus bin/, assets/ and the manifest:
+        // far from the 594 files (tests, tools, docs, bench) the repository itself holds
+        expect(files.length).toBeLessThan(400);
     });
 
     it('a plain Node + tsc consumer of acelens/engine compiles, fits K = 2 (in-process and on worker threads), and `npx acelens --version` is package.json\'s', () => {
