@@ -77,7 +77,11 @@ export async function selectAtomsInViewer(plugin: PluginContext, index: AtomInde
         const selected = now ? plugin.managers.structure.selection.getLoci(now) : undefined;
         if (selected && StructureElement.Loci.is(selected) && !StructureElement.Loci.isEmpty(selected)) break;
     }
-    if (opts.focus && loci) plugin.managers.camera.focusLoci(loci);
+    if (opts.focus && loci) {
+        // Mol*'s focus (the focused atoms and their surroundings drawn as such) and the camera, as a click in 3D does
+        plugin.managers.structure.focus.setFromLoci(loci);
+        plugin.managers.camera.focusLoci(loci);
+    }
     return { frame, atoms: atoms.size };
 }
 
