@@ -30,6 +30,7 @@ import { randomCarbonPacking } from '../src/structure/build';
 import { writeExtXyz } from '../src/io/extxyz-writer';
 import { exportYace } from '../src/pace/export';
 import { predict as predictBefore } from '../test/engine/reference-evaluator';
+import { testCoefficients as coefficients } from '../test/pace/helpers';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -37,18 +38,6 @@ function median(a: number[]): number {
     const s = a.slice().sort((x, y) => x - y);
     const n = s.length;
     return n % 2 ? s[(n - 1) / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
-}
-
-/** Smooth random coefficients ~ N(0,1)/(1 + degree)² (deterministic). */
-function coefficients(basis: AceBasis, seed = 1): Float64Array {
-    let s = seed >>> 0;
-    const rnd = () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 2 ** 32; };
-    const c = new Float64Array(basis.size);
-    for (let k = 0; k < basis.size; k++) {
-        const u = rnd() || 1e-12, v = rnd();
-        c[k] = (Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v)) / (1 + basis.degree[k]) ** 2;
-    }
-    return c;
 }
 
 /** A pace_bench --serve process: one request line → "cpu_ms wall_ms energy". */
