@@ -1,5 +1,6 @@
 /** `acelens fit` body: read data, fit (worker threads), write the model, print a table or one JSON object. */
 import { ACEJL_RADIAL, defaultSpec, scaledDegrees, validateSpec, type BasisSpec } from '../../ace/spec';
+import { parseCoreRepulsion } from '../../ace/core-repulsion';
 import { AUTO_LAMBDA_GRID, fitModel, type FitProgress } from '../../fit/fit';
 import { FIT_DEFAULTS, parseE0 } from '../../fit/defaults';
 import type { ErrorMetrics, MetricsReport } from '../../fit/metrics';
@@ -52,6 +53,14 @@ export function specFromOptions(o: ParsedArgs['options']): BasisSpec {
             radial[k] = Number(v);
         }
         spec.radial = radial as unknown as BasisSpec['radial'];
+    }
+    const core = o['core-repulsion'];
+    if (core !== undefined && core !== false) {
+        try {
+            spec.coreRepulsion = parseCoreRepulsion(core as string | true);
+        } catch (err) {
+            throw new CliError(err instanceof Error ? err.message : String(err));
+        }
     }
     try {
         return validateSpec(spec);
