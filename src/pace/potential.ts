@@ -7,8 +7,10 @@
  * ML-PACE's cubic Hermite splines (SplineInterpolator, knots every deltaSplineBins Å) exactly as ML-PACE does,
  * so energies agree with ML-PACE to round-off rather than to spline accuracy; embeddings `FinnisSinclair`
  * and `FinnisSinclairShiftedScaled` with any ndensity; the pacemaker core repulsion (inner_cutoff_type
- * `density` or `distance`, pre·exp(−λr²)/r with cosine envelope). ZBL inner cutoffs and the ACE.jl pair
- * potential (`polypairpot`) are refused with a message.
+ * `density` or `distance`, pre·exp(−λr²)/r with cosine envelope); with `ACE.jl.base`, ACE.jl's pair potential
+ * (`polypairpot`, polynomial on its own SHIPs basis) with the repulsive core `reppot` (e0 + B e^(−A(r/r_i − 1)) r_i/r
+ * at r ≤ r_i), halved per site, as SHIPsRadialFunctions::evaluate_pair (what acelens' core repulsion exports to).
+ * ZBL inner cutoffs are refused with a message.
  *
  * Per atom: A1_n = Σ_j g_n(r_ij), A_nlm = Σ_j R_nl(r_ij) Y^P_lm(r̂_ij) (Y^P = √(4π) × Condon–Shortley complex
  * harmonics), ρ_p = Σ c̃_p A1 + Σ Re(c̃_p Π A), E_i = E0 + Σ_p w_p F(ρ_p; m_p)·f_cut(ρ_core) + ρ_core.
