@@ -25,7 +25,7 @@ import { Document, isMap, isSeq, Scalar, YAMLMap } from 'yaml';
 import type { AceBasis } from '../ace/basis';
 import { RadialBasis } from '../ace/radial';
 import { lmIndex } from '../ace/harmonics';
-import { rhoCoreCutoffOf } from '../ace/core-repulsion';
+import { rhoCoreCutoffOf, type CoreRepulsionSpec } from '../ace/core-repulsion';
 
 export class ExportError extends Error {
     constructor(message: string) {
@@ -51,6 +51,8 @@ export interface YaceExportReport {
   radialProjectionResidual: number;
   /** largest |imaginary part| of a complex c-tilde dropped, relative to the largest |c-tilde| */
   imaginaryResidual: number;
+  /** the core repulsion written (polypairpot + reppot), null when the model has none */
+  coreRepulsion: CoreRepulsionSpec | null;
 }
 
 interface Factor { n: number; l: number; m: number }
@@ -282,7 +284,7 @@ export function buildCTilde(model: ExportableModel) {
         msCombsByRank[r] = (msCombsByRank[r] ?? 0) + f.ms.length;
         if (f.ms.length > 32767) throw new ExportError(`a C-tilde function has ${f.ms.length} m-combinations, more than ML-PACE's limit 32767`);
     }
-    const report: YaceExportReport = { functionsByRank, msCombsByRank, maxn, lmax, radialProjectionResidual: residual, imaginaryResidual: imagRel };
+    const report: YaceExportReport = { functionsByRank, msCombsByRank, maxn, lmax, radialProjectionResidual: residual, imaginaryResidual: imagRel, coreRepulsion: spec.coreRepulsion ?? null };
     return { e0, ex, functions, lmax, report };
 }
 

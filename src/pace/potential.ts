@@ -220,6 +220,8 @@ export interface PaceRadial {
   /** fills gr[0..nradbase), dgr, fr[n*(lmax+1)+l], dfr and returns [cr, dcr] (core repulsion) */
   evaluate(r: number, gr: Float64Array, dgr: Float64Array, fr: Float64Array, dfr: Float64Array): [number, number];
   readonly hasCore: boolean;
+  /** one line describing the core repulsion (when hasCore) */
+  coreDescription(): string;
 }
 
 /** ACE.jl's pair potential (`polypairpot`, with the repulsive core `reppot` below r_i), as SHIPsRadialFunctions::evaluate_pair. */
@@ -270,6 +272,12 @@ const EMPTY = new Float64Array(0);
 /** ML-PACE's SHIPsRadPolyBasis (ACE.jl.base): R_nl = g_n = P_n for every l; with `pair`, the ACE.jl pair potential as the core term. */
 class ShipsRadial implements PaceRadial {
     get hasCore(): boolean { return this.pair !== null; }
+    coreDescription(): string {
+        const q = this.pair;
+        if (!q) return 'none';
+        const poly = q.coeffs.some((c) => c !== 0) ? `ACE.jl pair polynomial (${q.coeffs.length} terms)` : 'zero pair polynomial';
+        return q.ri > 0 ? `${poly}, repulsive core e0 + B·e^(−A(r/r_i − 1))·r_i/r below r_i = ${q.ri} Å (e0 = ${q.e0}, A = ${q.A}, B = ${q.B} eV)` : poly;
+    }
     pair: ShipsPair | null = null;
     lmax = 0;
     constructor(readonly r0: number, readonly p: number, readonly rcut: number, readonly xl: number, readonly xr: number, readonly pl: number, readonly pr: number,
@@ -363,6 +371,7 @@ function cutoffFuncPoly(r: number, rin: number, din: number): [number, number] {
 /** ML-PACE's ACERadialFunctions: g_k of ChebExpCos / ChebPow / SBessel, R_nl = Σ_k crad g_k, core repulsion; all splined. */
 export class SplinedRadial implements PaceRadial {
     readonly hasCore: boolean;
+    readonly coreDescription: () => string;
     private readonly sg: Spline;
     private readonly sr: Spline;
     private readonly sh: Spline;
@@ -370,6 +379,9 @@ export class SplinedRadial implements PaceRadial {
     readonly nradbase: number, readonly nradmax: number, readonly lmax: number, readonly crad: Float64Array,
     readonly prehc: number, readonly lambdahc: number, readonly rin: number, readonly din: number, readonly innerType: 'density' | 'distance', delta: number) {
         this.hasCore = prehc !== 0;
+        this.coreDescription = () => (this.hasCore
+            ? `pacemaker core-repulsion pre·e^(−λr²)/r·½(1 + cos(πr/r_cut)), pre = ${Math.abs(prehc)} eV·Å, λ = ${Math.abs(lambdahc)} Å⁻² (inner cutoff ${innerType}${innerType === 'distance' ? ` at ${rin} Å` : ''})`
+            : 'none');
         const g = new Float64Array(nradbase), dg = new Float64Array(nradbase);
         this.sg = new Spline(nradbase, rcut, delta, (r, v, dv) => this.radbase(r, v, dv));
         const L = lmax + 1;

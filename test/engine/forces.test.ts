@@ -4,7 +4,7 @@ import { Frame, makeFrame, cellVolume } from '../../src/structure/frame';
 import { supercell, diamond, transformFrame, dimer, cluster } from '../../src/structure/build';
 import { basisFor, maxAbs, randomCell, randomCluster, randomCoefficients, smallSpec, TRICLINIC } from './helpers';
 import { defaultSpec } from '../../src/ace/spec';
-import { coreRepulsionTerms } from '../../src/ace/core-repulsion';
+import { coreRepulsionTerms, type CoreRepulsionSpec } from '../../src/ace/core-repulsion';
 
 function displaced(frame: Frame, atom: number, dim: number, h: number): Frame {
     const pos = Float64Array.from(frame.positions);
@@ -223,10 +223,10 @@ describe('options and determinism', () => {
 
 describe('core repulsion (spec.coreRepulsion): forces and stress against finite differences', () => {
     // r_i = 1.3 Å and atoms as close as 0.6 Å: many pairs on the wall; the second case puts ρ_i inside ML-PACE's density switch
-    const cores = [
+    const cores: CoreRepulsionSpec[] = [
         { kind: 'acejl-core', strength: 600, rInner: 1.3 },
         { kind: 'acejl-core', strength: 600, rInner: 1.3, rhoCoreCutoff: 200, drhoCoreCutoff: 195 },
-    ] as const;
+    ];
     for (const core of cores) {
         const switched = core.rhoCoreCutoff !== undefined;
         it(`K=3 standard, ${switched ? 'density switch active' : 'no switch'}: forces, stress, energy = ACE + Σ ½V`, () => {
