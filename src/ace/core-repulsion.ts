@@ -11,8 +11,8 @@
  *   V(r) = B·((r_i/r)·e^(r/r_i − 1) − 1)   (C¹ at r_i; V ~ B·r_i/(e·r) as r → 0).
  *
  * The defaults B = 600 eV, r_i = 1.0 Å follow the Ziegler–Biersack–Littmark universal C–C repulsion within
- * 2 % at 0.3–0.6 Å (ZBL: 398, 120, 74 eV at 0.3, 0.5, 0.6 Å; this: 393, 128, 70 eV) and leave every distance
- * ≥ 1 Å untouched.
+ * 7 % at 0.3–0.6 Å (ZBL: 398, 209, 120, 74 eV at 0.3, 0.4, 0.5, 0.6 Å; this: 393, 223, 128, 70 eV), are softer
+ * where the wall fades out (0.7–1 Å) and leave every distance ≥ 1 Å untouched.
  *
  * Site energies (as ML-PACE): ρ_i = ½ Σ_j V(r_ij) (the "core density"), E_i = E0 + f(ρ_i)·E_ACE,i + ρ_i with
  * ML-PACE's density inner cutoff f (1 below ρ_cut − Δρ, 0 above ρ_cut, a quintic switch between; the
