@@ -1,6 +1,6 @@
 /**
  * Fit panel: the core repulsion param (Mol* PD, off by default). Switched on, its B and r_i fields appear with
- * the defaults; a K = 2 fit stores the term in the model's spec.
+ * the defaults; a K = 2 fit stores the term in the model's spec and the Models panel names it.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -16,7 +16,7 @@ describe('Fit panel: core repulsion', () => {
         const { page, errors } = await openViewer(browser, inject('baseUrl'), { width: 1600, height: 1000 });
         await waitForStructure(page);
         const box = page.locator('[data-testid=acelens-fit-core-repulsion]');
-        await box.scrollIntoViewIfNeeded();
+        await box.scrollIntoViewIfNeeded({ timeout: 120_000 }); // a loaded machine renders slowly
         // Mol*'s select control: a toggle showing the current option, opening a menu of the others
         const toggle = box.locator('.msp-select-toggle').first();
         expect(await toggle.innerText()).toMatch(/Off/);
@@ -46,6 +46,18 @@ describe('Fit panel: core repulsion', () => {
             return models[models.length - 1].file.spec.coreRepulsion;
         });
         expect(core).toEqual({ kind: 'acejl-core', strength: 600, rInner: 1 });
+        // the Models panel says so for the active model
+        await page.evaluate(() => {
+            const store = (window as any).acelens.store, models = store.models.value;
+            store.setActive(models[models.length - 1].id);
+        });
+        const info = page.locator('[data-testid=acelens-core-info]');
+        await expect.poll(() => info.count(), { timeout: 30_000 }).toBe(1);
+        const infoText = await info.innerText();
+        expect(infoText, infoText).toMatch(/core repulsion: ACE\.jl core/);
+        expect(infoText, infoText).toMatch(/B = 600 eV, r_i = 1 Å/);
+        await info.scrollIntoViewIfNeeded({ timeout: 60_000 });
+        await page.screenshot({ path: join(OutputDir, 'models-core-repulsion.png'), timeout: 120_000 });
         // a missing favicon is not an error of the page (as viewer.e2e.test.ts)
         expect(errors.filter((e) => !/favicon|Failed to load resource|GPU stall|ReadPixels/i.test(e))).toEqual([]);
     }, 400_000);
