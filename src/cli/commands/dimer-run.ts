@@ -22,7 +22,7 @@ export async function runDimer(args: ParsedArgs, io: CliIO): Promise<number> {
     if (o.json) {
     // binding energy E(r) − 2·E0 (eV), its part of each body order K, and the force −dE/dr (eV/Å)
         const note = model instanceof PaceModel ? model.bodyOrderNote : null;
-        printJson(io, { core_repulsion: coreRepulsionOf(model), r: curve.r, energy: curve.energy, contributions: note ? {} : curve.contributions, force: curve.force, ...(note ? { bodyOrderNote: note } : {}) });
+        printJson(io, { ...(coreRepulsionOf(model) ? { core_repulsion: coreRepulsionOf(model) } : {}), r: curve.r, energy: curve.energy, contributions: note ? {} : curve.contributions, force: curve.force, ...(note ? { bodyOrderNote: note } : {}) });
         return 0;
     }
     const note = model instanceof PaceModel ? model.bodyOrderNote : null;

@@ -136,7 +136,7 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
     }
     if (o.json) {
         printJson(io, {
-            core_repulsion: coreRepulsionOf(model),
+            ...(coreRepulsionOf(model) ? { core_repulsion: coreRepulsionOf(model) } : {}),
             structures,
             metrics: { energy_rmse_meV_atom: report.energy_rmse_meV_atom, force_rmse_meV_A: report.force_rmse_meV_A, per_config_type: per },
         });

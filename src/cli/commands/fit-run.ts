@@ -259,7 +259,7 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
         rank: result.solve.rank,
         condition: Number.isFinite(result.solve.condition) ? result.solve.condition : null,
         lambda: m.fit.lambda,
-        core_repulsion: m.spec.coreRepulsion ?? null,
+        ...(m.spec.coreRepulsion ? { core_repulsion: m.spec.coreRepulsion } : {}),
         solver: m.fit.solver.method,
         ...(m.fit.bayes ? { bayes: m.fit.bayes } : {}),
         ...(m.fit.robust ? { robust: m.fit.robust } : {}),

@@ -55,7 +55,7 @@ export async function runScan(args: ParsedArgs, io: CliIO): Promise<number> {
     }
     if (o.json) {
         printJson(io, {
-            core_repulsion: coreRepulsionOf(model),
+            ...(coreRepulsionOf(model) ? { core_repulsion: coreRepulsionOf(model) } : {}),
             model: modelPath,
             data: data.path,
             frame: f,
