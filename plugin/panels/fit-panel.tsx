@@ -1,11 +1,15 @@
 /**
  * Fit panel: training data (the loaded dataset or an embedded one), body orders (several at once), basis variant,
- * r_cut, degree, λ (given, or chosen on the validation split by a scan), weights, validation fraction. The fit runs in a web worker with staged progress and a Cancel
+ * r_cut, degree, λ (given, or chosen on the validation split by a scan), weights, validation fraction, and an optional
+ * core repulsion (a Mol* PD param, off by default: src/ace/core-repulsion.ts). The fit runs in a web worker with staged progress and a Cancel
  * that terminates it; models are added only when the whole job succeeds, so a cancelled or failed fit leaves
  * the previous models and the loaded data untouched.
  */
 import * as React from 'react';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
+import { ParameterControls } from 'molstar/lib/mol-plugin-ui/controls/parameters';
+import { ParamDefinition as PD } from 'molstar/lib/mol-util/param-definition';
+import { DEFAULT_CORE_REPULSION } from '../../src/ace/core-repulsion';
 import { parseExtXyz } from '../../src/io/extxyz';
 import type { ModelFile } from '../../src/model/model';
 import type { Frame } from '../../src/structure/frame';
@@ -17,8 +21,20 @@ import { FitCancelled, runFitInWorker, type FitHandle } from '../worker/fit-clie
 import type { FitJob } from '../worker/fit-protocol';
 import { FIT_DEFAULTS, parseE0 } from '../../src/fit/defaults';
 
+/** The core repulsion as a Mol* param: off (the default) or on with B (eV) and r_i (Å). */
+export const CoreRepulsionParams = {
+    coreRepulsion: PD.MappedStatic('off', {
+        off: PD.EmptyGroup(),
+        on: PD.Group({
+            strength: PD.Numeric(DEFAULT_CORE_REPULSION.strength, { min: 10, max: 5000, step: 10 }, { label: 'B (eV)', description: 'strength of the wall' }),
+            rInner: PD.Numeric(DEFAULT_CORE_REPULSION.rInner, { min: 0.3, max: 2, step: 0.05 }, { label: 'r_i (Å)', description: 'the wall acts below r_i only' }),
+        }, { isFlat: true }),
+    }, { label: 'Core repulsion', description: 'fixed short-range wall V(r) = B((r_i/r)e^(r/r_i − 1) − 1) below r_i (ACE.jl core as ML-PACE evaluates it; exported to .yace); fitted to the labels minus it. 600 eV, 1 Å follow ZBL at 0.3–0.6 Å' }),
+};
+type CoreRepulsionValues = PD.ValuesFor<typeof CoreRepulsionParams>;
+
 /** The job's settings, plus where the training data comes from ('loaded' or an asset id). */
-type Settings = Omit<FitJob, 'frames' | 'dataName' | 'e0'> & { data: string; /** as typed: 'auto' or eV */ e0: string };
+type Settings = Omit<FitJob, 'frames' | 'dataName' | 'e0' | 'coreRepulsion'> & { data: string; /** as typed: 'auto' or eV */ e0: string; core: CoreRepulsionValues };
 
 interface State {
     settings: Settings;
@@ -46,7 +62,7 @@ export class FitPanel extends CollapsableControls<{}, State> {
         return {
             header: 'acelens · Fit', isCollapsed: false, running: false,
             // the CLI's defaults (src/fit/defaults.ts): the same K gives the same basis and model as `acelens fit`
-            settings: { data: Loaded, orders: [2, 3], variant: FIT_DEFAULTS.variant, rcut: FIT_DEFAULTS.rcut, degree: FIT_DEFAULTS.degree, lambda: FIT_DEFAULTS.lambda, lambdaAuto: false, energyWeight: FIT_DEFAULTS.energyWeight, forceWeight: FIT_DEFAULTS.forceWeight, virialWeight: FIT_DEFAULTS.virialWeight, e0: String(FIT_DEFAULTS.e0), validFraction: FIT_DEFAULTS.validFraction, seed: FIT_DEFAULTS.seed },
+            settings: { data: Loaded, orders: [2, 3], variant: FIT_DEFAULTS.variant, rcut: FIT_DEFAULTS.rcut, degree: FIT_DEFAULTS.degree, lambda: FIT_DEFAULTS.lambda, lambdaAuto: false, energyWeight: FIT_DEFAULTS.energyWeight, forceWeight: FIT_DEFAULTS.forceWeight, virialWeight: FIT_DEFAULTS.virialWeight, e0: String(FIT_DEFAULTS.e0), validFraction: FIT_DEFAULTS.validFraction, seed: FIT_DEFAULTS.seed, core: PD.getDefaultValues(CoreRepulsionParams) },
         };
     }
 
@@ -86,7 +102,8 @@ export class FitPanel extends CollapsableControls<{}, State> {
         try {
             const e0 = parseE0(s.e0);
             const { frames, name } = await this.trainingFrames();
-            const job: FitJob = { frames, dataName: name, orders: s.orders, variant: s.variant, rcut: s.rcut, degree: s.degree, lambda: s.lambda, lambdaAuto: s.lambdaAuto, energyWeight: s.energyWeight, forceWeight: s.forceWeight, virialWeight: s.virialWeight, e0, validFraction: s.validFraction, seed: s.seed };
+            const job: FitJob = { frames, dataName: name, orders: s.orders, variant: s.variant, rcut: s.rcut, degree: s.degree, lambda: s.lambda, lambdaAuto: s.lambdaAuto, energyWeight: s.energyWeight, forceWeight: s.forceWeight, virialWeight: s.virialWeight, e0, validFraction: s.validFraction, seed: s.seed,
+                ...(s.core.coreRepulsion.name === 'on' ? { coreRepulsion: { kind: 'acejl-core' as const, strength: s.core.coreRepulsion.params.strength, rInner: s.core.coreRepulsion.params.rInner } } : {}) };
             this.handle = runFitInWorker(job, {
                 onProgress: m => {
                     const stageFraction = m.progress.total > 0 ? m.progress.done / m.progress.total : 0;
@@ -159,6 +176,9 @@ export class FitPanel extends CollapsableControls<{}, State> {
                 </div>
             </div>
             <NumberRow label='Validation' title='fraction of structures held out for validation (seeded split)' value={s.validFraction} step={0.05} min={0} onChange={v => this.set('validFraction', v)} />
+            <div data-testid='acelens-fit-core-repulsion'>
+                <ParameterControls params={CoreRepulsionParams} values={s.core} isDisabled={this.state.running} onChangeValues={v => this.set('core', v)} />
+            </div>
             <div className='msp-flex-row'>
                 <button className='msp-btn msp-btn-block' disabled={this.state.running} onClick={this.fit} data-testid='acelens-fit-start'>Fit</button>
                 <button className='msp-btn msp-btn-block' disabled={!this.state.running} onClick={this.cancel} data-testid='acelens-fit-cancel'>Cancel</button>

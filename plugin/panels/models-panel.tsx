@@ -10,6 +10,7 @@ import { plotlyText } from '../html';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
 import { Model, parseModel } from '../../src/model/model';
 import { exportYace } from '../../src/pace/export';
+import { coreRepulsionOf } from '../../src/pace/pace-model';
 import type { ErrorMetrics, MetricsReport } from '../../src/fit/metrics';
 import { currentDataset } from '../current-dataset';
 import { acelensStore, type StoredModel } from '../store';
@@ -219,7 +220,9 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     private paceSummary(m: StoredModel) {
         const e = this.store.engine(m);
         const note = this.store.bodyOrderNote(m);
+        const core = coreRepulsionOf(e);
         return `${m.pace?.fileName}: ${e.spec.variant}; cutoff ${e.spec.rcut} Å; body order up to ${e.order}; E0 ${e.e0} eV`
+            + (core ? `; core repulsion: ${core}` : '')
             + (note ? `; ${note}` : '; linear embedding: the energy splits by body order');
     }
 
@@ -262,6 +265,8 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
             </div>
             {active?.pace && <div className='msp-help-text' style={{ marginTop: 4 }} data-testid='acelens-pace-info'>
                 <b>{active.name}</b>: {this.paceSummary(active)}. No training errors are stored in a .yace: the plot area shows its errors on the loaded dataset.</div>}
+            {active?.file?.spec.coreRepulsion && <div className='msp-help-text' style={{ marginTop: 4 }} data-testid='acelens-core-info'>
+                <b>{active.name}</b> has a fixed core repulsion: {coreRepulsionOf(active.file)} (added to every prediction, in K = 2).</div>}
             {active?.file && <div style={{ marginTop: 4 }}>
                 <div className='msp-help-text'>Errors of <b>{active.name}</b> (RMSE, MAE; energies meV/atom, forces meV/Å)
                     <label style={{ marginLeft: 6 }}><input type='checkbox' checked={this.state.showConfigTypes} onChange={e => this.setState({ showConfigTypes: e.target.checked })} /> per config_type</label></div>

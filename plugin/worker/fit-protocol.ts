@@ -4,6 +4,7 @@
 import type { Frame } from '../../src/structure/frame';
 import type { ModelFile } from '../../src/model/model';
 import type { FitProgress } from '../../src/fit/fit';
+import type { CoreRepulsionSpec } from '../../src/ace/core-repulsion';
 
 export interface FitJob {
     /** training structures (the isolated-atom frame gives E0) */
@@ -26,6 +27,8 @@ export interface FitJob {
     e0?: 'auto' | number;
     validFraction: number;
     seed: number;
+    /** fixed short-range repulsion added to every model (spec.coreRepulsion); absent = none */
+    coreRepulsion?: CoreRepulsionSpec;
 }
 
 export type FitRequest = { type: 'fit'; job: FitJob };

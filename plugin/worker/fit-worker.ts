@@ -14,7 +14,7 @@ self.onmessage = async (event: MessageEvent<FitRequest>) => {
     try {
         for (let index = 0; index < job.orders.length; index++) {
             const order = job.orders[index];
-            const spec = { ...defaultSpec(order, job.variant), rcut: job.rcut, maxDegree: scaledDegrees(job.degree, order) };
+            const spec = { ...defaultSpec(order, job.variant), rcut: job.rcut, maxDegree: scaledDegrees(job.degree, order), ...(job.coreRepulsion ? { coreRepulsion: job.coreRepulsion } : {}) };
             let last = 0;
             const result = await fitModel(job.frames, {
                 spec,

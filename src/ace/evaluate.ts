@@ -3,7 +3,8 @@
  * virials) and fast predictions for a coefficient vector (adjoint / reverse mode: one backward pass per
  * atom with the combined weights).
  *
- * Model: E = Σ_i E_i, E_i = E0 + Σ_k c_k B_ik.
+ * Model: E = Σ_i E_i, E_i = E0 + Σ_k c_k B_ik (+ the fixed core repulsion of spec.coreRepulsion in predict:
+ * E_i = E0 + f(ρ_i)·Σ_k c_k B_ik + ρ_i, see core-repulsion.ts; design rows are of the ACE part only).
  * Forces F_a = −∂E/∂r_a; with r_ij = r_j + shift − r_i, a pair gradient g = ∂E_i/∂r_ij adds +g to F_i and
  * −g to F_j. Virial W = −Σ_i Σ_j r_ij ⊗ ∂E_i/∂r_ij (W_αβ = −Σ r_α g_β), stress σ = −W/V (ASE convention,
  * σ = (1/V) ∂E/∂ε, eV/Å³).
@@ -16,6 +17,7 @@ import { AceBasis } from './basis';
 import { evaluatorFor, type AceEvaluator, type RadialMode } from './evaluator';
 import { Frame, FrameError, assertSupportedSpecies, cellVolume } from '../structure/frame';
 import { NeighbourList, buildNeighbourList } from '../structure/neighbours';
+import { coreDensity, coreRepulsionPair, cutoffFuncPoly, rhoCoreCutoffOf } from './core-repulsion';
 
 export interface DesignRows {
   natoms: number;
@@ -41,7 +43,7 @@ export interface Prediction {
   virial: Float64Array | null;
   /** σ = −W/V, 3×3 row-major (eV/Å³); null without a cell or without forces */
   stress: Float64Array | null;
-  /** energyByOrder[K] = Σ_i Σ_{k of body order K} c_k B_ik (E0 not included) */
+  /** energyByOrder[K] = Σ_i Σ_{k of body order K} c_k B_ik (E0 not included; the core repulsion, a pair term, is in K = 2) */
   energyByOrder: Record<number, number>;
   /** perAtomEnergyByOrder[K][i] = Σ_{k of body order K} c_k B_ik (eV): E_i = E0 + Σ_K of these */
   perAtomEnergyByOrder: Record<number, Float64Array>;
@@ -315,11 +317,27 @@ export function predict(
     const rcut = basis.spec.rcut;
     const gG = new Float64Array(basis.nG);
     const gxyz = new Float64Array(3);
+    // core repulsion (spec.coreRepulsion, core-repulsion.ts): E_i = E0 + f(ρ_i)·E_ACE,i + ρ_i, ρ_i = ½ Σ_j V(r_ij)
+    const core = basis.spec.coreRepulsion;
+    const { rhoCut, drhoCut } = rhoCoreCutoffOf(core);
     let total = 0;
     for (let i = 0; i < N; i++) {
         const nb = atomFeatures(ev, nl, i);
         atomNu.fill(0);
-        const Ei = ev.contract(w, atomNu, wantF ? gG : null);
+        let Ei = ev.contract(w, atomNu, wantF ? gG : null);
+        let fcut = 1, dEdRho = 1;
+        if (core) {
+            const rho = coreDensity(core, nl, i);
+            let dfcut: number;
+            [fcut, dfcut] = cutoffFuncPoly(rho, rhoCut, drhoCut);
+            dEdRho = Ei * dfcut + 1;
+            if (fcut !== 1) {
+                for (let nu = 1; nu <= maxNu; nu++) atomNu[nu] *= fcut;
+                if (wantF) for (let g = 0; g < gG.length; g++) gG[g] *= fcut;
+            }
+            Ei = Ei * fcut + rho;
+            atomNu[1] += rho; // a pair term: body order 2
+        }
         for (let nu = 1; nu <= maxNu; nu++) {
             perAtomByNu[nu][i] = atomNu[nu];
             byNu[nu] += atomNu[nu];
@@ -334,7 +352,11 @@ export function predict(
             if (r >= rcut) continue;
             const vx = nl.vectors[3 * pair], vy = nl.vectors[3 * pair + 1], vz = nl.vectors[3 * pair + 2];
             ev.pairGradient(gG, kk, vx, vy, vz, r, gxyz);
-            const gx = gxyz[0], gy = gxyz[1], gz = gxyz[2];
+            let gx = gxyz[0], gy = gxyz[1], gz = gxyz[2];
+            if (core && r <= core.rInner) {
+                const s = (dEdRho * 0.5 * coreRepulsionPair(core, r)[1]) / r;
+                gx += s * vx; gy += s * vy; gz += s * vz;
+            }
             const j = nl.index[pair];
             forces[3 * i] += gx; forces[3 * i + 1] += gy; forces[3 * i + 2] += gz;
             forces[3 * j] -= gx; forces[3 * j + 1] -= gy; forces[3 * j + 2] -= gz;

@@ -7,6 +7,7 @@
  * functions (n = 1..24, l = 0). Body order K = ν + 1; `order` is the maximal K.
  */
 import { RadialBasis } from './radial';
+import { checkCoreRepulsion, type CoreRepulsionSpec } from './core-repulsion';
 
 export type BasisVariant = 'standard' | 'purified';
 
@@ -44,6 +45,8 @@ export interface BasisSpec {
   lmax?: number;
   /** radial basis; absent = the Agnesi default (model files written before this option) */
   radial?: RadialSpec;
+  /** fixed short-range pair repulsion added to the fitted model (core-repulsion.ts); absent = none (the default) */
+  coreRepulsion?: CoreRepulsionSpec;
 }
 
 /** Largest cutoff accepted (Å). */
@@ -137,7 +140,14 @@ export function validateSpec(spec: unknown, where = 'basis spec'): BasisSpec {
         out.lmax = lmax;
     }
     if (o.radial !== undefined) out.radial = validateRadial(o.radial, where);
-    const known = new Set(['order', 'variant', 'rcut', 'rin', 'r0', 'maxDegree', 'lWeight', 'nmax', 'lmax', 'radial']);
+    if (o.coreRepulsion !== undefined) {
+        try {
+            out.coreRepulsion = checkCoreRepulsion(o.coreRepulsion, rcut, where);
+        } catch (err) {
+            throw new SpecError(err instanceof Error ? err.message : String(err));
+        }
+    }
+    const known = new Set(['order', 'variant', 'rcut', 'rin', 'r0', 'maxDegree', 'lWeight', 'nmax', 'lmax', 'radial', 'coreRepulsion']);
     for (const k of Object.keys(o)) if (!known.has(k)) throw new SpecError(`${where}: unknown key '${k}' (expected ${[...known].join(', ')})`);
     return out;
 }

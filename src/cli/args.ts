@@ -14,6 +14,8 @@ export interface OptionSpec {
   value?: string;
   /** default shown in --help (the command applies its own defaults) */
   default?: string;
+  /** a flag that may also be given a value as --name=VALUE (then options[name] is that string) */
+  optionalValue?: boolean;
 }
 
 export interface ParsedArgs {
@@ -53,8 +55,8 @@ export function parseArgs(command: string, argv: string[], specs: Record<string,
         const spec = all[name];
         if (!spec) throw new CliError(`unknown option '--${name}' (see acelens ${command} --help)`);
         if (spec.kind === 'flag') {
-            if (eq >= 0) throw new CliError(`option '--${name}' takes no value`);
-            options[name] = true;
+            if (eq >= 0 && !spec.optionalValue) throw new CliError(`option '--${name}' takes no value`);
+            options[name] = eq >= 0 ? arg.slice(eq + 1) : true;
             continue;
         }
         let raw: string;
@@ -81,7 +83,7 @@ function convert(command: string, name: string, spec: OptionSpec, raw: string): 
 export function formatHelp(usage: string, description: string, specs: Record<string, OptionSpec>): string {
     const all = { ...specs, ...COMMON_OPTIONS };
     const rows = Object.entries(all).map(([name, s]) => {
-        const left = `  --${name}${s.kind === 'flag' ? '' : ` ${s.value ?? (s.kind === 'string' ? 'VALUE' : 'N')}`}`;
+        const left = `  --${name}${s.kind === 'flag' ? (s.optionalValue ? `[=${s.value ?? 'VALUE'}]` : '') : ` ${s.value ?? (s.kind === 'string' ? 'VALUE' : 'N')}`}`;
         const right = s.help + (s.default !== undefined ? ` [default: ${s.default}]` : '');
         return [left, right] as const;
     });

@@ -10,6 +10,7 @@
  */
 import type { AceBasis } from '../ace/basis';
 import { designRows } from '../ace/evaluate';
+import { subtractCoreRepulsion } from '../ace/core-repulsion';
 import type { Frame } from '../structure/frame';
 import { addStructure, createSums, mergeSums, usedLabels, type LossWeights, type NormalSums } from './normal-equations';
 import { ASSEMBLY_SHARDS, shardPlanOf } from './shards';
@@ -77,8 +78,12 @@ export async function assembleChunksInProcess(
     hooks.signal?.throwIfAborted();
 }
 
-/** Adds one structure: evaluates its design rows (forces/virial only when used) and accumulates them. */
+/**
+ * Adds one structure: evaluates its design rows (forces/virial only when used) and accumulates them. With a
+ * core repulsion in the spec the targets are the labels minus the repulsion (it is fixed, not fitted).
+ */
 export function assembleOne(sums: NormalSums, basis: AceBasis, frame: Frame, weights: LossWeights): void {
+    if (basis.spec.coreRepulsion) frame = subtractCoreRepulsion(basis.spec.coreRepulsion, frame, frame.configType ? `structure (${frame.configType})` : 'structure');
     const use = usedLabels(frame, weights);
     if (!use.energy && !use.forces && !use.virial) {
         sums.structures += 1;

@@ -12,6 +12,7 @@
  */
 import type { AceBasis } from '../ace/basis';
 import { designRows } from '../ace/evaluate';
+import { subtractCoreRepulsion } from '../ace/core-repulsion';
 import type { Frame } from '../structure/frame';
 import { structureWeights, usedLabels, type LossWeights } from './normal-equations';
 
@@ -35,7 +36,8 @@ export function energyRowsFor(basis: AceBasis, frames: readonly Frame[], w: Loss
         const N = f.natoms;
         const norm = w.energyNorm === 'sqrt-atoms' ? Math.sqrt(N) : N;
         const x = designRows(basis, f, { forces: false, virial: false }).energy;
-        out.push({ row, x, y: f.energy! - N * w.e0, w: structureWeights(f, w).energy / norm, natoms: N });
+        const eAce = basis.spec.coreRepulsion ? subtractCoreRepulsion(basis.spec.coreRepulsion, f).energy! : f.energy!;
+        out.push({ row, x, y: eAce - N * w.e0, w: structureWeights(f, w).energy / norm, natoms: N });
     });
     return out;
 }

@@ -15,6 +15,9 @@
  * - products are expanded, real harmonics turned into complex ones, identical A-products merged and the
  *   invariant's complex coefficients checked to be real (they are for Σl even), ms and −ms merged (Re of a
  *   product and of its conjugate agree).
+ * A core repulsion (spec.coreRepulsion, src/ace/core-repulsion.ts) is written as ACE.jl's `polypairpot` (zero
+ * polynomial) with the repulsive core `reppot` {ri, e0 = −B, A = −1, B}, the form ML-PACE evaluates for ACE.jl.base
+ * radials, and its density switch as the embedding's rho_core_cutoff / drho_core_cutoff.
  * Models with the Agnesi radial (the default) have no exact ML-PACE form: exportYace refuses them with a message
  * (refit with the 'acejl' radial).
  */
@@ -22,6 +25,7 @@ import { Document, isMap, isSeq, Scalar, YAMLMap } from 'yaml';
 import type { AceBasis } from '../ace/basis';
 import { RadialBasis } from '../ace/radial';
 import { lmIndex } from '../ace/harmonics';
+import { rhoCoreCutoffOf, type CoreRepulsionSpec } from '../ace/core-repulsion';
 
 export class ExportError extends Error {
     constructor(message: string) {
@@ -47,6 +51,8 @@ export interface YaceExportReport {
   radialProjectionResidual: number;
   /** largest |imaginary part| of a complex c-tilde dropped, relative to the largest |c-tilde| */
   imaginaryResidual: number;
+  /** the core repulsion written (polypairpot + reppot), null when the model has none */
+  coreRepulsion: CoreRepulsionSpec | null;
 }
 
 interface Factor { n: number; l: number; m: number }
@@ -278,7 +284,7 @@ export function buildCTilde(model: ExportableModel) {
         msCombsByRank[r] = (msCombsByRank[r] ?? 0) + f.ms.length;
         if (f.ms.length > 32767) throw new ExportError(`a C-tilde function has ${f.ms.length} m-combinations, more than ML-PACE's limit 32767`);
     }
-    const report: YaceExportReport = { functionsByRank, msCombsByRank, maxn, lmax, radialProjectionResidual: residual, imaginaryResidual: imagRel };
+    const report: YaceExportReport = { functionsByRank, msCombsByRank, maxn, lmax, radialProjectionResidual: residual, imaginaryResidual: imagRel, coreRepulsion: spec.coreRepulsion ?? null };
     return { e0, ex, functions, lmax, report };
 }
 
@@ -308,7 +314,9 @@ export function exportYace(model: ExportableModel): { text: string; report: Yace
     root.set('deltaSplineBins', float(0.001));
     root.set('lmax', lmax);
     const emb = doc.createNode({});
-    const emb0 = doc.createNode({ ndensity: 1, npoti: 'FinnisSinclairShiftedScaled', rho_core_cutoff: float(100000), drho_core_cutoff: float(250) }) as YAMLMap;
+    const core = spec.coreRepulsion;
+    const { rhoCut, drhoCut } = rhoCoreCutoffOf(core);
+    const emb0 = doc.createNode({ ndensity: 1, npoti: 'FinnisSinclairShiftedScaled', rho_core_cutoff: float(rhoCut), drho_core_cutoff: float(drhoCut) }) as YAMLMap;
     emb0.set('FS_parameters', floats([1, 1]));
     (emb as YAMLMap).set(doc.createNode(0), emb0);
     root.set('embeddings', emb);
@@ -331,6 +339,26 @@ export function exportYace(model: ExportableModel): { text: string; report: Yace
     const bonds = doc.createNode({}) as YAMLMap;
     bonds.set(flow([0, 0]), bond);
     root.set('bonds', bonds);
+    if (core) {
+        // ACE.jl's pair potential with a zero polynomial (on the bond's own basis) and the repulsive core
+        // e0 + B e^(−A(r/r_i − 1)) r_i/r below r_i with e0 = −B, A = −1: exactly core-repulsion.ts' V(r)
+        if (ex.nmax < 2) throw new ExportError('the core repulsion needs a radial basis of at least 2 functions (ML-PACE\'s pair basis)');
+        const pair = doc.createNode({ rcut: float(spec.rcut), r0: float(ex.r0), p: ex.p, xl: float(ex.xl), xr: float(ex.xr), pl: ex.pl, pr: ex.pr, maxn: ex.nmax }) as YAMLMap;
+        const prc = doc.createNode({}) as YAMLMap;
+        prc.set('A', floats(ex.recA));
+        prc.set('B', floats(ex.recB));
+        prc.set('C', floats(ex.recC));
+        pair.set('recursion_coefficients', prc);
+        const pc = doc.createNode({}) as YAMLMap;
+        pc.set(flow([0, 0]), floats(new Float64Array(ex.nmax)));
+        pair.set('coefficients', pc);
+        root.set('polypairpot', pair);
+        const rep = doc.createNode({}) as YAMLMap;
+        rep.set(flow([0, 0]), flow({ ri: float(core.rInner), e0: float(-core.strength), A: float(-1), B: float(core.strength) }));
+        const reppot = doc.createNode({}) as YAMLMap;
+        reppot.set('coefficients', rep);
+        root.set('reppot', reppot);
+    }
     const fns = functions.map((f) => {
         const n = doc.createNode({ mu0: 0, rank: f.ns.length, ndensity: 1, num_ms_combs: f.ms.length }) as YAMLMap;
         n.flow = true;

@@ -8,8 +8,8 @@
  * embedding F(ρ_1, ρ_2, …) no split exists: `bodyOrderNote` says so and the split is empty.
  */
 import type { Frame } from '../structure/frame';
-import { makeFrame } from '../structure/frame';
-import { bondVector, scanGrid, type BondScan, type BondScanOptions } from '../scan/bond-scan';
+import { describeCoreRepulsion, type CoreRepulsionSpec } from '../ace/core-repulsion';
+import { fullBondScan, type BondScan, type BondScanOptions } from '../scan/bond-scan';
 import { parseYace, PaceEvaluator, type PacePotential, type PacePrediction } from './potential';
 
 export class PaceModel {
@@ -21,6 +21,8 @@ export class PaceModel {
     /** number of C-tilde functions (rank 1 included), reported where acelens reports its basis size */
     readonly coefficients: { length: number };
     readonly bodyOrderNote: string | null;
+    /** one line describing the potential's core repulsion, null when it has none */
+    readonly coreRepulsion: string | null;
 
     constructor(readonly potential: PacePotential, readonly fileName = 'potential') {
         this.evaluator = new PaceEvaluator(potential);
@@ -29,6 +31,7 @@ export class PaceModel {
         const emb = `${potential.npoti}, ndensity ${potential.ndensity}`;
         this.spec = { rcut: potential.rcut, variant: `PACE ${potential.radbasename}, ${emb}`, order: this.order };
         this.coefficients = { length: potential.rank1.length + potential.functions.length };
+        this.coreRepulsion = potential.radial.hasCore ? potential.radial.coreDescription() : null;
         this.bodyOrderNote = potential.linear
             ? null
             : `no body-order split: the embedding ${emb} is non-linear, so the energy is not a sum of body-order terms`;
@@ -45,26 +48,11 @@ export class PaceModel {
 
 /** Bond scan of a PACE potential by full evaluation at every distance (same result type as bondScan). */
 export function paceBondScan(model: PaceModel, frame: Frame, opts: BondScanOptions): BondScan {
-    const { i, j } = opts;
-    const grid = scanGrid(opts.from, opts.to, opts.points);
-    const { distance: d0, direction } = bondVector(frame, i, j);
-    const start = model.predict(frame, { forces: false }).energy;
-    const out: BondScan = {
-        i, j, r: grid, energy: [], relativeEnergy: [], forceAlongBond: [], energyByOrder: {}, startDistance: d0, startEnergy: start,
-        direction, maxSitesPerPoint: frame.natoms,
-    };
-    if (model.bodyOrderNote === null) for (let K = 2; K <= model.order; K++) out.energyByOrder[K] = [];
-    const p = frame.positions;
-    grid.forEach((r, k) => {
-        const pos = Float64Array.from(p);
-        for (let a = 0; a < 3; a++) pos[3 * j + a] = p[3 * j + a] + (r - d0) * direction[a];
-        const f = makeFrame({ positions: pos, species: frame.species, cell: frame.cell, pbc: frame.pbc });
-        const q = model.predict(f, { forces: true });
-        out.energy.push(q.energy);
-        out.relativeEnergy.push(q.energy - start);
-        out.forceAlongBond.push(q.forces[3 * j] * direction[0] + q.forces[3 * j + 1] * direction[1] + q.forces[3 * j + 2] * direction[2]);
-        for (const K of Object.keys(out.energyByOrder)) out.energyByOrder[Number(K)].push(q.energyByOrder[Number(K)] ?? 0);
-        opts.onPoint?.(k, r, q.energy, q.energy - start);
-    });
-    return out;
+    return fullBondScan(model, frame, opts, model.bodyOrderNote === null);
+}
+
+/** One line describing the core repulsion of an acelens model or a PACE potential; null when there is none. */
+export function coreRepulsionOf(model: PaceModel | { spec: { coreRepulsion?: CoreRepulsionSpec } }): string | null {
+    if (model instanceof PaceModel) return model.coreRepulsion;
+    return model.spec.coreRepulsion ? describeCoreRepulsion(model.spec.coreRepulsion) : null;
 }

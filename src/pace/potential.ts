@@ -7,8 +7,10 @@
  * ML-PACE's cubic Hermite splines (SplineInterpolator, knots every deltaSplineBins Å) exactly as ML-PACE does,
  * so energies agree with ML-PACE to round-off rather than to spline accuracy; embeddings `FinnisSinclair`
  * and `FinnisSinclairShiftedScaled` with any ndensity; the pacemaker core repulsion (inner_cutoff_type
- * `density` or `distance`, pre·exp(−λr²)/r with cosine envelope). ZBL inner cutoffs and the ACE.jl pair
- * potential (`polypairpot`) are refused with a message.
+ * `density` or `distance`, pre·exp(−λr²)/r with cosine envelope); with `ACE.jl.base`, ACE.jl's pair potential
+ * (`polypairpot`, polynomial on its own SHIPs basis) with the repulsive core `reppot` (e0 + B e^(−A(r/r_i − 1)) r_i/r
+ * at r ≤ r_i), halved per site, as SHIPsRadialFunctions::evaluate_pair (what acelens' core repulsion exports to).
+ * ZBL inner cutoffs are refused with a message.
  *
  * Per atom: A1_n = Σ_j g_n(r_ij), A_nlm = Σ_j R_nl(r_ij) Y^P_lm(r̂_ij) (Y^P = √(4π) × Condon–Shortley complex
  * harmonics), ρ_p = Σ c̃_p A1 + Σ Re(c̃_p Π A), E_i = E0 + Σ_p w_p F(ρ_p; m_p)·f_cut(ρ_core) + ρ_core.
@@ -121,7 +123,6 @@ function parseYaceInner(text: string): PacePotential {
     if (fs.length !== 2 * ndensity) throw new PaceFormatError(`embeddings.0.FS_parameters: expected 2 × ndensity = ${2 * ndensity} numbers, got ${fs.length}`);
     const rhoCoreCutoff = fnum(emb, 'rho_core_cutoff', 'embeddings.0');
     const drhoCoreCutoff = fnum(emb, 'drho_core_cutoff', 'embeddings.0');
-    if (root.has('polypairpot')) throw new PaceFormatError('polypairpot: ACE.jl pair potentials are not supported by acelens');
     const [bkey, bond] = single(get(root, 'bonds', ''), 'bonds') as [unknown, unknown];
     if (!Array.isArray(bkey) || bkey.length !== 2 || bkey[0] !== 0 || bkey[1] !== 0) throw new PaceFormatError(`bonds: expected the key [0, 0], got ${JSON.stringify(bkey)}`);
     const radbasename = get(bond, 'radbasename', 'bonds.[0, 0]');
@@ -162,9 +163,16 @@ function parseYaceInner(text: string): PacePotential {
         const C = nums(get(rc, 'C', `${W}.recursion_coefficients`), `${W}.recursion_coefficients.C`);
         if (A.length !== maxn || B.length !== maxn || C.length !== maxn) throw new PaceFormatError(`${W}.recursion_coefficients: A, B, C must have maxn = ${maxn} entries`);
         rcut = fnum(bond, 'rcut', W);
-        radial = new ShipsRadial(fnum(bond, 'r0', W), fint(bond, 'p', W, 0), rcut, fnum(bond, 'xl', W), fnum(bond, 'xr', W), fint(bond, 'pl', W, 0), fint(bond, 'pr', W, 0), A, B, C);
+        const ships = new ShipsRadial(fnum(bond, 'r0', W), fint(bond, 'p', W, 0), rcut, fnum(bond, 'xl', W), fnum(bond, 'xr', W), fint(bond, 'pl', W, 0), fint(bond, 'pr', W, 0), A, B, C);
+        if (root.has('polypairpot')) {
+            ships.pair = parsePolyPairPot(root);
+            rcut = Math.max(rcut, ships.pair.basis.rcut);
+        }
+        radial = ships;
         nradbase = maxn; nradmax = maxn;
         if (maxNs > maxn || maxNs1 > maxn) throw new PaceFormatError(`functions.0: radial index ${Math.max(maxNs, maxNs1)} exceeds ${W}.maxn = ${maxn}`);
+    } else if (root.has('polypairpot')) {
+        throw new PaceFormatError(`polypairpot: ML-PACE reads an ACE.jl pair potential only with the ACE.jl.base radial, not ${JSON.stringify(radbasename)}`);
     } else if (radbasename === 'ChebExpCos' || radbasename === 'ChebPow' || radbasename === 'SBessel') {
         nradmax = fint(bond, 'nradmax', W, 0);
         lmax = fint(bond, 'lmax', W, 0);
@@ -212,11 +220,65 @@ export interface PaceRadial {
   /** fills gr[0..nradbase), dgr, fr[n*(lmax+1)+l], dfr and returns [cr, dcr] (core repulsion) */
   evaluate(r: number, gr: Float64Array, dgr: Float64Array, fr: Float64Array, dfr: Float64Array): [number, number];
   readonly hasCore: boolean;
+  /** one line describing the core repulsion (when hasCore) */
+  coreDescription(): string;
 }
 
-/** ML-PACE's SHIPsRadPolyBasis (ACE.jl.base): R_nl = g_n = P_n for every l. */
+/** ACE.jl's pair potential (`polypairpot`, with the repulsive core `reppot` below r_i), as SHIPsRadialFunctions::evaluate_pair. */
+interface ShipsPair {
+  basis: ShipsRadial;
+  coeffs: number[];
+  ri: number;
+  e0: number;
+  A: number;
+  B: number;
+  P: Float64Array;
+  dP: Float64Array;
+}
+
+function shipsBasisFrom(node: unknown, W: string): ShipsRadial {
+    const rc = get(node, 'recursion_coefficients', W);
+    const maxn = fint(node, 'maxn', W, 2); // ML-PACE's calcP writes P(1) whatever maxn is
+    const A = nums(get(rc, 'A', `${W}.recursion_coefficients`), `${W}.recursion_coefficients.A`);
+    const B = nums(get(rc, 'B', `${W}.recursion_coefficients`), `${W}.recursion_coefficients.B`);
+    const C = nums(get(rc, 'C', `${W}.recursion_coefficients`), `${W}.recursion_coefficients.C`);
+    if (A.length !== maxn || B.length !== maxn || C.length !== maxn) throw new PaceFormatError(`${W}.recursion_coefficients: A, B, C must have maxn = ${maxn} entries`);
+    return new ShipsRadial(fnum(node, 'r0', W), fint(node, 'p', W, 0), fnum(node, 'rcut', W), fnum(node, 'xl', W), fnum(node, 'xr', W), fint(node, 'pl', W, 0), fint(node, 'pr', W, 0), A, B, C);
+}
+
+function parsePolyPairPot(root: Map<unknown, unknown>): ShipsPair {
+    const W = 'polypairpot';
+    const node = root.get(W);
+    const basis = shipsBasisFrom(node, W);
+    const maxn = basis.A.length;
+    const [ckey, coeffs] = single(get(node, 'coefficients', W), `${W}.coefficients`) as [unknown, unknown];
+    if (!Array.isArray(ckey) || ckey.length !== 2 || ckey[0] !== 0 || ckey[1] !== 0) throw new PaceFormatError(`${W}.coefficients: expected the key [0, 0], got ${JSON.stringify(ckey)}`);
+    const c = nums(coeffs, `${W}.coefficients.[0, 0]`);
+    if (c.length < maxn) throw new PaceFormatError(`${W}.coefficients.[0, 0]: expected maxn = ${maxn} numbers, got ${c.length}`);
+    let ri = 0, e0 = 0, A = 0, B = 0;
+    const rep = root.get('reppot');
+    if (rep instanceof Map && rep.has('coefficients')) {
+        const [rkey, rc] = single(rep.get('coefficients'), 'reppot.coefficients') as [unknown, unknown];
+        if (!Array.isArray(rkey) || rkey.length !== 2 || rkey[0] !== 0 || rkey[1] !== 0) throw new PaceFormatError(`reppot.coefficients: expected the key [0, 0], got ${JSON.stringify(rkey)}`);
+        const w = 'reppot.coefficients.[0, 0]';
+        ri = fnum(rc, 'ri', w); e0 = fnum(rc, 'e0', w); A = fnum(rc, 'A', w); B = fnum(rc, 'B', w);
+        if (!(ri > 0)) throw new PaceFormatError(`${w}.ri: expected > 0 Å, got ${ri}`);
+    }
+    return { basis, coeffs: c.slice(0, maxn), ri, e0, A, B, P: new Float64Array(maxn), dP: new Float64Array(maxn) };
+}
+
+const EMPTY = new Float64Array(0);
+
+/** ML-PACE's SHIPsRadPolyBasis (ACE.jl.base): R_nl = g_n = P_n for every l; with `pair`, the ACE.jl pair potential as the core term. */
 class ShipsRadial implements PaceRadial {
-    readonly hasCore = false;
+    get hasCore(): boolean { return this.pair !== null; }
+    coreDescription(): string {
+        const q = this.pair;
+        if (!q) return 'none';
+        const poly = q.coeffs.some((c) => c !== 0) ? `ACE.jl pair polynomial (${q.coeffs.length} terms)` : 'zero pair polynomial';
+        return q.ri > 0 ? `${poly}, repulsive core e0 + B·e^(−A(r/r_i − 1))·r_i/r below r_i = ${q.ri} Å (e0 = ${q.e0}, A = ${q.A}, B = ${q.B} eV)` : poly;
+    }
+    pair: ShipsPair | null = null;
     lmax = 0;
     constructor(readonly r0: number, readonly p: number, readonly rcut: number, readonly xl: number, readonly xr: number, readonly pl: number, readonly pr: number,
     readonly A: number[], readonly B: number[], readonly C: number[]) {}
@@ -239,7 +301,20 @@ class ShipsRadial implements PaceRadial {
         }
         const L = this.lmax + 1;
         for (let k = 0; k * L < fr.length && k < n; k++) for (let l = 0; l < L; l++) { fr[k * L + l] = gr[k]; dfr[k * L + l] = dgr[k]; }
-        return [0, 0];
+        return this.pair ? this.pairTerm(r, this.pair) : [0, 0];
+    }
+    /** ½ V(r), ½ V'(r): the outer polynomial above r_i, e0 + B e^(−A(r/r_i − 1)) r_i/r at and below it (ML-PACE halves it per site) */
+    private pairTerm(r: number, q: ShipsPair): [number, number] {
+        let cr = 0, dcr = 0;
+        if (r > q.ri) {
+            q.basis.evaluate(r, q.P, q.dP, EMPTY, EMPTY);
+            for (let n = 0; n < q.coeffs.length; n++) { cr += q.coeffs[n] * q.P[n]; dcr += q.coeffs[n] * q.dP[n]; }
+        } else {
+            const ex = Math.exp(-q.A * (r / q.ri - 1));
+            cr = q.e0 + q.B * ex * (q.ri / r);
+            dcr = q.B * ex * q.ri * (-q.A / q.ri / r - 1 / (r * r));
+        }
+        return [0.5 * cr, 0.5 * dcr];
     }
 }
 
@@ -296,6 +371,7 @@ function cutoffFuncPoly(r: number, rin: number, din: number): [number, number] {
 /** ML-PACE's ACERadialFunctions: g_k of ChebExpCos / ChebPow / SBessel, R_nl = Σ_k crad g_k, core repulsion; all splined. */
 export class SplinedRadial implements PaceRadial {
     readonly hasCore: boolean;
+    readonly coreDescription: () => string;
     private readonly sg: Spline;
     private readonly sr: Spline;
     private readonly sh: Spline;
@@ -303,6 +379,9 @@ export class SplinedRadial implements PaceRadial {
     readonly nradbase: number, readonly nradmax: number, readonly lmax: number, readonly crad: Float64Array,
     readonly prehc: number, readonly lambdahc: number, readonly rin: number, readonly din: number, readonly innerType: 'density' | 'distance', delta: number) {
         this.hasCore = prehc !== 0;
+        this.coreDescription = () => (this.hasCore
+            ? `pacemaker core-repulsion pre·e^(−λr²)/r·½(1 + cos(πr/r_cut)), pre = ${Math.abs(prehc)} eV·Å, λ = ${Math.abs(lambdahc)} Å⁻² (inner cutoff ${innerType}${innerType === 'distance' ? ` at ${rin} Å` : ''})`
+            : 'none');
         const g = new Float64Array(nradbase), dg = new Float64Array(nradbase);
         this.sg = new Spline(nradbase, rcut, delta, (r, v, dv) => this.radbase(r, v, dv));
         const L = lmax + 1;

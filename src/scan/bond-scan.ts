@@ -192,8 +192,46 @@ function imagesAround(frame: Frame, j: number, R: number): { atom: number[]; vec
     return { atom, vec };
 }
 
+/** What a full-evaluation bond scan needs of a model (an acelens Model or a loaded PACE potential). */
+export interface ScanPredictor {
+  order: number;
+  predict(frame: Frame, opts: { forces?: boolean }): { energy: number; forces: Float64Array; energyByOrder: Record<number, number> };
+}
+
+/**
+ * Bond scan by full evaluation at every distance (models the incremental scan does not cover: PACE potentials,
+ * acelens models with a core repulsion, whose density switch couples each site to all its close pairs).
+ * `byOrder` false: no body-order split.
+ */
+export function fullBondScan(model: ScanPredictor, frame: Frame, opts: BondScanOptions, byOrder = true): BondScan {
+    const { i, j } = opts;
+    checkAtoms(frame, i, j);
+    const grid = scanGrid(opts.from, opts.to, opts.points);
+    const { distance: d0, direction } = bondVector(frame, i, j);
+    const start = model.predict(frame, { forces: false }).energy;
+    const out: BondScan = {
+        i, j, r: grid, energy: [], relativeEnergy: [], forceAlongBond: [], energyByOrder: {}, startDistance: d0, startEnergy: start,
+        direction, maxSitesPerPoint: frame.natoms,
+    };
+    if (byOrder) for (let K = 2; K <= model.order; K++) out.energyByOrder[K] = [];
+    const p = frame.positions;
+    grid.forEach((r, k) => {
+        const pos = Float64Array.from(p);
+        for (let a = 0; a < 3; a++) pos[3 * j + a] = p[3 * j + a] + (r - d0) * direction[a];
+        const f: Frame = { ...frame, positions: pos, energy: undefined, forces: undefined, stress: undefined };
+        const q = model.predict(f, { forces: true });
+        out.energy.push(q.energy);
+        out.relativeEnergy.push(q.energy - start);
+        out.forceAlongBond.push(q.forces[3 * j] * direction[0] + q.forces[3 * j + 1] * direction[1] + q.forces[3 * j + 2] * direction[2]);
+        for (const K of Object.keys(out.energyByOrder)) out.energyByOrder[Number(K)].push(q.energyByOrder[Number(K)] ?? 0);
+        opts.onPoint?.(k, r, q.energy, q.energy - start);
+    });
+    return out;
+}
+
 /** Bond scan of `model` on `frame`; see the module comment. */
 export function bondScan(model: Model, frame: Frame, opts: BondScanOptions): BondScan {
+    if (model.spec.coreRepulsion) return fullBondScan(model, frame, opts);
     const { i, j } = opts;
     checkAtoms(frame, i, j);
     const grid = scanGrid(opts.from, opts.to, opts.points);

@@ -67,6 +67,20 @@ describe('acelens assemble + solve', () => {
         }
     });
 
+    it('with --core-repulsion (and --radial): 2 shards give the model of acelens fit, and the Slurm scripts pass both', () => {
+        const opts = [...BASIS, '--radial', 'acejl', '--core-repulsion=300,1.6'];
+        runJson(['fit', 'train.xyz', ...opts, '--workers', '1', '--out', 'core-fit.json']);
+        for (let i = 0; i < 2; i++) runJson(['assemble', 'train.xyz', ...opts, '--shard', `${i}/2`, '--out', `core-${i}.acelens-ne`]);
+        runJson(['solve', 'core-0.acelens-ne', 'core-1.acelens-ne', '--out', 'core-solve.json']);
+        const ref = model('core-fit.json'), m = model('core-solve.json');
+        expect(m.spec.coreRepulsion).toEqual({ kind: 'acejl-core', strength: 300, rInner: 1.6 });
+        expect(m.spec.radial.kind).toBe('acejl');
+        expect(relativeDiff(ref.coefficients, m.coefficients)).toBeLessThanOrEqual(1e-10);
+        expect(relativeDiff(ref.coefficients, model('fit.json').coefficients)).toBeGreaterThan(1e-3); // the wall and radial changed the fit
+        const out = runJson(['fit', 'train.xyz', ...BASIS, '--core-repulsion', '--slurm', '2', '--dry-run', '--out', 'core-slurm.json']);
+        expect(readFileSync(out.scripts.assemble, 'utf8')).toMatch(/ --core-repulsion /);
+    });
+
     it('the split does not depend on the order the files are named in', () => {
         runJson(['assemble', 'a.xyz', 'b.xyz', ...BASIS, '--shard', '1/3', '--out', 'ab.acelens-ne']);
         runJson(['assemble', 'b.xyz', 'a.xyz', ...BASIS, '--shard', '1/3', '--out', 'ba.acelens-ne']);

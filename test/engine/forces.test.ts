@@ -4,6 +4,7 @@ import { Frame, makeFrame, cellVolume } from '../../src/structure/frame';
 import { supercell, diamond, transformFrame, dimer, cluster } from '../../src/structure/build';
 import { basisFor, maxAbs, randomCell, randomCluster, randomCoefficients, smallSpec, TRICLINIC } from './helpers';
 import { defaultSpec } from '../../src/ace/spec';
+import { coreRepulsionTerms, type CoreRepulsionSpec } from '../../src/ace/core-repulsion';
 
 function displaced(frame: Frame, atom: number, dim: number, h: number): Frame {
     const pos = Float64Array.from(frame.positions);
@@ -218,4 +219,48 @@ describe('options and determinism', () => {
             expect(Array.from(a.monoG)).toEqual(Array.from(b.monoG));
         }
     });
+});
+
+describe('core repulsion (spec.coreRepulsion): forces and stress against finite differences', () => {
+    // r_i = 1.3 Å and atoms as close as 0.6 Å: many pairs on the wall; the second case puts ρ_i inside ML-PACE's density switch
+    const cores: CoreRepulsionSpec[] = [
+        { kind: 'acejl-core', strength: 600, rInner: 1.3 },
+        { kind: 'acejl-core', strength: 600, rInner: 1.3, rhoCoreCutoff: 200, drhoCoreCutoff: 195 },
+    ];
+    for (const core of cores) {
+        const switched = core.rhoCoreCutoff !== undefined;
+        it(`K=3 standard, ${switched ? 'density switch active' : 'no switch'}: forces, stress, energy = ACE + Σ ½V`, () => {
+            const basis = basisFor({ ...smallSpec(3, 'standard'), coreRepulsion: { ...core } });
+            const plain = basisFor(smallSpec(3, 'standard'));
+            const c = randomCoefficients(basis, 5);
+            const cluster = randomCluster(41, 6, 1.4, 0.6);
+            const p = predict(basis, c, -1.5, cluster);
+            const q = predict(plain, c, -1.5, cluster);
+            const h = 1e-6, scale = maxAbs(p.forces) + 1e-3;
+            const t = coreRepulsionTerms(basis.spec.coreRepulsion!, cluster);
+            let fmin = 1;
+            for (let i = 0; i < cluster.natoms; i++) {
+                // E_i = E0 + f(ρ_i)·E_ACE,i + ρ_i (f = 1 without the switch)
+                const f = (p.perAtomEnergy[i] + 1.5 - t.perAtom[i]) / (q.perAtomEnergy[i] + 1.5);
+                if (!switched) expect(Math.abs(f - 1)).toBeLessThan(1e-9);
+                fmin = Math.min(fmin, f);
+            }
+            if (switched) expect(fmin).toBeLessThan(0.99);
+            if (!switched) expect(p.energy - q.energy).toBeGreaterThan(1); // the wall is felt
+            for (let a = 0; a < cluster.natoms; a++) for (let d = 0; d < 3; d++) {
+                const ep = predict(basis, c, -1.5, displaced(cluster, a, d, h), { forces: false }).energy;
+                const em = predict(basis, c, -1.5, displaced(cluster, a, d, -h), { forces: false }).energy;
+                expect(Math.abs(-(ep - em) / (2 * h) - p.forces[3 * a + d]) / scale).toBeLessThan(1e-6);
+            }
+            const cell = randomCell(42, 4, TRICLINIC, 0.7);
+            const s = predict(basis, c, 0, cell);
+            const V = cellVolume(cell.cell!);
+            for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) {
+                const Mp = [1, 0, 0, 0, 1, 0, 0, 0, 1], Mm = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+                Mp[3 * a + b] += h; Mm[3 * a + b] -= h;
+                const sigma = (predict(basis, c, 0, transformFrame(cell, Mp), { forces: false }).energy - predict(basis, c, 0, transformFrame(cell, Mm), { forces: false }).energy) / (2 * h) / V;
+                expect(Math.abs(sigma - s.stress![3 * a + b])).toBeLessThan(1e-6 * (maxAbs(s.stress!) + 1e-4));
+            }
+        });
+    }
 });

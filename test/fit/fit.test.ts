@@ -332,3 +332,28 @@ describe('isIsolatedAtom', () => {
         expect(isIsolatedAtom(makeFrame({ positions: [0, 0, 0, 1.3, 0, 0] }))).toBe(false);
     });
 });
+
+describe('fitModel with a core repulsion (spec.coreRepulsion: fixed, subtracted from the labels)', () => {
+    it('labels from a model with the repulsion: the fit gives back its coefficients and stores the term; a fit without it cannot', async () => {
+        // r_i = 1.6 Å > the data's 1.2 Å minimum distance, so the wall is in the labels (energies, forces, stresses)
+        const spec = { ...smallSpec(3), coreRepulsion: { kind: 'acejl-core' as const, strength: 300, rInner: 1.6 } };
+        const { c, frames } = syntheticData(spec, 16, 4, { stress: true });
+        const plainFrames = frames.map((f) => label(f, AceBasis.create(smallSpec(3)), c, E0, { stress: true }));
+        const wall = frames.reduce((s, f, k) => s + Math.abs(f.energy! - plainFrames[k].energy!), 0);
+        expect(wall).toBeGreaterThan(1); // eV: the repulsion is in the labels
+        const r = await fitModel(frames, { spec, lambda: 0 });
+        expect(r.model.spec.coreRepulsion).toEqual(spec.coreRepulsion);
+        expect(r.model.data.train.virialRows).toBeGreaterThan(0);
+        expect(relErr(r.model.coefficients, c)).toBeLessThan(1e-8);
+        expect(r.metrics.train.energy_rmse_meV_atom!).toBeLessThan(1e-6); // metrics include the term
+        expect(r.metrics.train.force_rmse_meV_A!).toBeLessThan(1e-6);
+        const without = await fitModel(frames, { spec: smallSpec(3), lambda: 0 });
+        expect(relErr(without.model.coefficients, c)).toBeGreaterThan(1e-3);
+    });
+
+    it('refuses training atoms inside the density switch (the ACE part would not be linear there)', async () => {
+        const spec = { ...smallSpec(2), coreRepulsion: { kind: 'acejl-core' as const, strength: 300, rInner: 1.6, rhoCoreCutoff: 2, drhoCoreCutoff: 1 } };
+        const frames = [isolatedAtom(), { ...dimer(0.8), energy: 10, forces: new Float64Array(6) }];
+        await expect(fitModel(frames, { spec, lambda: 0 })).rejects.toThrow(/core-repulsion density/);
+    });
+});

@@ -55,6 +55,22 @@ describe('model file', () => {
         expect(() => new Model(fewer, 'm.json')).toThrow(/m.json: the basis of its spec has \d+ functions but the model has/);
     });
 
+    it('stores a core repulsion in the spec: read back, predicted with, bad values refused naming the field', () => {
+        const obj = JSON.parse(serializeModel(file));
+        const core = { kind: 'acejl-core', strength: 600, rInner: 1.0 };
+        const m = new Model(parseModel(JSON.stringify({ ...obj, spec: { ...obj.spec, coreRepulsion: core } }), 'm.json'), 'm.json');
+        expect(m.spec.coreRepulsion).toEqual(core);
+        const plain = new Model(parseModel(serializeModel(file), 'm.json'));
+        const c2 = makeFrame({ positions: [0, 0, 0, 0.6, 0, 0] });
+        // V(0.6 Å) = 600((1/0.6)e^(−0.4) − 1) ≈ 70.2 eV on top of the fitted part
+        expect(m.predict(c2).energy - plain.predict(c2).energy).toBeCloseTo(600 * (Math.exp(-0.4) / 0.6 - 1), 9);
+        const bad = (cr: unknown) => () => parseModel(JSON.stringify({ ...obj, spec: { ...obj.spec, coreRepulsion: cr } }), 'm.json');
+        expect(bad({ ...core, strength: -1 })).toThrow(/spec.coreRepulsion.strength must be > 0, got -1/);
+        expect(bad({ ...core, zbl: true })).toThrow(/coreRepulsion.*zbl/);
+        expect(bad({ ...core, rInner: 6 })).toThrow(/'rInner' \(r_i, Å\) must satisfy 0 < r_i < rcut/);
+        expect(bad({ kind: 'zbl', strength: 1, rInner: 1 })).toThrow(/coreRepulsion.kind must be equal to one of the allowed values/);
+    });
+
     it('names the file when it is missing', () => {
         expect(() => loadModel(join(dir, 'nope.json'))).toThrow(/nope.json: cannot read the model file: no such file/);
     });

@@ -15,17 +15,20 @@ import { predict } from '../../src/ace/evaluate';
 import { parseExtXyz } from '../../src/io/extxyz-reader';
 import { exportYace, ExportError } from '../../src/pace/export';
 import { paperSpec } from '../../src/ace/spec';
+import { DEFAULT_CORE_REPULSION, type CoreRepulsionSpec } from '../../src/ace/core-repulsion';
+import { makeFrame } from '../../src/structure/frame';
+import { writeExtXyzFrame } from '../../src/io/extxyz-writer';
 import { ROOT, acejlSpec, paceDriver, runPace, testCoefficients } from './helpers';
 
 const driver = paceDriver();
 const tmp = mkdtempSync(join(tmpdir(), 'acelens-yace-'));
 const E0 = -1.3593914925284625;
 
-function compare(K: number, variant: 'standard' | 'purified', files: string[]) {
-    const basis = AceBasis.create(acejlSpec(K, variant, [24, 20, 16, 12]));
+function compare(K: number, variant: 'standard' | 'purified', files: string[], coreRepulsion?: CoreRepulsionSpec) {
+    const basis = AceBasis.create({ ...acejlSpec(K, variant, [24, 20, 16, 12]), ...(coreRepulsion ? { coreRepulsion } : {}) });
     const c = testCoefficients(basis, 7 * K + (variant === 'purified' ? 1 : 0));
     const { text, report } = exportYace({ basis, coefficients: c, e0: E0 });
-    const file = join(tmp, `K${K}-${variant}.yace`);
+    const file = join(tmp, `K${K}-${variant}${coreRepulsion ? '-core' : ''}.yace`);
     writeFileSync(file, text);
     let worstE = 0, worstEi = 0, worstF = 0, nframes = 0;
     for (const name of files) {
@@ -43,7 +46,7 @@ function compare(K: number, variant: 'standard' | 'purified', files: string[]) {
             nframes++;
         });
     }
-    console.log(`K=${K} ${variant}: ${basis.size} functions → C-tilde ${JSON.stringify(report.functionsByRank)} (m-combinations ${JSON.stringify(report.msCombsByRank)}), ` +
+    console.log(`K=${K} ${variant}${coreRepulsion ? ' + core repulsion' : ''}: ${basis.size} functions → C-tilde ${JSON.stringify(report.functionsByRank)} (m-combinations ${JSON.stringify(report.msCombsByRank)}), ` +
     `${nframes} frames: max relative ΔE ${worstE.toExponential(2)}, ΔE_i ${worstEi.toExponential(2)}, max |ΔF| ${worstF.toExponential(2)} eV/Å, radial projection residual ${report.radialProjectionResidual.toExponential(1)}`);
     expect(worstE).toBeLessThanOrEqual(1e-8);
     expect(worstEi).toBeLessThanOrEqual(1e-8);
@@ -79,6 +82,38 @@ describe.skipIf(!driver)('.yace export evaluated by ML-PACE', () => {
             expect((f.ms_combs as number[]).length).toBe((f.rank as number) * (f.num_ms_combs as number));
         }
     });
+});
+
+/** A C₂ curve 0.5–2 Å (where the core repulsion dominates below 1 Å) as an extxyz file. */
+function shortDimerCurve(): string {
+    const file = join(tmp, 'c2-short.xyz');
+    let text = '';
+    for (let k = 0; k <= 60; k++) {
+        const r = 0.5 + (1.5 * k) / 60;
+        text += writeExtXyzFrame(makeFrame({ positions: new Float64Array([0, 0, 0, 0.3 * r, 0.4 * r, Math.sqrt(0.75) * r]), species: ['C', 'C'] }), { realFormat: 'exact' });
+    }
+    writeFileSync(file, text);
+    return file;
+}
+
+describe.skipIf(!driver)('core repulsion exported to .yace, evaluated by ML-PACE', () => {
+    const cases: [number, 'standard' | 'purified', CoreRepulsionSpec][] = [
+        [3, 'standard', DEFAULT_CORE_REPULSION],
+        [4, 'purified', { kind: 'acejl-core', strength: 250, rInner: 1.3 }],
+    ];
+    for (const [K, variant, core] of cases) {
+        it(`K=${K} ${variant}, B = ${core.strength} eV, r_i = ${core.rInner} Å: the embedded data and a C₂ curve 0.5–2 Å agree`, () => {
+            const short = shortDimerCurve();
+            const { basis, c, text } = compare(K, variant, ['c2-dimer-curve.xyz', 'carbon-narrow.xyz', short], core);
+            expect(text).toContain('polypairpot');
+            // on the short curve the wall dominates: E(0.5 Å) − 2E0 is the repulsion's order (≈ V(0.5)), positive
+            const f = parseExtXyz(readFileSync(short, 'utf8'))[0];
+            const withCore = predict(basis, c, E0, f, { forces: false }).energy - 2 * E0;
+            const without = predict(AceBasis.create({ ...basis.spec, coreRepulsion: undefined }), c, E0, f, { forces: false }).energy - 2 * E0;
+            expect(withCore - without).toBeGreaterThan(50);
+            expect(withCore).toBeGreaterThan(Math.abs(without));
+        }, 300_000);
+    }
 });
 
 describe('.yace export refuses what it cannot write exactly', () => {

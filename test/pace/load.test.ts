@@ -14,6 +14,7 @@ import { predict } from '../../src/ace/evaluate';
 import { parseExtXyz } from '../../src/io/extxyz-reader';
 import { exportYace } from '../../src/pace/export';
 import { parseYace, PaceEvaluator, PaceFormatError } from '../../src/pace/potential';
+import { makeFrame } from '../../src/structure/frame';
 import { ROOT, acejlSpec, paceDriver, runPace, testCoefficients } from './helpers';
 
 const driver = paceDriver();
@@ -87,6 +88,32 @@ describe('round trip export → load', () => {
             if (variant === 'standard') expect(dK).toBeLessThan(1e-12);
         });
     }
+});
+
+describe('round trip export → load with a core repulsion', () => {
+    it('K=3 standard, B = 600 eV, r_i = 1.2 Å: energies, forces, virials and the body-order split, on the data and a C₂ curve 0.5–2 Å', () => {
+        const basis = AceBasis.create({ ...acejlSpec(3, 'standard', [16, 14]), coreRepulsion: { kind: 'acejl-core', strength: 600, rInner: 1.2 } });
+        const c = testCoefficients(basis, 5);
+        const e0 = -1.3593914925284625;
+        const pot = parseYace(exportYace({ basis, coefficients: c, e0 }).text);
+        expect(pot.radial.hasCore).toBe(true);
+        const ev = new PaceEvaluator(pot);
+        const curve = Array.from({ length: 31 }, (_, k) => makeFrame({ positions: [0, 0, 0, 0, 0, 0.5 + k * 0.05], species: ['C', 'C'] }));
+        const frames = [...curve, ...parseExtXyz(readFileSync(resolve(ROOT, 'assets/carbon-narrow.xyz'), 'utf8')).slice(0, 20)];
+        let dE = 0, dF = 0, dW = 0, dK = 0;
+        for (const f of frames) {
+            const p = predict(basis, c, e0, f, { forces: true }), q = ev.predict(f);
+            dE = Math.max(dE, Math.abs(p.energy - q.energy) / Math.max(1, Math.abs(p.energy)));
+            for (let i = 0; i < p.forces.length; i++) dF = Math.max(dF, Math.abs(p.forces[i] - q.forces[i]));
+            if (p.virial && q.virial) for (let i = 0; i < 9; i++) dW = Math.max(dW, Math.abs(p.virial[i] - q.virial[i]));
+            for (const K of Object.keys(p.energyByOrder)) dK = Math.max(dK, Math.abs(p.energyByOrder[Number(K)] - q.energyByOrder[Number(K)]));
+        }
+        expect(predict(basis, c, e0, curve[2], { forces: false }).energy - 2 * e0).toBeGreaterThan(50); // 0.6 Å: on the wall
+        expect(dE).toBeLessThan(1e-12);
+        expect(dF).toBeLessThan(1e-10);
+        expect(dW).toBeLessThan(1e-10);
+        expect(dK).toBeLessThan(1e-10);
+    });
 });
 
 describe('bad potential files: one-line errors naming the field', () => {

@@ -102,6 +102,23 @@ describe('bondScan', () => {
         expect(scan.forceAlongBond[1]).toBeCloseTo(fd, 5);
     });
 
+    it('a model with a core repulsion: the scan shows the wall (full evaluation, equal to predict)', () => {
+        const frame = randomCell(41, 10, [6, 0, 0, 0, 6.5, 0, 0.5, 0, 7], 1.2);
+        const spec = { ...smallSpec(3), coreRepulsion: { kind: 'acejl-core' as const, strength: 600, rInner: 1.0 } };
+        const model = randomModel(spec, 9), plain = randomModel(smallSpec(3), 9);
+        const scan = bondScan(model, frame, { i: 2, j: 5, from: 0.5, to: 1.4, points: 10 });
+        const r = scan.r; // 0.5, 0.6, …, 1.4
+        const ref = fullScan(model, frame, 2, 5, r), noWall = fullScan(plain, frame, 2, 5, r);
+        r.forEach((_, k) => {
+            expect(scan.energy[k]).toBeCloseTo(ref[k].energy, 9);
+            expect(scan.forceAlongBond[k]).toBeCloseTo(ref[k].force, 8);
+        });
+        // V(0.6 Å) ≈ 70 eV is added at 0.6 Å, nothing at 1.4 Å; the force pushes j away from i on the wall
+        expect(scan.energy[1] - noWall[1].energy).toBeCloseTo(600 * (Math.exp(-0.4) / 0.6 - 1), 6);
+        expect(scan.energy[9]).toBeCloseTo(noWall[9].energy, 9);
+        expect(scan.forceAlongBond[0] - noWall[0].force).toBeGreaterThan(100);
+    });
+
     it('only atoms near the moving atom are re-evaluated in a large structure', () => {
         const frame = randomCarbonPacking(400, 2.5, 1.3, 3);
         const model = randomModel(smallSpec(2, 'standard', 4), 2);

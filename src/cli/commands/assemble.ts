@@ -8,7 +8,7 @@ const USAGE = 'acelens assemble TRAIN.xyz [MORE.xyz…] --order K [basis and wei
 const pick = (names: string[]) => Object.fromEntries(names.map((n) => [n, FIT_OPTIONS[n]]));
 
 export const ASSEMBLE_OPTIONS: Record<string, OptionSpec> = {
-    ...pick(['order', 'basis', 'rcut', 'degree', 'energy-weight', 'energy-norm', 'force-weight', 'virial-weight', 'e0']),
+    ...pick(['order', 'basis', 'rcut', 'radial', 'core-repulsion', 'degree', 'energy-weight', 'energy-norm', 'force-weight', 'virial-weight', 'e0']),
     shard: { kind: 'string', value: 'i/n', help: 'which shard to assemble: i of n (0 ≤ i < n); the split is by structure, balanced by atom count (required)' },
     out: { kind: 'string', value: 'PART.acelens-ne', help: 'where to write the part (required; written atomically)' },
 };

@@ -6,7 +6,7 @@ import { loadModel } from '../../model/model-node';
 import { AtomicFile } from '../../util/atomic-file';
 import { describeFsError } from '../../model/model-node';
 import { loadPredictor } from '../../pace/pace-node';
-import { PaceModel } from '../../pace/pace-model';
+import { coreRepulsionOf, PaceModel } from '../../pace/pace-model';
 import type { ParsedArgs } from '../args';
 import { printJson, type CliIO } from '../command';
 import { frameLocation, readDataset } from '../data';
@@ -136,6 +136,7 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
     }
     if (o.json) {
         printJson(io, {
+            ...(coreRepulsionOf(model) ? { core_repulsion: coreRepulsionOf(model) } : {}),
             structures,
             metrics: { energy_rmse_meV_atom: report.energy_rmse_meV_atom, force_rmse_meV_A: report.force_rmse_meV_A, per_config_type: per },
         });
@@ -159,7 +160,8 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
         f(s.energy_error_meV_atom, 2),
         f(s.force_rmse_meV_A, 1),
     ]);
-    const lines = [`model ${modelPath} (K = ${model.order}, ${model.spec.variant}, ${model.coefficients.length} functions) on ${data.path}`, ''];
+    const core = coreRepulsionOf(model);
+    const lines = [`model ${modelPath} (K = ${model.order}, ${model.spec.variant}, ${model.coefficients.length} functions) on ${data.path}`, ...(core ? [`core repulsion: ${core}`] : []), ''];
     if (listed.length < structures.length) lines.push(`the ${listed.length} structures with the largest energy errors (of ${structures.length}; --json lists all):`);
     lines.push(table(['index', 'config_type', 'atoms', 'E model (eV)', 'E DFT (eV)', 'ΔE meV/atom', 'F RMSE meV/Å'], rows), '');
     lines.push(formatMetricsTable({ [data.path]: report }));

@@ -39,6 +39,7 @@ export async function runExport(args: ParsedArgs, io: CliIO): Promise<number> {
             `${Object.entries(report.functionsByRank).map(([r, n]) => `rank ${r}: ${n} functions/${report.msCombsByRank[Number(r)]} m-combinations`).join(', ')}; ` +
             `radial ACE.jl.base maxn ${report.maxn}, lmax ${report.lmax}` +
             (report.radialProjectionResidual > 0 ? `; same-neighbour radial products projected with relative residual ${report.radialProjectionResidual.toExponential(1)}` : '') +
+            (report.coreRepulsion ? `; core repulsion B = ${report.coreRepulsion.strength} eV, r_i = ${report.coreRepulsion.rInner} Å written as ACE.jl polypairpot + reppot` : '') +
             `\nLAMMPS: pair_style pace / pair_coeff * * ${out} C\n`,
                 );
             }

@@ -1,5 +1,6 @@
 /** `acelens fit` body: read data, fit (worker threads), write the model, print a table or one JSON object. */
 import { ACEJL_RADIAL, defaultSpec, scaledDegrees, validateSpec, type BasisSpec } from '../../ace/spec';
+import { describeCoreRepulsion, parseCoreRepulsion } from '../../ace/core-repulsion';
 import { AUTO_LAMBDA_GRID, fitModel, type FitProgress } from '../../fit/fit';
 import { FIT_DEFAULTS, parseE0 } from '../../fit/defaults';
 import type { ErrorMetrics, MetricsReport } from '../../fit/metrics';
@@ -52,6 +53,14 @@ export function specFromOptions(o: ParsedArgs['options']): BasisSpec {
             radial[k] = Number(v);
         }
         spec.radial = radial as unknown as BasisSpec['radial'];
+    }
+    const core = o['core-repulsion'];
+    if (core !== undefined && core !== false) {
+        try {
+            spec.coreRepulsion = parseCoreRepulsion(core as string | true);
+        } catch (err) {
+            throw new CliError(err instanceof Error ? err.message : String(err));
+        }
     }
     try {
         return validateSpec(spec);
@@ -250,6 +259,7 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
         rank: result.solve.rank,
         condition: Number.isFinite(result.solve.condition) ? result.solve.condition : null,
         lambda: m.fit.lambda,
+        ...(m.spec.coreRepulsion ? { core_repulsion: m.spec.coreRepulsion } : {}),
         solver: m.fit.solver.method,
         ...(m.fit.bayes ? { bayes: m.fit.bayes } : {}),
         ...(m.fit.robust ? { robust: m.fit.robust } : {}),
@@ -263,6 +273,7 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
     const lines = [
         `model     ${out}`,
         `basis     K = ${m.spec.order}, ${m.spec.variant}, ${m.nbasis} functions (D = ${m.spec.maxDegree.join(',')}, r_cut ${m.spec.rcut} Å)`,
+        ...(m.spec.coreRepulsion ? [`core      ${describeCoreRepulsion(m.spec.coreRepulsion)} (fixed; fitted to the labels minus it)`] : []),
         `E0        ${m.e0} eV (${m.fit.e0Source === 'given' ? 'given' : `from ${m.data.e0Frames} isolated-atom frame(s)`})`,
         `rows      ${m.data.train.energyRows} energy, ${m.data.train.forceRows} force, ${m.data.train.virialRows} virial`,
         `solve     ${result.solve.method}, data rank ${result.solve.rank}/${m.nbasis}${result.solve.rank < m.nbasis ? ' (rank-deficient data: the regulariser fixes the rest)' : ''}, condition ${summary.condition === null ? 'inf' : summary.condition.toExponential(2)}${result.solve.reason ? ` (${result.solve.reason})` : ''}`,

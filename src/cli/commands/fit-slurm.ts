@@ -23,7 +23,7 @@ import { lossOptions } from './training-data';
 const BIN = join(packageRoot(), 'bin', 'acelens.mjs');
 
 /** fit options handed to every assemble task, and to the solve */
-const ASSEMBLE_PASS = ['order', 'basis', 'rcut', 'degree', 'energy-weight', 'energy-norm', 'force-weight', 'virial-weight', 'e0'];
+const ASSEMBLE_PASS = ['order', 'basis', 'rcut', 'radial', 'core-repulsion', 'degree', 'energy-weight', 'energy-norm', 'force-weight', 'virial-weight', 'e0'];
 const SOLVE_PASS = ['lambda', 'prior-exponent'];
 
 export function shellQuote(s: string): string {
@@ -134,7 +134,8 @@ export async function runFitSlurm(args: ParsedArgs, io: CliIO): Promise<number> 
     if (/\s/.test(dir)) throw new CliError(`${dir}: Slurm log paths cannot hold spaces; choose an --out without them`);
     const node = shellQuote(process.execPath);
     const bin = shellQuote(BIN);
-    const passed = (names: string[]) => names.filter((k) => o[k] !== undefined).flatMap((k) => [`--${k}`, shellQuote(String(o[k]))]);
+    // a flag given without a value (--core-repulsion) passes as a bare flag, with one as --name=VALUE
+    const passed = (names: string[]) => names.filter((k) => o[k] !== undefined && o[k] !== false).flatMap((k) => (o[k] === true ? [`--${k}`] : k === 'core-repulsion' ? [`--${k}=${shellQuote(String(o[k]))}`] : [`--${k}`, shellQuote(String(o[k]))]));
     const assembleScript = join(dir, 'assemble.sh');
     const solveScript = join(dir, 'solve.sh');
     writeFileSync(

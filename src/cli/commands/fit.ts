@@ -5,7 +5,7 @@ import { FIT_DEFAULTS } from '../../fit/defaults';
 import { CliError } from '../errors';
 
 const USAGE =
-  'acelens fit TRAIN.xyz [MORE.xyz | "GLOB*.xyz" …] [--valid VALID.xyz | --valid-fraction 0.1] --order K [--basis standard|purified] [--rcut R] [--degree D] [--solver blr|ridge] [--lambda L|L1,L2,..|auto] [--weights FILE|CT=σE,σF[,σV];…] [--energy-weight W] [--force-weight W] [--e0 auto|VALUE] --out M.json [--slurm N [--partition P] [--time T] [--mem M] [--dry-run]] [--json]';
+  'acelens fit TRAIN.xyz [MORE.xyz | "GLOB*.xyz" …] [--valid VALID.xyz | --valid-fraction 0.1] --order K [--basis standard|purified] [--rcut R] [--degree D] [--solver blr|ridge] [--lambda L|L1,L2,..|auto] [--weights FILE|CT=σE,σF[,σV];…] [--energy-weight W] [--force-weight W] [--e0 auto|VALUE] [--core-repulsion[=B,r_i]] --out M.json [--slurm N [--partition P] [--time T] [--mem M] [--dry-run]] [--json]';
 
 export const FIT_OPTIONS: Record<string, OptionSpec> = {
     valid: { kind: 'string', value: 'VALID.xyz', help: 'separate validation file' },
@@ -15,6 +15,7 @@ export const FIT_OPTIONS: Record<string, OptionSpec> = {
     basis: { kind: 'string', value: 'standard|purified', help: 'basis variant', default: FIT_DEFAULTS.variant },
     rcut: { kind: 'number', value: 'R', help: 'cutoff radius (Å)', default: String(FIT_DEFAULTS.rcut) },
     radial: { kind: 'string', value: 'agnesi|acejl', help: "radial basis: Legendre in the Agnesi transform, or 'acejl' (ML-PACE's ACE.jl.base kind: exports exactly to .yace)", default: 'agnesi' },
+    'core-repulsion': { kind: 'flag', optionalValue: true, value: 'B,r_i', help: 'add a fixed short-range pair repulsion V(r) = B((r_i/r)e^(r/r_i−1) − 1) below r_i (ML-PACE/ACE.jl core, exported to .yace; B eV, r_i Å); fitted to the labels minus it', default: 'off; 600,1.0 when given without a value' },
     degree: { kind: 'string', value: 'D|D1,D2,..', help: 'maximal degree: one number D₁ (the other orders scaled with it) or one per correlation order', default: String(FIT_DEFAULTS.degree) },
     solver: { kind: 'string', value: 'blr|ridge', help: 'blr: Bayesian linear regression, regularisation and noise level from the data (evidence maximisation; stores the posterior for uncertainties); ridge: Tikhonov with --lambda', default: 'blr (ridge when --lambda is given)' },
     lambda: { kind: 'string', value: 'L|L1,L2,..|auto', help: 'Tikhonov regularisation strength (solver ridge); a comma list (or auto: 1e-8..1 in decades) is scanned and the λ with the lowest validation error kept (needs --valid or --valid-fraction)' },

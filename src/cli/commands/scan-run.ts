@@ -1,6 +1,6 @@
 /** `acelens scan` body. */
 import { loadPredictor } from '../../pace/pace-node';
-import { PaceModel, paceBondScan } from '../../pace/pace-model';
+import { coreRepulsionOf, PaceModel, paceBondScan } from '../../pace/pace-model';
 import { bondScan } from '../../scan/bond-scan';
 import type { ParsedArgs } from '../args';
 import { printJson, type CliIO } from '../command';
@@ -55,6 +55,7 @@ export async function runScan(args: ParsedArgs, io: CliIO): Promise<number> {
     }
     if (o.json) {
         printJson(io, {
+            ...(coreRepulsionOf(model) ? { core_repulsion: coreRepulsionOf(model) } : {}),
             model: modelPath,
             data: data.path,
             frame: f,
@@ -77,7 +78,8 @@ export async function runScan(args: ParsedArgs, io: CliIO): Promise<number> {
     io.stdout(
         `Bond scan of ${data.path} frame ${f} (${frame.natoms} atoms) with ${modelPath} (K = ${model.order}, ${model.spec.variant}):\n` +
       `atom ${j} moves along the ${i}→${j} bond (start distance ${scan.startDistance.toFixed(4)} Å, start energy ${scan.startEnergy.toFixed(6)} eV).\n` +
-      `E − E_start is relative to the unperturbed structure; F_bond > 0 pushes atom ${j} away from atom ${i}.\n\n` +
+      `E − E_start is relative to the unperturbed structure; F_bond > 0 pushes atom ${j} away from atom ${i}.\n` +
+      (coreRepulsionOf(model) ? `core repulsion: ${coreRepulsionOf(model)}\n` : '') + '\n' +
       table(['r (Å)', 'E (eV)', 'E − E_start (eV)', 'F_bond (eV/Å)'], rows) +
       '\n',
     );
