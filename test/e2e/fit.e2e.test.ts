@@ -45,8 +45,13 @@ function fitAndCancelAt(page: Page, stage: RegExp) {
             const p = q('acelens-fit-progress')?.textContent ?? '';
             if (!clickedAt && target.test(p)) { progress = p; clickedAt = performance.now(); q('acelens-fit-cancel')!.click(); }
             const m = q('acelens-fit-message')?.textContent ?? '';
-            if (clickedAt && /cancelled/.test(m)) { observer.disconnect(); resolve({ ms: performance.now() - clickedAt, progress, message: m }); }
-            else if (/fitted|failed/.test(m) && q('acelens-fit-progress') === null) { observer.disconnect(); reject(new Error(`the fit ended before the stage ${source} was cancelled: ${m}`)); }
+            if (clickedAt && /cancelled/.test(m)) {
+                observer.disconnect();
+                resolve({ ms: performance.now() - clickedAt, progress, message: m });
+            } else if (/fitted|failed/.test(m) && q('acelens-fit-progress') === null) {
+                observer.disconnect();
+                reject(new Error(`the fit ended before the stage ${source} was cancelled: ${m}`));
+            }
         };
         const observer = new MutationObserver(check);
         observer.observe(panel, { subtree: true, childList: true, characterData: true, attributes: true });
