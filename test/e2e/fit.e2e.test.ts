@@ -22,6 +22,19 @@ async function modelRows(page: Page) {
     return page.locator('[data-testid=acelens-models-table] tbody tr').count();
 }
 
+/**
+ * A screenshot of one plot: scrolled into view, then the page clipped to the plot's box (the plot area is
+ * still drawing other plots and tables on a loaded machine; an element screenshot waits for the element to
+ * hold still for two animation frames and timed out there, session 7).
+ */
+async function plotShot(page: Page, testId: string, name: string) {
+    const plot = page.locator(`[data-testid=${testId}]`);
+    await plot.evaluate(el => el.scrollIntoView({ block: 'nearest' }));
+    const box = await plot.boundingBox();
+    expect(box, testId).not.toBeNull();
+    await page.screenshot({ path: join(OutputDir, name), clip: box!, timeout: 120_000 });
+}
+
 /** The model list as a user sees it: ids, names and which one is active. */
 function modelList(page: Page) {
     return page.evaluate(() => {
@@ -162,7 +175,7 @@ describe('fit in the browser and colour by error', () => {
         expect(xs.every((x) => x > 0.9 && x < 3)).toBe(true);
         expect(ys.every((y) => Number.isFinite(y) && y >= 0)).toBe(true);
         expect(traces.some((t: any) => /^median/.test(t.name) && t.x.length > 1)).toBe(true);
-        await page.locator('[data-testid=acelens-plot-distance]').screenshot({ path: join(OutputDir, 'fit-error-by-distance.png') });
+        await plotShot(page, 'acelens-plot-distance', 'fit-error-by-distance.png');
         // the same points as CSV: one record per plotted atom
         const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.click('[data-testid=acelens-error-csv]')]);
         const csv = readFileSync(await download.path(), 'utf8').trimEnd().split('\n');
@@ -174,7 +187,7 @@ describe('fit in the browser and colour by error', () => {
         expect(bars.length).toBeGreaterThan(1);
         const counted = bars.reduce((n: number, t: any) => n + (t.y as number[]).reduce((a, b) => a + b, 0), 0);
         expect(counted).toBeGreaterThan(0.99 * xs.length);
-        await page.locator('[data-testid=acelens-plot-histogram]').screenshot({ path: join(OutputDir, 'fit-error-histogram.png') });
+        await plotShot(page, 'acelens-plot-histogram', 'fit-error-histogram.png');
 
         // λ chosen on the validation split: a K = 2 fit scans nine values; the Models panel plots train and
         // validation errors against λ with the kept one marked
@@ -199,7 +212,7 @@ describe('fit in the browser and colour by error', () => {
         const validE = await page.evaluate(() => Array.from((document.querySelector('[data-testid=acelens-plot-lambda]') as any).data[1].y as number[]));
         expect(validE).toEqual(scan.scan.map((p: any) => p.valid.energy_rmse_meV_atom));
         expect(await page.evaluate(() => (document.querySelector('[data-testid=acelens-plot-lambda]') as any).layout.title.text)).toMatch(/chosen on the validation split/);
-        await page.locator('[data-testid=acelens-plot-lambda]').screenshot({ path: join(OutputDir, 'fit-lambda-scan.png') });
+        await plotShot(page, 'acelens-plot-lambda', 'fit-lambda-scan.png');
         await page.click('[data-testid=acelens-fit-lambda-auto]');
         await page.selectOption('[data-testid=acelens-fit-solver]', 'blr');
         await page.fill('[data-testid=acelens-fit-valid-fraction]', '0');
