@@ -194,17 +194,22 @@ export class FitPanel extends CollapsableControls<{}, State> {
         const embedded = AcelensManifest.assets.filter(a => a.kind === 'dataset');
         const loaded = loadedDatasets(this.plugin);
         const chosen = new Set(this.chosenData());
-        const dataRow = (id: string, label: string, title: string) => <label key={id} title={title} style={{ display: 'flex', alignItems: 'center', gap: 4, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>
+        // structures of the chosen data (null when an embedded dataset, not yet read, is among them)
+        const chosenFrames = [...chosen].every(id => loaded.some(l => l.id === id)) ? loaded.filter(l => chosen.has(l.id)).reduce((n, l) => n + l.dataset.frames.length, 0) : null;
+        const dataRow = (id: string, label: string, title: string) => <label key={id} title={title} style={{ display: 'flex', alignItems: 'center', gap: 6, minHeight: 20, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}>
             <input type='checkbox' checked={chosen.has(id)} disabled={this.state.running} onChange={() => this.toggleData(id)} data-testid={`acelens-fit-data-${id}`} />{label}
         </label>;
         return <div data-testid='acelens-fit-panel'>
-            <div className='msp-control-row' style={{ height: 'auto' }} title='training data: one or several datasets, concatenated; each structure keeps its dataset (metrics per file) and its config_type'>
+            <div className='msp-control-row' title='training data: one or several datasets, concatenated; each structure keeps its dataset (metrics per file) and its config_type'>
                 <span className='msp-control-row-label'>Training data</span>
-                <div className='msp-control-row-ctrl' data-testid='acelens-fit-data' style={{ display: 'flex', flexDirection: 'column', padding: '2px 6px', maxHeight: 140, overflowY: 'auto' }}>
-                    {loaded.map(l => dataRow(l.id, `${l.dataset.name} (${l.dataset.frames.length})`, `loaded: ${l.dataset.name}, ${l.dataset.frames.length} structures`))}
-                    {loaded.length === 0 && <span className='msp-help-text' style={{ padding: 0 }}>no dataset loaded</span>}
-                    {embedded.map(a => dataRow(a.id, `embedded: ${a.name}`, `embedded dataset ${a.file}`))}
+                <div className='msp-control-row-ctrl' style={{ paddingLeft: 6, lineHeight: '32px' }} data-testid='acelens-fit-data-summary'>
+                    {chosen.size === 0 ? 'none chosen' : `${chosen.size} dataset${chosen.size > 1 ? 's' : ''}${chosenFrames !== null ? `, ${chosenFrames} structures` : ''}`}
                 </div>
+            </div>
+            <div data-testid='acelens-fit-data' style={{ display: 'flex', flexDirection: 'column', gap: 2, padding: '4px 8px', maxHeight: 128, overflowY: 'auto', borderBottom: '1px solid rgba(0,0,0,0.1)' }}>
+                {loaded.map(l => dataRow(l.id, `${l.dataset.name} (${l.dataset.frames.length} structures)`, `loaded: ${l.dataset.name}, ${l.dataset.frames.length} structures`))}
+                {loaded.length === 0 && <span className='msp-help-text' style={{ padding: 0 }}>no dataset loaded</span>}
+                {embedded.map(a => dataRow(a.id, `embedded: ${a.name}`, `embedded dataset ${a.file}`))}
             </div>
             <div className='msp-control-row' title='maximal body order K of each model (one model per K)'>
                 <span className='msp-control-row-label'>Body orders</span>

@@ -273,17 +273,34 @@ describe('fit in the browser and colour by error', () => {
         });
         const liveFitWorkers = () => fitWorkers.filter(w => !w.closed).length;
 
-        // 20 structures (the isolated atom first, E0 auto) of the embedded diverse set, loaded as a user's file
-        const frames = parseExtXyz(readFileSync(join(import.meta.dirname, '../../assets/carbon-diverse.xyz'), 'utf8')).slice(0, 20);
-        await page.evaluate(async (t) => { const w = (window as any).acelens; await w.plugin.clear(); await w.loadText(t, 'cancel-20.xyz'); }, writeExtXyz(frames));
-        await expect.poll(() => page.locator('[data-testid=acelens-fit-data]').innerText(), { timeout: 60_000 }).toMatch(/cancel-20\.xyz \(20\)/);
+        // 20 structures (the isolated atom first, E0 auto) of the embedded diverse set, loaded as a user's file, and
+        // 10 more as a second file (loaded last, so it is the one selected in Mol*)
+        const frames = parseExtXyz(readFileSync(join(import.meta.dirname, '../../assets/carbon-diverse.xyz'), 'utf8'));
+        const load = (text: string, name: string) => page.evaluate(async ({ text, name }) => { await (window as any).acelens.loadText(text, name); }, { text, name });
+        await page.evaluate(() => (window as any).acelens.plugin.clear());
+        await load(writeExtXyz(frames.slice(0, 20)), 'cancel-20.xyz');
+        await load(writeExtXyz(frames.slice(20, 30)), 'more-10.xyz');
+        await expect.poll(() => page.locator('[data-testid=acelens-fit-data]').innerText(), { timeout: 60_000 }).toMatch(/cancel-20\.xyz \(20 structures\)[^]*more-10\.xyz \(10 structures\)/);
+        // the selected dataset is the default training data; a tick adds the other one
+        const ids = await page.locator('[data-testid=acelens-fit-data] input').evaluateAll(els => els.map(e => ({ id: e.getAttribute('data-testid'), checked: (e as HTMLInputElement).checked, label: e.parentElement!.textContent })));
+        expect(ids.filter(i => i.checked).map(i => i.label)).toEqual(['more-10.xyz (10 structures)']);
+        await page.check(`[data-testid="${ids.find(i => /cancel-20/.test(i.label!))!.id}"]`);
+        await expect.poll(() => page.locator('[data-testid=acelens-fit-data-summary]').innerText()).toBe('2 datasets, 30 structures');
 
-        // one model first (K = 2, small), so that "unchanged" is about a non-empty list
+        // one model first (K = 2, small), so that "unchanged" is about a non-empty list; trained on both files,
+        // each structure keeping its file and config_type in the metrics
         for (const k of [3, 4, 5]) if (await page.locator(`[data-testid=acelens-fit-order-${k}]`).isChecked()) await page.uncheck(`[data-testid=acelens-fit-order-${k}]`);
         if (!await page.locator('[data-testid=acelens-fit-order-2]').isChecked()) await page.check('[data-testid=acelens-fit-order-2]');
         await page.fill('[data-testid=acelens-fit-degree]', '8');
         await page.click('[data-testid=acelens-fit-start]');
-        await expect.poll(() => page.locator('[data-testid=acelens-fit-message]').innerText(), { timeout: 200_000 }).toMatch(/fitted K=2 on cancel-20\.xyz/);
+        await expect.poll(() => page.locator('[data-testid=acelens-fit-message]').innerText(), { timeout: 200_000 }).toMatch(/fitted K=2 on more-10\.xyz \+ cancel-20\.xyz/);
+        const trained = await page.evaluate(() => { const f = (window as any).acelens.store.models.value[0].file; return { files: f.data.files, perFile: f.metrics.train.per_file, perType: f.metrics.train.per_config_type, solver: f.fit.solver.method }; });
+        expect(trained.files.map((f: any) => [f.name, f.structures, f.role])).toEqual([['more-10.xyz', 10, 'train'], ['cancel-20.xyz', 20, 'train']]);
+        for (const f of trained.files) expect(f.sha256).toMatch(/^[0-9a-f]{64}$/);
+        expect(Object.keys(trained.perFile).sort()).toEqual(['cancel-20.xyz', 'more-10.xyz']);
+        const types = new Set(frames.slice(1, 30).map(f => f.configType));
+        expect(Object.keys(trained.perType).sort()).toEqual([...types].sort());
+        expect(trained.solver).toBe('bayesian');
         const before = await modelList(page);
         expect(before.models.length).toBe(1);
         await expect.poll(liveFitWorkers, { timeout: 10_000 }).toBe(0);
