@@ -180,7 +180,7 @@ describe('fit in the browser and colour by error', () => {
         expect(traces.some((t: any) => /^median/.test(t.name) && t.x.length > 1)).toBe(true);
         await plotShot(page, 'acelens-plot-distance', 'fit-error-by-distance.png');
         // the same points as CSV: one record per plotted atom
-        const [download] = await Promise.all([page.waitForEvent('download', { timeout: 30_000 }), page.click('[data-testid=acelens-error-csv]')]);
+        const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.click('[data-testid=acelens-error-csv]')]);
         const csv = readFileSync(await download.path(), 'utf8').trimEnd().split('\n');
         expect(csv[0]).toBe('frame,atom,config_type,nearest_neighbour_A,force_error_eV_A');
         expect(csv.length - 1).toBe(xs.length);
