@@ -203,7 +203,7 @@ describe('acelens as an installed package', () => {
         page.on('pageerror', e => errors.push(String(e)));
         page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
         // the behaviour alone in Mol*'s own layout: panels there, no plot area, and the Models panel says how to get it
-        await page.goto(`${url}?layout=molstar`, { waitUntil: 'load' });
+        await page.goto(`${url}?layout=molstar`, { waitUntil: 'load', timeout: 180_000 });
         await page.waitForFunction(() => (window as any).host?.ready === true, undefined, { timeout: 180_000 });
         await page.waitForSelector('[data-testid=acelens-dataset-panel]', { timeout: 60_000 });
         expect(await page.locator('[data-testid=acelens-plot-area]').count()).toBe(0);
@@ -212,7 +212,7 @@ describe('acelens as an installed package', () => {
         await page.screenshot({ path: join(OutputDir, 'package-host-molstar-layout.png'), timeout: 120_000 });
 
         // acelensUISpec(): the workspace, as the README shows
-        await page.goto(url, { waitUntil: 'load' });
+        await page.goto(url, { waitUntil: 'load', timeout: 180_000 });
         await page.waitForFunction(() => (window as any).host?.ready === true, undefined, { timeout: 180_000 });
         await page.waitForSelector('[data-testid=acelens-plot-area]', { timeout: 60_000 });
         expect(await page.locator('[data-testid=acelens-no-workspace]').count()).toBe(0);
