@@ -18,7 +18,8 @@ import { getFrameData, type AcelensDataset } from '../props/frame-data';
 import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule, serialDraw } from '../plots/plotly';
 import { csvLine } from '../../src/io/csv';
 import { bondVector, displacedFrame, type BondScan } from '../../src/scan/bond-scan';
-import { runScanInWorker, ScanCancelled, type ScanHandle } from '../scan/scan-client';
+import { runScanInWorker } from '../scan/scan-client';
+import { isCancelled, runJobAsTask, type TaskJob } from '../worker/worker-task';
 import type { Frame } from '../../src/structure/frame';
 import { rotateVectors } from '../formats/standard-cell';
 import { removeTemporaryStructure, showTemporaryStructure, xyzText } from '../scan/temp-structure';
@@ -53,7 +54,7 @@ interface State {
 export class BondScanPanel extends CollapsableControls<{}, State> {
     private plot = React.createRef<HTMLDivElement>();
     private plotly?: PlotlyModule;
-    private handle?: ScanHandle;
+    private handle?: TaskJob<void>;
     private moveTimer: ReturnType<typeof setTimeout> | undefined;
     private hidden: string[] = [];
     private lastPick?: { target: Target; picks: number[] };
@@ -144,23 +145,27 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
         const scanning = (k: number, done?: number) => `scanning with ${models[k].name} (${k + 1}/${n})${done === undefined ? '' : `: ${done}/${points} points`}…`;
         this.setState({ running: true, results: [], partial: undefined, error: undefined, progress: scanning(0) });
         const results: ScanResult[] = [];
-        const handle = runScanInWorker({ models: models.map(m => ({ name: m.name, source: modelSource(m) })), frame: f, i, j, from, to, points }, {
-            onPoints: (k, r, energy) => this.setState({ partial: { model: k, r, energy }, progress: scanning(k, r.length) }),
+        // a Mol* task (progress and Abort in Mol*'s task list); Cancel and Abort terminate the worker
+        const job = runJobAsTask(this.plugin, `acelens: bond scan ${i + 1}–${j + 1}`, ctx => runScanInWorker({ models: models.map(m => ({ name: m.name, source: modelSource(m) })), frame: f, i, j, from, to, points }, {
+            onPoints: (k, r, energy) => {
+                this.setState({ partial: { model: k, r, energy }, progress: scanning(k, r.length) });
+                ctx.report({ message: scanning(k, r.length), current: k * points + r.length, max: n * points });
+            },
             onResult: (k, scan, ms) => {
                 results.push({ model: models[k], scan, ms });
                 this.setState({ results: [...results], partial: undefined, progress: k + 1 < n ? scanning(k + 1) : undefined });
             },
-        });
-        this.handle = handle;
+        }, ctx.signal).done);
+        this.handle = job;
         try {
-            await handle.done;
+            await job.result;
             const start = results[0]?.scan;
             this.setState({ step: start ? nearestIndex(start.r, start.startDistance) : 0, progress: undefined });
         } catch (e) {
-            if (e instanceof ScanCancelled) this.setState({ progress: `cancelled after ${results.length} of ${n} models`, partial: undefined });
+            if (isCancelled(e)) this.setState({ progress: `cancelled after ${results.length} of ${n} models`, partial: undefined });
             else this.setState({ error: (e as Error).message, progress: undefined, partial: undefined });
         } finally {
-            if (this.handle === handle) this.handle = undefined;
+            if (this.handle === job) this.handle = undefined;
             this.setState({ running: false });
         }
     };

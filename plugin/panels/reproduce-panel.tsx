@@ -1,6 +1,7 @@
 /**
  * "Reproduce study" panel: runs the body-order convergence study of arXiv 2502.16125 (src/study) on the
- * embedded DFT assets in a web worker, with progress and a Cancel that terminates the worker; shows the
+ * embedded DFT assets in a web worker as a Mol* task (progress and Abort in Mol*'s task list too), with a Cancel
+ * that terminates the worker; models are added only when the study finished; shows the
  * table, the findings computed from it and the SVG figures; adds the models it made to the acelens store
  * (so the Models, Dimer and colouring panels can use them); offers the table, report and figures as files.
  */
@@ -11,13 +12,14 @@ import type { StudyProgress } from '../../src/study/reproduce';
 import { fmtA, fmtErr, fmtEv } from '../../src/study/table';
 import { fetchAssetText, findAsset } from '../assets';
 import { acelensStore } from '../store';
+import { isCancelled, JobCancelled, runJobAsTask, throwIfCancelled, type TaskJob } from '../worker/worker-task';
 import type { ReproduceJob, ReproduceOutput, ReproduceReply } from '../worker/reproduce-worker';
 
 /** Asset ids (manifest.json) of the study's inputs. */
 const Inputs: Record<SourcePoolId | 'curve', string> = { dimers: 'c2-dimers', narrow: 'carbon-narrow', diverse: 'carbon-diverse', curve: 'c2-dimer-curve' };
 
-export class ReproduceCancelled extends Error {
-    constructor() { super('study cancelled'); this.name = 'ReproduceCancelled'; }
+export class ReproduceCancelled extends JobCancelled {
+    constructor() { super('study'); }
 }
 
 export interface ReproduceHandle {
@@ -25,8 +27,11 @@ export interface ReproduceHandle {
     cancel(): void;
 }
 
-/** Runs the study in a fresh web worker; `cancel()` terminates it and rejects with ReproduceCancelled. */
-export function runReproduceInWorker(job: ReproduceJob, onProgress: (p: StudyProgress) => void): ReproduceHandle {
+/**
+ * Runs the study in a fresh web worker; `cancel()` (or an aborted `signal`) terminates it and rejects with
+ * ReproduceCancelled (or the signal's reason).
+ */
+export function runReproduceInWorker(job: ReproduceJob, onProgress: (p: StudyProgress) => void, signal?: AbortSignal): ReproduceHandle {
     const worker = new Worker(new URL('../worker/reproduce-worker.ts', import.meta.url), { type: 'module', name: 'acelens-reproduce' });
     let settle!: { resolve: (o: ReproduceOutput) => void; reject: (e: Error) => void };
     let finished = false;
@@ -45,6 +50,11 @@ export function runReproduceInWorker(job: ReproduceJob, onProgress: (p: StudyPro
         else finish(null, new Error(m.message));
     };
     worker.onerror = e => finish(null, new Error(e.message || 'the study worker failed'));
+    if (signal) {
+        const onAbort = () => finish(null, signal.reason instanceof Error ? signal.reason : new ReproduceCancelled());
+        if (signal.aborted) onAbort();
+        else signal.addEventListener('abort', onAbort, { once: true });
+    }
     worker.postMessage({ type: 'run', job });
     return { done, cancel: () => finish(null, new ReproduceCancelled()) };
 }
@@ -91,7 +101,7 @@ interface State {
 }
 
 export class ReproducePanel extends CollapsableControls<{}, State> {
-    private handle?: ReproduceHandle;
+    private job?: TaskJob<ReproduceOutput>;
     private missing: string[] = [];
 
     protected defaultState(): State & CollapsableState {
@@ -99,13 +109,15 @@ export class ReproducePanel extends CollapsableControls<{}, State> {
     }
 
     override componentWillUnmount() {
-        this.handle?.cancel();
+        this.job?.cancel();
         super.componentWillUnmount();
     }
 
     private run = async () => {
+        if (this.job) return;
         this.setState({ running: true, message: undefined, progress: { text: 'loading the DFT data', fraction: 0 } });
-        try {
+        const job = runJobAsTask(this.plugin, `acelens: study${this.state.quick ? ' (quick)' : ''}`, async ctx => {
+            ctx.report({ message: 'study: loading the DFT data' });
             // an asset the DFT run has not produced yet is a pool without data (as in the CLI), said in the message
             const missing: string[] = [];
             const entries = await Promise.all(Object.entries(Inputs).map(async ([key, id]) => {
@@ -116,9 +128,17 @@ export class ReproducePanel extends CollapsableControls<{}, State> {
                 return [key, { name, text }] as const;
             }));
             this.missing = missing;
-            const job: ReproduceJob = { texts: Object.fromEntries(entries) as ReproduceJob['texts'], quick: this.state.quick, seed: this.state.seed, dftLabel: await referenceLabel() };
-            this.handle = runReproduceInWorker(job, p => this.setState({ progress: { text: p.message, fraction: p.fraction } }));
-            const output = await this.handle.done;
+            const request: ReproduceJob = { texts: Object.fromEntries(entries) as ReproduceJob['texts'], quick: this.state.quick, seed: this.state.seed, dftLabel: await referenceLabel() };
+            throwIfCancelled(ctx.signal);
+            return runReproduceInWorker(request, p => {
+                this.setState({ progress: { text: p.message, fraction: p.fraction } });
+                ctx.report({ message: `study: ${p.message}`, current: Math.round(1000 * p.fraction), max: 1000 });
+            }, ctx.signal).done;
+        });
+        this.job = job;
+        try {
+            const output = await job.result;
+            // only a finished study changes the models list
             const store = acelensStore(this.plugin);
             const ids = Object.keys(output.models);
             // a new run replaces the models of an earlier one (same names), the user's own models stay
@@ -132,15 +152,15 @@ export class ReproducePanel extends CollapsableControls<{}, State> {
             const absent = this.missing.length ? `; not found (no data): ${this.missing.join(', ')}` : '';
             this.setState({ output, message: { kind: 'info', text: `${fitted} of ${output.rows.length} models fitted in ${output.seconds.toFixed(1)} s; ${ids.length} added to the models list (replacing those of an earlier study run)${absent}` } });
         } catch (e) {
-            const cancelled = e instanceof ReproduceCancelled;
-            this.setState({ message: { kind: cancelled ? 'info' : 'error', text: cancelled ? 'study cancelled' : `study failed: ${(e as Error).message}` } });
+            const cancelled = isCancelled(e);
+            this.setState({ message: { kind: cancelled ? 'info' : 'error', text: cancelled ? `study cancelled${e.by === 'mol*' ? ' (Mol* task aborted)' : ''}` : `study failed: ${(e as Error).message}` } });
         } finally {
-            this.handle = undefined;
+            if (this.job === job) this.job = undefined;
             this.setState({ running: false, progress: undefined });
         }
     };
 
-    private cancel = () => { this.handle?.cancel(); };
+    private cancel = () => { this.job?.cancel(); };
 
     private renderTable(o: ReproduceOutput) {
         const th = (t: string) => <th key={t} style={{ padding: '1px 4px', textAlign: 'right', whiteSpace: 'nowrap' }}>{t}</th>;

@@ -9,8 +9,11 @@ export interface WorkerJobHandle {
 
 export type JobReply = { type: 'done' } | { type: 'error'; message: string } | { type: string };
 
-/** `onReply` gets every other reply; an exception thrown there ends the job with that error. */
-export function runWorkerJob<R extends JobReply>(worker: Worker, request: unknown, onReply: (reply: R) => void, cancelled: () => Error): WorkerJobHandle {
+/**
+ * `onReply` gets every other reply; an exception thrown there ends the job with that error. An aborted `signal`
+ * cancels the job as `cancel()` does (the worker is terminated, `done` rejects with the signal's reason).
+ */
+export function runWorkerJob<R extends JobReply>(worker: Worker, request: unknown, onReply: (reply: R) => void, cancelled: () => Error, signal?: AbortSignal): WorkerJobHandle {
     let settle!: { resolve: () => void; reject: (e: Error) => void };
     let finished = false;
     const done = new Promise<void>((resolve, reject) => { settle = { resolve, reject }; });
@@ -28,6 +31,12 @@ export function runWorkerJob<R extends JobReply>(worker: Worker, request: unknow
         try { onReply(m); } catch (e) { finish(e as Error); }
     };
     worker.onerror = e => finish(new Error(e.message || `the worker ${worker} failed`));
+    if (signal) {
+        const onAbort = () => finish(signal.reason instanceof Error ? signal.reason : cancelled());
+        if (signal.aborted) { onAbort(); return { done, cancel: () => {} }; }
+        signal.addEventListener('abort', onAbort, { once: true });
+        done.then(() => signal.removeEventListener('abort', onAbort), () => signal.removeEventListener('abort', onAbort));
+    }
     worker.postMessage(request);
     return { done, cancel: () => finish(cancelled()) };
 }

@@ -1,6 +1,6 @@
 /**
  * The one set of fit defaults: `acelens fit` and the plugin's Fit panel both start from these, so the same body
- * order K gives the same basis, λ, weights, E0 rule and train/validation split in the browser and on the
+ * order K gives the same basis, solver (BLR), λ of the ridge option, weights, E0 rule and train/validation split in the browser and on the
  * command line (test/fit/defaults.test.ts checks both sides against this table).
  */
 import { DEFAULT_DEGREES, defaultSpec } from '../ace/spec';
@@ -13,7 +13,9 @@ export const FIT_DEFAULTS = {
     rcut: defaultSpec(2).rcut,
     /** D₁ of the default basis; the other orders scale with it (scaledDegrees(D₁, K) = defaultSpec(K).maxDegree) */
     degree: DEFAULT_DEGREES[0],
-    /** Tikhonov strength λ */
+    /** Bayesian linear regression (regularisation and noise from the data); 'ridge' with `lambda` is the option */
+    solver: 'blr' as 'blr' | 'ridge',
+    /** Tikhonov strength λ (solver 'ridge') */
     lambda: DEFAULT_LAMBDA,
     energyWeight: 1,
     forceWeight: 1,

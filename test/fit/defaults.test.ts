@@ -22,9 +22,9 @@ describe('fit defaults shared by the CLI and the Fit panel', () => {
     });
     it('the CLI help shows the shared values', () => {
         expect(FIT_OPTIONS.degree.default).toBe('16');
-        // the CLI's default solver is Bayesian (issue 20); the Fit panel still fits ridge with λ = DEFAULT_LAMBDA,
-        // which `acelens fit --lambda` reproduces (the panel's solver choice is issue 20's open part)
-        expect(FIT_OPTIONS.solver.default).toMatch(/^blr/);
+        // the default solver is Bayesian (issue 20) on both sides; ridge with λ = DEFAULT_LAMBDA is the option
+        expect(FIT_DEFAULTS.solver).toBe('blr');
+        expect(FIT_OPTIONS.solver.default).toMatch(new RegExp(`^${FIT_DEFAULTS.solver}`));
         expect(FIT_DEFAULTS.lambda).toBe(DEFAULT_LAMBDA);
         expect(FIT_OPTIONS['valid-fraction'].default).toBe(String(FIT_DEFAULTS.validFraction));
         expect(FIT_OPTIONS.e0.default).toBe('auto');

@@ -146,7 +146,7 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
     const solverOpt = o.solver as string | undefined;
     if (solverOpt !== undefined && solverOpt !== 'blr' && solverOpt !== 'ridge') throw new CliError(`option '--solver' must be 'blr' or 'ridge', got '${solverOpt}'`);
     if (solverOpt === 'blr' && o.lambda !== undefined) throw new CliError("'--lambda' sets the ridge regularisation; '--solver blr' takes it from the data (give one of them)");
-    const solver: 'blr' | 'ridge' = (solverOpt as 'blr' | 'ridge' | undefined) ?? (o.lambda !== undefined ? 'ridge' : 'blr');
+    const solver: 'blr' | 'ridge' = (solverOpt as 'blr' | 'ridge' | undefined) ?? (o.lambda !== undefined ? 'ridge' : FIT_DEFAULTS.solver);
     let energyWeight = (o['energy-weight'] as number | undefined) ?? FIT_DEFAULTS.energyWeight;
     let forceWeight = (o['force-weight'] as number | undefined) ?? FIT_DEFAULTS.forceWeight;
     let virialWeight = (o['virial-weight'] as number | undefined) ?? FIT_DEFAULTS.virialWeight;
