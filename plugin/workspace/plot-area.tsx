@@ -579,11 +579,13 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
                     <thead><tr>
                         <th style={th}>frame</th><th style={th}>atom</th><th style={{ ...th, textAlign: 'left' }}>config_type</th>
                         <th style={th} title='|F_model − F_DFT|'>|ΔF| (eV/Å)</th><th style={th} title='|F_DFT|'>|F_DFT| (eV/Å)</th><th style={th} title='distance to the nearest neighbour, images included'>d_nn (Å)</th>
+                        <th style={th} title='predicted standard deviation of the force, from the posterior of a Bayesian fit (— for a model without one): where it is large the model extrapolates' data-testid='acelens-sigma-header'>σ(F) (eV/Å)</th>
                     </tr></thead>
                     <tbody>{rows.slice(0, MAX_TABLE_ROWS).map(r => <tr key={r.id} data-atom-id={r.id} style={{ cursor: 'pointer', borderTop: '1px solid #eee' }} onClick={() => this.showRow(r)}>
                         <td style={{ textAlign: 'right', padding: '1px 6px' }}>{r.frame}</td><td style={{ textAlign: 'right', padding: '1px 6px' }}>{r.atom}</td>
                         <td style={{ padding: '1px 6px' }}>{r.configType}</td>
                         <td style={{ textAlign: 'right', padding: '1px 6px' }}>{fmt(r.forceError, 3)}</td><td style={{ textAlign: 'right', padding: '1px 6px' }}>{fmt(r.dftForce, 2)}</td><td style={{ textAlign: 'right', padding: '1px 6px' }}>{fmt(r.nearest, 3)}</td>
+                        <td style={{ textAlign: 'right', padding: '1px 6px' }} data-column='sigma'>{fmt(r.forceSigma, 3)}</td>
                     </tr>)}</tbody>
                 </table>
                 {rows.length > MAX_TABLE_ROWS && <div className='msp-help-text'>… and {(rows.length - MAX_TABLE_ROWS).toLocaleString('en')} more (the largest errors are listed)</div>}
