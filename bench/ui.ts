@@ -29,6 +29,9 @@ registerBench({
         try {
             const { page } = await openViewer(browser, server.resolvedUrls!.local[0], { width: 1600, height: 1000 });
             page.setDefaultTimeout(600_000);
+            // tsx (esbuild, keepNames) wraps named functions in the closures below in a __name(...) helper that the page
+            // does not have: define it there (a string, so it is not transformed itself)
+            await page.evaluate('window.__name = (f) => f');
             await page.evaluate((f) => (window as any).acelens.store.addModel(f, 'K=2 carbon-diverse'), model as any);
             const t0 = Date.now();
             await page.evaluate(async (t) => { await (window as any).acelens.loadText(t, 'gap20-all.xyz'); }, text);
