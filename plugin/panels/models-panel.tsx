@@ -11,6 +11,7 @@ import { Model, parseModel } from '../../src/model/model';
 import { exportYace } from '../../src/pace/export';
 import type { ErrorMetrics, MetricsReport } from '../../src/fit/metrics';
 import { currentDataset } from '../current-dataset';
+import { getFrameData } from '../props/frame-data';
 import { acelensStore, type StoredModel } from '../store';
 import { legendLabels, NoValueColor, quantityColouring, uniformNote, type AtomQuantity } from '../themes/atom-quantity';
 import { predictionsProvider, setPredictionParams } from '../props/predictions';
@@ -100,7 +101,8 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
 
     /** The structures of acelens datasets, the one the panels act on (the current dataset's) first. */
     private datasetStructures(): StructureRef[] {
-        const all = this.plugin.managers.structure.hierarchy.current.structures;
+        // only structures of frames read from extended XYZ: the acelens themes do not apply to others (a PDB entry)
+        const all = this.plugin.managers.structure.hierarchy.current.structures.filter(s => !!getFrameData(s.model?.cell.obj?.data));
         const shown = currentDataset(this.plugin)?.trajectory.models[0]?.structures[0];
         return shown ? [shown, ...all.filter(s => s !== shown)] : all;
     }
@@ -112,8 +114,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
      */
     applyTheme = async () => {
         const q = this.quantity();
-        const structures = this.plugin.managers.structure.hierarchy.current.structures;
-        const components = structures.flatMap(s => s.components);
+        const components = this.datasetStructures().flatMap(s => s.components);
         if (components.length === 0) { this.updateLegend(); return; }
         const model = this.store.activeModel;
         try {
@@ -125,7 +126,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
             const colorParams: Record<string, any> = { model: model.id, range: this.state.range, scope: this.state.scope, min: this.state.min, max: this.state.max };
             if (q.params) colorParams.component = this.state.component;
             // the components again: attaching may have rebuilt them
-            const now = this.plugin.managers.structure.hierarchy.current.structures.flatMap(s => s.components);
+            const now = this.datasetStructures().flatMap(s => s.components);
             await this.plugin.managers.structure.component.updateRepresentationsTheme(now, { color: q.name as any, colorParams });
         } catch (e) {
             this.setState({ message: `colouring: ${(e as Error).message}` });

@@ -138,6 +138,28 @@ describe('a new user in the viewer (issue 25)', () => {
         expect(await page.locator('[data-testid=acelens-legend]').innerText()).toMatch(/\|F_model − F_DFT\| \(eV\/Å\) · same name/);
         await screenshotViewport(page, 'new-user-second-dataset-legend');
 
+        // issue 20 item 4: the posterior σ of a Bayesian fit (the default solver) as a colour theme and a table column
+        await page.selectOption('[data-testid=acelens-colour-theme]', 'acelens-force-uncertainty');
+        await page.waitForFunction(() => {
+            const h = (window as any).acelens.plugin.managers.structure.hierarchy;
+            const shown = [...h.selection.trajectories].reverse().find((t: any) => !t.cell.state.isHidden);
+            const reprs = shown?.models[0]?.structures[0]?.components.flatMap((c: any) => c.representations) ?? [];
+            return reprs.length > 0 && reprs.every((r: any) => r.cell.transform.params.colorTheme.name === 'acelens-force-uncertainty' && r.cell.status === 'ok');
+        }, undefined, { timeout: 120_000 });
+        await page.waitForFunction(() => /σ\(F_i\), posterior \(eV\/Å\)/.test(document.querySelector('[data-testid=acelens-legend]')?.textContent ?? ''), undefined, { timeout: 60_000 });
+        expect(await page.locator('[data-testid=acelens-legend-off]').count()).toBe(0);
+        // the legend's ends are positive standard deviations
+        const ends = (await page.locator('[data-testid=acelens-legend] span').allInnerTexts()).map(t => Number(t.replace(/[≤≥]/g, '').trim().split(' ')[0]));
+        expect(ends.length).toBe(2);
+        expect(ends[0]).toBeGreaterThan(0);
+        expect(ends[1]).toBeGreaterThan(ends[0]);
+        await page.waitForSelector('[data-testid=acelens-selection-table] tbody tr td[data-column=sigma]', { timeout: 120_000 });
+        const sigmas = (await page.locator('[data-testid=acelens-selection-table] tbody tr td[data-column=sigma]').allInnerTexts()).map(Number);
+        expect(sigmas.length).toBeGreaterThan(0);
+        for (const x of sigmas) expect(x).toBeGreaterThan(0);
+        await screenshotViewport(page, 'new-user-uncertainty');
+        await page.selectOption('[data-testid=acelens-colour-theme]', 'acelens-force-error');
+
         // a second model of the same name: no duplicate React keys anywhere (dimer panel, models table)
         await page.evaluate((json) => { (window as any).acelens.store.addModel(JSON.parse(json), 'same name'); }, JSON.stringify(fitted.model));
         await page.waitForTimeout(3000);
