@@ -352,7 +352,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                         : <div className='msp-help-text'>{q.symbol} ({q.unit}){this.state.legend?.model ? ` · ${this.state.legend.model}` : active ? ` · ${active.name}` : ' · no model'}</div>}
                     {this.state.legend && <>
                         <div style={{ height: 10, background: `linear-gradient(to right, ${this.state.legend.colours.join(', ')})` }} />
-                        <div style={{ display: 'flex', justifyContent: 'space-between' }}><span>{this.state.legend.min}</span><span>{this.state.legend.max.split(' · ')[0]}</span></div>
+                        <div style={{ display: 'flex', justifyContent: 'space-between' }} data-testid='acelens-legend-ends'><span>{this.state.legend.min}</span><span>{this.state.legend.max.split(' · ')[0]}</span></div>
                         {this.state.legend.note && <div className='msp-help-text' data-testid='acelens-legend-note' style={{ color: '#a60' }}>{this.state.legend.note}</div>}
                     </>}
                     <div><span style={{ display: 'inline-block', width: 10, height: 10, background: Color.toHexStyle(NoValueColor), marginRight: 4 }} />no value (no DFT forces, no model, or no posterior for σ)</div>

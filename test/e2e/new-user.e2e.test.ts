@@ -149,7 +149,7 @@ describe('a new user in the viewer (issue 25)', () => {
         await page.waitForFunction(() => /σ\(F_i\), posterior \(eV\/Å\)/.test(document.querySelector('[data-testid=acelens-legend]')?.textContent ?? ''), undefined, { timeout: 60_000 });
         expect(await page.locator('[data-testid=acelens-legend-off]').count()).toBe(0);
         // the legend's ends are positive standard deviations
-        const ends = (await page.locator('[data-testid=acelens-legend] span').allInnerTexts()).map(t => Number(t.replace(/[≤≥]/g, '').trim().split(' ')[0]));
+        const ends = (await page.locator('[data-testid=acelens-legend-ends] span').allInnerTexts()).map(t => Number(t.replace(/[≤≥]/g, '').trim().split(' ')[0]));
         expect(ends.length).toBe(2);
         expect(ends[0]).toBeGreaterThan(0);
         expect(ends[1]).toBeGreaterThan(ends[0]);
