@@ -136,6 +136,7 @@ describe('a new user in the viewer (issue 25)', () => {
             .catch(() => undefined);
         expect(await page.locator('[data-testid=acelens-legend-off]').allInnerTexts()).toEqual([]);
         expect(await page.locator('[data-testid=acelens-legend]').innerText()).toMatch(/\|F_model − F_DFT\| \(eV\/Å\) · same name/);
+        await page.locator('[data-testid=acelens-legend]').scrollIntoViewIfNeeded();
         await screenshotViewport(page, 'new-user-second-dataset-legend');
 
         // issue 20 item 4: the posterior σ of a Bayesian fit (the default solver) as a colour theme and a table column
@@ -157,6 +158,7 @@ describe('a new user in the viewer (issue 25)', () => {
         const sigmas = (await page.locator('[data-testid=acelens-selection-table] tbody tr td[data-column=sigma]').allInnerTexts()).map(Number);
         expect(sigmas.length).toBeGreaterThan(0);
         for (const x of sigmas) expect(x).toBeGreaterThan(0);
+        await page.locator('[data-testid=acelens-legend]').scrollIntoViewIfNeeded();
         await screenshotViewport(page, 'new-user-uncertainty');
         await page.selectOption('[data-testid=acelens-colour-theme]', 'acelens-force-error');
 
