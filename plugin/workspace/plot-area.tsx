@@ -121,7 +121,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => {
             const current = currentDataset(this.plugin);
             const key = current ? current.trajectory.cell.transform.ref : '';
-            if (key !== this.datasetKey) { this.datasetKey = key; this.setState({ selection: undefined, rows: [] }); workspaceState(this.plugin).selection.next(undefined); this.redraw(); }
+            if (key !== this.datasetKey) { this.datasetKey = key; this.hovered = []; this.setState({ selection: undefined, rows: [] }); workspaceState(this.plugin).selection.next(undefined); this.redraw(); }
         });
         this.subscribe(workspaceState(this.plugin).colouring, () => this.recolour());
         // 3D → plots: the atom under the mouse, a clicked atom, Mol*'s selection
@@ -162,7 +162,8 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
 
     private idsOfLoci(loci: any): number[] {
         const d = this.drawnData, current = currentDataset(this.plugin);
-        if (!d || !current || !loci) return [];
+        // the plots drawn may still be of the previous dataset (just replaced): its atom ids are not this one's
+        if (!d || !current || !loci || this.errorsCache?.frames !== current.dataset.frames || this.errorsCache.errors !== d.errors) return [];
         return atomIdsOfLoci(loci, current.dataset, d.errors.index);
     }
 
