@@ -188,7 +188,9 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
             const notes = [uniformNote(q, c.pooled, c.range, c.model?.variant), c.scopeFallback ? 'range over this frame: the predictions of the other frames are still being computed' : undefined].filter(Boolean);
             this.setState({ legend: { min: labels.min, max: labels.max, colours, note: notes.length ? notes.join(' ') : undefined, model: c.model?.name }, legendOff: undefined });
             // one legend for the 3D view and the plots: the plot area colours its points with this palette and range
-            workspaceState(this.plugin).colouring.next({ quantity: q.name, min: c.range.min, max: c.range.max, colours, scope: applied.params.scope, title: `${q.symbol} (${q.unit})` });
+            const shared = { quantity: q.name, min: c.range.min, max: c.range.max, colours, scope: applied.params.scope, title: `${q.symbol} (${q.unit})` };
+            const colouring = workspaceState(this.plugin).colouring;
+            if (JSON.stringify(colouring.value) !== JSON.stringify(shared)) colouring.next(shared);
         } catch (e) {
             this.setState({ legend: undefined, message: (e as Error).message });
         }

@@ -111,6 +111,9 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
     private selectingFromPlot = 0;
     private resizeObserver?: ResizeObserver;
     private datasetKey = '';
+    /** the point colours last applied by `recolour`, and to which drawing */
+    private pointColoursKey = '';
+    private pointColoursDrawn?: Drawn;
 
     private get store() { return acelensStore(this.plugin); }
 
@@ -365,6 +368,8 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
             errors, distanceIds, energyFrames: energyPoints, energyOffset, histogramRange,
             markTraces: { energy: { selection: typeTraces.length + 1, hover: typeTraces.length + 2 }, force: { selection: 2, hover: 3 }, distance: { selection: 3, hover: 4 } },
         };
+        this.pointColoursKey = JSON.stringify([errors.index.total, colours.colours, colours.min, colours.max, colours.title]);
+        this.pointColoursDrawn = this.drawnData;
         this.bindEvents(eDiv, fDiv, dDiv, hDiv, typeTraces);
         workspaceState(this.plugin).errors.next(errors);
         const rows = this.state.selection ? atomRows(errors, this.state.selection.ids) : [];
@@ -522,6 +527,11 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         if (!d) return;
         const Plotly = await loadPlotly() as PlotlyModule & { restyle: (el: HTMLElement, update: any, traces: number[]) => Promise<any> };
         const c = this.pointColours(d.errors);
+        // a restyle of 6·10⁵ WebGL points takes seconds: only when the colours of the points change
+        const key = JSON.stringify([d.errors.index.total, c.colours, c.min, c.max, c.title]);
+        if (key === this.pointColoursKey && d === this.pointColoursDrawn) return;
+        this.pointColoursKey = key;
+        this.pointColoursDrawn = d;
         const update = { 'marker.colorscale': [plotlyScale(c.colours)], 'marker.cmin': c.min, 'marker.cmax': c.max };
         const fDiv = this.divs.force.current, dDiv = this.divs.distance.current;
         if (fDiv && (fDiv as any)._fullData) await Plotly.restyle(fDiv, { ...update, 'marker.colorbar.title.text': c.title }, [1]);
