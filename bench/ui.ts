@@ -29,41 +29,15 @@ registerBench({
         try {
             const { page } = await openViewer(browser, server.resolvedUrls!.local[0], { width: 1600, height: 1000 });
             page.setDefaultTimeout(600_000);
+            // tsx (esbuild, keepNames) wraps named functions in the closures below in a __name(...) helper that the page
+            // does not have: define it there (a string, so it is not transformed itself)
+            await page.evaluate('window.__name = (f) => f');
             await page.evaluate((f) => (window as any).acelens.store.addModel(f, 'K=2 carbon-diverse'), model as any);
             const t0 = Date.now();
             await page.evaluate(async (t) => { await (window as any).acelens.loadText(t, 'gap20-all.xyz'); }, text);
             await page.waitForFunction(() => (window as any).acelens.workspace.errors.value?.index.total > 190_000, undefined, { timeout: 1_200_000, polling: 1000 });
             console.log(`GAP-20 loaded, predicted in a worker and plotted: ${((Date.now() - t0) / 1000).toFixed(0)} s wall`);
             await page.waitForTimeout(3000);
-            // in the page: mouse released → Mol* selection changed → next animation frame (the highlight drawn)
-            await page.evaluate(() => {
-                const w = window as any;
-                w.__bench = { up: 0, selected: [] as number[] };
-                document.addEventListener('mouseup', () => { w.__bench.up = performance.now(); }, true);
-                w.acelens.plugin.managers.structure.selection.events.changed.subscribe(() => {
-                    const up = w.__bench.up;
-                    if (up) requestAnimationFrame(() => { w.__bench.selected.push(performance.now() - up); w.__bench.up = 0; });
-                });
-            });
-            const selectMs: number[] = [];
-            for (let r = 0; r < 5; r++) {
-                const g = await page.evaluate((r) => {
-                    const div: any = document.querySelector('[data-testid=acelens-plot-force]');
-                    div.scrollIntoView();
-                    const fl = div._fullLayout, box = div.getBoundingClientRect();
-                    const xr = fl.xaxis.range, yr = fl.yaxis.range;
-                    const f = 0.3 + 0.1 * r;
-                    const px = (x: number) => box.left + fl._size.l + fl.xaxis.l2p(x), py = (y: number) => box.top + fl._size.t + fl.yaxis.l2p(y);
-                    return { from: [px(f * xr[1]), py(0.95 * yr[1])], to: [px(0.95 * xr[1]), py(f * yr[1])] };
-                }, r);
-                const before = await page.evaluate(() => (window as any).__bench.selected.length);
-                await page.mouse.move(g.from[0], g.from[1]);
-                await page.mouse.down();
-                await page.mouse.move(g.to[0], g.to[1], { steps: 4 });
-                await page.mouse.up();
-                await page.waitForFunction((n) => (window as any).__bench.selected.length > n, before, { timeout: 120_000 });
-                selectMs.push(await page.evaluate(() => { const s = (window as any).__bench.selected; return s[s.length - 1]; }));
-            }
             const themeMs = await page.evaluate(async () => {
                 const p = (window as any).acelens.plugin;
                 const store = (window as any).acelens.store;
@@ -80,8 +54,41 @@ registerBench({
                 }
                 return out;
             });
-            console.log(`plot box selection → atoms selected in Mol*, frame drawn: median ${median(selectMs).toFixed(0)} ms (runs: ${selectMs.map(x => x.toFixed(0)).join(', ')})`);
             console.log(`colour theme chosen → recoloured frame drawn: median ${median(themeMs).toFixed(0)} ms (runs: ${themeMs.map(x => x.toFixed(0)).join(', ')})`);
+            try {
+                // in the page: mouse released → Mol* selection changed → next animation frame (the highlight drawn)
+                await page.evaluate(() => {
+                    const w = window as any;
+                    w.__bench = { up: 0, selected: [] as number[] };
+                    document.addEventListener('mouseup', () => { w.__bench.up = performance.now(); }, true);
+                    w.acelens.plugin.managers.structure.selection.events.changed.subscribe(() => {
+                        const up = w.__bench.up;
+                        if (up) requestAnimationFrame(() => { w.__bench.selected.push(performance.now() - up); w.__bench.up = 0; });
+                    });
+                });
+                const selectMs: number[] = [];
+                for (let r = 0; r < 5; r++) {
+                    const g = await page.evaluate((r) => {
+                        const div: any = document.querySelector('[data-testid=acelens-plot-force]');
+                        div.scrollIntoView();
+                        const fl = div._fullLayout, box = div.getBoundingClientRect();
+                        const xr = fl.xaxis.range, yr = fl.yaxis.range;
+                        const f = 0.3 + 0.1 * r;
+                        const px = (x: number) => box.left + fl._size.l + fl.xaxis.l2p(x), py = (y: number) => box.top + fl._size.t + fl.yaxis.l2p(y);
+                        return { from: [px(f * xr[1]), py(0.95 * yr[1])], to: [px(0.95 * xr[1]), py(f * yr[1])] };
+                    }, r);
+                    const before = await page.evaluate(() => (window as any).__bench.selected.length);
+                    await page.mouse.move(g.from[0], g.from[1]);
+                    await page.mouse.down();
+                    await page.mouse.move(g.to[0], g.to[1], { steps: 4 });
+                    await page.mouse.up();
+                    await page.waitForFunction((n) => (window as any).__bench.selected.length > n, before, { timeout: 120_000 });
+                    selectMs.push(await page.evaluate(() => { const s = (window as any).__bench.selected; return s[s.length - 1]; }));
+                }
+                console.log(`plot box selection → atoms selected in Mol*, frame drawn: median ${median(selectMs).toFixed(0)} ms (runs: ${selectMs.map(x => x.toFixed(0)).join(', ')})`);
+            } catch (e) {
+                console.log(`plot box selection → atoms selected in Mol*: not measured (${(e as Error).message.split('\n')[0]})`);
+            }
             console.log('(wall clock in headless Chromium with software WebGL on a shared machine: noisy; goal < 100 ms each)');
         } finally {
             await browser.close();

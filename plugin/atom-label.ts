@@ -1,6 +1,6 @@
 /**
  * Hover label for an atom of a frame loaded from extended XYZ: the active model's per-atom energy, the DFT and
- * model forces and the force error, in eV and eV/Å. Mol* shows the label as HTML: every user-derived string in it
+ * model forces and the force error, and the posterior σ for a Bayesian fit, in eV and eV/Å. Mol* shows the label as HTML: every user-derived string in it
  * (model name, error text) goes through escapeHtml.
  */
 import { StructureElement } from 'molstar/lib/mol-model/structure';
@@ -33,6 +33,8 @@ export function atomLabel(plugin: PluginContext, loci: Loci): string | undefined
             parts.push(`E_i − E0 ${(p.perAtomEnergy[i] - store.engine(model).e0).toFixed(3)} eV${split}`);
             parts.push(`|F_model| ${norm(p.forces, i).toFixed(3)} eV/Å`);
             if (p.forceError) parts.push(`|ΔF| ${p.forceError[i].toFixed(3)} eV/Å`);
+            // the posterior σ of a Bayesian fit: how sure the model is here
+            if (p.uncertainty) parts.push(`σ(E_i) ${p.uncertainty.perAtomEnergy[i].toFixed(3)} eV, σ(F_i) ${p.uncertainty.perAtomForce[i].toFixed(3)} eV/Å`);
             parts.push(`(${escapeHtml(model.name)})`);
         } catch (e) {
             parts.push(`model error: ${escapeHtml((e as Error).message)}`);

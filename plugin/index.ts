@@ -15,6 +15,7 @@ import { atomLabelProvider } from './atom-label';
 import { withErrorBoundary } from './error-boundary';
 import { setAssetBaseUrl } from './assets';
 import { AcelensConfig } from './config';
+import { disposePredictionWorker, predictionsProvider } from './props/predictions';
 
 function lookup<T>(table: Record<string, T>, kind: string, id: string): T {
     const impl = table[id];
@@ -30,6 +31,8 @@ export function registerAcelens(ctx: PluginContext) {
     const builtinXyz = ctx.dataFormats.list.find(e => e.name === 'xyz');
     if (builtinXyz) { ctx.dataFormats.remove('xyz'); builtinFormats.set(ctx, builtinXyz.provider); }
     for (const f of m.formats) ctx.dataFormats.add(f.id, lookup(FormatImplementations, 'format', f.id));
+    // a model's predictions as a Mol* custom model property (attached by the model properties node of each frame)
+    ctx.customModelProperties.register(predictionsProvider(ctx), false);
     for (const t of m.themes) ctx.representation.structure.themes.colorThemeRegistry.add(lookup(ThemeImplementations, 'theme', t.id)(ctx));
     // every panel inside an error boundary: a panel that throws shows its error, the viewer stays alive
     for (const p of m.panels) ctx.customStructureControls.set(p.id, withErrorBoundary(lookup(PanelImplementations, 'panel', p.id), p.name));
@@ -51,6 +54,8 @@ export function unregisterAcelens(ctx: PluginContext) {
         if (provider) ctx.representation.structure.themes.colorThemeRegistry.remove(provider);
     }
     for (const p of m.panels) ctx.customStructureControls.delete(p.id);
+    ctx.customModelProperties.unregister(predictionsProvider(ctx).descriptor.name);
+    disposePredictionWorker(ctx);
     const label = labelProviders.get(ctx);
     if (label) ctx.managers.lociLabels.removeProvider(label);
 }

@@ -155,6 +155,13 @@ export class AcelensStore {
         return p;
     }
 
+    /** Keeps a prediction computed elsewhere (the prediction property's worker) in the cache. */
+    rememberPrediction(model: StoredModel, frame: Frame, p: FramePrediction) {
+        let perFrame = this.predictions.get(frame);
+        if (!perFrame) { perFrame = new Map(); this.predictions.set(frame, perFrame); }
+        if (!perFrame.has(model.id)) perFrame.set(model.id, p);
+    }
+
     /** The cached prediction of a frame, or undefined when it has not been computed yet (never computes). */
     cachedPrediction(model: StoredModel, frame: Frame): FramePrediction | undefined {
         return this.predictions.get(frame)?.get(model.id);

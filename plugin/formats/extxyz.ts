@@ -22,6 +22,7 @@ import type { Frame } from '../../src/structure/frame';
 import { getFrameData, setFrameData, type AcelensDataset } from '../props/frame-data';
 import { rotateVectors, standardCell } from './standard-cell';
 import { showOnlyTrajectory } from '../current-dataset';
+import { initialModelProperties } from '../props/predictions';
 
 function isPeriodic(frame: Frame) {
     return !!frame.cell && frame.pbc.some(p => p);
@@ -114,7 +115,9 @@ export async function extXyzVisuals(plugin: PluginContext, data: { trajectory: S
     const first = trajectory ? await Promise.resolve(trajectory.representative) : undefined;
     const dataset = first ? getFrameData(first)?.dataset : undefined;
     const model = await builder.createModel(data.trajectory, { modelIndex: dataset ? initialFrameIndex(dataset.frames) : 0 });
-    const structure = await builder.createStructure(model, { name: 'model', params: {} });
+    // the model properties node: the acelens predictions property is attached there (its model chosen by the colouring panel)
+    const properties = await builder.insertModelProperties(model, initialModelProperties());
+    const structure = await builder.createStructure(properties, { name: 'model', params: {} });
     const unitcell = await builder.tryCreateUnitcell(model, undefined, { isHidden: false });
     const representation = await builder.representation.applyPreset(structure, 'auto');
     // one dataset shown at a time: the ones loaded before are hidden (Mol*'s eye toggles show them again)

@@ -13,8 +13,12 @@ import { exportYace } from '../../src/pace/export';
 import { coreRepulsionOf } from '../../src/pace/pace-model';
 import type { ErrorMetrics, MetricsReport } from '../../src/fit/metrics';
 import { currentDataset } from '../current-dataset';
+import { getFrameData } from '../props/frame-data';
 import { acelensStore, type StoredModel } from '../store';
-import { colourRange, legendLabels, NoValueColor, uniformNote, type AtomQuantity } from '../themes/atom-quantity';
+import { legendLabels, NoValueColor, quantityColouring, uniformNote, type AtomQuantity } from '../themes/atom-quantity';
+import { predictionsProvider, setPredictionParams } from '../props/predictions';
+import type { Structure } from 'molstar/lib/mol-model/structure';
+import type { StructureRef } from 'molstar/lib/mol-plugin-state/manager/structure/hierarchy-state';
 import { atomErrorsCsv, forceErrorByNearestNeighbour } from '../../src/analysis/error-by-distance';
 import { AtomQuantities } from '../themes/quantities';
 import { downloadText } from '../plots/plotly';
@@ -44,7 +48,7 @@ interface State {
     arrowScale: number;
     message?: string;
     /** what the atoms are coloured by now (read from the representations, so it cannot disagree with them) */
-    legend?: { min: string; max: string; colours: string[]; note?: string };
+    legend?: { min: string; max: string; colours: string[]; note?: string; model?: string };
     /** set when the atoms are not coloured by the chosen quantity (e.g. right after a load): what they show instead */
     legendOff?: string;
 }
@@ -67,6 +71,8 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     private shownFrame = '';
     /** a recolouring of newly loaded structures is under way */
     private recolouring = false;
+    /** a structure appeared while recolouring: check again when it is done */
+    private recolourAgain = false;
 
     protected defaultState(): State & CollapsableState {
         return { header: 'acelens · Models & errors', isCollapsed: false, models: [], activeId: null, theme: 'acelens-force-error', range: 'robust', scope: 'frame', min: 0, max: 1, component: 'along-dft', showConfigTypes: false, arrows: 'off', arrowScale: 0.5 };
@@ -95,67 +101,98 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         return AtomQuantities.find(q => q.name === this.state.theme);
     }
 
-    /** Applies the chosen acelens colour theme to every component of every structure (or Mol*'s default for 'none'). */
+    /** The structures of acelens datasets, the one the panels act on (the current dataset's) first. */
+    private datasetStructures(): StructureRef[] {
+        // only structures of frames read from extended XYZ: the acelens themes do not apply to others (a PDB entry)
+        const all = this.plugin.managers.structure.hierarchy.current.structures.filter(s => !!getFrameData(s.model?.cell.obj?.data));
+        const shown = currentDataset(this.plugin)?.trajectory.models[0]?.structures[0];
+        return shown ? [shown, ...all.filter(s => s !== shown)] : all;
+    }
+
+    /**
+     * Applies the chosen acelens colour theme to every component of every structure (or Mol*'s default for 'none'):
+     * first the predictions of the chosen model are attached to the frames (Mol* custom property, computed in a
+     * worker), then the theme is set with that model as its parameter.
+     */
     applyTheme = async () => {
         const q = this.quantity();
-        const structures = this.plugin.managers.structure.hierarchy.current.structures;
-        const components = structures.flatMap(s => s.components);
-        if (components.length === 0) return;
+        const components = this.datasetStructures().flatMap(s => s.components);
+        if (components.length === 0) { this.updateLegend(); return; }
         const model = this.store.activeModel;
-        if (!q || !model) {
-            if (!q) await this.plugin.managers.structure.component.updateRepresentationsTheme(components, { color: 'default' as any });
+        try {
+            if (!q || !model) {
+                if (!q) await this.plugin.managers.structure.component.updateRepresentationsTheme(components, { color: 'default' as any });
+                return;
+            }
+            await setPredictionParams(this.plugin, { model: model.id, scope: this.state.scope });
+            const colorParams: Record<string, any> = { model: model.id, range: this.state.range, scope: this.state.scope, min: this.state.min, max: this.state.max };
+            if (q.params) colorParams.component = this.state.component;
+            // the components again: attaching may have rebuilt them
+            const now = this.datasetStructures().flatMap(s => s.components);
+            await this.plugin.managers.structure.component.updateRepresentationsTheme(now, { color: q.name as any, colorParams });
+        } catch (e) {
+            this.setState({ message: `colouring: ${(e as Error).message}` });
+        } finally {
             this.updateLegend();
-            return;
         }
-        const colorParams: Record<string, any> = { model: model.id, range: this.state.range, scope: this.state.scope, min: this.state.min, max: this.state.max };
-        if (q.params) colorParams.component = this.state.component;
-        await this.plugin.managers.structure.component.updateRepresentationsTheme(components, { color: q.name as any, colorParams });
-        this.updateLegend();
     };
 
-    /** The colour theme the atoms actually have (first representation of the first structure), or undefined. */
-    private appliedTheme(): string | undefined {
-        const repr = this.plugin.managers.structure.hierarchy.current.structures[0]?.components[0]?.representations[0];
-        return (repr?.cell.transform.params as any)?.colorTheme?.name;
+    /** The colour theme (name and parameters) the atoms of a structure actually have (its first representation). */
+    private appliedTheme(s: StructureRef | undefined): { name: string; params: Record<string, any> } | undefined {
+        const repr = s?.components[0]?.representations[0];
+        return (repr?.cell.transform.params as any)?.colorTheme;
+    }
+
+    /** Whether a structure's representations are coloured by quantity `q` with the active model. */
+    private colouredAsChosen(s: StructureRef, q: AtomQuantity, modelId: string) {
+        return s.components.every(c => c.representations.every(r => {
+            const t = (r.cell.transform.params as any)?.colorTheme;
+            return t?.name === q.name && t.params?.model === modelId;
+        }));
     }
 
     /**
      * After a load or reload the new structure has Mol*'s default colours: with a model active, the chosen acelens
      * colouring is applied to it, so colours and legend agree; otherwise the legend says what the atoms show.
+     * (Every dataset structure is checked, hidden ones included: the one just loaded is not necessarily the first.)
      */
     private colourNewStructures() {
         const q = this.quantity();
-        const applied = this.appliedTheme();
-        if (q && this.store.activeModel && applied !== undefined && applied !== q.name) {
-            if (this.recolouring) return;
-            this.recolouring = true;
-            this.applyTheme().finally(() => { this.recolouring = false; });
-        } else this.updateLegend();
+        const model = this.store.activeModel;
+        const stale = q && model && this.datasetStructures().some(s => s.components.length > 0 && !this.colouredAsChosen(s, q, model.id));
+        if (!stale) { this.updateLegend(); return; }
+        if (this.recolouring) { this.recolourAgain = true; return; }
+        this.recolouring = true;
+        this.applyTheme().finally(() => {
+            this.recolouring = false;
+            if (this.recolourAgain) { this.recolourAgain = false; this.colourNewStructures(); }
+        });
     }
 
-    /** The legend shown in the panel: the same range computation as the theme, for the theme the atoms have. */
+    /**
+     * The legend shown in the panel: what the atoms of the current dataset are coloured by, computed from the theme
+     * parameters their representation has and the predictions attached to them, by the function the theme uses.
+     */
     private updateLegend() {
         const q = this.quantity();
         const model = this.store.activeModel;
-        const current = currentDataset(this.plugin);
-        const applied = this.appliedTheme();
-        const legendOff = applied === undefined || applied === q?.name ? undefined : `atoms are coloured by ${applied} (Mol*)${q && !model ? ': fit or choose a model to colour by this quantity' : ': Apply colouring to colour by this quantity'}`;
-        if (!q || !model || !current || legendOff) { this.setState({ legend: undefined, legendOff }); workspaceState(this.plugin).colouring.next(undefined); return; }
+        const shown = this.datasetStructures()[0];
+        const applied = this.appliedTheme(shown);
+        const off = (text: string | undefined) => { this.setState({ legend: undefined, legendOff: text }); workspaceState(this.plugin).colouring.next(undefined); };
+        if (!q || !shown || !applied) { off(undefined); return; }
+        if (applied.name !== q.name) { off(`atoms are coloured by ${applied.name} (Mol*)${!model ? ': fit or choose a model to colour by this quantity' : ': Apply colouring to colour by this quantity'}`); return; }
         try {
-            // all frames: those predicted so far (the plot area has a worker predict them; none computed here)
-            const frames = this.state.scope === 'dataset' ? current.dataset.frames.filter(f => this.store.cachedPrediction(model, f)) : [current.dataset.frames[current.frameIndex]];
-            const pooled: number[] = [];
-            for (const f of frames) {
-                const v = q.values(this.store, model, f, { component: this.state.component });
-                if (v) for (let i = 0; i < v.length; i++) pooled.push(v[i]);
-            }
-            const range = colourRange(Float64Array.from(pooled), q.kind, this.state.range, { min: this.state.min, max: this.state.max });
-            const labels = legendLabels(q, range);
-            const colours = ColorLists[q.colours].list.map(c => Color.toHexStyle(Array.isArray(c) ? c[0] : c as Color));
-            const note = uniformNote(q, Float64Array.from(pooled), range, model.file?.spec.variant);
-            this.setState({ legend: { min: labels.min, max: labels.max, colours, note }, legendOff: undefined });
+            const structure = shown.cell.obj?.data as Structure | undefined;
+            const c = quantityColouring(predictionsProvider(this.plugin), q, structure, applied.params);
+            if (c.missing && c.pooled.length === 0) { off(`atoms are grey: ${c.missing}`); return; }
+            const labels = legendLabels(q, c.range);
+            const colours = ColorLists[q.colours].list.map(col => Color.toHexStyle(Array.isArray(col) ? col[0] : col as Color));
+            const notes = [uniformNote(q, c.pooled, c.range, c.model?.variant), c.scopeFallback ? 'range over this frame: the predictions of the other frames are still being computed' : undefined].filter(Boolean);
+            this.setState({ legend: { min: labels.min, max: labels.max, colours, note: notes.length ? notes.join(' ') : undefined, model: c.model?.name }, legendOff: undefined });
             // one legend for the 3D view and the plots: the plot area colours its points with this palette and range
-            workspaceState(this.plugin).colouring.next({ quantity: q.name, min: range.min, max: range.max, colours, scope: this.state.scope, title: `${q.symbol} (${q.unit})` });
+            const shared = { quantity: q.name, min: c.range.min, max: c.range.max, colours, scope: applied.params.scope, title: `${q.symbol} (${q.unit})` };
+            const colouring = workspaceState(this.plugin).colouring;
+            if (JSON.stringify(colouring.value) !== JSON.stringify(shared)) colouring.next(shared);
         } catch (e) {
             this.setState({ legend: undefined, message: (e as Error).message });
         }
@@ -321,13 +358,13 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                 <div style={{ padding: '4px 6px' }} data-testid='acelens-legend'>
                     {this.state.legendOff
                         ? <div className='msp-help-text' data-testid='acelens-legend-off'>{this.state.legendOff}</div>
-                        : <div className='msp-help-text'>{q.symbol} ({q.unit}){active ? ` · ${active.name}` : ' · no model'}</div>}
+                        : <div className='msp-help-text'>{q.symbol} ({q.unit}){this.state.legend?.model ? ` · ${this.state.legend.model}` : active ? ` · ${active.name}` : ' · no model'}</div>}
                     {this.state.legend && <>
                         <div style={{ height: 10, background: `linear-gradient(to right, ${this.state.legend.colours.join(', ')})` }} />
-                        <div style={{ display: 'flex', justifyContent: 'space-between' }}><span>{this.state.legend.min}</span><span>{this.state.legend.max.split(' · ')[0]}</span></div>
+                        <div style={{ display: 'flex', justifyContent: 'space-between' }} data-testid='acelens-legend-ends'><span>{this.state.legend.min}</span><span>{this.state.legend.max.split(' · ')[0]}</span></div>
                         {this.state.legend.note && <div className='msp-help-text' data-testid='acelens-legend-note' style={{ color: '#a60' }}>{this.state.legend.note}</div>}
                     </>}
-                    <div><span style={{ display: 'inline-block', width: 10, height: 10, background: Color.toHexStyle(NoValueColor), marginRight: 4 }} />no value (no DFT forces or no model)</div>
+                    <div><span style={{ display: 'inline-block', width: 10, height: 10, background: Color.toHexStyle(NoValueColor), marginRight: 4 }} />no value (no DFT forces, no model, or no posterior for σ)</div>
                 </div>
                 <button className='msp-btn msp-btn-block' onClick={this.applyTheme} data-testid='acelens-colour-apply'>Apply colouring</button>
             </>}

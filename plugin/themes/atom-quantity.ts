@@ -3,6 +3,12 @@
  * a generic Mol* colour-theme provider over "a number per atom of a frame", with a legend that names the
  * quantity and unit, shows the numeric ends and marks clamping, and grey for atoms without a value.
  * The quantities themselves are in ./quantities.ts.
+ *
+ * A theme is a pure function of its parameters and of the structure with its custom properties: the model is
+ * chosen from the list of stored models (a `PD.Select`, the list read when Mol* asks for the parameters), its
+ * numbers come only from the 'acelens-predictions' model property (plugin/props/predictions.ts), which
+ * `ensureCustomProperties` attaches. Nothing mutable is read while colouring; the legend shown by the acelens panel
+ * is computed by the same function (`quantityColouring`) from the parameters the representation has.
  */
 import { Bond, StructureElement, type Structure } from 'molstar/lib/mol-model/structure';
 import type { Location } from 'molstar/lib/mol-model/location';
@@ -14,9 +20,11 @@ import { Color, ColorScale } from 'molstar/lib/mol-util/color';
 import { ScaleLegend } from 'molstar/lib/mol-util/legend';
 import type { ColorListName } from 'molstar/lib/mol-util/color/lists';
 import { ParamDefinition as PD } from 'molstar/lib/mol-util/param-definition';
-import type { Frame } from '../../src/structure/frame';
+import type { CustomModelProperty } from 'molstar/lib/mol-model-props/common/custom-model-property';
+import type { FramePrediction } from '../../src/analysis/predictions';
 import { getFrameData } from '../props/frame-data';
-import { acelensStore, type AcelensStore, type StoredModel } from '../store';
+import { attachedPredictions, predictionsProvider, type ModelPredictions, type PredictionModelInfo, type PredictionParams } from '../props/predictions';
+import { acelensStore, type StoredModel } from '../store';
 
 /** Colour of atoms without a value (no DFT forces, no model): explained in the legend. */
 export const NoValueColor = Color(0xa0a0a0);
@@ -33,12 +41,19 @@ export interface AtomQuantity {
     description: string;
     /** extra parameters of this quantity (e.g. which component) */
     params?: PD.Params;
-    /** per-atom values of a frame, or null where the quantity does not exist (e.g. no DFT forces) */
-    values(store: AcelensStore, model: StoredModel, frame: Frame, props: Record<string, any>): ArrayLike<number> | null;
+    /** per-atom values of a frame's prediction, or null where the quantity does not exist (e.g. no DFT forces) */
+    values(model: PredictionModelInfo, prediction: FramePrediction, props: Record<string, any>): ArrayLike<number> | null;
+    /** why the quantity does not exist for this model at all (e.g. no posterior), or null */
+    unavailable?(model: PredictionModelInfo): string | null;
+}
+
+/** The model parameter of the themes: one of the stored models. */
+export function modelParam(models: readonly StoredModel[]) {
+    return PD.Select<string>(models[0]?.id ?? '', models.length ? models.map(m => [m.id, m.name] as [string, string]) : [['', 'no model']],
+        { description: 'the stored model (fit or upload one in the acelens panels); its predictions come from the acelens-predictions model property' });
 }
 
 export const RangeParams = {
-    model: PD.Text('active', { description: 'id of the model (see the fit panel), or "active"' }),
     range: PD.Select('robust', [['robust', 'Robust (2nd–98th percentile)'], ['minmax', 'Min–max'], ['manual', 'Manual']] as const),
     scope: PD.Select('frame', [['frame', 'This frame'], ['dataset', 'All frames of the dataset']] as const, { description: 'where the automatic range comes from; keep "dataset" to compare frames on one scale' }),
     min: PD.Numeric(0, { step: 0.01 }, { description: 'manual lower end (ignored for diverging scales: symmetric around 0)' }),
@@ -102,44 +117,67 @@ export function uniformNote(q: Pick<AtomQuantity, 'name' | 'unit'>, values: Arra
     return `${text}.`;
 }
 
-function modelOf(store: AcelensStore, id: string): StoredModel | undefined {
-    return id === 'active' ? store.activeModel : store.getModel(id);
+type Provider = CustomModelProperty.Provider<PredictionParams, ModelPredictions | undefined>;
+
+export interface QuantityColouring {
+    /** the model the atoms are coloured with (its predictions attached), if any */
+    model?: PredictionModelInfo;
+    /** values per Mol* model id (frame), null where the quantity does not exist */
+    perModel: Map<string, ArrayLike<number> | null>;
+    /** the values the range comes from */
+    pooled: Float64Array;
+    range: ColourRange;
+    /** the range is from this frame although "all frames" was asked (the dataset's predictions are not attached) */
+    scopeFallback: boolean;
+    /** why no atom has a colour (no model, predictions not attached, quantity not available), or undefined */
+    missing?: string;
 }
 
-/** Values of every atom of every model in the structure, keyed by Mol* model id, plus all values for the range. */
-function collect(store: AcelensStore, q: AtomQuantity, structure: Structure, props: Record<string, any>) {
-    const model = modelOf(store, props.model);
+/**
+ * The numbers a theme colours by, from the structure's attached predictions and the theme's parameters only:
+ * the theme factory and the panel's legend both call it, so they cannot disagree.
+ */
+export function quantityColouring(provider: Provider, q: AtomQuantity, structure: Structure | undefined, props: Record<string, any>): QuantityColouring {
     const perModel = new Map<string, ArrayLike<number> | null>();
     const pooled: number[] = [];
-    if (!model) return { model, perModel, pooled: new Float64Array(0) };
-    for (const m of structure.models) {
-        const data = getFrameData(m);
-        if (!data) continue;
-        const frame = data.dataset.frames[data.index];
-        const v = q.values(store, model, frame, props);
+    let model: PredictionModelInfo | undefined, missing: string | undefined, scopeFallback = false;
+    let any = false;
+    for (const m of structure?.models ?? []) {
+        if (!getFrameData(m)) continue;
+        any = true;
+        const attached = props.model ? attachedPredictions(provider, m, props.model) : undefined;
+        if (!attached) { missing = props.model ? 'the predictions of this model are not attached to the frame (yet)' : 'no model: fit or upload one'; continue; }
+        model = attached.model;
+        const why = q.unavailable?.(attached.model);
+        if (why) { missing = why; perModel.set(m.id, null); continue; }
+        const v = q.values(attached.model, attached.frame, props);
         perModel.set(m.id, v);
-        if (props.scope !== 'dataset' && v) for (let i = 0; i < v.length; i++) pooled.push(v[i]);
-        if (props.scope === 'dataset') {
-            for (const f of data.dataset.frames) {
-                const w = f === frame ? v : q.values(store, model, f, props);
+        if (props.scope === 'dataset' && attached.dataset) {
+            for (const p of attached.dataset) {
+                const w = p === attached.frame ? v : q.values(attached.model, p, props);
                 if (w) for (let i = 0; i < w.length; i++) pooled.push(w[i]);
             }
+        } else {
+            if (props.scope === 'dataset') scopeFallback = true;
+            if (v) for (let i = 0; i < v.length; i++) pooled.push(v[i]);
         }
     }
-    return { model, perModel, pooled: Float64Array.from(pooled) };
+    if (!any) missing = 'not a frame read from extended XYZ';
+    const values = Float64Array.from(pooled);
+    const range = colourRange(values, q.kind, props.range, { min: props.min, max: props.max });
+    return { model, perModel, pooled: values, range, scopeFallback, missing };
 }
 
 export function atomQuantityThemeProvider(plugin: PluginContext, q: AtomQuantity): ColorTheme.Provider<any, any> {
-    const params = { ...(q.params ?? {}), ...RangeParams };
-    const store = () => acelensStore(plugin);
+    const provider = predictionsProvider(plugin);
+    const getParams = () => ({ ...(q.params ?? {}), model: modelParam(acelensStore(plugin).models.value), ...RangeParams });
+    type Params = ReturnType<typeof getParams>;
 
-    function factory(ctx: ThemeDataContext, props: PD.Values<typeof params>): ColorTheme<any> {
-        const structure = ctx.structure;
-        const { model, perModel, pooled } = structure ? collect(store(), q, structure, props) : { model: undefined, perModel: new Map(), pooled: new Float64Array(0) };
-        const range = colourRange(pooled, q.kind, props.range, { min: props.min, max: props.max });
-        const scale = ColorScale.create({ domain: [range.min, range.max], listOrName: q.colours });
+    function factory(ctx: ThemeDataContext, props: PD.Values<Params>): ColorTheme<any> {
+        const c = quantityColouring(provider, q, ctx.structure, props);
+        const scale = ColorScale.create({ domain: [c.range.min, c.range.max], listOrName: q.colours });
         const value = (unit: StructureElement.Location['unit'], element: number) => {
-            const v = perModel.get(unit.model.id);
+            const v = c.perModel.get(unit.model.id);
             return v ? v[element] : undefined;
         };
         const color = (location: Location): Color => {
@@ -148,15 +186,16 @@ export function atomQuantityThemeProvider(plugin: PluginContext, q: AtomQuantity
             else if (Bond.isLocation(location)) v = value(location.aUnit, location.aUnit.elements[location.aIndex]);
             return v === undefined || !Number.isFinite(v) ? NoValueColor : scale.color(v);
         };
-        const labels = legendLabels(q, range);
+        const labels = legendLabels(q, c.range);
         const legend = ScaleLegend(labels.min, labels.max, scale.legend.colors);
+        const scope = props.scope === 'dataset' && !c.scopeFallback ? 'all frames' : 'this frame';
         return {
             factory,
             granularity: 'group',
             preferSmoothing: false,
             color,
             props,
-            description: `${q.description}${model ? ` Model: ${model.name}.` : ' No model: fit or load one in the acelens fit panel.'} Range: ${props.range === 'robust' ? '2nd–98th percentile' : props.range} of ${props.scope === 'dataset' ? 'all frames' : 'this frame'}.`,
+            description: `${q.description}${c.model ? ` Model: ${c.model.name}.` : ''}${c.missing ? ` Grey: ${c.missing}.` : ''} Range: ${props.range === 'robust' ? '2nd–98th percentile' : props.range} of ${scope}.`,
             legend,
         };
     }
@@ -166,8 +205,16 @@ export function atomQuantityThemeProvider(plugin: PluginContext, q: AtomQuantity
         label: q.label,
         category: ColorThemeCategory.Atom,
         factory,
-        getParams: () => params,
-        defaultValues: PD.getDefaultValues(params),
+        getParams,
+        get defaultValues() { return PD.getDefaultValues(getParams()); },
         isApplicable: (ctx: ThemeDataContext) => !!ctx.structure && ctx.structure.models.some(m => !!getFrameData(m)),
+        ensureCustomProperties: {
+            attach: async (ctx, data) => {
+                for (const m of data.structure?.models ?? []) if (provider.isApplicable(m)) await provider.attach(ctx, m, void 0, true);
+            },
+            detach: data => {
+                for (const m of data.structure?.models ?? []) if (provider.isApplicable(m)) provider.ref(m, false);
+            },
+        },
     };
 }

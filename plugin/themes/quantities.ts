@@ -14,11 +14,7 @@ export const PerAtomEnergy: AtomQuantity = {
     kind: 'sequential',
     colours: 'plasma',
     description: 'Per-atom energy E_i − E0 of the chosen ACE model (a model quantity: DFT has no per-atom energies).',
-    values: (store, model, frame) => {
-        const p = store.predict(model, frame);
-        const e0 = store.engine(model).e0;
-        return p.perAtomEnergy.map(e => e - e0);
-    },
+    values: (model, p) => p.perAtomEnergy.map(e => e - model.e0),
 };
 
 export const ManyBodyEnergy: AtomQuantity = {
@@ -30,7 +26,8 @@ export const ManyBodyEnergy: AtomQuantity = {
     colours: 'purple-orange',
     description: 'The part of the model\'s per-atom energy that comes from its body orders K ≥ 3 (E_i − E0 minus the pair part), '
         + 'centred on 0: where the many-body terms act. Zero for a K = 2 model; for a self-interaction-free basis also on atoms with fewer than two neighbours.',
-    values: (store, model, frame) => store.bodyOrderNote(model) ? null : manyBodyEnergy(store.predict(model, frame)),
+    values: (model, p) => model.bodyOrderNote ? null : manyBodyEnergy(p),
+    unavailable: model => model.bodyOrderNote,
 };
 
 export const ForceError: AtomQuantity = {
@@ -41,7 +38,7 @@ export const ForceError: AtomQuantity = {
     kind: 'sequential',
     colours: 'viridis',
     description: 'Magnitude of the force error |F_model − F_DFT| of each atom against the DFT forces of this frame; grey: no DFT forces.',
-    values: (store, model, frame) => store.predict(model, frame).forceError,
+    values: (_model, p) => p.forceError,
 };
 
 const ComponentParams = {
@@ -58,8 +55,7 @@ export const SignedForceError: AtomQuantity = {
     colours: 'purple-orange',
     description: 'Signed force error, centred on 0 with symmetric limits: along the DFT force direction or one Cartesian component.',
     params: ComponentParams,
-    values: (store, model, frame, props) => {
-        const p = store.predict(model, frame);
+    values: (_model, p, props) => {
         if (!p.forceErrorVector || !p.forceErrorAlongDft) return null;
         if (props.component === 'along-dft') return p.forceErrorAlongDft;
         const axis = props.component === 'x' ? 0 : props.component === 'y' ? 1 : 2;
@@ -69,4 +65,33 @@ export const SignedForceError: AtomQuantity = {
     },
 };
 
-export const AtomQuantities: AtomQuantity[] = [PerAtomEnergy, ManyBodyEnergy, ForceError, SignedForceError];
+const noPosterior = (model: { hasPosterior: boolean; name: string }) => model.hasPosterior ? null
+    : `${model.name} has no posterior (fitted without Bayesian regression, or a PACE potential): no uncertainty`;
+
+export const EnergyUncertainty: AtomQuantity = {
+    name: 'acelens-energy-uncertainty',
+    label: 'acelens: uncertainty σ(E_i) (model, Bayesian fit)',
+    symbol: 'σ(E_i), posterior',
+    unit: 'eV',
+    kind: 'sequential',
+    colours: 'inferno',
+    description: 'Predicted standard deviation of each atom\'s energy E_i from the posterior of a Bayesian fit (√(b_iᵀ Σ b_i)): '
+        + 'large where the model extrapolates beyond its training data. Only for models fitted by Bayesian regression.',
+    values: (_model, p) => p.uncertainty?.perAtomEnergy ?? null,
+    unavailable: noPosterior,
+};
+
+export const ForceUncertainty: AtomQuantity = {
+    name: 'acelens-force-uncertainty',
+    label: 'acelens: uncertainty σ(F_i) (model, Bayesian fit)',
+    symbol: 'σ(F_i), posterior',
+    unit: 'eV/Å',
+    kind: 'sequential',
+    colours: 'inferno',
+    description: 'Predicted standard deviation of each atom\'s force, √(Σ_α var F_iα), from the posterior of a Bayesian fit: '
+        + 'large where the model extrapolates. Only for models fitted by Bayesian regression.',
+    values: (_model, p) => p.uncertainty?.perAtomForce ?? null,
+    unavailable: noPosterior,
+};
+
+export const AtomQuantities: AtomQuantity[] = [PerAtomEnergy, ManyBodyEnergy, ForceError, SignedForceError, EnergyUncertainty, ForceUncertainty];

@@ -4,7 +4,7 @@
  * Cancelling terminates this worker (plugin/worker/worker-job.ts), which stops the work at once.
  */
 import { engineOf } from '../model-source';
-import type { RawPrediction } from '../../src/analysis/predictions';
+import { predictionBuffers, rawPrediction, type RawPrediction } from '../../src/analysis/predictions';
 import type { PredictReply, PredictRequest } from './predict-protocol';
 
 const post = (m: PredictReply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
@@ -18,18 +18,14 @@ self.onmessage = (event: MessageEvent<PredictRequest>) => {
         let last = performance.now();
         const flush = () => {
             const transfer = new Set<ArrayBuffer>(); // each buffer once (a buffer listed twice cannot be transferred)
-            for (const p of batch) {
-                transfer.add(p.perAtomEnergy.buffer as ArrayBuffer).add(p.forces.buffer as ArrayBuffer);
-                for (const e of Object.values(p.perAtomEnergyByOrder)) transfer.add(e.buffer as ArrayBuffer);
-            }
+            for (const p of batch) predictionBuffers(p, transfer);
             post({ type: 'predictions', first, items: batch }, [...transfer]);
             first += batch.length;
             batch = [];
             last = performance.now();
         };
         for (const frame of job.frames) {
-            const p = model.predict(frame, { forces: true });
-            batch.push({ energy: p.energy, perAtomEnergy: p.perAtomEnergy, perAtomEnergyByOrder: p.perAtomEnergyByOrder, forces: p.forces! });
+            batch.push(rawPrediction(model, frame)); // with the posterior σ where the model has one
             if (performance.now() - last > 100) flush();
         }
         if (batch.length) flush();

@@ -111,6 +111,9 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
     private selectingFromPlot = 0;
     private resizeObserver?: ResizeObserver;
     private datasetKey = '';
+    /** the point colours last applied by `recolour`, and to which drawing */
+    private pointColoursKey = '';
+    private pointColoursDrawn?: Drawn;
 
     private get store() { return acelensStore(this.plugin); }
 
@@ -121,7 +124,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => {
             const current = currentDataset(this.plugin);
             const key = current ? current.trajectory.cell.transform.ref : '';
-            if (key !== this.datasetKey) { this.datasetKey = key; this.setState({ selection: undefined, rows: [] }); workspaceState(this.plugin).selection.next(undefined); this.redraw(); }
+            if (key !== this.datasetKey) { this.datasetKey = key; this.hovered = []; this.setState({ selection: undefined, rows: [] }); workspaceState(this.plugin).selection.next(undefined); this.redraw(); }
         });
         this.subscribe(workspaceState(this.plugin).colouring, () => this.recolour());
         // 3D → plots: the atom under the mouse, a clicked atom, Mol*'s selection
@@ -162,7 +165,8 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
 
     private idsOfLoci(loci: any): number[] {
         const d = this.drawnData, current = currentDataset(this.plugin);
-        if (!d || !current || !loci) return [];
+        // the plots drawn may still be of the previous dataset (just replaced): its atom ids are not this one's
+        if (!d || !current || !loci || this.errorsCache?.frames !== current.dataset.frames || this.errorsCache.errors !== d.errors) return [];
         return atomIdsOfLoci(loci, current.dataset, d.errors.index);
     }
 
@@ -364,6 +368,8 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
             errors, distanceIds, energyFrames: energyPoints, energyOffset, histogramRange,
             markTraces: { energy: { selection: typeTraces.length + 1, hover: typeTraces.length + 2 }, force: { selection: 2, hover: 3 }, distance: { selection: 3, hover: 4 } },
         };
+        this.pointColoursKey = JSON.stringify([errors.index.total, colours.colours, colours.min, colours.max, colours.title]);
+        this.pointColoursDrawn = this.drawnData;
         this.bindEvents(eDiv, fDiv, dDiv, hDiv, typeTraces);
         workspaceState(this.plugin).errors.next(errors);
         const rows = this.state.selection ? atomRows(errors, this.state.selection.ids) : [];
@@ -521,6 +527,11 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         if (!d) return;
         const Plotly = await loadPlotly() as PlotlyModule & { restyle: (el: HTMLElement, update: any, traces: number[]) => Promise<any> };
         const c = this.pointColours(d.errors);
+        // a restyle of 6·10⁵ WebGL points takes seconds: only when the colours of the points change
+        const key = JSON.stringify([d.errors.index.total, c.colours, c.min, c.max, c.title]);
+        if (key === this.pointColoursKey && d === this.pointColoursDrawn) return;
+        this.pointColoursKey = key;
+        this.pointColoursDrawn = d;
         const update = { 'marker.colorscale': [plotlyScale(c.colours)], 'marker.cmin': c.min, 'marker.cmax': c.max };
         const fDiv = this.divs.force.current, dDiv = this.divs.distance.current;
         if (fDiv && (fDiv as any)._fullData) await Plotly.restyle(fDiv, { ...update, 'marker.colorbar.title.text': c.title }, [1]);
@@ -579,11 +590,13 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
                     <thead><tr>
                         <th style={th}>frame</th><th style={th}>atom</th><th style={{ ...th, textAlign: 'left' }}>config_type</th>
                         <th style={th} title='|F_model − F_DFT|'>|ΔF| (eV/Å)</th><th style={th} title='|F_DFT|'>|F_DFT| (eV/Å)</th><th style={th} title='distance to the nearest neighbour, images included'>d_nn (Å)</th>
+                        <th style={th} title='predicted standard deviation of the force, from the posterior of a Bayesian fit (— for a model without one): where it is large the model extrapolates' data-testid='acelens-sigma-header'>σ(F) (eV/Å)</th>
                     </tr></thead>
                     <tbody>{rows.slice(0, MAX_TABLE_ROWS).map(r => <tr key={r.id} data-atom-id={r.id} style={{ cursor: 'pointer', borderTop: '1px solid #eee' }} onClick={() => this.showRow(r)}>
                         <td style={{ textAlign: 'right', padding: '1px 6px' }}>{r.frame}</td><td style={{ textAlign: 'right', padding: '1px 6px' }}>{r.atom}</td>
                         <td style={{ padding: '1px 6px' }}>{r.configType}</td>
                         <td style={{ textAlign: 'right', padding: '1px 6px' }}>{fmt(r.forceError, 3)}</td><td style={{ textAlign: 'right', padding: '1px 6px' }}>{fmt(r.dftForce, 2)}</td><td style={{ textAlign: 'right', padding: '1px 6px' }}>{fmt(r.nearest, 3)}</td>
+                        <td style={{ textAlign: 'right', padding: '1px 6px' }} data-column='sigma'>{fmt(r.forceSigma, 3)}</td>
                     </tr>)}</tbody>
                 </table>
                 {rows.length > MAX_TABLE_ROWS && <div className='msp-help-text'>… and {(rows.length - MAX_TABLE_ROWS).toLocaleString('en')} more (the largest errors are listed)</div>}

@@ -58,6 +58,11 @@ export interface DatasetErrors {
     force: { dft: Float64Array; model: Float64Array; atom: Int32Array };
     /** per atom: the row of its x component in `force`, or −1 */
     forceRowOfAtom: Int32Array;
+    /**
+     * per atom: the predicted standard deviation of its force, √(Σ_α var F_iα) (eV/Å), from the posterior of a
+     * Bayesian fit; null when the model has none (NaN for frames predicted without it)
+     */
+    forceSigma: Float64Array | null;
 }
 
 /**
@@ -81,6 +86,7 @@ export function datasetErrors(frames: readonly Frame[], predict: (f: Frame) => F
     for (const f of frames) if (f.forces) rows += 3 * f.natoms;
     const force = { dft: new Float64Array(rows), model: new Float64Array(rows), atom: new Int32Array(rows) };
     let row = 0;
+    let forceSigma: Float64Array | null = null;
     for (let k = 0; k < frames.length; k++) {
         const f = frames[k];
         const type = f.configType ?? NO_CONFIG_TYPE;
@@ -90,6 +96,10 @@ export function datasetErrors(frames: readonly Frame[], predict: (f: Frame) => F
         const first = index.offsets[k];
         atomConfigType.fill(t, first, first + f.natoms);
         const p = predict(f);
+        if (p.uncertainty) {
+            forceSigma ??= new Float64Array(n).fill(NaN);
+            forceSigma.set(p.uncertainty.perAtomForce, first);
+        }
         if (f.energy !== undefined && f.natoms > 1) {
             energyDft[k] = (f.energy - f.natoms * e0) / f.natoms;
             energyModel[k] = (p.energy - f.natoms * e0) / f.natoms;
@@ -114,7 +124,7 @@ export function datasetErrors(frames: readonly Frame[], predict: (f: Frame) => F
             for (let i = 0; i < f.natoms; i++) if (d[i] !== Infinity) nearest[first + i] = d[i];
         }
     }
-    return { index, configTypes, frameConfigType, atomConfigType, forceError, dftForce, nearest, energyDft, energyModel, force, forceRowOfAtom };
+    return { index, configTypes, frameConfigType, atomConfigType, forceError, dftForce, nearest, energyDft, energyModel, force, forceRowOfAtom, forceSigma };
 }
 
 /** eV/atom: a mean model − DFT energy offset larger than this, without an isolated atom, means another reference. */
@@ -205,6 +215,8 @@ export interface AtomRow {
     dftForce: number;
     /** Å, NaN when no neighbour within NEAREST_RMAX */
     nearest: number;
+    /** posterior σ of the atom's force (eV/Å), NaN without a posterior */
+    forceSigma: number;
 }
 
 /** Rows of the given atoms, largest force error first (NaN last; ties by id). */
@@ -213,7 +225,7 @@ export function atomRows(errors: DatasetErrors, ids: ArrayLike<number>): AtomRow
     for (let k = 0; k < ids.length; k++) {
         const id = ids[k];
         const frame = errors.index.frameOf(id);
-        rows.push({ id, frame, atom: id - errors.index.offsets[frame], configType: errors.configTypes[errors.atomConfigType[id]], forceError: errors.forceError[id], dftForce: errors.dftForce[id], nearest: errors.nearest[id] });
+        rows.push({ id, frame, atom: id - errors.index.offsets[frame], configType: errors.configTypes[errors.atomConfigType[id]], forceError: errors.forceError[id], dftForce: errors.dftForce[id], nearest: errors.nearest[id], forceSigma: errors.forceSigma ? errors.forceSigma[id] : NaN });
     }
     rows.sort((a, b) => {
         const x = Number.isNaN(a.forceError) ? -Infinity : a.forceError, y = Number.isNaN(b.forceError) ? -Infinity : b.forceError;

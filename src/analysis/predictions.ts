@@ -2,7 +2,7 @@
  * Per-atom predictions of one model on one frame, with the errors against the frame's DFT labels.
  * DFT has no per-atom energies: the per-atom error is the force error |F_model − F_DFT| of that atom.
  */
-import type { Model } from '../model/model';
+import type { Model, UncertaintyPrediction } from '../model/model';
 import type { PaceModel } from '../pace/pace-model';
 import type { Frame } from '../structure/frame';
 
@@ -24,6 +24,11 @@ export interface FramePrediction {
     forceErrorAlongDft: Float64Array | null;
     /** (E_model − E_DFT)/N in meV/atom, or null without a DFT energy */
     energyErrorPerAtom: number | null;
+    /**
+     * Predicted standard deviations from the posterior of a Bayesian fit (σ of E_i in eV, of |F_i| in eV/Å;
+     * src/model/model.ts `uncertainty`), or null for a model without a posterior (a λ fit, a PACE potential).
+     */
+    uncertainty: UncertaintyPrediction | null;
 }
 
 /** What the engine computes for one frame (Model.predict with forces); plain data, so a worker can send it. */
@@ -32,11 +37,32 @@ export interface RawPrediction {
     perAtomEnergy: Float64Array;
     perAtomEnergyByOrder: Record<number, Float64Array>;
     forces: Float64Array;
+    /** posterior standard deviations (models fitted by Bayesian regression), else null or absent */
+    uncertainty?: UncertaintyPrediction | null;
+}
+
+/** Whether a model carries a posterior (so its predictions have an uncertainty). */
+export function hasPosterior(model: Model | PaceModel): boolean {
+    return 'uncertaintyFactor' in model && model.uncertaintyFactor() !== null;
+}
+
+/** What one frame's prediction consists of (energies, split, forces and, with a posterior, their σ): worker-safe. */
+export function rawPrediction(model: Model | PaceModel, frame: Frame): RawPrediction {
+    const p = model.predict(frame, { forces: true });
+    const uncertainty = 'uncertainty' in model ? model.uncertainty(frame) : null;
+    return { energy: p.energy, perAtomEnergy: p.perAtomEnergy, perAtomEnergyByOrder: p.perAtomEnergyByOrder, forces: p.forces!, uncertainty };
+}
+
+/** The typed-array buffers of a raw prediction, each once (to transfer it from a worker). */
+export function predictionBuffers(p: RawPrediction, into = new Set<ArrayBuffer>()): Set<ArrayBuffer> {
+    into.add(p.perAtomEnergy.buffer as ArrayBuffer).add(p.forces.buffer as ArrayBuffer);
+    for (const e of Object.values(p.perAtomEnergyByOrder)) into.add(e.buffer as ArrayBuffer);
+    if (p.uncertainty) into.add(p.uncertainty.perAtomEnergy.buffer as ArrayBuffer).add(p.uncertainty.perAtomForce.buffer as ArrayBuffer);
+    return into;
 }
 
 export function predictFrame(model: Model | PaceModel, frame: Frame): FramePrediction {
-    const p = model.predict(frame, { forces: true });
-    return withErrors({ energy: p.energy, perAtomEnergy: p.perAtomEnergy, perAtomEnergyByOrder: p.perAtomEnergyByOrder, forces: p.forces! }, frame);
+    return withErrors(rawPrediction(model, frame), frame);
 }
 
 /** A raw prediction of `frame` with its errors against the frame's DFT labels. */
@@ -70,6 +96,7 @@ export function withErrors(p: RawPrediction, frame: Frame): FramePrediction {
         forceErrorVector,
         forceErrorAlongDft,
         energyErrorPerAtom: frame.energy === undefined ? null : 1000 * (p.energy - frame.energy) / n,
+        uncertainty: p.uncertainty ?? null,
     };
 }
 

@@ -8,6 +8,8 @@ import { AtomIndex, atomRows, atomsInRange, atomsOfFrames, datasetErrors, energy
 import { diamond } from '../../src/structure/build';
 import { makeFrame, type Frame } from '../../src/structure/frame';
 import { randomModel, smallSpec } from '../scan/helpers';
+import { Model } from '../../src/model/model';
+import { encodeFloat32Base64 } from '../../src/util/base64';
 
 function labelled(f: Frame, seed: number, energyPerAtom = -8): Frame {
     const forces = new Float64Array(3 * f.natoms).map((_, i) => Math.sin(seed + 1.7 * i));
@@ -65,6 +67,27 @@ describe('dataset errors', () => {
             expect(e.nearest[e.index.id(2, i)]).toBeCloseTo(best, 12);
         }
         expect(e.nearest[e.index.id(2, 3)]).toBeNaN();
+    });
+
+    it('carries the posterior σ of each atom\'s force into the columns and the table rows (none without a posterior)', () => {
+        expect(datasetErrors(frames, predict, model.file.e0).forceSigma).toBeNull();
+        expect(atomRows(datasetErrors(frames, predict, model.file.e0), [0])[0].forceSigma).toBeNaN();
+        // a posterior factor F (Σ_c = FᵀF): a random lower-triangular matrix
+        const n = model.coefficients.length;
+        const F = new Float64Array(n * n);
+        for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) F[i * n + j] = 0.01 * Math.sin(1 + 3.1 * i + 7.3 * j);
+        const bayes = new Model({ ...model.file, uncertainty: { kind: 'posterior-factor', alpha: 1, beta: 1, n, encoding: 'float32-base64', factor: encodeFloat32Base64(F) } });
+        const e = datasetErrors(frames, f => predictFrame(bayes, f), bayes.e0);
+        expect(e.forceSigma).not.toBeNull();
+        for (let k = 0; k < frames.length; k++) {
+            const sigma = bayes.uncertainty(frames[k])!.perAtomForce;
+            for (let i = 0; i < frames[k].natoms; i++) {
+                expect(e.forceSigma![e.index.id(k, i)]).toBeCloseTo(sigma[i], 12);
+                if (Number.isFinite(e.nearest[e.index.id(k, i)])) expect(sigma[i], `frame ${k} atom ${i} (has neighbours)`).toBeGreaterThan(0);
+            }
+        }
+        const ids = Int32Array.from({ length: e.index.total }, (_, i) => i);
+        for (const r of atomRows(e, ids)) expect(r.forceSigma).toBe(e.forceSigma![r.id]);
     });
 
     it('flags energies on another reference (no isolated atom, mean offset > 0.5 eV/atom), not when an isolated atom is there', () => {

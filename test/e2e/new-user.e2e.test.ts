@@ -59,9 +59,7 @@ describe('a new user in the viewer (issue 25)', () => {
     beforeAll(async () => { browser = await launchBrowser(); });
     afterAll(async () => { await browser?.close(); });
 
-    // QUARANTINED (session 7): after loading a second dataset the legend reports the atoms not coloured by the chosen
-    // quantity (issue 25's recolouring of new structures vs issue 18's one-dataset-at-a-time): a real bug, open.
-    it.skip('picks atoms, draws each frame\'s own cell with the camera refitted, and links rows to single atoms', async () => {
+    it('picks atoms, draws each frame\'s own cell with the camera refitted, and links rows to single atoms', async () => {
         const { page, errors } = await openViewer(browser, inject('baseUrl'), { width: 1600, height: 1000 });
         page.setDefaultTimeout(180_000); // the 2-core machine is shared: slow steps, not failures
         await waitForStructure(page);
@@ -120,13 +118,49 @@ describe('a new user in the viewer (issue 25)', () => {
         // item 4: after loading another dataset the atoms get the chosen colouring, and the legend says so
         await page.selectOption('[data-testid=acelens-load-asset]', 'carbon-narrow');
         await page.waitForFunction(() => /carbon-narrow/.test(document.querySelector('[data-testid=acelens-dataset-summary]')?.textContent ?? ''), undefined, { timeout: 120_000 });
+        // the structure shown is the new dataset's (the previous one is hidden, not removed: structures[0] is still the
+        // old one): its representations get the chosen colouring, with the active model's predictions attached
         await page.waitForFunction(() => {
             const p = (window as any).acelens.plugin;
-            return p.managers.structure.hierarchy.current.structures[0]?.components[0]?.representations[0]?.cell.transform.params.colorTheme.name === 'acelens-force-error';
+            const h = p.managers.structure.hierarchy;
+            const shown = [...h.selection.trajectories].reverse().find((t: any) => !t.cell.state.isHidden);
+            if (!/carbon-narrow/.test(shown?.cell.obj?.label ?? '')) return false;
+            const reprs = shown.models[0]?.structures[0]?.components.flatMap((c: any) => c.representations) ?? [];
+            return reprs.length > 0 && reprs.every((r: any) => r.cell.transform.params.colorTheme.name === 'acelens-force-error'
+                && r.cell.transform.params.colorTheme.params.model === (window as any).acelens.store.activeModelId.value && r.cell.status === 'ok');
         }, undefined, { timeout: 120_000 });
-        await page.waitForTimeout(1000);
+        // the hidden dataset keeps the same colouring (shown again, it agrees with the legend too)
+        expect(await appliedTheme(page)).toBe('acelens-force-error');
+        // the legend follows the representation it reads (no fixed wait: it may take a moment on a loaded machine)
+        await page.waitForFunction(() => document.querySelectorAll('[data-testid=acelens-legend-off]').length === 0, undefined, { timeout: 60_000 })
+            .catch(() => undefined);
+        expect(await page.locator('[data-testid=acelens-legend-off]').allInnerTexts()).toEqual([]);
+        expect(await page.locator('[data-testid=acelens-legend]').innerText()).toMatch(/\|F_model − F_DFT\| \(eV\/Å\) · same name/);
+        await page.locator('[data-testid=acelens-legend]').scrollIntoViewIfNeeded();
+        await screenshotViewport(page, 'new-user-second-dataset-legend');
+
+        // issue 20 item 4: the posterior σ of a Bayesian fit (the default solver) as a colour theme and a table column
+        await page.selectOption('[data-testid=acelens-colour-theme]', 'acelens-force-uncertainty');
+        await page.waitForFunction(() => {
+            const h = (window as any).acelens.plugin.managers.structure.hierarchy;
+            const shown = [...h.selection.trajectories].reverse().find((t: any) => !t.cell.state.isHidden);
+            const reprs = shown?.models[0]?.structures[0]?.components.flatMap((c: any) => c.representations) ?? [];
+            return reprs.length > 0 && reprs.every((r: any) => r.cell.transform.params.colorTheme.name === 'acelens-force-uncertainty' && r.cell.status === 'ok');
+        }, undefined, { timeout: 120_000 });
+        await page.waitForFunction(() => /σ\(F_i\), posterior \(eV\/Å\)/.test(document.querySelector('[data-testid=acelens-legend]')?.textContent ?? ''), undefined, { timeout: 60_000 });
         expect(await page.locator('[data-testid=acelens-legend-off]').count()).toBe(0);
-        expect(await page.locator('[data-testid=acelens-legend]').innerText()).toMatch(/\|F_model − F_DFT\| \(eV\/Å\)/);
+        // the legend's ends are positive standard deviations
+        const ends = (await page.locator('[data-testid=acelens-legend-ends] span').allInnerTexts()).map(t => Number(t.replace(/[≤≥]/g, '').trim().split(' ')[0]));
+        expect(ends.length).toBe(2);
+        expect(ends[0]).toBeGreaterThan(0);
+        expect(ends[1]).toBeGreaterThan(ends[0]);
+        await page.waitForSelector('[data-testid=acelens-selection-table] tbody tr td[data-column=sigma]', { timeout: 120_000 });
+        const sigmas = (await page.locator('[data-testid=acelens-selection-table] tbody tr td[data-column=sigma]').allInnerTexts()).map(Number);
+        expect(sigmas.length).toBeGreaterThan(0);
+        for (const x of sigmas) expect(x).toBeGreaterThan(0);
+        await page.locator('[data-testid=acelens-legend]').scrollIntoViewIfNeeded();
+        await screenshotViewport(page, 'new-user-uncertainty');
+        await page.selectOption('[data-testid=acelens-colour-theme]', 'acelens-force-error');
 
         // a second model of the same name: no duplicate React keys anywhere (dimer panel, models table)
         await page.evaluate((json) => { (window as any).acelens.store.addModel(JSON.parse(json), 'same name'); }, JSON.stringify(fitted.model));
