@@ -43,6 +43,14 @@ function chromiumRssMb(): number {
     return total / 1024;
 }
 
+/** In-page probes from the file input's change event: long tasks (Long Tasks API) and gaps between animation frames. */
+const Instrument = `(() => {
+    const b = window.__open = { t0: 0, longTasks: [], lastRaf: 0, maxGap: 0, running: false };
+    new PerformanceObserver(list => { for (const e of list.getEntries()) if (b.t0 && e.startTime >= b.t0) b.longTasks.push(e.duration); }).observe({ type: 'longtask' });
+    function tick(t) { b.maxGap = Math.max(b.maxGap, t - b.lastRaf); b.lastRaf = t; if (b.running) requestAnimationFrame(tick); }
+    document.addEventListener('change', () => { b.t0 = performance.now(); b.lastRaf = b.t0; b.running = true; requestAnimationFrame(tick); }, true);
+})()`;
+
 async function run(args: string[]) {
     const fileArg = args.indexOf('--file');
     const repeatsArg = args.indexOf('--repeats');
@@ -83,16 +91,8 @@ async function run(args: string[]) {
             };
             const heap0 = await heapMb();
             const rss0 = chromiumRssMb();
-            await page.evaluate(() => {
-                const w = window as any;
-                const b = w.__open = { t0: 0, first: 0, longTasks: [] as number[], lastRaf: 0, maxGap: 0, running: false };
-                new PerformanceObserver(list => { for (const e of list.getEntries()) if (b.t0 && e.startTime >= b.t0) b.longTasks.push(e.duration); }).observe({ type: 'longtask' });
-                document.addEventListener('change', () => {
-                    b.t0 = performance.now(); b.lastRaf = b.t0; b.running = true;
-                    const tick = (t: number) => { b.maxGap = Math.max(b.maxGap, t - b.lastRaf); b.lastRaf = t; if (b.running) requestAnimationFrame(tick); };
-                    requestAnimationFrame(tick);
-                }, true);
-            });
+            // as a string: functions passed to page.evaluate are compiled by tsx, whose name helpers do not exist in the page
+            await page.evaluate(Instrument);
             await page.locator('[data-testid=acelens-open-xyz]').setInputFiles(path);
             const first = await page.waitForFunction((label) => {
                 const p = (window as any).acelens.plugin;
