@@ -21,8 +21,8 @@ export async function readExtXyzInWorker(source: Blob | string, fileName: string
     let wake: (() => void) | undefined;
     worker.onmessage = (event: MessageEvent<ReadExtXyzReply>) => {
         const m = event.data;
-        if (m.type === 'frames') { for (const f of unpackFrames(m.batch)) frames.push(f); progress = m; }
-        else if (m.type === 'progress') progress = m;
+        if (m.type === 'frames') for (const f of unpackFrames(m.batch)) frames.push(f);
+        if (m.type === 'frames' || m.type === 'progress') progress = m;
         else if (m.type === 'done') outcome = { warnings: m.warnings };
         else if (m.type === 'error') outcome = { error: new Error(m.message) };
         wake?.();
