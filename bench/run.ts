@@ -12,6 +12,7 @@ import './peer';
 import './shards';
 import './ui';
 import './ui-steps';
+import './startup';
 import './open-file';
 
 async function main(): Promise<void> {
