@@ -13,6 +13,7 @@ import './shards';
 import './ui';
 import './ui-steps';
 import './startup';
+import './open-file';
 
 async function main(): Promise<void> {
     const args = process.argv.slice(2);

@@ -4,7 +4,8 @@
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
 import { StateObjectRef, StateTransform } from 'molstar/lib/mol-state';
 import { AcelensManifest, type AssetEntry } from './manifest';
-import { ExtXyzFormatProvider } from './formats/extxyz';
+import { Asset } from 'molstar/lib/mol-util/assets';
+import { ExtXyzFormatProvider, TrajectoryFromExtXyzFile } from './formats/extxyz';
 
 /**
  * The embedded files, located from this module: `new URL(path, import.meta.url)` with literal
@@ -91,6 +92,40 @@ export async function loadExtXyzText(plugin: PluginContext, text: string, name: 
         throw new Error(reason.includes(name) ? reason : `${name}: ${reason}`);
     }
     await ExtXyzFormatProvider.visuals!(plugin, parsed);
+    return parsed;
+}
+
+/**
+ * Reads a file from disk into a trajectory (in a web worker, streamed from the File: the text is never whole on
+ * the main thread) and draws its first frame with the unit cell. A refused file throws its reader error (file,
+ * line, frame) and leaves nothing behind.
+ */
+export async function loadExtXyzFile(plugin: PluginContext, file: File) {
+    const build = plugin.state.data.build().toRoot().apply(TrajectoryFromExtXyzFile, { file: Asset.File(file) });
+    const ref = build.ref;
+    try {
+        await build.commit();
+    } catch { /* the cell's error is read below */ }
+    const cell = plugin.state.data.cells.get(ref);
+    if (!cell?.obj || cell.status !== 'ok') {
+        const reason = cell?.errorText?.replace(/^\w*Error:\s*/, '') ?? `${file.name}: the file could not be read`;
+        if (cell) await plugin.build().delete(ref).commit();
+        throw new Error(reason.includes(file.name) ? reason : `${file.name}: ${reason}`);
+    }
+    const parsed = { trajectory: cell.transform.ref };
+    await ExtXyzFormatProvider.visuals!(plugin, parsed as any);
+    return parsed;
+}
+
+/** A file from disk in place of what is shown (see replaceWithExtXyzText). */
+export async function replaceWithExtXyzFile(plugin: PluginContext, file: File) {
+    const before = [...plugin.state.data.tree.children.get(StateTransform.RootRef).values()];
+    const parsed = await loadExtXyzFile(plugin, file);
+    if (before.length > 0) {
+        const b = plugin.build();
+        for (const ref of before) b.delete(ref);
+        await b.commit();
+    }
     return parsed;
 }
 

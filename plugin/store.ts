@@ -29,6 +29,20 @@ export function modelSource(m: StoredModel): ModelSource {
 
 const StorageKey = 'acelens.models.v1';
 
+/**
+ * A model stored in the browser that no longer passes the checks (docs/model.schema.json, the basis, a PACE
+ * file's parser) when the page loads: it is not used, the reason (naming the model and the failing field) is
+ * shown, and it stays stored as it was until the user removes it (`removeRejected`) — nothing is dropped silently.
+ */
+export interface RejectedModel {
+    id: string;
+    name: string;
+    /** why it was refused: the model's name, the JSON path and what the schema expects */
+    reason: string;
+    /** the stored entry, kept verbatim (written back as it was), or undefined when the whole storage was unreadable */
+    stored?: unknown;
+}
+
 function newId() {
     return `m${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 }
@@ -41,6 +55,8 @@ export function defaultModelName(file: ModelFile, dataName?: string) {
 export class AcelensStore {
     readonly models = new BehaviorSubject<StoredModel[]>([]);
     readonly activeModelId = new BehaviorSubject<string | null>(null);
+    /** stored models refused when the page loaded (shown with their reason until removed) */
+    readonly rejected = new BehaviorSubject<RejectedModel[]>([]);
     /** bumps whenever predictions must be recomputed or recoloured */
     readonly revision = new BehaviorSubject(0);
     /** periodic images shown around the unit cell: ±n cells along the periodic directions (0 = the cell alone) */
@@ -61,24 +77,49 @@ export class AcelensStore {
         if (!this.storage) return;
         const text = this.storage.getItem(StorageKey);
         if (!text) return;
+        let saved: { models?: unknown; active?: unknown };
         try {
-            const saved = JSON.parse(text) as { models: { id: string; name: string; file?: unknown; pace?: PaceSource }[]; active: string | null };
-            const models: StoredModel[] = [];
-            for (const m of saved.models ?? []) {
-                try {
-                    if (m.pace) { PaceModel.parse(m.pace.text, m.pace.fileName); models.push({ id: m.id, name: m.name, pace: { text: m.pace.text, fileName: m.pace.fileName } }); } else models.push({ id: m.id, name: m.name, file: checkModel(m.file, m.name) });
-                } catch (e) { console.warn(`acelens: stored model "${m.name}" skipped: ${(e as Error).message}`); }
-            }
-            this.models.next(models);
-            this.activeModelId.next(models.some(m => m.id === saved.active) ? saved.active : models[0]?.id ?? null);
+            saved = JSON.parse(text);
+            if (typeof saved !== 'object' || saved === null || (saved.models !== undefined && !Array.isArray(saved.models))) throw new Error('expected {"models": [...], "active": id}');
         } catch (e) {
-            console.warn(`acelens: stored models could not be read: ${(e as Error).message}`);
+            this.rejected.next([{ id: 'storage', name: `browser storage ${StorageKey}`, reason: `the stored models could not be read (${(e as Error).message}); remove them to start afresh` }]);
+            return;
         }
+        const models: StoredModel[] = [];
+        const rejected: RejectedModel[] = [];
+        for (const [k, entry] of ((saved.models ?? []) as unknown[]).entries()) {
+            const m = (typeof entry === 'object' && entry !== null ? entry : {}) as { id?: unknown; name?: unknown; file?: unknown; pace?: PaceSource };
+            const name = typeof m.name === 'string' && m.name ? m.name : `stored model ${k + 1}`;
+            const id = typeof m.id === 'string' && m.id && !models.some(x => x.id === m.id) && !rejected.some(x => x.id === m.id) ? m.id : newId();
+            try {
+                if (m.pace) { PaceModel.parse(m.pace.text, m.pace.fileName); models.push({ id, name, pace: { text: m.pace.text, fileName: m.pace.fileName } }); } else models.push({ id, name, file: checkModel(m.file, name) });
+            } catch (e) {
+                const reason = (e as Error).message;
+                rejected.push({ id, name, reason: reason.startsWith(name) ? reason : `${name}: ${reason}`, stored: entry });
+                console.warn(`acelens: stored model "${name}" not loaded: ${reason}`);
+            }
+        }
+        this.models.next(models);
+        this.rejected.next(rejected);
+        this.activeModelId.next(models.some(m => m.id === saved.active) ? saved.active as string : models[0]?.id ?? null);
+    }
+
+    /** Removes a stored model that was refused on load (or, for the unreadable storage, all that was stored). */
+    removeRejected(id: string) {
+        const left = this.rejected.value.filter(r => r.id !== id);
+        if (left.length === this.rejected.value.length) return;
+        this.rejected.next(left);
+        if (id === 'storage') { try { this.storage?.removeItem(StorageKey); } catch { /* nothing stored */ } }
+        this.persist();
     }
 
     private persist() {
         if (!this.storage) return;
-        const payload = { models: this.models.value.map(m => m.pace ? { id: m.id, name: m.name, pace: m.pace } : { id: m.id, name: m.name, file: m.file }), active: this.activeModelId.value };
+        // an unreadable storage is left alone until the user removes it (a save would drop what it holds)
+        if (this.rejected.value.some(r => r.id === 'storage')) return;
+        const kept = this.models.value.map(m => m.pace ? { id: m.id, name: m.name, pace: m.pace } : { id: m.id, name: m.name, file: m.file });
+        // refused models stay stored as they were until removed (a later acelens, or the user, may still want them)
+        const payload = { models: [...kept, ...this.rejected.value.map(r => r.stored)], active: this.activeModelId.value };
         try { this.storage.setItem(StorageKey, JSON.stringify(payload)); } catch (e) { console.warn(`acelens: models not saved in the browser: ${(e as Error).message}`); }
     }
 

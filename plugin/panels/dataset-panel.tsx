@@ -13,7 +13,7 @@ import { acelensStore } from '../store';
 import { frameRows, type FrameRow } from '../../src/analysis/frame-errors';
 import { currentDataset, showFrame } from '../current-dataset';
 import { AcelensManifest } from '../manifest';
-import { replaceWithAsset, replaceWithExtXyzText } from '../assets';
+import { replaceWithAsset, replaceWithExtXyzFile } from '../assets';
 
 type SortKey = keyof FrameRow;
 
@@ -95,7 +95,8 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
         if (!file) return;
         this.setState({ loading: true, error: undefined });
         try {
-            await replaceWithExtXyzText(this.plugin, await file.text(), file.name);
+            // read in a web worker straight from the file: the page stays responsive while a large file loads
+            await replaceWithExtXyzFile(this.plugin, file);
         } catch (err) {
             this.setState({ error: this.withStillShown(String((err as Error).message ?? err)) });
         } finally {

@@ -12,10 +12,11 @@ import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plug
 import { acelensStore, type StoredModel } from '../store';
 import { fetchAssetText, findAsset } from '../assets';
 import { currentDataset } from '../current-dataset';
+import { pairHistogramInWorker, PairHistogramSuperseded } from '../scan/pair-histogram-client';
 import { afterFirstStructure } from '../idle';
 import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule, serialDraw } from '../plots/plotly';
 import {
-    curveGrid, dftAt, dimerCsv, dimerShapeWarnings, dimerXyz, modelDimerCurve, pairDistanceHistogram, parseDftDimerCurve,
+    curveGrid, dftAt, dimerCsv, dimerShapeWarnings, dimerXyz, modelDimerCurve, parseDftDimerCurve,
     selfInteractionLine, spinStateName, type DftDimerCurve, type ModelDimerCurve, type PairHistogram,
 } from '../scan/dimer-data';
 import { removeTemporaryStructure, showTemporaryStructure } from '../scan/temp-structure';
@@ -58,13 +59,9 @@ const SpinStyle: Record<number, { symbol: string; color: string }> = {
 };
 const OrderColours: Record<number, string> = { 2: '#1f77b4', 3: '#ff7f0e', 4: '#2ca02c', 5: '#9467bd' };
 
-const histograms = new WeakMap<AcelensDataset, Map<number, PairHistogram>>();
-function datasetHistogram(dataset: AcelensDataset, rmax: number): PairHistogram {
-    let m = histograms.get(dataset);
-    if (!m) { m = new Map(); histograms.set(dataset, m); }
-    let h = m.get(rmax);
-    if (!h) { h = pairDistanceHistogram(dataset.frames, rmax, Math.round(rmax / 0.05)); m.set(rmax, h); }
-    return h;
+/** In a web worker: a neighbour list per frame of a large dataset would block the page for minutes. */
+function datasetHistogram(dataset: AcelensDataset, rmax: number): Promise<PairHistogram> {
+    return pairHistogramInWorker(dataset, rmax, Math.round(rmax / 0.05));
 }
 
 export class DimerPanel extends CollapsableControls<{}, State> {
@@ -117,8 +114,11 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         if (!current) { this.histogram = null; this.draw(); return; }
         try {
             const rmax = Math.min(this.state.rmax, 6);
-            this.histogram = { name: current.dataset.name, h: datasetHistogram(current.dataset, rmax) };
+            const h = await datasetHistogram(current.dataset, rmax);
+            if (currentDataset(this.plugin)?.dataset !== current.dataset) return; // another dataset was chosen meanwhile
+            this.histogram = { name: current.dataset.name, h };
         } catch (e) {
+            if (e instanceof PairHistogramSuperseded) return;
             this.histogram = null;
             console.warn(`acelens: pair distances of ${current.dataset.name}: ${(e as Error).message}`);
         }

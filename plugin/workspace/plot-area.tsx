@@ -10,6 +10,7 @@
  * components) draws. The points are coloured with the palette and range of the 3D colouring when it shows the
  * force error (one legend for both), else with the same palette over the dataset's 2nd–98th percentile.
  */
+import { PluginCommands } from 'molstar/lib/mol-plugin/commands';
 import * as React from 'react';
 import { PluginUIComponent } from 'molstar/lib/mol-plugin-ui/base';
 import { Task } from 'molstar/lib/mol-task';
@@ -609,7 +610,8 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         const showLeft = () => {
             const layout = this.plugin.layout;
             const left = layout.state.regionState.left;
-            layout.setProps({ regionState: { ...layout.state.regionState, left: left === 'hidden' ? 'full' : 'hidden' } });
+            // Mol*'s layout command (not layout.setProps, which changes the state without redrawing the layout)
+            PluginCommands.Layout.Update(this.plugin, { state: { regionState: { ...layout.state.regionState, left: left === 'full' ? 'hidden' : 'full' } } });
         };
         const plot = (key: PlotKey, hidden = false) => <div ref={this.divs[key]} data-testid={`acelens-plot-${key}`} style={{ width: '100%', marginBottom: 8, display: hidden ? 'none' : undefined }} />;
         return <div ref={this.container} className='acelens-plot-area' data-testid='acelens-plot-area' style={{ position: 'absolute', inset: 0, overflowY: 'auto', overflowX: 'hidden', background: '#f6f5f1', padding: '6px 10px', color: '#332b1f' }}>

@@ -114,8 +114,6 @@ export async function readDataset(path: string, warn: (message: string) => void 
     }
     if (frames.length === 0) throw new CliError(`${path}:1: no structures in the file (expected extended XYZ frames)`);
     const data = { path, frames, lines: scanner.lines, sha256: hash.digest('hex') };
-    // the reader keeps a frame of 0 atoms (as ASE does), but it is no structure to fit or evaluate
-    const empty = frames.findIndex((f) => f.natoms === 0);
-    if (empty >= 0) throw new CliError(`${frameLocation(data, empty)}: a frame with 0 atoms is not a structure (remove it)`);
+    // a frame of 0 atoms (which ASE keeps) is refused by the reader itself, at its count line
     return data;
 }

@@ -159,9 +159,12 @@ export class ExtXyzReader {
                 if (n === null || n < 0) {
                     let hint = '';
                     if (this.frameIndex > 0 && /^[A-Za-z]{1,2}\s/.test(t)) hint = ' (this looks like an atom line: is the atom count of the previous frame too small?)';
-                    this.fail(lineNo, `expected the atom count of a frame (a non-negative integer), found '${clip(t)}'${hint}`);
+                    this.fail(lineNo, `expected the atom count of a frame (a positive integer), found '${clip(t)}'${hint}`);
                 }
                 if (!Number.isSafeInteger(n) || n > MAX_ATOMS_PER_FRAME) this.fail(lineNo, `atom count ${clip(t)} is too large (acelens reads at most ${MAX_ATOMS_PER_FRAME} atoms per frame)`);
+                // ASE keeps a frame of 0 atoms; it is no structure (nothing to draw, fit or evaluate), so it is refused here,
+                // where the line is known, for every user of the reader (CLI, viewer, workers)
+                if (n === 0) this.fail(lineNo, 'a frame with 0 atoms is not a structure (remove it; expected an atom count of at least 1)');
                 this.natoms = n;
                 this.headerLine = lineNo;
                 this.state = 'comment';
@@ -170,7 +173,6 @@ export class ExtXyzReader {
             case 'comment': {
                 this.builder = new FrameBuilder(this.fileName, this.frameIndex, this.headerLine, this.natoms, lineNo, text, this.opts);
                 this.state = 'atoms';
-                if (this.natoms === 0) this.emit(out);
                 return;
             }
             case 'atoms': {

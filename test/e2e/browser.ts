@@ -67,3 +67,26 @@ export async function screenshotViewport(page: Page, name: string): Promise<Buff
     await page.screenshot({ path: join(OutputDir, `${name}-page.png`) });
     return png;
 }
+
+/**
+ * Opens a file through Mol*'s own Home › Open Files, as a user does in the acelens app: the workspace's
+ * 'Mol* panels' button shows Mol*'s left panel (hidden by default), its Home tab lists Open Files; the file is
+ * chosen in the form and Apply pressed. Leaves the left panel shown.
+ */
+export async function openFilesWithMolstar(page: Page, file: { name: string; mimeType: string; buffer: Buffer }) {
+    const left = page.locator('.msp-layout-left');
+    if (!(await left.isVisible())) await page.locator('[data-testid=acelens-toggle-molstar-panels]').click();
+    await left.waitFor({ state: 'visible' });
+    const home = left.getByRole('button', { name: 'Home' });
+    const openFiles = left.getByRole('button', { name: 'Open Files' }).first();
+    if (!(await openFiles.isVisible())) await home.click();
+    await openFiles.click();
+    const input = left.locator('input[type=file][accept*=".xyz"]').first();
+    await input.setInputFiles(file);
+    const form = input.locator('xpath=ancestor::div[contains(@class,"msp-transform-wrapper")][1]');
+    for (let k = 0; !(await form.innerText()).includes(file.name); k++) {
+        if (k > 200) throw new Error(`Mol*'s Open Files form does not show ${file.name}`);
+        await page.waitForTimeout(100);
+    }
+    await form.getByRole('button', { name: 'Apply' }).click();
+}

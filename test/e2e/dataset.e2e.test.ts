@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { writeExtXyz } from '../../src/io/extxyz';
 import { makeFrame } from '../../src/structure/frame';
-import { launchBrowser, openViewer, pixelStats, screenshotViewport } from './browser';
+import { join } from 'node:path';
+import { OutputDir, launchBrowser, openFilesWithMolstar, openViewer, pixelStats, screenshotViewport } from './browser';
 
 /** Three periodic frames with general (triclinic) lattices: diamond's primitive cell, 2×2×1 of it, and a sheared cell. */
 function triclinicDataset() {
@@ -100,19 +101,13 @@ describe('extended XYZ in the viewer', () => {
         await expect.poll(() => page.locator('[data-testid=acelens-dataset-summary]').innerText()).toMatch(/dropped\.xyz: 3 frames/);
     });
 
-    // QUARANTINED (session 7): with Mol*'s left panel shown again in the workspace layout the 'Open Files' button
-    // is not found (same as hostile.e2e); open.
-    it.skip('Mol*\'s Home › Open Files menu with an .xyz file (format Auto) loads it through the acelens reader', async () => {
-        const { page } = await openViewer(browser, inject('baseUrl'));
+    it('Mol*\'s Home › Open Files menu with an .xyz file (format Auto) loads it through the acelens reader', async () => {
+        const { page } = await openViewer(browser, inject('baseUrl'), { width: 1600, height: 1000 });
         const { text } = triclinicDataset();
-        // Mol*'s left panel starts hidden in the acelens app: show it (the workspace's 'Mol* panels' button does this), then use the menu as a user would
-        await page.evaluate(() => { const p = (window as any).acelens.plugin; p.layout.setProps({ regionState: { ...p.layout.state.regionState, left: 'full' } }); });
-        await page.getByRole('button', { name: 'Open Files' }).first().dispatchEvent('click');
-        const input = page.locator('input[type=file][accept*=".xyz"]');
-        await input.setInputFiles({ name: 'opened.xyz', mimeType: 'text/plain', buffer: Buffer.from(text) });
-        const form = input.locator('xpath=ancestor::div[contains(@class,"msp-transform-wrapper")][1]');
-        await expect.poll(() => form.innerText()).toMatch(/opened\.xyz/);
-        await form.getByRole('button', { name: 'Apply' }).dispatchEvent('click');
+        // Mol*'s left panel starts hidden in the acelens app: the workspace's 'Mol* panels' button shows it, then
+        // Home › Open Files as a user would (test/e2e/browser.ts)
+        await openFilesWithMolstar(page, { name: 'opened.xyz', mimeType: 'text/plain', buffer: Buffer.from(text) });
+        await page.screenshot({ path: join(OutputDir, 'dataset-molstar-open-files.png') });
         await expect.poll(() => page.evaluate(() => {
             const h = (window as any).acelens.plugin.managers.structure.hierarchy.current;
             const t = h.trajectories.find((x: any) => x.cell.obj?.label === 'opened.xyz');

@@ -24,8 +24,10 @@ function errorOf(text: string): ExtXyzError {
 
 /** `frame`: index of the frame in error (default 2: the bad third frame) */
 const cases: Array<{ what: string; bad: string; line: number; message: RegExp; frame?: number }> = [
-    { what: 'non-integer atom count', bad: `2.5\n${HDR}\nC 0 0 0 0 0 0\n`, line: 9, message: /expected the atom count of a frame \(a non-negative integer\), found '2\.5'/ },
-    { what: 'negative atom count', bad: `-3\n${HDR}\n`, line: 9, message: /non-negative integer\), found '-3'/ },
+    { what: 'non-integer atom count', bad: `2.5\n${HDR}\nC 0 0 0 0 0 0\n`, line: 9, message: /expected the atom count of a frame \(a positive integer\), found '2\.5'/ },
+    { what: 'negative atom count', bad: `-3\n${HDR}\n`, line: 9, message: /positive integer\), found '-3'/ },
+    { what: 'a frame of 0 atoms (ASE keeps it; it is no structure)', bad: `0\n${HDR}\n`, line: 9, message: /a frame with 0 atoms is not a structure/ },
+    { what: 'a frame of 0 atoms between good frames', bad: `0\n${HDR}\n${GOOD(-3)}`, line: 9, message: /a frame with 0 atoms is not a structure/ },
     { what: 'word instead of atom count', bad: `two\n${HDR}\n`, line: 9, message: /found 'two'/ },
     { what: 'truncated file (fewer atom lines)', bad: `3\n${HDR}\nC 0 0 0 0 0 0\nC 1 1 1 0 0 0\n`, line: 13, message: /file ends after 2 of 3 atom lines announced on line 9 \(truncated file\?\)/ },
     { what: 'truncated after the count', bad: '3\n', line: 10, message: /file ends after the atom count 3 on line 9; expected a comment line/ },

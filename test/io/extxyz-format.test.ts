@@ -128,11 +128,11 @@ describe('reading conventions', () => {
         expect(f.info).toEqual({ methane: true, fragment: true });
         expect(f.species).toEqual(['C', 'H']);
     });
-    it('an empty comment line and zero-atom frames are fine', () => {
-        const frames = parseExtXyz('1\n\nC 1 2 3\n0\nenergy=0.5\n');
-        expect(frames).toHaveLength(2);
-        expect(frames[1].natoms).toBe(0);
-        expect(frames[1].energy).toBe(0.5);
+    it('an empty comment line is fine; a zero-atom frame (ASE keeps it) is refused at its count line', () => {
+        const frames = parseExtXyz('1\n\nC 1 2 3\n');
+        expect(frames).toHaveLength(1);
+        expect(frames[0].natoms).toBe(1);
+        expect(() => parseExtXyz('1\n\nC 1 2 3\n0\nenergy=0.5\n', { fileName: 'z.xyz' })).toThrow(/^z\.xyz:4: frame 1: a frame with 0 atoms is not a structure/);
     });
     it('stress with 6 Voigt numbers (xx yy zz yz xz xy) and with 9', () => {
         const c = (s: string) => parseExtXyz(`1\nLattice="3 0 0 0 3 0 0 0 3" ${s}\nC 0 0 0\n`)[0].stress;
