@@ -17,7 +17,7 @@ import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModu
 import {
     curveGrid, dftAt, dimerCsv, dimerShapeWarnings, dimerXyz, modelDimerCurve, pairDistanceHistogram, parseDftDimerCurve,
     selfInteractionLine, spinStateName, type DftDimerCurve, type ModelDimerCurve, type PairHistogram,
-} from '../scan/dimer-data';
+} from '../../src/analysis/dimer-curves';
 import { removeTemporaryStructure, showTemporaryStructure } from '../scan/temp-structure';
 import { PAPER_DFT_CURVE, PAPER_DFT_MINIMUM } from '../../src/study/paper';
 import type { AcelensDataset } from '../props/frame-data';

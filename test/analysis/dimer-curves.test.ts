@@ -7,8 +7,8 @@ import { diamond } from '../../src/structure/build';
 import { makeFrame } from '../../src/structure/frame';
 import {
     curveGrid, dimerCsv, dimerShapeWarnings, dimerXyz, modelDimerCurve, pairDistanceHistogram, parseDftDimerCurve, selfInteractionLine, spinStateName,
-} from '../../plugin/scan/dimer-data';
-import { randomModel, smallSpec } from './helpers';
+} from '../../src/analysis/dimer-curves';
+import { randomModel, smallSpec } from '../scan/helpers';
 
 const ASSET = resolve(__dirname, '../../assets/c2-dimer-curve.xyz');
 
