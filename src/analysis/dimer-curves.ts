@@ -218,8 +218,17 @@ export function dimerShapeWarnings(r: number[], energy: number[], force: number[
     return out;
 }
 
+/**
+ * The shape warnings of a model curve as the dimer panel and `acelens dimer` give them: the asymptote expected
+ * at the curve's last distance is the DFT point there (within 0.05 Å) when the reference has one, else 0 eV.
+ */
+export function curveWarnings(curve: Pick<ModelDimerCurve, 'r' | 'energy' | 'force'>, dft: readonly DftDimerPoint[]): string[] {
+    const last = curve.r[curve.r.length - 1];
+    return dimerShapeWarnings(curve.r, curve.energy, curve.force, { asymptote: dftAt(dft, last, 0.05)?.binding ?? 0 });
+}
+
 /** DFT binding energy at the point nearest to r (within `within` Å), or null. */
-export function dftAt(dft: DftDimerPoint[], r: number, within = 1e-6): DftDimerPoint | null {
+export function dftAt(dft: readonly DftDimerPoint[], r: number, within = 1e-6): DftDimerPoint | null {
     let best: DftDimerPoint | null = null;
     for (const p of dft) if (Math.abs(p.r - r) <= within && (!best || Math.abs(p.r - r) < Math.abs(best.r - r))) best = p;
     return best;
