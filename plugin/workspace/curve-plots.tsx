@@ -33,7 +33,7 @@ function layout(extra: Record<string, any>): Record<string, any> {
         plot_bgcolor: '#fff',
         hovermode: 'closest',
         // legend beneath the plot, left-aligned, several entries per row; Plotly makes room for it
-        legend: { orientation: 'h', x: 0, xanchor: 'left', y: -0.16, yanchor: 'top', font: { size: 11 } },
+        legend: { orientation: 'h', x: 0, xanchor: 'left', y: -0.2, yanchor: 'top', font: { size: 11 } },
         ...extra,
     };
 }
@@ -164,6 +164,8 @@ export class AcelensCurvePlots extends PluginUIComponent<{}, State> {
             xaxis: { title: { text: 'C–C distance r (Å)' }, range: [d.rmin, d.rmax] },
             yaxis: { title: { text: 'part of body order K, E_K (eV)' }, ...(d.yRange ? { range: d.yRange, autorange: false } : { autorange: true }) },
             shapes: [{ type: 'line', xref: 'x', yref: 'paper', x0: d.r, x1: d.r, y0: 0, y1: 1, line: { color: '#888', width: 1, dash: 'dot' } }],
+            // few entries: inside the plot, top right (the curves go to 0 there), clear of the axis titles
+            legend: { orientation: 'v', x: 0.99, xanchor: 'right', y: 0.02, yanchor: 'bottom', bgcolor: 'rgba(255,255,255,0.85)', bordercolor: '#ccc', borderwidth: 1, font: { size: 11 } },
         }), Config);
         this.onClick(el, x => curvePlots(this.plugin).dimerPick.next(x));
     }

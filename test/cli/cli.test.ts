@@ -10,6 +10,9 @@ import { fitModel } from '../../src/fit/fit';
 import { parseExtXyz, writeExtXyz } from '../../src/io/extxyz';
 import { Model, parseModel } from '../../src/model/model';
 import { dimerCurve } from '../../src/scan/dimer';
+import { predictFrame } from '../../src/analysis/predictions';
+import { worstAtoms } from '../../src/analysis/worst-atoms';
+import { binByDistance, forceErrorByNearestNeighbour } from '../../src/analysis/error-by-distance';
 import { curveGrid, curveWarnings, dftDeviation, dimerCsv, modelDimerCurve, parseDftDimerCurve, selfInteractionLine } from '../../src/analysis/dimer-curves';
 import type { Frame } from '../../src/structure/frame';
 import { smallSpec, syntheticData } from '../fit/data';
@@ -126,6 +129,31 @@ describe('acelens fit / eval / dimer', () => {
         expect(ev.metrics.per_config_type.isolated_atom).toBeUndefined();
         expect(ev.metrics.energy_rmse_meV_atom).toBeCloseTo(file.metrics.train.energy_rmse_meV_atom!, 9);
         expect(ev.metrics.force_rmse_meV_A).toBeCloseTo(file.metrics.train.force_rmse_meV_A!, 9);
+    });
+
+    it('eval: worst atoms and force error by nearest-neighbour distance are the viewer\'s (src/analysis)', () => {
+        const model = Model.parse(readFileSync(at('m.json'), 'utf8'));
+        const frames = parseExtXyz(readFileSync(at('train.xyz'), 'utf8'));
+        const cache = new Map(frames.map(f => [f, predictFrame(model, f)]));
+        const predict = (f: Frame) => cache.get(f)!;
+        const out = runJson(['eval', '--model', 'm.json', 'train.xyz', '--worst', '4', '--distance-bin', '0.1']);
+        const worst = worstAtoms(frames, predict, 4);
+        expect(out.worst_atoms).toHaveLength(4);
+        out.worst_atoms.forEach((w: any, k: number) => {
+            expect([w.frame, w.atom, w.neighbours]).toEqual([worst[k].frame, worst[k].atom, worst[k].neighbours]);
+            expect(w.force_error_eV_A).toBeCloseTo(worst[k].forceError, 12);
+            expect(w.many_body_eV).toBeCloseTo(worst[k].manyBody, 12);
+        });
+        expect(out.worst_atoms[0].force_error_eV_A).toBeGreaterThanOrEqual(out.worst_atoms[3].force_error_eV_A);
+        const points = forceErrorByNearestNeighbour(frames, predict);
+        const bins = binByDistance(points, 0.1);
+        expect(out.force_error_by_nearest_neighbour.atoms).toBe(points.length);
+        expect(out.force_error_by_nearest_neighbour.bins.map((b: any) => [b.from_A, b.atoms])).toEqual(bins.map(b => [b.lo, b.count]));
+        out.force_error_by_nearest_neighbour.bins.forEach((b: any, k: number) => expect(b.median_eV_A).toBeCloseTo(bins[k].median, 12));
+        const t = run(['eval', '--model', 'm.json', 'train.xyz', '--worst', '3']);
+        expect(t.stdout).toMatch(/the 3 atoms with the largest force errors/);
+        expect(t.stdout).toMatch(/force error against the nearest-neighbour distance/);
+        expect(runJson(['eval', '--model', 'm.json', 'train.xyz', '--worst', '0']).worst_atoms).toEqual([]);
     });
 
     it('dimer --json matches dimerCurve', () => {

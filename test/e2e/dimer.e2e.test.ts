@@ -50,6 +50,12 @@ async function fitted(order: number, variant: 'standard' | 'purified'): Promise<
 }
 
 const Viewport = { width: 1600, height: 1000 };
+/**
+ * Each test loads the page, predicts the embedded dataset with two models and draws every plot: on a 2-core
+ * machine shared with other jobs, with software WebGL, that alone took 3–4 minutes (measured), beyond the
+ * config's 240 s.
+ */
+const PageTestTimeout = 600_000;
 
 /**
  * Waits until the page has finished the work adding models starts (dataset-wide predictions in a worker, the
@@ -237,7 +243,7 @@ describe('C₂ dimer panel', () => {
         expect(pixelStats(png).fraction).toBeGreaterThan(0.001);
         // (as viewer.e2e.test.ts: a missing favicon is not an error of the page)
         expect(errors.filter(e => !harmless(e) && !foreign.has(e))).toEqual([]);
-    });
+    }, PageTestTimeout);
 
     it('bond scan inside a structure: every model is scanned; the slider moves atom J to exactly r from atom I in 3D', async () => {
         const { page, errors } = await openViewer(browser, inject('baseUrl'), Viewport);
@@ -347,5 +353,5 @@ describe('C₂ dimer panel', () => {
         expect(nnText).toMatch(/nearest-neighbour distances in diamond-2x2x2\.xyz \(1\.54–1\.54 Å\)/);
         await page.locator('[data-testid=acelens-dimer-plot]').screenshot({ path: join(OutputDir, 'dimer-plot-with-dataset.png'), timeout: 90_000 });
         expect(errors.filter(e => !harmless(e) && !foreign.has(e))).toEqual([]);
-    });
+    }, PageTestTimeout);
 });
