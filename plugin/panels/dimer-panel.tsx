@@ -265,11 +265,11 @@ export class DimerPanel extends CollapsableControls<{}, State> {
             </div>}
             <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0', display: 'flex', alignItems: 'center', gap: 6 }}>
                 <span>r</span>
-                <input type='range' min={s.rmin} max={s.rmax} step={0.005} value={s.r} style={{ flex: 1 }} data-testid='acelens-dimer-slider'
+                <input type='range' min={s.rmin} max={s.rmax} step={0.005} value={s.r} style={{ flex: 1, minWidth: 0 }} data-testid='acelens-dimer-slider'
                     onChange={e => this.setR(Number(e.target.value))} />
-                <input type='number' className='msp-form-control' style={{ width: 64 }} step={0.01} value={Number(s.r.toFixed(4))} data-testid='acelens-dimer-r'
+                <input type='number' className='msp-form-control' style={{ width: 64, flex: 'none' }} step={0.01} value={Number(s.r.toFixed(4))} data-testid='acelens-dimer-r'
                     onChange={e => { const v = Number(e.target.value); if (Number.isFinite(v)) this.setR(v); }} />
-                <span>Å</span>
+                <span style={{ flex: 'none', paddingRight: 4 }}>Å</span>
             </div>
             <div className='msp-help-text' data-testid='acelens-dimer-3d'>
                 {s.dimerShownAt !== undefined

@@ -21,6 +21,9 @@ const SpinStyle: Record<number, { symbol: string; color: string }> = {
 const OrderColours: Record<number, string> = { 2: '#1f77b4', 3: '#ff7f0e', 4: '#2ca02c', 5: '#9467bd' };
 /** Model curves: a qualitative palette that does not reuse the DFT markers' colours first. */
 const ModelColours = ['#000000', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f', '#1f77b4', '#d62728'];
+/** Successive models also differ in dash, so that curves lying on each other (a K = 2 model and its K = 3 twin) both show. */
+const ModelDashes = ['solid', 'dash', 'dot', 'dashdot', 'longdash'];
+const modelLine = (k: number) => ({ color: ModelColours[k % ModelColours.length], dash: ModelDashes[k % ModelDashes.length], width: 2 });
 
 const Config = { displaylogo: false, responsive: true, scrollZoom: false, modeBarButtonsToRemove: ['lasso2d', 'select2d'], toImageButtonOptions: { format: 'svg' } };
 
@@ -109,7 +112,7 @@ export class AcelensCurvePlots extends PluginUIComponent<{}, State> {
         }
         d.curves.forEach((c, k) => {
             const label = plotlyText(modelCurveLabel(c));
-            traces.push({ type: 'scatter', mode: 'lines', x: c.r, y: c.energy, name: label, line: { color: ModelColours[k % ModelColours.length], width: 2 }, hovertemplate: `${label}<br>r %{x:.3f} Å<br>E − 2E₀ %{y:.3f} eV<extra></extra>` });
+            traces.push({ type: 'scatter', mode: 'lines', x: c.r, y: c.energy, name: label, line: modelLine(k), hovertemplate: `${label}<br>r %{x:.3f} Å<br>E − 2E₀ %{y:.3f} eV<extra></extra>` });
         });
         const spins = [...new Set(d.dft.map(p => p.magmom))].sort((a, b) => a - b);
         for (const m of spins) {
@@ -138,7 +141,7 @@ export class AcelensCurvePlots extends PluginUIComponent<{}, State> {
         const maxCount = h ? Math.max(1, maxOf(h.h.counts)) : 1;
         await Plotly.react(el, traces, layout({
             height: 520,
-            title: { text: `C₂ dimer: binding energy of ${d.curves.length} model${d.curves.length === 1 ? '' : 's'} against DFT (click to set r)`, font: { size: 14 }, x: 0, xanchor: 'left', xref: 'paper' },
+            title: { text: `Binding energy of C₂: ${d.curves.length} model${d.curves.length === 1 ? '' : 's'} and DFT`, font: { size: 14 }, x: 0, xanchor: 'left', xref: 'paper' },
             xaxis: { title: { text: 'C–C distance r (Å)' }, range: [d.rmin, d.rmax] },
             yaxis: { title: { text: 'binding energy E(r) − 2E₀ (eV)' }, ...(d.yRange ? { range: d.yRange, autorange: false } : { autorange: true }) },
             yaxis2: { overlaying: 'y', side: 'right', showgrid: false, showticklabels: false, zeroline: false, range: [0, maxCount * 4], fixedrange: true },
@@ -178,7 +181,7 @@ export class AcelensCurvePlots extends PluginUIComponent<{}, State> {
         const traces: any[] = s.results.map(({ name, order, variant, scan }, k) => {
             const label = plotlyText(modelCurveLabel({ name, order, variant }));
             return {
-                type: 'scatter', mode: 'lines', name: label, x: scan.r, y: force ? scan.forceAlongBond : scan.relativeEnergy, line: { color: ModelColours[k % ModelColours.length], width: 2 },
+                type: 'scatter', mode: 'lines', name: label, x: scan.r, y: force ? scan.forceAlongBond : scan.relativeEnergy, line: modelLine(k),
                 hovertemplate: `${label}<br>r %{x:.3f} Å<br>${force ? 'F %{y:.3f} eV/Å' : 'E − E_start %{y:.3f} eV'}<extra></extra>`,
             };
         });
@@ -193,7 +196,7 @@ export class AcelensCurvePlots extends PluginUIComponent<{}, State> {
         const i = s0?.i ?? s.i, j = s0?.j ?? s.j;
         await Plotly.react(el, traces, layout({
             height: 460,
-            title: { text: `Bond scan: atom ${j} moves along the ${i}→${j} bond, all others fixed (green: as loaded; click to set r)`, font: { size: 14 }, x: 0, xanchor: 'left', xref: 'paper' },
+            title: { text: `Atom ${j} moved along the ${i}→${j} bond, others fixed (green: as loaded)`, font: { size: 14 }, x: 0, xanchor: 'left', xref: 'paper' },
             xaxis: { title: { text: `distance r(${i}–${j}) (Å)` } },
             yaxis: { title: { text: force ? `force on atom ${j} along the bond (eV/Å)` : 'energy relative to the loaded structure, E − E_start (eV)' } },
             shapes,
@@ -223,14 +226,14 @@ export class AcelensCurvePlots extends PluginUIComponent<{}, State> {
         </div>;
         return <div ref={this.root} className='acelens-curve-plots' data-testid='acelens-curve-plots'>
             <div ref={this.sections.dimer} data-testid='acelens-plot-section-dimer'>
-                {heading('C₂ dimer', this.exportButtons('dimer', 'c2-dimer-curves', hasDimer))}
+                {heading('C₂ dimer (click a curve to set r)', this.exportButtons('dimer', 'c2-dimer-curves', hasDimer))}
                 {!hasDimer && <div className='msp-help-text'>No dimer curve yet: fit or upload a model (the DFT reference is read from the embedded asset). Settings: acelens · C₂ dimer panel, right column.</div>}
                 <div ref={this.divs.dimer} data-testid='acelens-dimer-plot' style={{ width: '100%', marginBottom: 8, display: hasDimer ? undefined : 'none' }} />
                 <div ref={this.divs.orders} data-testid='acelens-dimer-orders-plot' style={{ width: '100%', marginBottom: 8, display: d?.decomposed ? undefined : 'none' }} />
                 {d?.decomposed && <div style={{ textAlign: 'right' }}>{this.exportButtons('orders', 'c2-dimer-body-orders', true)}</div>}
             </div>
             <div ref={this.sections['bond-scan']} data-testid='acelens-plot-section-bond-scan'>
-                {heading('Bond scan', this.exportButtons('scan', s?.results[0] ? `bond-scan-${s.results[0].scan.i}-${s.results[0].scan.j}` : 'bond-scan', hasScan))}
+                {heading('Bond scan (click a curve to move J)', this.exportButtons('scan', s?.results[0] ? `bond-scan-${s.results[0].scan.i}-${s.results[0].scan.j}` : 'bond-scan', hasScan))}
                 {!hasScan && <div className='msp-help-text'>No bond scan yet: pick two atoms and press Scan in the acelens · Bond scan panel (right column).</div>}
                 <div ref={this.divs.scan} data-testid='acelens-bond-scan-plot' style={{ width: '100%', marginBottom: 8, display: hasScan ? undefined : 'none' }} />
             </div>
