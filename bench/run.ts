@@ -12,6 +12,7 @@ import './peer';
 import './shards';
 import './ui';
 import './ui-steps';
+import './startup';
 
 async function main(): Promise<void> {
     const args = process.argv.slice(2);

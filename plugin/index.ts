@@ -66,3 +66,6 @@ export const AcelensPlugin = PluginBehavior.create({
 });
 
 export { AcelensManifest, AcelensConfig };
+export { acelensUISpec } from './workspace/ui-spec';
+export { AcelensWorkspace } from './workspace/workspace';
+export { AcelensStructureTools } from './workspace/structure-tools';

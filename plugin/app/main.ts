@@ -9,7 +9,7 @@ import { PluginConfig } from 'molstar/lib/mol-plugin/config';
 import 'molstar/build/viewer/molstar.css';
 import '../workspace/workspace.css';
 import { AcelensPlugin } from '../index';
-import { AcelensStructureTools } from './structure-tools';
+import { AcelensStructureTools } from '../workspace/structure-tools';
 import { AcelensWorkspace } from '../workspace/workspace';
 import { workspaceState } from '../workspace/state';
 import { acelensStore } from '../store';

@@ -4,6 +4,7 @@
  * (with the legend: quantity, unit, numeric ends, clamping, grey for no value; the plot area beside the 3D view
  * uses the same palette and range). The plots themselves are in the workspace's plot area (plugin/workspace).
  */
+import { WorkspaceAbsentNote } from '../workspace/workspace-note';
 import * as React from 'react';
 import { plotlyText } from '../html';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
@@ -232,6 +233,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         const q = this.quantity();
         const th = { textAlign: 'right' as const, padding: '1px 3px', fontWeight: 'normal' as const };
         return <div data-testid='acelens-models-panel' style={{ fontSize: 11 }}>
+            <WorkspaceAbsentNote />
             {models.length === 0 && <div className='msp-help-text'>No model yet: fit one in the fit panel, or upload a model JSON file written by <code>acelens fit</code>.</div>}
             {models.length > 0 && <table style={{ width: '100%', borderCollapse: 'collapse' }} data-testid='acelens-models-table'>
                 <thead><tr>

@@ -35,6 +35,8 @@ export class WorkspaceState {
     readonly errors = new BehaviorSubject<DatasetErrors | undefined>(undefined);
     /** the atoms selected in a plot, the table or the 3D view */
     readonly selection = new BehaviorSubject<AtomSelection | undefined>(undefined);
+    /** an acelens workspace (./workspace.tsx) is on screen: false in a host app that kept Mol*'s own layout */
+    readonly mounted = new BehaviorSubject<boolean>(false);
 }
 
 const states = new WeakMap<PluginContext, WorkspaceState>();

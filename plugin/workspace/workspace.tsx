@@ -8,6 +8,7 @@ import * as React from 'react';
 import { PluginUIComponent } from 'molstar/lib/mol-plugin-ui/base';
 import { DefaultViewport } from 'molstar/lib/mol-plugin-ui/plugin';
 import { AcelensPlotArea } from './plot-area';
+import { workspaceState } from './state';
 
 export const SplitStorageKey = 'acelens.workspace.split.v1';
 /** Share of the main region taken by the 3D view by default, and the limits of dragging. */
@@ -24,6 +25,15 @@ function storedSplit(): number {
 export class AcelensWorkspace extends PluginUIComponent<{}, { split: number; dragging: boolean }> {
     override state = { split: storedSplit(), dragging: false };
     private root = React.createRef<HTMLDivElement>();
+
+    override componentDidMount() {
+        workspaceState(this.plugin).mounted.next(true);
+    }
+
+    override componentWillUnmount() {
+        super.componentWillUnmount();
+        workspaceState(this.plugin).mounted.next(false);
+    }
 
     private onPointerDown = (e: React.PointerEvent) => {
         e.preventDefault();

@@ -89,17 +89,17 @@ import { renderReact18 } from 'molstar/lib/mol-plugin-ui/react18';
 import { DefaultPluginUISpec } from 'molstar/lib/mol-plugin-ui/spec';
 import { PluginSpec } from 'molstar/lib/mol-plugin/spec';
 import 'molstar/build/viewer/molstar.css';
-import { AcelensPlugin } from 'acelens/plugin';
+import { AcelensPlugin, acelensUISpec } from 'acelens/plugin';
 
-const spec = DefaultPluginUISpec();
+const base = DefaultPluginUISpec();
+// ?layout=molstar: the behaviour only, in Mol*'s own layout; otherwise the acelens workspace (README)
+const spec = new URLSearchParams(location.search).get('layout') === 'molstar'
+    ? { ...base, behaviors: [...base.behaviors, PluginSpec.Behavior(AcelensPlugin)] }
+    : acelensUISpec(base);
 const plugin = await createPluginUI({
     target: document.getElementById('app')!,
     render: renderReact18,
-    spec: {
-        ...spec,
-        behaviors: [...spec.behaviors, PluginSpec.Behavior(AcelensPlugin)],
-        components: { ...spec.components, remoteState: 'none' },
-    },
+    spec: { ...spec, components: { ...spec.components, remoteState: 'none' } },
 });
 (window as any).host = { plugin, ready: true };
 `;
@@ -171,7 +171,7 @@ describe('acelens as an installed package', () => {
         expect(run('npx', ['acelens', '--version'], dir)).toBe(`acelens ${pkg.version}\n`);
     }, 600_000);
 
-    it('a Vite + Mol* host app builds with it, opens the embedded dataset in the acelens panel and fits K = 2', async () => {
+    it('a Vite + Mol* host app builds with it (Mol*\'s layout, and acelensUISpec\'s workspace), opens the embedded dataset in the acelens panel, fits K = 2 and draws the plots', async () => {
         const dir = join(scratch, 'molstar-host');
         mkdirSync(dir);
         writeFileSync(join(dir, 'package.json'), JSON.stringify({
@@ -202,8 +202,20 @@ describe('acelens as an installed package', () => {
         const errors: string[] = [];
         page.on('pageerror', e => errors.push(String(e)));
         page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
+        // the behaviour alone in Mol*'s own layout: panels there, no plot area, and the Models panel says how to get it
+        await page.goto(`${url}?layout=molstar`, { waitUntil: 'load' });
+        await page.waitForFunction(() => (window as any).host?.ready === true, undefined, { timeout: 180_000 });
+        await page.waitForSelector('[data-testid=acelens-dataset-panel]', { timeout: 60_000 });
+        expect(await page.locator('[data-testid=acelens-plot-area]').count()).toBe(0);
+        expect(await page.locator('[data-testid=acelens-no-workspace]').innerText()).toMatch(/acelensUISpec\(\)/);
+        mkdirSync(OutputDir, { recursive: true });
+        await page.screenshot({ path: join(OutputDir, 'package-host-molstar-layout.png'), timeout: 120_000 });
+
+        // acelensUISpec(): the workspace, as the README shows
         await page.goto(url, { waitUntil: 'load' });
         await page.waitForFunction(() => (window as any).host?.ready === true, undefined, { timeout: 180_000 });
+        await page.waitForSelector('[data-testid=acelens-plot-area]', { timeout: 60_000 });
+        expect(await page.locator('[data-testid=acelens-no-workspace]').count()).toBe(0);
 
         // open the embedded dataset through the acelens · Dataset panel
         await page.waitForSelector('[data-testid=acelens-dataset-panel]', { timeout: 60_000 });
@@ -238,6 +250,10 @@ describe('acelens as an installed package', () => {
         const cells = await page.locator('[data-testid=acelens-models-table] td[data-metric]').allInnerTexts();
         expect(cells.length).toBe(2);
         for (const c of cells) expect(Number.isFinite(Number(c.split('/')[0])), `metric cell "${c}"`).toBe(true);
+        // the plot area draws the new model's errors on the dataset (predictions in the package's worker)
+        await page.waitForFunction(() => ['force', 'distance', 'histogram'].every(k => ((document.querySelector(`[data-testid=acelens-plot-${k}]`) as any)?.data ?? []).length > 0), undefined, { timeout: 300_000 });
+        const plotBox = await page.locator('[data-testid=acelens-plot-force]').boundingBox();
+        expect(plotBox!.width).toBeGreaterThan(600);
         await page.screenshot({ path: join(OutputDir, 'package-host-fitted.png'), timeout: 120_000 });
         expect(errors).toEqual([]);
     }, 900_000);

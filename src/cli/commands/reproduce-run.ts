@@ -8,7 +8,8 @@ import { serializeModel } from '../../model/model';
 import { describeFsError } from '../../model/model-node';
 import { SOURCE_POOLS, type SourcePoolId, type StudyData } from '../../study/data';
 import { studyFigures } from '../../study/figures';
-import { runStudy, type StudyProgress, type StudyResult } from '../../study/reproduce';
+import { runStudy, type StudyProgress, type StudyResult, type StudySettings } from '../../study/reproduce';
+import { DEFAULT_LAMBDA, type FitSolver } from '../../fit/fit';
 import { studyFindings, paperComparison, studyReport, thinData } from '../../study/report';
 import { readmeSection, replaceReadmeSection, type PlannedCounts } from '../../study/readme-section';
 import { tableCsv, headlineMarkdown, tableMarkdown } from '../../study/table';
@@ -100,6 +101,15 @@ function resultsJson(result: StudyResult): string {
 export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number> {
     const o = args.options;
     if (args.positionals.length > 0) throw new CliError(`unexpected argument '${args.positionals[0]}' (see acelens reproduce --help)`);
+    const solver = (o.solver as string | undefined) ?? (o.lambda !== undefined ? 'ridge' : undefined);
+    if (solver !== undefined && solver !== 'blr' && solver !== 'ridge') throw new CliError(`reproduce: --solver ${solver}: expected blr or ridge`);
+    if (o.lambda !== undefined && solver !== 'ridge') throw new CliError('reproduce: --lambda needs --solver ridge');
+    if (o.lambda !== undefined && !((o.lambda as number) > 0)) throw new CliError(`reproduce: --lambda ${o.lambda}: expected a number > 0`);
+    const settings: Partial<StudySettings> = {
+        ...(o.seed !== undefined ? { seed: o.seed as number } : {}),
+        ...(solver !== undefined ? { solver: solver as FitSolver } : {}),
+        ...(solver === 'ridge' ? { lambda: (o.lambda as number | undefined) ?? DEFAULT_LAMBDA } : {}),
+    };
     const out = (o.out as string | undefined) ?? 'reproduce-out';
     const assets = (o.assets as string | undefined) ?? defaultAssetsDir();
     const quick = Boolean(o.quick);
@@ -164,7 +174,7 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
     try {
         result = await runStudy(data, {
             quick,
-            settings: o.seed !== undefined ? { seed: o.seed as number } : undefined,
+            settings: Object.keys(settings).length ? settings : undefined,
             onProgress,
             assemble: createParallelAssembler({ workers: o.workers as number | undefined }),
         });
@@ -174,7 +184,7 @@ export async function runReproduce(args: ParsedArgs, io: CliIO): Promise<number>
 
     const figures = studyFigures(result);
     const figureFiles = Object.keys(figures).map((f) => `figures/${f}`);
-    const command = `acelens reproduce${quick ? ' --quick' : ''}${o.seed !== undefined ? ` --seed ${o.seed}` : ''}`;
+    const command = `acelens reproduce${quick ? ' --quick' : ''}${o.seed !== undefined ? ` --seed ${o.seed}` : ''}${solver === 'ridge' ? ` --solver ridge --lambda ${settings.lambda}` : ''}`;
     const files: string[] = [];
     const put = (rel: string, text: string) => {
         writeText(join(out, rel), text);

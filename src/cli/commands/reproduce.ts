@@ -2,7 +2,7 @@
 import { formatHelp, parseArgs, type OptionSpec } from '../args';
 import type { Command } from '../command';
 
-const USAGE = 'acelens reproduce [--out DIR] [--quick] [--assets DIR] [--workers N] [--seed N] [--readme FILE] [--json]';
+const USAGE = 'acelens reproduce [--out DIR] [--quick] [--assets DIR] [--workers N] [--seed N] [--solver blr|ridge] [--lambda L] [--readme FILE] [--json]';
 
 export const REPRODUCE_OPTIONS: Record<string, OptionSpec> = {
     out: { kind: 'string', value: 'DIR', help: 'output folder (table.csv, table.md, headline.md, readme-section.md, report.md, results.json, figures/, models/)', default: 'reproduce-out' },
@@ -10,6 +10,8 @@ export const REPRODUCE_OPTIONS: Record<string, OptionSpec> = {
     assets: { kind: 'string', value: 'DIR', help: 'folder with carbon-narrow.xyz, carbon-diverse.xyz, c2-dimers.xyz, c2-dimer-curve.xyz', default: "acelens' assets/" },
     workers: { kind: 'integer', value: 'N', help: 'worker threads for assembling the normal equations', default: 'available cores' },
     seed: { kind: 'integer', value: 'N', help: 'seed of the train/validation splits and subsamples', default: '1' },
+    solver: { kind: 'string', value: 'blr|ridge', help: 'blr: Bayesian linear regression (evidence maximisation, the fit default); ridge: Tikhonov with --lambda (implied by --lambda) (the reference study\'s fixed-λ fits)', default: 'blr' },
+    lambda: { kind: 'number', value: 'L', help: 'Tikhonov strength of --solver ridge', default: '1e-6' },
     readme: { kind: 'string', value: 'FILE', help: 'also write the study section (readme-section.md) into FILE, between its acelens-study marker lines' },
 };
 
