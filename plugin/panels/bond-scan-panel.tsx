@@ -21,6 +21,7 @@ import { getFrameData, type AcelensDataset } from '../props/frame-data';
 import { downloadText } from '../plots/plotly';
 import { bondScanCsv, nearestScanIndex } from '../../src/analysis/bond-scans';
 import { curvePlots } from '../workspace/curves';
+import { WorkspaceAbsentNote } from '../workspace/workspace-note';
 import { bondVector, displacedFrame, type BondScan } from '../../src/scan/bond-scan';
 import { runScanInWorker, ScanCancelled, type ScanHandle } from '../scan/scan-client';
 import type { Frame } from '../../src/structure/frame';
@@ -285,6 +286,7 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
             {s.models.length === 0 && <div className='msp-help-text'>No fitted model yet.</div>}
             {s.progress && <div className='msp-help-text'>{s.progress}</div>}
             {s.error && <div className='msp-help-text' style={{ color: '#b00' }}>{s.error}</div>}
+            <WorkspaceAbsentNote />
             <div className='msp-help-text' data-testid='acelens-bond-scan-plot-link'>
                 The curves are drawn in the plot area, left of this column: <a href='#' onClick={e => { e.preventDefault(); curvePlots(this.plugin).reveal.next('bond-scan'); }}>show the bond-scan plot</a> (click a curve there to move J).
             </div>

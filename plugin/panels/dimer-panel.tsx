@@ -19,6 +19,7 @@ import { currentDataset } from '../current-dataset';
 import { afterFirstStructure } from '../idle';
 import { downloadText } from '../plots/plotly';
 import { curvePlots } from '../workspace/curves';
+import { WorkspaceAbsentNote } from '../workspace/workspace-note';
 import {
     curveGrid, curveWarnings, dftAt, dimerCsv, dimerXyz, modelDimerCurve, pairDistanceHistogram, parseDftDimerCurve,
     selfInteractionLine, spinStateName, type DftDimerCurve, type ModelDimerCurve, type PairHistogram,
@@ -257,6 +258,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
                     <input type='checkbox' checked={s.showPaper} data-testid='acelens-dimer-paper' onChange={e => this.setState({ showPaper: e.target.checked })} /> paper’s DFT</label>
             </div>
             {s.error && <div className='msp-help-text' style={{ color: '#b00' }}>{s.error}</div>}
+            <WorkspaceAbsentNote />
             <div className='msp-help-text' data-testid='acelens-dimer-plot-link'>
                 The curves are drawn in the plot area, left of this column: <a href='#' onClick={e => { e.preventDefault(); curvePlots(this.plugin).reveal.next('dimer'); }}>show the C₂ dimer plot</a> (click a curve there to set r).
             </div>
