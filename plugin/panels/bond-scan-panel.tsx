@@ -8,15 +8,20 @@
  * Only atoms within r_cut of the moving atom are re-evaluated (src/scan/bond-scan.ts), so a scan of a
  * 1000-atom structure takes a fraction of a second per model. The scans run in a web worker, one model after
  * another, with the points streamed into the plot as they come; Cancel terminates the worker.
+ *
+ * The panel holds the forms (Mol*'s right column); the curves are drawn full width in the workspace's plot area
+ * (plugin/workspace/curve-plots.tsx), linked through plugin/workspace/curves.ts (a click on the plot sets the
+ * slider). The scans and their CSV come from src/analysis/bond-scans.ts, the code `acelens scan` runs.
  */
 import * as React from 'react';
-import { plotlyText } from '../html';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
 import { StructureElement } from 'molstar/lib/mol-model/structure';
 import { acelensStore, modelSource, type StoredModel } from '../store';
 import { getFrameData, type AcelensDataset } from '../props/frame-data';
-import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule, serialDraw } from '../plots/plotly';
-import { csvLine } from '../../src/io/csv';
+import { downloadText } from '../plots/plotly';
+import { bondScanCsv, nearestScanIndex } from '../../src/analysis/bond-scans';
+import { curvePlots } from '../workspace/curves';
+import { WorkspaceAbsentNote } from '../workspace/workspace-note';
 import { bondVector, displacedFrame, type BondScan } from '../../src/scan/bond-scan';
 import { runScanInWorker } from '../scan/scan-client';
 import { isCancelled, runJobAsTask, type TaskJob } from '../worker/worker-task';
@@ -52,8 +57,6 @@ interface State {
 }
 
 export class BondScanPanel extends CollapsableControls<{}, State> {
-    private plot = React.createRef<HTMLDivElement>();
-    private plotly?: PlotlyModule;
     private handle?: TaskJob<void>;
     private moveTimer: ReturnType<typeof setTimeout> | undefined;
     private hidden: string[] = [];
@@ -68,13 +71,17 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
     override componentDidMount() {
         this.subscribe(this.store.models, models => this.setState({ models }));
         this.subscribe(this.plugin.behaviors.interaction.click, e => this.onClick(e.current.loci));
+        this.subscribe(curvePlots(this.plugin).bondScanPick, x => {
+            const s = this.state.results[0]?.scan;
+            if (s) this.setStep(nearestScanIndex(s.r, x));
+        });
     }
 
     override componentWillUnmount() {
         super.componentWillUnmount();
         this.handle?.cancel();
         if (this.moveTimer) clearTimeout(this.moveTimer);
-        if (this.plotly && this.plot.current) this.plotly.purge(this.plot.current);
+        curvePlots(this.plugin).bondScan.next(undefined);
     }
 
     override componentDidUpdate(prevProps: any, prev?: State & CollapsableState) {
@@ -144,6 +151,7 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
         const n = models.length;
         const scanning = (k: number, done?: number) => `scanning with ${models[k].name} (${k + 1}/${n})${done === undefined ? '' : `: ${done}/${points} points`}…`;
         this.setState({ running: true, results: [], partial: undefined, error: undefined, progress: scanning(0) });
+        curvePlots(this.plugin).reveal.next('bond-scan');
         const results: ScanResult[] = [];
         // a Mol* task (progress and Abort in Mol*'s task list); Cancel and Abort terminate the worker
         const job = runJobAsTask(this.plugin, `acelens: bond scan ${i + 1}–${j + 1}`, ctx => runScanInWorker({ models: models.map(m => ({ name: m.name, source: modelSource(m) })), frame: f, i, j, from, to, points }, {
@@ -160,7 +168,7 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
         try {
             await job.result;
             const start = results[0]?.scan;
-            this.setState({ step: start ? nearestIndex(start.r, start.startDistance) : 0, progress: undefined });
+            this.setState({ step: start ? nearestScanIndex(start.r, start.startDistance) : 0, progress: undefined });
         } catch (e) {
             if (isCancelled(e)) this.setState({ progress: `cancelled after ${results.length} of ${n} models`, partial: undefined });
             else this.setState({ error: (e as Error).message, progress: undefined, partial: undefined });
@@ -170,47 +178,20 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
         }
     };
 
-    /** Draws after any draw in progress; requests made while one waits are merged. */
-    private draw = serialDraw(() => this.drawNow(), e => console.warn(`acelens bond scan plot: ${e.message}`));
-
-    private async drawNow() {
-        const el = this.plot.current;
-        if (!el) return;
-        const Plotly = this.plotly ?? (this.plotly = await loadPlotly());
-        const res = this.state.results;
-        const partial = this.state.partial;
-        if (res.length === 0 && !partial) { if ((el as any).data) await Plotly.react(el, [], panelLayout({ height: 280 }), PanelPlotConfig); return; }
-        const force = this.state.quantity === 'force';
-        const traces: any[] = res.map(({ model, scan }) => ({
-            type: 'scatter', mode: 'lines', name: plotlyText(model.name), x: scan.r, y: force ? scan.forceAlongBond : scan.relativeEnergy,
-            hovertemplate: `${plotlyText(model.name)}<br>r %{x:.3f} Å<br>${force ? 'F %{y:.3f} eV/Å' : 'E − E_start %{y:.3f} eV'}<extra></extra>`,
-        }));
-        if (partial && !force) {
-            const name = this.state.models[partial.model]?.name ?? `model ${partial.model + 1}`;
-            traces.push({ type: 'scatter', mode: 'lines+markers', name: `${plotlyText(name)} (scanning…)`, x: partial.r, y: partial.energy, marker: { size: 3 }, line: { dash: 'dot' } });
-        }
-        const s0 = res[0]?.scan;
-        const r = s0 ? s0.r[Math.min(this.state.step, s0.r.length - 1)] : NaN;
-        const si = s0?.i ?? this.state.i, sj = s0?.j ?? this.state.j;
-        const shapes = s0 ? [
-            { type: 'line', xref: 'x', yref: 'paper', x0: s0.startDistance, x1: s0.startDistance, y0: 0, y1: 1, line: { color: '#3a3', width: 1, dash: 'dash' } },
-            { type: 'line', xref: 'x', yref: 'paper', x0: r, x1: r, y0: 0, y1: 1, line: { color: '#888', width: 1, dash: 'dot' } },
-        ] : [];
-        await Plotly.react(el, traces, panelLayout({
-            height: 280,
-            xaxis: { title: { text: `r(${si}–${sj}) (Å)` } },
-            yaxis: { title: { text: force ? `F on ${sj} along bond (eV/Å)` : 'E − E_start (eV)' } },
-            shapes,
-            margin: { l: 52, r: 8, t: 8, b: 36 },
-        }), PanelPlotConfig);
-        if (!(el as any).__acelensClick && (el as any).on) {
-            (el as any).on('plotly_click', (ev: any) => {
-                const x = ev?.points?.[0]?.x;
-                const s = this.state.results[0]?.scan;
-                if (typeof x === 'number' && s) this.setStep(nearestIndex(s.r, x));
-            });
-            (el as any).__acelensClick = true;
-        }
+    /** Hands the curves to the plot area (plugin/workspace/curve-plots.tsx). */
+    private draw() {
+        const s = this.state;
+        const s0 = s.results[0]?.scan;
+        curvePlots(this.plugin).bondScan.next({
+            results: s.results.map(({ model, scan }) => {
+                const engine = this.store.engine(model);
+                return { name: model.name, order: engine.order, variant: engine.spec.variant, scan };
+            }),
+            partial: s.partial ? { name: s.models[s.partial.model]?.name ?? `model ${s.partial.model + 1}`, r: s.partial.r, energy: s.partial.energy } : undefined,
+            quantity: s.quantity,
+            r: s0 ? s0.r[Math.min(s.step, s0.r.length - 1)] : NaN,
+            i: s.i, j: s.j,
+        });
     }
 
     /** Moves J to grid point `step` in 3D (coalesced while the slider is dragged). */
@@ -260,10 +241,7 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
         const res = this.state.results;
         if (!res.length) return;
         const s0 = res[0].scan;
-        const head = ['r_A', ...res.flatMap(({ model }) => [`${model.name} E-E_start eV`, `${model.name} E eV`, `${model.name} F_bond eV/A`])];
-        const lines = [csvLine(head)];
-        s0.r.forEach((r, k) => lines.push(csvLine([r, ...res.flatMap(({ scan }) => [scan.relativeEnergy[k], scan.energy[k], scan.forceAlongBond[k]])])));
-        downloadText(lines.join('\n') + '\n', `bond-scan-${s0.i}-${s0.j}.csv`, 'text/csv');
+        downloadText(bondScanCsv(res.map(({ model, scan }) => ({ name: model.name, scan }))), `bond-scan-${s0.i}-${s0.j}.csv`, 'text/csv');
     };
 
     private num(label: string, value: number | null, onChange: (v: number) => void, testId: string, step = 0.1, width = 56) {
@@ -313,7 +291,10 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
             {s.models.length === 0 && <div className='msp-help-text'>No fitted model yet.</div>}
             {s.progress && <div className='msp-help-text'>{s.progress}</div>}
             {s.error && <div className='msp-help-text' style={{ color: '#b00' }}>{s.error}</div>}
-            <div ref={this.plot} data-testid='acelens-bond-scan-plot' style={{ width: '100%', minHeight: res.length || s.partial ? 280 : 0 }} />
+            <WorkspaceAbsentNote />
+            <div className='msp-help-text' data-testid='acelens-bond-scan-plot-link'>
+                The curves are drawn in the plot area, left of this column: <a href='#' onClick={e => { e.preventDefault(); curvePlots(this.plugin).reveal.next('bond-scan'); }}>show the bond-scan plot</a> (click a curve there to move J).
+            </div>
             {s0 && <>
                 <div className='msp-help-text'>
                     E − E_start: relative to the structure as loaded (green dashed line: its distance {s0.startDistance.toFixed(3)} Å).
@@ -335,17 +316,9 @@ export class BondScanPanel extends CollapsableControls<{}, State> {
                 </table>
                 <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0', display: 'flex', gap: 4, flexWrap: 'wrap' }}>
                     {s.shownAt !== undefined && <button className='msp-btn' style={{ width: 'auto', padding: '0 6px' }} onClick={this.done} data-testid='acelens-bond-scan-done'>done (show the original)</button>}
-                    <button className='msp-btn' style={{ width: 'auto', padding: '0 6px' }} onClick={() => this.plotly && this.plot.current && this.plotly.downloadImage(this.plot.current, { format: 'svg', filename: `bond-scan-${s0.i}-${s0.j}`, width: 900, height: 500 })}>SVG</button>
-                    <button className='msp-btn' style={{ width: 'auto', padding: '0 6px' }} onClick={() => this.plotly && this.plot.current && this.plotly.downloadImage(this.plot.current, { format: 'png', filename: `bond-scan-${s0.i}-${s0.j}`, width: 900, height: 500 })}>PNG</button>
                     <button className='msp-btn' style={{ width: 'auto', padding: '0 6px' }} onClick={this.exportCsv}>CSV</button>
                 </div>
             </>}
         </div>;
     }
-}
-
-function nearestIndex(r: number[], x: number): number {
-    let best = 0;
-    for (let k = 1; k < r.length; k++) if (Math.abs(r[k] - x) < Math.abs(r[best] - x)) best = k;
-    return best;
 }

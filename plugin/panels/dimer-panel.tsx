@@ -4,25 +4,30 @@
  * pairs) and its nearest-neighbour range shaded. A slider (or a click on the plot) sets r: a C₂ dimer at that
  * distance is shown in 3D and each model's energy and force at r are listed. The body-order decomposition of a
  * chosen model shows what each K contributes (exactly zero for K ≥ 3 with the self-interaction-free basis).
- * Unphysical shapes are flagged. Export: SVG/PNG (Plotly) and CSV.
+ * Unphysical shapes are flagged. Export: CSV here, SVG/PNG beside the plots.
+ *
+ * The panel holds the forms (Mol*'s right column); the curves are drawn full width in the workspace's plot area
+ * (plugin/workspace/curve-plots.tsx), linked through plugin/workspace/curves.ts: the panel publishes what to draw,
+ * a click on the plot comes back as a distance. The data are computed by src/analysis/dimer-curves.ts, the code
+ * `acelens dimer` runs.
  */
 import * as React from 'react';
-import { plotlyText } from '../html';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
 import { acelensStore, type StoredModel } from '../store';
 import { fetchAssetText, findAsset } from '../assets';
 import { currentDataset } from '../current-dataset';
 import { pairHistogramInWorker, PairHistogramSuperseded } from '../scan/pair-histogram-client';
 import { afterFirstStructure } from '../idle';
-import { downloadText, loadPlotly, panelLayout, PanelPlotConfig, type PlotlyModule, serialDraw } from '../plots/plotly';
+import { downloadText } from '../plots/plotly';
+import { curvePlots } from '../workspace/curves';
+import { WorkspaceAbsentNote } from '../workspace/workspace-note';
 import {
-    curveGrid, dftAt, dimerCsv, dimerShapeWarnings, dimerXyz, modelDimerCurve, parseDftDimerCurve,
+    curveGrid, curveWarnings, dftAt, dimerCsv, dimerXyz, modelDimerCurve, parseDftDimerCurve,
     selfInteractionLine, spinStateName, type DftDimerCurve, type ModelDimerCurve, type PairHistogram,
-} from '../scan/dimer-data';
+} from '../../src/analysis/dimer-curves';
 import { removeTemporaryStructure, showTemporaryStructure } from '../scan/temp-structure';
 import { PAPER_DFT_CURVE, PAPER_DFT_MINIMUM } from '../../src/study/paper';
 import type { AcelensDataset } from '../props/frame-data';
-import { maxOf } from '../../src/util/extent';
 
 export const DimerStructureLabel = 'C₂ dimer (acelens)';
 
@@ -52,12 +57,6 @@ interface State {
     revision: number;
 }
 
-const SpinStyle: Record<number, { symbol: string; color: string }> = {
-    0: { symbol: 'circle', color: '#1f77b4' },
-    2: { symbol: 'square', color: '#d62728' },
-    4: { symbol: 'diamond', color: '#2ca02c' },
-};
-const OrderColours: Record<number, string> = { 2: '#1f77b4', 3: '#ff7f0e', 4: '#2ca02c', 5: '#9467bd' };
 
 /** In a web worker: a neighbour list per frame of a large dataset would block the page for minutes. */
 function datasetHistogram(dataset: AcelensDataset, rmax: number): Promise<PairHistogram> {
@@ -65,12 +64,9 @@ function datasetHistogram(dataset: AcelensDataset, rmax: number): Promise<PairHi
 }
 
 export class DimerPanel extends CollapsableControls<{}, State> {
-    private mainPlot = React.createRef<HTMLDivElement>();
-    private orderPlot = React.createRef<HTMLDivElement>();
     private curves: ModelDimerCurve[] = [];
     private decomposed: ModelDimerCurve | null = null;
     private histogram: { name: string; h: PairHistogram } | null = null;
-    private plotly?: PlotlyModule;
     private dimerTimer: ReturnType<typeof setTimeout> | undefined;
 
     protected defaultState(): State & CollapsableState {
@@ -88,14 +84,14 @@ export class DimerPanel extends CollapsableControls<{}, State> {
             decomposeId: models.some(m => m.id === s.decomposeId) ? s.decomposeId : (this.store.activeModelId.value ?? models[0]?.id ?? null),
         }), () => this.recompute()));
         this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => this.updateHistogram());
+        this.subscribe(curvePlots(this.plugin).dimerPick, r => this.setR(r));
         this.loadDft();
     }
 
     override componentWillUnmount() {
         super.componentWillUnmount();
         if (this.dimerTimer) clearTimeout(this.dimerTimer);
-        const el = this.mainPlot.current, el2 = this.orderPlot.current;
-        if (this.plotly) { if (el) this.plotly.purge(el); if (el2) this.plotly.purge(el2); }
+        curvePlots(this.plugin).dimer.next(undefined);
     }
 
     /** Reads the DFT curve asset now (the DFT job may still be adding points). */
@@ -151,99 +147,19 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         return undefined;
     }
 
-    /** Draws after any draw in progress; requests made while one waits are merged. */
-    private draw = serialDraw(() => this.drawNow(), e => console.warn(`acelens dimer plot: ${e.message}`));
+    /** Hands the curves to the plot area (plugin/workspace/curve-plots.tsx), after the first structure is drawn. */
+    private draw = () => { afterFirstStructure(this.plugin).then(() => this.publish()); };
 
-    private async drawNow() {
-        if (!this.plotly) await afterFirstStructure(this.plugin);
-        const el = this.mainPlot.current;
-        if (!el) return;
-        const Plotly = this.plotly ?? (this.plotly = await loadPlotly());
-        const traces: any[] = [];
-        const shapes: any[] = [];
-        const annotations: any[] = [];
-        const h = this.histogram;
-        if (h && this.state.showHistogram && h.h.pairs > 0) {
-            const centres = h.h.counts.map((_, b) => (h.h.edges[b] + h.h.edges[b + 1]) / 2);
-            traces.push({
-                type: 'bar', x: centres, y: h.h.counts, yaxis: 'y2', name: `pair distances · ${plotlyText(h.name)}`, marker: { color: 'rgba(120,120,120,0.25)' },
-                hovertemplate: 'r %{x:.2f} Å: %{y} pairs<extra></extra>', width: h.h.edges[1] - h.h.edges[0],
-            });
-            if (h.h.nearest) {
-                // at least 0.04 Å wide, so that a crystal's single nearest-neighbour distance stays visible
-                const mid = (h.h.nearest.min + h.h.nearest.max) / 2, half = Math.max(0.02, (h.h.nearest.max - h.h.nearest.min) / 2);
-                shapes.push({ type: 'rect', xref: 'x', yref: 'paper', x0: mid - half, x1: mid + half, y0: 0, y1: 1, fillcolor: 'rgba(60,160,60,0.15)', line: { width: 0 }, layer: 'below' });
-                annotations.push({ xref: 'x', yref: 'paper', x: mid + half, xanchor: 'left', y: 0.02, yanchor: 'bottom', text: 'nearest neighbours', showarrow: false, font: { size: 9, color: '#3a3' } });
-            }
-        }
-        for (const c of this.curves) {
-            traces.push({ type: 'scatter', mode: 'lines', x: c.r, y: c.energy, name: plotlyText(c.name), hovertemplate: `${plotlyText(c.name)}<br>r %{x:.3f} Å<br>E − 2E0 %{y:.3f} eV<extra></extra>` });
-        }
-        const dft = this.state.dft?.points ?? [];
-        const spins = [...new Set(dft.map(p => p.magmom))].sort((a, b) => a - b);
-        for (const m of spins) {
-            const pts = dft.filter(p => p.magmom === m);
-            const style = SpinStyle[m] ?? { symbol: 'x', color: '#555' };
-            traces.push({
-                type: 'scatter', mode: 'markers', x: pts.map(p => p.r), y: pts.map(p => p.binding), name: `DFT PBE · ${spinStateName(m)}`,
-                marker: { symbol: style.symbol, color: style.color, size: 7, line: { color: '#000', width: 0.5 } },
-                hovertemplate: `DFT ${spinStateName(m)}<br>r %{x:.3f} Å<br>E − 2E0 %{y:.3f} eV<extra></extra>`,
-            });
-        }
-        const spinPaired = this.state.showSpinPaired ? this.state.dft?.spinPaired ?? [] : [];
-        if (spinPaired.length) {
-            traces.push({
-                type: 'scatter', mode: 'markers', x: spinPaired.map(p => p.r), y: spinPaired.map(p => p.binding), name: 'DFT PBE · spin-unpolarised (C₂ and atom spin-paired)',
-                marker: { symbol: 'circle-open', color: '#666', size: 7 },
-                hovertemplate: 'DFT spin-unpolarised<br>r %{x:.3f} Å<br>E − 2E0 %{y:.3f} eV<extra></extra>',
-            });
-        }
-        if (this.state.showPaper) {
-            const pts = [...PAPER_DFT_CURVE, PAPER_DFT_MINIMUM].sort((a, b) => a.r - b.r);
-            traces.push({
-                type: 'scatter', mode: 'markers', x: pts.map(p => p.r), y: pts.map(p => p.energy), name: 'DFT of arXiv 2502.16125 (Quantum ESPRESSO; most likely spin-unpolarised)',
-                marker: { symbol: 'x', color: '#8c564b', size: 8 },
-                hovertemplate: 'reference study DFT<br>r %{x:.3f} Å<br>E − 2E0 %{y:.2f} eV<extra></extra>',
-            });
-        }
-        shapes.push({ type: 'line', xref: 'x', yref: 'paper', x0: this.state.r, x1: this.state.r, y0: 0, y1: 1, line: { color: '#888', width: 1, dash: 'dot' } });
-        shapes.push({ type: 'line', xref: 'paper', yref: 'y', x0: 0, x1: 1, y0: 0, y1: 0, line: { color: '#bbb', width: 1 } });
-        const maxCount = h ? Math.max(1, maxOf(h.h.counts)) : 1;
-        const yr = this.yRange();
-        const layout = panelLayout({
-            height: 340,
-            xaxis: { title: { text: 'r (Å)' }, range: [this.state.rmin, this.state.rmax] },
-            yaxis: { title: { text: 'E − 2E0 (eV)' }, ...(yr ? { range: yr, autorange: false } : { autorange: true }) },
-            yaxis2: { overlaying: 'y', side: 'right', showgrid: false, showticklabels: false, zeroline: false, range: [0, maxCount * 4], fixedrange: true },
-            shapes, annotations, bargap: 0, legend: { orientation: 'h', y: -0.22, font: { size: 9 } }, margin: { l: 48, r: 8, t: 14, b: 36 },
+    private publish() {
+        const s = this.state;
+        curvePlots(this.plugin).dimer.next({
+            curves: this.curves,
+            dft: s.dft?.points ?? [],
+            spinPaired: s.showSpinPaired ? s.dft?.spinPaired ?? [] : [],
+            paper: s.showPaper ? [...PAPER_DFT_CURVE, PAPER_DFT_MINIMUM].sort((a, b) => a.r - b.r).map(p => ({ r: p.r, energy: p.energy })) : [],
+            histogram: s.showHistogram ? this.histogram : null,
+            r: s.r, rmin: s.rmin, rmax: s.rmax, yRange: this.yRange(), decomposed: this.decomposed,
         });
-        await Plotly.react(el, traces, layout, PanelPlotConfig);
-        if (!(el as any).__acelensClick && (el as any).on) {
-            (el as any).on('plotly_click', (ev: any) => { const x = ev?.points?.[0]?.x; if (typeof x === 'number') this.setR(x); });
-            (el as any).__acelensClick = true;
-        }
-        await this.drawOrders(Plotly);
-    }
-
-    private async drawOrders(Plotly: PlotlyModule) {
-        const el = this.orderPlot.current;
-        if (!el) return;
-        const c = this.decomposed;
-        if (!c) { if ((el as any).data) await Plotly.react(el, [], panelLayout({ height: 240 }), PanelPlotConfig); return; }
-        const traces: any[] = [];
-        for (const [k, v] of Object.entries(c.contributions)) {
-            traces.push({ type: 'scatter', mode: 'lines', x: c.r, y: v, name: `K = ${k}`, line: { color: OrderColours[Number(k)] } });
-        }
-        // the total last, dashed, so that a part equal to it stays visible underneath
-        traces.push({ type: 'scatter', mode: 'lines', x: c.r, y: c.energy, name: 'total', line: { color: '#000', dash: 'dash', width: 1.5 } });
-        const yr = this.yRange();
-        await Plotly.react(el, traces, panelLayout({
-            height: 240,
-            xaxis: { title: { text: 'r (Å)' }, range: [this.state.rmin, this.state.rmax] },
-            yaxis: { title: { text: 'E_K (eV)' }, ...(yr ? { range: yr, autorange: false } : { autorange: true }) },
-            shapes: [{ type: 'line', xref: 'x', yref: 'paper', x0: this.state.r, x1: this.state.r, y0: 0, y1: 1, line: { color: '#888', width: 1, dash: 'dot' } }],
-            margin: { l: 48, r: 8, t: 8, b: 36 },
-        }), PanelPlotConfig);
     }
 
     override componentDidUpdate(prevProps: any, prevState?: State & CollapsableState) {
@@ -277,12 +193,6 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         this.setState({ dimerShownAt: undefined });
     };
 
-    private exportImage = async (format: 'svg' | 'png', which: 'main' | 'orders') => {
-        const el = which === 'main' ? this.mainPlot.current : this.orderPlot.current;
-        if (!el || !this.plotly) return;
-        await this.plotly.downloadImage(el, { format, filename: which === 'main' ? 'c2-dimer-curves' : 'c2-dimer-body-orders', width: 900, height: which === 'main' ? 560 : 420 });
-    };
-
     private exportCsv = () => {
         downloadText(dimerCsv(this.curves, this.state.dft?.points ?? [], this.decomposed), 'c2-dimer-curves.csv', 'text/csv');
     };
@@ -314,7 +224,7 @@ export class DimerPanel extends CollapsableControls<{}, State> {
         const dft = s.dft?.points ?? [];
         // the DFT point at r, when the reference has one within 0.05 Å (no interpolation across spin states)
         const nearestDft = dftAt(dft, s.r, 0.05);
-        const warnings = this.curves.map((c, index) => ({ key: `${index}:${c.name}`, name: c.name, w: dimerShapeWarnings(c.r, c.energy, c.force, { asymptote: dftAt(dft, c.r[c.r.length - 1], 0.05)?.binding ?? 0 }) })).filter(x => x.w.length);
+        const warnings = this.curves.map((c, index) => ({ key: `${index}:${c.name}`, name: c.name, w: curveWarnings(c, dft) })).filter(x => x.w.length);
         const hasPlot = this.curves.length > 0 || dft.length > 0;
         return <div className='acelens-dimer-panel' data-testid='acelens-dimer-panel' style={{ fontSize: 11 }}>
             <div className='msp-help-text'>
@@ -348,17 +258,20 @@ export class DimerPanel extends CollapsableControls<{}, State> {
                     <input type='checkbox' checked={s.showPaper} data-testid='acelens-dimer-paper' onChange={e => this.setState({ showPaper: e.target.checked })} /> paper’s DFT</label>
             </div>
             {s.error && <div className='msp-help-text' style={{ color: '#b00' }}>{s.error}</div>}
-            <div ref={this.mainPlot} data-testid='acelens-dimer-plot' style={{ width: '100%', minHeight: hasPlot ? 340 : 0 }} />
+            <WorkspaceAbsentNote />
+            <div className='msp-help-text' data-testid='acelens-dimer-plot-link'>
+                The curves are drawn in the plot area, left of this column: <a href='#' onClick={e => { e.preventDefault(); curvePlots(this.plugin).reveal.next('dimer'); }}>show the C₂ dimer plot</a> (click a curve there to set r).
+            </div>
             {this.histogram?.h.nearest && <div className='msp-help-text'>
                 Shaded: nearest-neighbour distances in {this.histogram.name} ({this.histogram.h.nearest.min.toFixed(2)}–{this.histogram.h.nearest.max.toFixed(2)} Å); grey bars: its pair distances ({this.histogram.h.pairs} pairs). Outside, the models extrapolate.
             </div>}
             <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0', display: 'flex', alignItems: 'center', gap: 6 }}>
                 <span>r</span>
-                <input type='range' min={s.rmin} max={s.rmax} step={0.005} value={s.r} style={{ flex: 1 }} data-testid='acelens-dimer-slider'
+                <input type='range' min={s.rmin} max={s.rmax} step={0.005} value={s.r} style={{ flex: 1, minWidth: 0 }} data-testid='acelens-dimer-slider'
                     onChange={e => this.setR(Number(e.target.value))} />
-                <input type='number' className='msp-form-control' style={{ width: 64 }} step={0.01} value={Number(s.r.toFixed(4))} data-testid='acelens-dimer-r'
+                <input type='number' className='msp-form-control' style={{ width: 64, flex: 'none' }} step={0.01} value={Number(s.r.toFixed(4))} data-testid='acelens-dimer-r'
                     onChange={e => { const v = Number(e.target.value); if (Number.isFinite(v)) this.setR(v); }} />
-                <span>Å</span>
+                <span style={{ flex: 'none', paddingRight: 4 }}>Å</span>
             </div>
             <div className='msp-help-text' data-testid='acelens-dimer-3d'>
                 {s.dimerShownAt !== undefined
@@ -393,12 +306,8 @@ export class DimerPanel extends CollapsableControls<{}, State> {
             </div>
             {s.noSplit && <div className='msp-help-text' data-testid='acelens-dimer-no-split'>{s.noSplit}</div>}
             {this.decomposed && <div className='msp-help-text' data-testid='acelens-dimer-self-interaction'>{selfInteractionLine(this.decomposed)}</div>}
-            <div ref={this.orderPlot} data-testid='acelens-dimer-orders-plot' style={{ width: '100%', minHeight: this.decomposed ? 240 : 0 }} />
             <div className='msp-control-row' style={{ height: 'auto', padding: '2px 0', display: 'flex', gap: 4, flexWrap: 'wrap' }}>
-                <button className='msp-btn msp-btn-block' style={{ width: 'auto', padding: '0 6px' }} disabled={!hasPlot} onClick={() => this.exportImage('svg', 'main')}>SVG</button>
-                <button className='msp-btn msp-btn-block' style={{ width: 'auto', padding: '0 6px' }} disabled={!hasPlot} onClick={() => this.exportImage('png', 'main')}>PNG</button>
-                <button className='msp-btn msp-btn-block' style={{ width: 'auto', padding: '0 6px' }} disabled={!this.decomposed} onClick={() => this.exportImage('svg', 'orders')}>SVG (orders)</button>
-                <button className='msp-btn msp-btn-block' style={{ width: 'auto', padding: '0 6px' }} disabled={!hasPlot} onClick={this.exportCsv} data-testid='acelens-dimer-csv'>CSV</button>
+                <button className='msp-btn msp-btn-block' style={{ width: 'auto', padding: '0 6px' }} disabled={!hasPlot} onClick={this.exportCsv} data-testid='acelens-dimer-csv' title='r, the DFT points, every model’s E − 2E0 and the body-order parts of the chosen model (SVG/PNG of the figures: beside the plots)'>CSV</button>
             </div>
         </div>;
     }

@@ -3,7 +3,7 @@
  * and range. A request for another dataset stops the one running (its worker is terminated).
  */
 import type { AcelensDataset } from '../props/frame-data';
-import type { PairHistogram } from './dimer-data';
+import type { PairHistogram } from '../../src/analysis/dimer-curves';
 
 /** What the histogram needs of a frame: positions, cell and periodicity (a copy goes to the worker). */
 export interface PairHistogramFrame { natoms: number; positions: Float64Array; cell: Float64Array | null; pbc: [boolean, boolean, boolean] }

@@ -3,7 +3,7 @@
  * list per frame is seconds to minutes of work on a GAP-20-sized file, which blocked the page when a dataset was
  * opened. Frames come in with their positions, cell and pbc (copied); the histogram goes back.
  */
-import { pairDistanceHistogram } from './dimer-data';
+import { pairDistanceHistogram } from '../../src/analysis/dimer-curves';
 import type { PairHistogramReply, PairHistogramRequest } from './pair-histogram-client';
 
 self.onmessage = (event: MessageEvent<PairHistogramRequest>) => {

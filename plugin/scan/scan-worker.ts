@@ -2,9 +2,8 @@
  * Bond scans off the main thread: every model of the job in turn, points streamed as they come.
  * Cancelling terminates this worker (plugin/scan/scan-client.ts), which stops the work at once.
  */
-import { PaceModel, paceBondScan } from '../../src/pace/pace-model';
+import { scanBond } from '../../src/analysis/bond-scans';
 import { engineOf } from '../model-source';
-import { bondScan } from '../../src/scan/bond-scan';
 import type { ScanJob, ScanReply } from './scan-protocol';
 
 const post = (m: ScanReply) => (self as unknown as Worker).postMessage(m);
@@ -26,7 +25,7 @@ self.onmessage = (event: MessageEvent<{ type: 'scan'; job: ScanJob }>) => {
                 },
             };
             // a PACE potential is evaluated in full at every distance (no per-site update)
-            const scan = model instanceof PaceModel ? paceBondScan(model, job.frame, opts) : bondScan(model, job.frame, opts);
+            const scan = scanBond(model, job.frame, opts);
             post({ type: 'result', model: index, scan, ms: performance.now() - t0 });
         });
         post({ type: 'done' });

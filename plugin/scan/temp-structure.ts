@@ -7,6 +7,7 @@
  * so dragging a slider never piles up work.
  */
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
+import { XyzProvider } from 'molstar/lib/mol-plugin-state/formats/trajectory';
 
 interface Slot { ref?: string; running: boolean; pending?: { text: string; done: (() => void)[] } }
 
@@ -30,7 +31,10 @@ export function xyzText(species: string[], positions: ArrayLike<number>, comment
 async function load(plugin: PluginContext, slot: Slot, label: string, text: string) {
     const old = slot.ref;
     const data = await plugin.builders.data.rawData({ data: text, label });
-    const trajectory = await plugin.builders.structure.parseTrajectory(data, 'xyz');
+    // Mol*'s XYZ provider itself, not by its name: acelens takes the name 'xyz' out of the plugin's data formats
+    // (every .xyz a user opens goes through acelens' strict reader, plugin/index.ts), and these structures must
+    // not carry acelens frame data
+    const trajectory = await plugin.builders.structure.parseTrajectory(data, XyzProvider);
     await plugin.builders.structure.hierarchy.applyPreset(trajectory, 'default', { showUnitcell: false } as any);
     slot.ref = data.ref;
     if (old) await plugin.build().delete(old).commit();

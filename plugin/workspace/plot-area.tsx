@@ -26,6 +26,8 @@ import { loadPlotly, serialDraw, type PlotlyModule } from '../plots/plotly';
 import type { AcelensDataset } from '../props/frame-data';
 import { atomIdsOfLoci, selectAtomsInViewer, selectedAtomIds } from './linking';
 import { workspaceState, type AtomSelection, type SharedColouring } from './state';
+import { AcelensCurvePlots } from './curve-plots';
+import { curvePlots } from './curves';
 
 /** Rows of the selection table drawn at most (the count says how many there are). */
 const MAX_TABLE_ROWS = 300;
@@ -618,6 +620,10 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
             <div style={{ display: 'flex', alignItems: 'center', gap: 8, fontSize: 13 }}>
                 <b>acelens · Diagnosis</b>
                 <span style={{ flex: 1, opacity: 0.8 }} data-testid='acelens-plot-subject'>{model ? model.name : 'no model'} on {dataset ? `${dataset.name} (${dataset.frames.length.toLocaleString('en')} structures)` : 'no dataset'}</span>
+                <span style={{ fontSize: 12 }} data-testid='acelens-plot-jump'>
+                    <a href='#' onClick={e => { e.preventDefault(); curvePlots(this.plugin).reveal.next('dimer'); }}>C₂ dimer</a>{' · '}
+                    <a href='#' onClick={e => { e.preventDefault(); curvePlots(this.plugin).reveal.next('bond-scan'); }}>bond scan</a>
+                </span>
                 <button className='msp-btn' style={{ width: 'auto', padding: '0 8px', height: 24, lineHeight: '24px' }} onClick={showLeft} title='show or hide Mol*’s own left panel (PDB and density downloads, state tree, session)' data-testid='acelens-toggle-molstar-panels'>Mol* panels</button>
             </div>
             {(!model || !dataset) && <div className='msp-help-text' style={{ marginTop: 8 }}>Load a dataset (Dataset panel, or drop an extended XYZ file) and fit or upload a model (Fit and Models panels): the parity plots, error-by-distance and histograms appear here, linked to the 3D view.</div>}
@@ -633,6 +639,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
             {plot('distance')}
             {plot('histogram')}
             {plot('lambda')}
+            <AcelensCurvePlots />
         </div>;
     }
 }

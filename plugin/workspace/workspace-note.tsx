@@ -17,7 +17,7 @@ export class WorkspaceAbsentNote extends PluginUIComponent<{}, { mounted: boolea
     override render() {
         if (this.state.mounted) return null;
         return <div className='msp-help-text' data-testid='acelens-no-workspace'>
-            This app has no acelens plot area (parity, error-vs-distance, histograms, dimer curves): its Mol* layout is its own.
+            This app has no acelens plot area (parity, error-vs-distance, histograms, dimer and bond-scan curves): its Mol* layout is its own.
             Create the plugin with <code>spec: acelensUISpec()</code> from <code>acelens/plugin</code> to get it beside the 3D view.
         </div>;
     }

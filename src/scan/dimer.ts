@@ -13,6 +13,8 @@ export interface DimerOptions {
   rmax?: number;
   /** number of distances, evenly spaced with both ends included, default 200 */
   points?: number;
+  /** the distances (Å, each > 0) instead of rmin/rmax/points: e.g. an even grid with the DFT distances merged in */
+  grid?: readonly number[];
   /** called after each point (e.g. to stream points into a plot) */
   onPoint?: (index: number, r: number, energy: number) => void;
   signal?: AbortSignal;
@@ -38,8 +40,14 @@ export function dimerGrid(rmin: number, rmax: number, points: number): number[] 
     return r;
 }
 
+function checkedGrid(grid: readonly number[]): number[] {
+    if (grid.length === 0) throw new Error('dimer scan: no distances given');
+    for (const x of grid) if (!(Number.isFinite(x) && x > 0)) throw new Error(`dimer scan: every distance must be a number > 0 Å, got ${x}`);
+    return [...grid];
+}
+
 export function dimerCurve(model: Pick<Model, 'order' | 'e0' | 'predict'>, opts: DimerOptions = {}): DimerCurve {
-    const r = dimerGrid(opts.rmin ?? 0.6, opts.rmax ?? 6, opts.points ?? 200);
+    const r = opts.grid ? checkedGrid(opts.grid) : dimerGrid(opts.rmin ?? 0.6, opts.rmax ?? 6, opts.points ?? 200);
     const orders: number[] = [];
     for (let K = 2; K <= model.order; K++) orders.push(K);
     const contributions: Record<number, number[]> = {};

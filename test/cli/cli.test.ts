@@ -2,13 +2,18 @@
  * End-to-end tests of the acelens command line: spawn `node bin/acelens.mjs ... --json`, compare with the
  * library, and check that bad input gives a non-zero exit and a one-line message naming file and line.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { cliInScratchFolder } from './run-cli';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fitModel } from '../../src/fit/fit';
 import { parseExtXyz, writeExtXyz } from '../../src/io/extxyz';
 import { Model, parseModel } from '../../src/model/model';
 import { dimerCurve } from '../../src/scan/dimer';
+import { predictFrame } from '../../src/analysis/predictions';
+import { worstAtoms } from '../../src/analysis/worst-atoms';
+import { binByDistance, forceErrorByNearestNeighbour } from '../../src/analysis/error-by-distance';
+import { curveGrid, curveWarnings, dftDeviation, dimerCsv, modelDimerCurve, parseDftDimerCurve, selfInteractionLine } from '../../src/analysis/dimer-curves';
 import type { Frame } from '../../src/structure/frame';
 import { smallSpec, syntheticData } from '../fit/data';
 
@@ -126,10 +131,35 @@ describe('acelens fit / eval / dimer', () => {
         expect(ev.metrics.force_rmse_meV_A).toBeCloseTo(file.metrics.train.force_rmse_meV_A!, 9);
     });
 
+    it('eval: worst atoms and force error by nearest-neighbour distance are the viewer\'s (src/analysis)', () => {
+        const model = Model.parse(readFileSync(at('m.json'), 'utf8'));
+        const frames = parseExtXyz(readFileSync(at('train.xyz'), 'utf8'));
+        const cache = new Map(frames.map(f => [f, predictFrame(model, f)]));
+        const predict = (f: Frame) => cache.get(f)!;
+        const out = runJson(['eval', '--model', 'm.json', 'train.xyz', '--worst', '4', '--distance-bin', '0.1']);
+        const worst = worstAtoms(frames, predict, 4);
+        expect(out.worst_atoms).toHaveLength(4);
+        out.worst_atoms.forEach((w: any, k: number) => {
+            expect([w.frame, w.atom, w.neighbours]).toEqual([worst[k].frame, worst[k].atom, worst[k].neighbours]);
+            expect(w.force_error_eV_A).toBeCloseTo(worst[k].forceError, 12);
+            expect(w.many_body_eV).toBeCloseTo(worst[k].manyBody, 12);
+        });
+        expect(out.worst_atoms[0].force_error_eV_A).toBeGreaterThanOrEqual(out.worst_atoms[3].force_error_eV_A);
+        const points = forceErrorByNearestNeighbour(frames, predict);
+        const bins = binByDistance(points, 0.1);
+        expect(out.force_error_by_nearest_neighbour.atoms).toBe(points.length);
+        expect(out.force_error_by_nearest_neighbour.bins.map((b: any) => [b.from_A, b.atoms])).toEqual(bins.map(b => [b.lo, b.count]));
+        out.force_error_by_nearest_neighbour.bins.forEach((b: any, k: number) => expect(b.median_eV_A).toBeCloseTo(bins[k].median, 12));
+        const t = run(['eval', '--model', 'm.json', 'train.xyz', '--worst', '3']);
+        expect(t.stdout).toMatch(/the 3 atoms with the largest force errors/);
+        expect(t.stdout).toMatch(/force error against the nearest-neighbour distance/);
+        expect(runJson(['eval', '--model', 'm.json', 'train.xyz', '--worst', '0']).worst_atoms).toEqual([]);
+    });
+
     it('dimer --json matches dimerCurve', () => {
         const out = runJson(['dimer', '--model', 'm.json', '--rmin', '0.8', '--rmax', '5', '--points', '22']);
         const lib = dimerCurve(Model.parse(readFileSync(at('m.json'), 'utf8')), { rmin: 0.8, rmax: 5, points: 22 });
-        expect(Object.keys(out).sort()).toEqual(['contributions', 'energy', 'force', 'r']);
+        expect(Object.keys(out).sort()).toEqual(['contributions', 'energy', 'force', 'r', 'self_interaction', 'warnings']);
         expect(out.r).toEqual(lib.r);
         expect(out.energy).toEqual(lib.energy);
         expect(out.force).toEqual(lib.force);
@@ -138,6 +168,34 @@ describe('acelens fit / eval / dimer', () => {
         const t = run(['dimer', '--model', 'm.json', '--points', '3']);
         expect(t.code).toBe(0);
         expect(t.stdout).toMatch(/r \(Å\)\s+E − 2E0\s+K=2\s+K=3/);
+    });
+
+    it('dimer --dft / --csv: the viewer\'s dimer-panel code (grid with the DFT distances, deviation, warnings, CSV)', () => {
+        const dftPath = resolve(__dirname, '../../assets/c2-dimer-curve.xyz');
+        if (!existsSync(dftPath)) { console.warn(`skipped: ${dftPath} absent`); return; }
+        const dft = parseDftDimerCurve(readFileSync(dftPath, 'utf8'));
+        const model = Model.parse(readFileSync(at('m.json'), 'utf8'));
+        const lib = modelDimerCurve(model, 'm.json', curveGrid(0.8, 5, 22, dft.points.map(p => p.r)));
+        const out = runJson(['dimer', '--model', 'm.json', '--rmin', '0.8', '--rmax', '5', '--points', '22', '--dft']);
+        // every DFT distance inside the range is on the grid, and the curve is the panel's
+        expect(out.r).toEqual(lib.r);
+        expect(out.r.length).toBeGreaterThan(22);
+        expect(out.energy).toEqual(lib.energy);
+        expect(out.warnings).toEqual(curveWarnings(lib, dft.points));
+        expect(out.self_interaction).toBe(selfInteractionLine(lib));
+        expect(out.dft.r).toEqual(dft.points.map(p => p.r));
+        const dev = dftDeviation(lib, dft.points, 1.1, 3.0);
+        expect(out.deviation.points).toBe(dev.points);
+        expect(out.deviation.points).toBe(dft.points.filter(p => p.r >= 1.1 && p.r <= 3.0).length);
+        expect(out.deviation.rms_eV).toBeCloseTo(dev.rms, 12);
+        const csv = run(['dimer', '--model', 'm.json', '--rmin', '0.8', '--rmax', '5', '--points', '22', '--dft', '--csv']);
+        expect(csv.code).toBe(0);
+        expect(csv.stdout).toBe(dimerCsv([lib], dft.points, lib));
+        const t = run(['dimer', '--model', 'm.json', '--rmin', '0.8', '--rmax', '5', '--points', '22', '--dft']);
+        expect(t.stdout).toMatch(/DFT$/m);
+        expect(t.stdout).toMatch(/against DFT over 1\.1–3 Å \(\d+ points\): RMS \d+\.\d{3} eV/);
+        expectFailure(['dimer', '--model', 'm.json', '--dft-file', 'train.xyz'], /train\.xyz: no DFT dimer point/);
+        expectFailure(['dimer', '--model', 'm.json', '--json', '--csv'], /exclude each other/);
     });
 });
 

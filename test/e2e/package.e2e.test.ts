@@ -207,7 +207,9 @@ describe('acelens as an installed package', () => {
         await page.waitForFunction(() => (window as any).host?.ready === true, undefined, { timeout: 180_000 });
         await page.waitForSelector('[data-testid=acelens-dataset-panel]', { timeout: 60_000 });
         expect(await page.locator('[data-testid=acelens-plot-area]').count()).toBe(0);
-        expect(await page.locator('[data-testid=acelens-no-workspace]').innerText()).toMatch(/acelensUISpec\(\)/);
+        // the Models, C₂ dimer and Bond scan panels, whose plots live in the plot area, each say so
+        expect(await page.locator('[data-testid=acelens-no-workspace]').count()).toBe(3);
+        expect(await page.locator('[data-testid=acelens-no-workspace]').first().innerText()).toMatch(/acelensUISpec\(\)/);
         mkdirSync(OutputDir, { recursive: true });
         await page.screenshot({ path: join(OutputDir, 'package-host-molstar-layout.png'), timeout: 120_000 });
 

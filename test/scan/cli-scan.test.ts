@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseExtXyz, writeExtXyz } from '../../src/io/extxyz';
 import { Model, serializeModel } from '../../src/model/model';
 import { bondScan } from '../../src/scan/bond-scan';
+import { bondScanCsv, scanBond } from '../../src/analysis/bond-scans';
 import { dimerCurve } from '../../src/scan/dimer';
 import { joinAtomsArgument } from '../../src/cli/commands/scan';
 import { randomCell, randomCluster, TRICLINIC } from '../engine/helpers';
@@ -42,6 +43,16 @@ describe('acelens scan', () => {
         expect(out.start_energy).toBe(ref.startEnergy);
         // relative energies are against the unperturbed structure: energy − start_energy
         out.energy.forEach((e: number, k: number) => expect(out.relative_energy[k]).toBeCloseTo(e - out.start_energy, 9));
+    });
+
+    it('--csv is the bond-scan panel\'s CSV (src/analysis/bond-scans.ts) of the same scan', () => {
+        const frame = parseExtXyz(dataText)[1];
+        const ref = scanBond(new Model(modelFile), frame, { i: 2, j: 5, from: 1.1, to: 2.9, points: 7 });
+        const t = run(['scan', '--model', 'm.json', 'data.xyz', '--frame', '1', '--atoms', '2', '5', '--from', '1.1', '--to', '2.9', '--points', '7', '--csv']);
+        expect(t.code).toBe(0);
+        expect(t.stdout).toBe(bondScanCsv([{ name: 'm.json', scan: ref }]));
+        expect(t.stdout.trimEnd().split('\n')).toHaveLength(1 + 7);
+        expectFailure(['scan', '--model', 'm.json', 'data.xyz', '--frame', '1', '--atoms', '2', '5', '--from', '1.1', '--to', '2.9', '--json', '--csv'], /exclude each other/);
     });
 
     it('one-structure file: --frame defaults to 0; --atoms I,J; table output names the columns', () => {

@@ -1,4 +1,11 @@
-/** `acelens eval` body: predictions and errors per structure, metrics, optional extended XYZ output. */
+/**
+ * `acelens eval` body: predictions and errors per structure, metrics, optional extended XYZ output, and the
+ * atoms with the largest force errors and the force error against the nearest-neighbour distance — with the
+ * code the viewer's panels and plots run (src/analysis: predictions, worst-atoms, error-by-distance).
+ */
+import { withErrors, type FramePrediction } from '../../analysis/predictions';
+import { worstAtoms, type WorstAtom } from '../../analysis/worst-atoms';
+import { binByDistance, forceErrorByNearestNeighbour, NEAREST_RMAX, type DistanceBin } from '../../analysis/error-by-distance';
 import { checkFitFrame, isIsolatedAtom } from '../../fit/fit';
 import { MetricsAccumulator, structureErrors } from '../../fit/metrics';
 import { writeExtXyzFrame, type ExtraColumn } from '../../io/extxyz';
@@ -44,6 +51,12 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
     const data = await readDataset(args.positionals[0]);
     data.frames.forEach((f, i) => checkFitFrame(f, (atom) => frameLocation(data, i, atom)));
 
+    const worstCount = (o.worst as number | undefined) ?? 10;
+    if (!(worstCount >= 0)) throw new CliError(`option '--worst' expects a number of atoms ≥ 0, got ${worstCount}`);
+    const binWidth = (o['distance-bin'] as number | undefined) ?? 0.05;
+    if (!(binWidth > 0)) throw new CliError(`option '--distance-bin' expects a positive width in Å, got ${binWidth}`);
+    // per-frame predictions with their errors against DFT, as the viewer computes them (src/analysis/predictions)
+    const predictions: FramePrediction[] = [];
     const acc = new MetricsAccumulator();
     const structures: Array<{
     index: number;
@@ -77,6 +90,8 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
             }
             const bad = nonFinite(p.energy, p.forces!);
             if (bad) throw new CliError(`${frameLocation(data, index)}: the model gives a non-finite ${bad} (model ${modelPath}: absurd coefficients or spec?)`);
+            const prediction = withErrors({ energy: p.energy, perAtomEnergy: p.perAtomEnergy, perAtomEnergyByOrder: p.perAtomEnergyByOrder, forces: p.forces! }, frame);
+            predictions.push(prediction);
             // isolated atoms define E0: listed, but not counted in the metrics (as in acelens fit)
             const errs = isIsolatedAtom(frame)
                 ? structureErrors(frame.natoms, p.energy, p.forces, frame.energy, frame.forces)
@@ -100,16 +115,7 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
                     extraColumns[UNCERTAINTY_COLUMNS.energy] = { type: 'R', ncols: 1, values: sigma.perAtomEnergy };
                     extraColumns[UNCERTAINTY_COLUMNS.forces] = { type: 'R', ncols: 1, values: sigma.perAtomForce };
                 }
-                if (frame.forces) {
-                    const err = new Float64Array(frame.natoms);
-                    for (let i = 0; i < frame.natoms; i++) {
-                        const dx = p.forces![3 * i] - frame.forces[3 * i];
-                        const dy = p.forces![3 * i + 1] - frame.forces[3 * i + 1];
-                        const dz = p.forces![3 * i + 2] - frame.forces[3 * i + 2];
-                        err[i] = Math.sqrt(dx * dx + dy * dy + dz * dz);
-                    }
-                    extraColumns[PREDICTION_COLUMNS.forceError] = { type: 'R', ncols: 1, values: err };
-                }
+                if (prediction.forceError) extraColumns[PREDICTION_COLUMNS.forceError] = { type: 'R', ncols: 1, values: prediction.forceError };
                 const text = writeExtXyzFrame({ ...frame, info: { ...frame.info, [PREDICTION_ENERGY_KEY]: p.energy } }, { extraColumns, realFormat: 'exact' });
                 try {
           file!.write(text);
@@ -134,9 +140,17 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
             force_mae_meV_A: m.force_mae_meV_A,
         };
     }
+    // where the model fails, atom by atom (isolated atoms have no force error: worstAtoms skips one-atom frames)
+    const predictionOf = new Map(data.frames.map((f, k) => [f, predictions[k]]));
+    const predict = (f: typeof data.frames[number]) => predictionOf.get(f)!;
+    const worst: WorstAtom[] = worstCount > 0 ? worstAtoms(data.frames, predict, worstCount) : [];
+    const points = forceErrorByNearestNeighbour(data.frames, predict);
+    const bins: DistanceBin[] = binByDistance(points, binWidth);
     if (o.json) {
         printJson(io, {
             ...(coreRepulsionOf(model) ? { core_repulsion: coreRepulsionOf(model) } : {}),
+            worst_atoms: worst.map(w => ({ frame: w.frame, atom: w.atom, config_type: w.configType, force_error_eV_A: w.forceError, dft_force_eV_A: w.dftForce, neighbours: w.neighbours, many_body_eV: w.manyBody })),
+            force_error_by_nearest_neighbour: { bin_width_A: binWidth, atoms: points.length, bins: bins.map(b => ({ from_A: b.lo, to_A: b.hi, atoms: b.count, median_eV_A: b.median, p90_eV_A: b.p90, rms_eV_A: b.rms })) },
             structures,
             metrics: { energy_rmse_meV_atom: report.energy_rmse_meV_atom, force_rmse_meV_A: report.force_rmse_meV_A, per_config_type: per },
         });
@@ -165,6 +179,16 @@ export async function runEval(args: ParsedArgs, io: CliIO): Promise<number> {
     if (listed.length < structures.length) lines.push(`the ${listed.length} structures with the largest energy errors (of ${structures.length}; --json lists all):`);
     lines.push(table(['index', 'config_type', 'atoms', 'E model (eV)', 'E DFT (eV)', 'ΔE meV/atom', 'F RMSE meV/Å'], rows), '');
     lines.push(formatMetricsTable({ [data.path]: report }));
+    if (worst.length > 0) {
+        lines.push('', `the ${worst.length} atoms with the largest force errors (neighbours: within 1.85 Å; many-body: Σ_{K≥3} of E_i):`);
+        lines.push(table(['frame', 'atom', 'config_type', '|ΔF| (eV/Å)', '|F_DFT| (eV/Å)', 'neighbours', 'many-body (eV)'],
+            worst.map(w => [String(w.frame), String(w.atom), w.configType ?? '', w.forceError.toFixed(3), w.dftForce.toFixed(3), String(w.neighbours), w.manyBody.toFixed(3)])));
+    }
+    if (bins.length > 0) {
+        lines.push('', `force error against the nearest-neighbour distance (${points.length} atoms with a neighbour within ${NEAREST_RMAX} Å; bins of ${binWidth} Å with at least 5 atoms):`);
+        lines.push(table(['d_nn (Å)', 'atoms', 'median |ΔF| (eV/Å)', '90 % (eV/Å)', 'RMS (eV/Å)'],
+            bins.filter(b => b.count >= 5).map(b => [`${b.lo.toFixed(2)}–${b.hi.toFixed(2)}`, String(b.count), b.median.toFixed(3), b.p90.toFixed(3), b.rms.toFixed(3)])));
+    }
     const noSplit = model instanceof PaceModel ? model.bodyOrderNote : null;
     if (out) {
         const orderCols = noSplit ? `no body-order columns: ${noSplit}` : `${orderColumn(2)}…${orderColumn(model.order)} (E_i by body order, E0 not included)`;

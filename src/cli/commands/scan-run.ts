@@ -1,7 +1,7 @@
-/** `acelens scan` body. */
+/** `acelens scan` body: the scan and the CSV of the viewer's bond-scan panel (src/analysis/bond-scans.ts). */
+import { bondScanCsv, scanBond } from '../../analysis/bond-scans';
 import { loadPredictor } from '../../pace/pace-node';
-import { coreRepulsionOf, PaceModel, paceBondScan } from '../../pace/pace-model';
-import { bondScan } from '../../scan/bond-scan';
+import { coreRepulsionOf } from '../../pace/pace-model';
 import type { ParsedArgs } from '../args';
 import { printJson, type CliIO } from '../command';
 import { frameLocation, readDataset } from '../data';
@@ -29,6 +29,7 @@ export async function runScan(args: ParsedArgs, io: CliIO): Promise<number> {
     if (!modelPath) throw new CliError("option '--model M.json' is required");
     if (args.positionals.length === 0) throw new CliError('missing DATA.xyz (the file holding the structure to scan)');
     if (args.positionals.length > 1) throw new CliError(`unexpected argument '${args.positionals[1]}' (one data file; see acelens scan --help)`);
+    if (o.json && o.csv) throw new CliError("options '--json' and '--csv' exclude each other");
     const [i, j] = parseAtoms(o.atoms as string | undefined);
     const from = required(o, 'from', 'A');
     const to = required(o, 'to', 'B');
@@ -49,9 +50,13 @@ export async function runScan(args: ParsedArgs, io: CliIO): Promise<number> {
     if (i === j) throw new CliError(`--atoms: I and J must be different atoms (both are ${i})`);
     let scan;
     try {
-        scan = model instanceof PaceModel ? paceBondScan(model, frame, { i, j, from, to, points }) : bondScan(model, frame, { i, j, from, to, points });
+        scan = scanBond(model, frame, { i, j, from, to, points });
     } catch (err) {
         throw new CliError(`${frameLocation(data, f)}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (o.csv) {
+        io.stdout(bondScanCsv([{ name: modelPath, scan }]));
+        return 0;
     }
     if (o.json) {
         printJson(io, {

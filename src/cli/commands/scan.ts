@@ -2,7 +2,7 @@
 import { formatHelp, parseArgs, type OptionSpec } from '../args';
 import type { Command } from '../command';
 
-const USAGE = 'acelens scan --model M.json DATA.xyz [--frame F] --atoms I J --from A --to B [--points N] [--json]';
+const USAGE = 'acelens scan --model M.json DATA.xyz [--frame F] --atoms I J --from A --to B [--points N] [--json | --csv]';
 
 export const SCAN_OPTIONS: Record<string, OptionSpec> = {
     model: { kind: 'string', value: 'M.json', help: 'model file written by acelens fit, or a PACE potential (.yace) (required)' },
@@ -11,6 +11,7 @@ export const SCAN_OPTIONS: Record<string, OptionSpec> = {
     from: { kind: 'number', value: 'A', help: 'first I–J distance (Å) (required)' },
     to: { kind: 'number', value: 'B', help: 'last I–J distance (Å) (required)' },
     points: { kind: 'integer', value: 'N', help: 'number of distances, evenly spaced, both ends included', default: '50' },
+    csv: { kind: 'flag', help: 'print the CSV the viewer\'s bond-scan panel exports (r, E − E_start, E, F_bond) instead of a table' },
 };
 
 const DESCRIPTION = [

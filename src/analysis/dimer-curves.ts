@@ -1,17 +1,19 @@
 /**
- * Data behind the dimer panel (no DOM, no Mol*; tested in Node): the DFT reference curve read from the
- * embedded extended XYZ asset, model curves on a grid that includes the DFT distances, automatic checks of
- * the curve's shape, the pair-distance histogram of a dataset, CSV export and the 3D dimer as plain XYZ.
+ * C₂ dimer curves of models against the DFT reference — one implementation for the dimer panel and plot of the
+ * viewer and `acelens dimer` (no DOM, no Mol*; tested in Node): the DFT reference curve read from the embedded
+ * extended XYZ asset, model curves on a grid that includes the DFT distances, the deviation from DFT, automatic
+ * checks of the curve's shape, the K ≥ 3 (self-interaction) line, the pair-distance histogram of a dataset, CSV
+ * export and the dimer as plain XYZ.
  *
  * Units: Å, eV, eV/Å. Binding energy = E(r) − 2·E0.
  */
-import { csvLine } from '../../src/io/csv';
-import { parseExtXyzLenient } from '../../src/io/extxyz';
-import type { Model } from '../../src/model/model';
-import type { PaceModel } from '../../src/pace/pace-model';
-import { dimerCurve, type DimerCurve } from '../../src/scan/dimer';
-import type { Frame } from '../../src/structure/frame';
-import { buildNeighbourList } from '../../src/structure/neighbours';
+import { csvLine } from '../io/csv';
+import { parseExtXyzLenient } from '../io/extxyz';
+import type { Model } from '../model/model';
+import type { PaceModel } from '../pace/pace-model';
+import { dimerCurve, type DimerCurve } from '../scan/dimer';
+import type { Frame } from '../structure/frame';
+import { buildNeighbourList } from '../structure/neighbours';
 
 export interface DftDimerPoint {
     r: number;
@@ -81,17 +83,67 @@ export function curveGrid(rmin: number, rmax: number, points: number, extra: num
     return r.filter((x, k) => k === 0 || x - r[k - 1] > 1e-9);
 }
 
-/** The dimer curve of a model on an arbitrary sorted grid (dimerCurve on each point). */
-export function modelDimerCurve(model: Model | PaceModel, name: string, grid: number[]): ModelDimerCurve {
-    const r: number[] = [], energy: number[] = [], force: number[] = [];
-    const contributions: Record<number, number[]> = {};
-    for (let K = 2; K <= model.order; K++) contributions[K] = [];
-    for (const x of grid) {
-        const c = dimerCurve(model, { rmin: x, rmax: x + 1, points: 2 });
-        r.push(x); energy.push(c.energy[0]); force.push(c.force[0]);
-        for (let K = 2; K <= model.order; K++) contributions[K].push(c.contributions[K][0]);
+/** The dimer curve of a model on an arbitrary sorted grid of distances (Å). */
+export function modelDimerCurve(model: Model | PaceModel, name: string, grid: readonly number[]): ModelDimerCurve {
+    const c = dimerCurve(model, { grid });
+    return { ...c, name, order: model.order, variant: model.spec.variant, rcut: model.spec.rcut };
+}
+
+/**
+ * The legend entry of a model's curve (dimer or bond scan): its name, with its body order K and basis added when the name does not
+ * say them already (a model renamed by the user, a .yace file name).
+ */
+export function modelCurveLabel(curve: Pick<ModelDimerCurve, 'name' | 'order' | 'variant'>): string {
+    const parts: string[] = [];
+    if (!/\bK\s*=\s*\d/.test(curve.name)) parts.push(`K = ${curve.order}`);
+    if (curve.variant === 'purified' && !/self-interaction-free|purified/i.test(curve.name)) parts.push('self-interaction-free');
+    return parts.length ? `${curve.name} (${parts.join(', ')})` : curve.name;
+}
+
+export interface DftDeviation {
+    /** DFT points inside [rmin, rmax] compared (the model evaluated exactly at each DFT distance) */
+    points: number;
+    /** root mean square and largest |E_model − E_DFT| (eV) over them, NaN without points */
+    rms: number;
+    maxAbs: number;
+    /** the model's minimum on its grid and the DFT minimum (lowest point) */
+    modelMinimum: { r: number; energy: number } | null;
+    dftMinimum: { r: number; energy: number } | null;
+}
+
+/**
+ * How far a model's dimer curve is from the DFT points with rmin ≤ r ≤ rmax (the model curve must contain
+ * the DFT distances, as `curveGrid` makes it; points off its grid are skipped).
+ */
+export function dftDeviation(curve: ModelDimerCurve, dft: readonly DftDimerPoint[], rmin = -Infinity, rmax = Infinity): DftDeviation {
+    let n = 0, sq = 0, maxAbs = 0;
+    for (const p of dft) {
+        if (p.r < rmin || p.r > rmax) continue;
+        const k = nearestGridIndex(curve.r, p.r);
+        if (k < 0 || Math.abs(curve.r[k] - p.r) > 1e-9) continue;
+        const d = curve.energy[k] - p.binding;
+        n++; sq += d * d; maxAbs = Math.max(maxAbs, Math.abs(d));
     }
-    return { r, energy, force, contributions, name, order: model.order, variant: model.spec.variant, rcut: model.spec.rcut };
+    let km = -1;
+    for (let k = 0; k < curve.r.length; k++) if (km < 0 || curve.energy[k] < curve.energy[km]) km = k;
+    let dm: DftDimerPoint | null = null;
+    for (const p of dft) if (!dm || p.binding < dm.binding) dm = p;
+    return {
+        points: n, rms: n ? Math.sqrt(sq / n) : NaN, maxAbs: n ? maxAbs : NaN,
+        modelMinimum: km >= 0 ? { r: curve.r[km], energy: curve.energy[km] } : null,
+        dftMinimum: dm ? { r: dm.r, energy: dm.binding } : null,
+    };
+}
+
+/** Index of the grid point nearest to x in a sorted grid (−1 for an empty grid). */
+export function nearestGridIndex(grid: readonly number[], x: number): number {
+    if (grid.length === 0) return -1;
+    let lo = 0, hi = grid.length - 1;
+    while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (grid[mid] <= x) lo = mid; else hi = mid;
+    }
+    return Math.abs(grid[lo] - x) <= Math.abs(grid[hi] - x) ? lo : hi;
 }
 
 /** Largest |E_K| over the curve for each body order K ≥ 3 and overall (eV). */
@@ -166,8 +218,17 @@ export function dimerShapeWarnings(r: number[], energy: number[], force: number[
     return out;
 }
 
+/**
+ * The shape warnings of a model curve as the dimer panel and `acelens dimer` give them: the asymptote expected
+ * at the curve's last distance is the DFT point there (within 0.05 Å) when the reference has one, else 0 eV.
+ */
+export function curveWarnings(curve: Pick<ModelDimerCurve, 'r' | 'energy' | 'force'>, dft: readonly DftDimerPoint[]): string[] {
+    const last = curve.r[curve.r.length - 1];
+    return dimerShapeWarnings(curve.r, curve.energy, curve.force, { asymptote: dftAt(dft, last, 0.05)?.binding ?? 0 });
+}
+
 /** DFT binding energy at the point nearest to r (within `within` Å), or null. */
-export function dftAt(dft: DftDimerPoint[], r: number, within = 1e-6): DftDimerPoint | null {
+export function dftAt(dft: readonly DftDimerPoint[], r: number, within = 1e-6): DftDimerPoint | null {
     let best: DftDimerPoint | null = null;
     for (const p of dft) if (Math.abs(p.r - r) <= within && (!best || Math.abs(p.r - r) < Math.abs(best.r - r))) best = p;
     return best;

@@ -6,9 +6,9 @@ import { dimerCurve } from '../../src/scan/dimer';
 import { diamond } from '../../src/structure/build';
 import { makeFrame } from '../../src/structure/frame';
 import {
-    curveGrid, dimerCsv, dimerShapeWarnings, dimerXyz, modelDimerCurve, pairDistanceHistogram, parseDftDimerCurve, selfInteractionLine, spinStateName,
-} from '../../plugin/scan/dimer-data';
-import { randomModel, smallSpec } from './helpers';
+    curveGrid, curveWarnings, dftDeviation, dimerCsv, dimerShapeWarnings, modelCurveLabel, nearestGridIndex, dimerXyz, modelDimerCurve, pairDistanceHistogram, parseDftDimerCurve, selfInteractionLine, spinStateName,
+} from '../../src/analysis/dimer-curves';
+import { randomModel, smallSpec } from '../scan/helpers';
 
 const ASSET = resolve(__dirname, '../../assets/c2-dimer-curve.xyz');
 
@@ -101,6 +101,55 @@ describe('model curves', () => {
         const s = modelDimerCurve(randomModel(smallSpec(4, 'standard'), 8), 's', grid);
         expect(selfInteractionLine(s)).toMatch(/^standard basis: self-interaction/);
         expect(selfInteractionLine(modelDimerCurve(randomModel(smallSpec(2), 8), 'k2', grid))).toMatch(/K = 2 model/);
+    });
+});
+
+describe('shared by the panel, the plot and acelens dimer', () => {
+    it('dimerCurve on an explicit grid: the same values as on the even grid, one evaluation per distance; bad grids throw', () => {
+        const model = randomModel(smallSpec(3), 4);
+        const even = dimerCurve(model, { rmin: 0.8, rmax: 4, points: 5 });
+        const given = dimerCurve(model, { grid: even.r });
+        expect(given).toEqual(even);
+        let calls = 0;
+        const counting = { order: model.order, e0: model.e0, predict: (f: any, o: any) => { calls++; return model.predict(f, o); } };
+        dimerCurve(counting, { grid: [1, 1.5, 2] });
+        expect(calls).toBe(3);
+        expect(() => dimerCurve(model, { grid: [] })).toThrow(/no distances/);
+        expect(() => dimerCurve(model, { grid: [1, -1] })).toThrow(/every distance must be a number > 0 Å, got -1/);
+    });
+
+    it('modelCurveLabel adds K and the basis when the name does not say them', () => {
+        expect(modelCurveLabel({ name: 'K=3 standard · carbon', order: 3, variant: 'standard' })).toBe('K=3 standard · carbon');
+        expect(modelCurveLabel({ name: 'carbon.yace', order: 4, variant: 'standard' })).toBe('carbon.yace (K = 4)');
+        expect(modelCurveLabel({ name: 'mine', order: 5, variant: 'purified' })).toBe('mine (K = 5, self-interaction-free)');
+        expect(modelCurveLabel({ name: 'K = 2 self-interaction-free', order: 2, variant: 'purified' })).toBe('K = 2 self-interaction-free');
+    });
+
+    it('nearestGridIndex: binary search on a sorted grid', () => {
+        const g = [0.5, 1, 1.25, 3];
+        expect([0, 0.76, 1.1, 1.2, 2.2, 9].map(x => nearestGridIndex(g, x))).toEqual([0, 1, 1, 2, 3, 3]);
+        expect(nearestGridIndex([], 1)).toBe(-1);
+    });
+
+    it('dftDeviation: RMS and largest |ΔE| over the DFT points in range, the minima', () => {
+        const curve = { r: [1, 1.2, 1.5, 2, 3], energy: [2, -5, -6, -3, -0.5], force: [0, 0, 0, 0, 0], contributions: {}, name: 'm', order: 2, variant: 'standard', rcut: 5 };
+        const dft = [{ r: 1.2, binding: -6, magmom: 2 }, { r: 2, binding: -2, magmom: 2 }, { r: 3, binding: -0.5, magmom: 4 }, { r: 1.7, binding: -4, magmom: 2 }];
+        // 1.7 Å is not on the model grid: skipped; 3 Å is outside [1.1, 2.5]
+        const d = dftDeviation(curve, dft, 1.1, 2.5);
+        expect(d.points).toBe(2);
+        expect(d.rms).toBeCloseTo(1, 12);
+        expect(d.maxAbs).toBe(1);
+        expect(d.modelMinimum).toEqual({ r: 1.5, energy: -6 });
+        expect(d.dftMinimum).toEqual({ r: 1.2, energy: -6 });
+        expect(dftDeviation(curve, [], 1, 2).rms).toBeNaN();
+    });
+
+    it('curveWarnings: the asymptote is the DFT point at the last distance when there is one, else 0', () => {
+        const r = [0.9, 1.3, 2, 3, 4, 6];
+        const energy = [5, -6, -3, -1, -0.6, -0.5];
+        const force = [20, 0.5, -3, -1, -0.1, -0.01];
+        expect(curveWarnings({ r, energy, force }, []).some(w => /wrong asymptote/.test(w))).toBe(true);
+        expect(curveWarnings({ r, energy, force }, [{ r: 6, binding: -0.45, magmom: 4 }])).toEqual([]);
     });
 });
 
