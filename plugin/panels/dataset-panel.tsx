@@ -26,11 +26,21 @@ interface State {
     filter: string;
     loading: boolean;
     error?: string;
+    /** scroll offset of the frame table (px): which rows a long table draws */
+    tableScroll: number;
 }
+
+/**
+ * The frame table draws every row up to this many frames; above, only the rows in view (plus a margin) between
+ * two spacer rows of the right height, so a 3 000-frame dataset is a 40-row table to React (it was ≈1 s per redraw,
+ * and the table redraws as predictions arrive).
+ */
+export const FrameTableAllRowsUpTo = 400;
+const RowHeight = 17, TableHeight = 260, RowMargin = 20;
 
 export class DatasetPanel extends CollapsableControls<{}, State> {
     protected defaultState(): State & CollapsableState {
-        return { header: 'acelens · Dataset', isCollapsed: false, currentIndex: 0, sortKey: 'index', sortAscending: true, filter: '', loading: false };
+        return { header: 'acelens · Dataset', isCollapsed: false, currentIndex: 0, sortKey: 'index', sortAscending: true, filter: '', loading: false, tableScroll: 0 };
     }
 
     private fileInput = React.createRef<HTMLInputElement>();
@@ -132,6 +142,11 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
     protected renderControls() {
         const datasets = AcelensManifest.assets.filter(a => a.kind === 'dataset');
         const rows = this.rows();
+        // a long table draws the rows in view only (FrameTableAllRowsUpTo)
+        const shown = rows.length <= FrameTableAllRowsUpTo ? { first: 0, last: rows.length } : {
+            first: Math.max(0, Math.floor(this.state.tableScroll / RowHeight) - RowMargin),
+            last: Math.min(rows.length, Math.ceil((this.state.tableScroll + TableHeight) / RowHeight) + RowMargin),
+        };
         const header = (key: SortKey, label: string, title: string) =>
             <th title={title} style={{ cursor: 'pointer', textAlign: 'right', padding: '2px 4px' }} onClick={() => this.sortBy(key)}>
                 {label}{this.state.sortKey === key ? (this.state.sortAscending ? ' ▲' : ' ▼') : ''}
@@ -176,7 +191,7 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
                         <input className='msp-form-control' placeholder='config_type or index' value={this.state.filter} onChange={e => this.setState({ filter: e.target.value })} />
                     </div>
                 </div>
-                <div style={{ maxHeight: 260, overflowY: 'auto', fontSize: 11 }}>
+                <div style={{ maxHeight: TableHeight, overflowY: 'auto', fontSize: 11 }} onScroll={rows.length > FrameTableAllRowsUpTo ? e => this.setState({ tableScroll: (e.target as HTMLElement).scrollTop }) : undefined}>
                     <table style={{ width: '100%', borderCollapse: 'collapse' }} data-testid='acelens-frame-table'>
                         <thead><tr>
                             {header('index', '#', 'frame index')}
@@ -188,8 +203,9 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
                             {header('forceRmse', 'ΔF (meV/Å)', 'active model: force RMSE of this frame, meV/Å')}
                         </tr></thead>
                         <tbody>
-                            {rows.map(r => <tr key={r.index} onClick={() => this.showFrame(r.index)} data-frame-index={r.index}
-                                style={{ cursor: 'pointer', background: r.index === this.state.currentIndex ? 'rgba(80,140,220,0.25)' : undefined }}>
+                            {shown.first > 0 && <tr style={{ height: shown.first * RowHeight }} aria-hidden />}
+                            {rows.slice(shown.first, shown.last).map(r => <tr key={r.index} onClick={() => this.showFrame(r.index)} data-frame-index={r.index}
+                                style={{ cursor: 'pointer', height: RowHeight, background: r.index === this.state.currentIndex ? 'rgba(80,140,220,0.25)' : undefined }}>
                                 <td style={{ textAlign: 'right' }}>{r.index}</td>
                                 <td style={{ textAlign: 'right' }}>{r.natoms}</td>
                                 <td style={{ textAlign: 'right' }}>{r.configType}</td>
@@ -198,6 +214,7 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
                                 <td style={{ textAlign: 'right' }}>{r.energyError === null ? '—' : r.energyError.toFixed(1)}</td>
                                 <td style={{ textAlign: 'right' }}>{r.forceRmse === null ? '—' : r.forceRmse.toFixed(0)}</td>
                             </tr>)}
+                            {shown.last < rows.length && <tr style={{ height: (rows.length - shown.last) * RowHeight }} aria-hidden />}
                         </tbody>
                     </table>
                 </div>

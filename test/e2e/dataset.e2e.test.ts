@@ -160,4 +160,24 @@ describe('extended XYZ in the viewer', () => {
         const after = await page.evaluate(() => (window as any).acelens.plugin.managers.structure.hierarchy.current.structures.length);
         expect(after).toBe(before);
     });
+
+    it('a long dataset (1 200 frames) draws only the frame-table rows in view; scrolling brings any frame, and a click shows it', async () => {
+        const { page } = await openViewer(browser, inject('baseUrl'), { width: 1600, height: 1000 });
+        const n = 1200;
+        const frames = Array.from({ length: n }, (_, k) => makeFrame({ positions: [0, 0, 0, 1.2 + 0.001 * k, 0, 0], cell: [8, 0, 0, 0, 8, 0, 0, 0, 8], pbc: [true, true, true], energy: -10 + 0.001 * k, forces: [1, 0, 0, -1, 0, 0], configType: `c${k % 7}` }));
+        const text = writeExtXyz(frames);
+        await page.evaluate(async (t) => { await (window as any).acelens.plugin.clear(); await (window as any).acelens.loadText(t, 'many.xyz'); }, text);
+        await page.waitForSelector('[data-testid=acelens-frame-table] tbody tr[data-frame-index="0"]', { timeout: 120_000 });
+        const drawn = await page.locator('[data-testid=acelens-frame-table] tbody tr[data-frame-index]').count();
+        expect(drawn).toBeGreaterThan(10);
+        expect(drawn).toBeLessThan(100);
+        // the scroll range is that of every row: the last frame is reached by scrolling to the end
+        await page.locator('[data-testid=acelens-frame-table]').evaluate(t => { const box = t.parentElement!; box.scrollTop = box.scrollHeight; });
+        const last = page.locator(`[data-testid=acelens-frame-table] tbody tr[data-frame-index="${n - 1}"]`);
+        await last.waitFor({ timeout: 30_000 });
+        await last.click();
+        await expect.poll(() => page.evaluate(() => (window as any).acelens.plugin.managers.structure.hierarchy.current.models[0].cell.transform.params.modelIndex), { timeout: 60_000 }).toBe(n - 1);
+        await expect.poll(() => page.locator('[data-testid=acelens-dataset-summary]').innerText(), { timeout: 30_000 }).toMatch(new RegExp(`many\\.xyz: ${n} frames; showing #${n - 1}`));
+        await page.screenshot({ path: join(OutputDir, 'dataset-long-table.png'), timeout: 120_000 });
+    }, 600_000);
 });
