@@ -70,6 +70,8 @@ function MetricCells({ m }: { m: ErrorMetrics | null | undefined }) {
 export class ModelsPanel extends CollapsableControls<{}, State> {
     private fileInput = React.createRef<HTMLInputElement>();
     private shownFrame = '';
+    /** counts applyTheme calls: an older one still attaching predictions gives way to a newer one */
+    private themeGeneration = 0;
     /** a recolouring of newly loaded structures is under way */
     private recolouring = false;
     /** a structure appeared while recolouring: check again when it is done */
@@ -116,6 +118,9 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
      * worker), then the theme is set with that model as its parameter.
      */
     applyTheme = async () => {
+        // the latest choice wins: attaching predictions takes seconds, and a colouring started before (e.g. after a
+        // fit) must not overwrite one the user chose meanwhile (e.g. Mol* default)
+        const generation = ++this.themeGeneration;
         const q = this.quantity();
         const components = this.datasetStructures().flatMap(s => s.components);
         if (components.length === 0) { this.updateLegend(); return; }
@@ -126,6 +131,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                 return;
             }
             await setPredictionParams(this.plugin, { model: model.id, scope: this.state.scope });
+            if (generation !== this.themeGeneration) return;
             const colorParams: Record<string, any> = { model: model.id, range: this.state.range, scope: this.state.scope, min: this.state.min, max: this.state.max };
             if (q.params) colorParams.component = this.state.component;
             // the components again: attaching may have rebuilt them
