@@ -201,10 +201,10 @@ describe('a new user in the viewer (issue 25)', () => {
         const browserModel = await page.evaluate(() => (window as any).acelens.store.models.value[0].file);
         expect(browserModel.e0).toBe(e0);
         expect(browserModel.fit.e0Source).toBe('given');
-        // the same model as the engine with the CLI's defaults (same basis, λ, weights, split)
+        // the same model as the engine with the CLI's defaults (same basis, solver, weights, split)
         const spec = { ...defaultSpec(3, FIT_DEFAULTS.variant), rcut: FIT_DEFAULTS.rcut, maxDegree: scaledDegrees(FIT_DEFAULTS.degree, 3) };
         expect(spec.maxDegree).toEqual(defaultSpec(3).maxDegree);
-        const node = await fitModel(frames, { spec, e0, lambda: FIT_DEFAULTS.lambda, energyWeight: FIT_DEFAULTS.energyWeight, forceWeight: FIT_DEFAULTS.forceWeight, virialWeight: FIT_DEFAULTS.virialWeight, validFraction: FIT_DEFAULTS.validFraction, seed: FIT_DEFAULTS.seed });
+        const node = await fitModel(frames, { spec, e0, solver: FIT_DEFAULTS.solver, ...(FIT_DEFAULTS.solver === 'ridge' ? { lambda: FIT_DEFAULTS.lambda } : {}), energyWeight: FIT_DEFAULTS.energyWeight, forceWeight: FIT_DEFAULTS.forceWeight, virialWeight: FIT_DEFAULTS.virialWeight, validFraction: FIT_DEFAULTS.validFraction, seed: FIT_DEFAULTS.seed });
         expect(browserModel.nbasis).toBe(118);
         expect(browserModel.nbasis).toBe(node.model.nbasis);
         const c = browserModel.coefficients as number[];
