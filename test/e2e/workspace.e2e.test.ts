@@ -59,6 +59,9 @@ function selectionInFrame(page: Page, frame: number) {
  * returns the number of distinct atoms with a component inside the box, counted from the plotted data and the
  * axis scale (three components per atom, in atom order).
  */
+/** what was under the drag's start point (for the error message) */
+let lastBoxTarget = '';
+
 async function boxSelectForceParity(page: Page): Promise<number> {
     const geometry = await page.evaluate(() => {
         const div: any = document.querySelector('[data-testid=acelens-plot-force]');
@@ -75,7 +78,13 @@ async function boxSelectForceParity(page: Page): Promise<number> {
         const box = div.getBoundingClientRect();
         const px = (x: number) => box.left + fl._size.l + fl.xaxis.l2p(x);
         const py = (y: number) => box.top + fl._size.t + fl.yaxis.l2p(y);
-        return { from: [px(x0), py(y1)], to: [px(x1), py(y0)] };
+        const from = [px(x0), py(y1)], to = [px(x1), py(y0)];
+        // the box in data coordinates as Plotly reads those pixels (read now: the selection table that the drag
+        // fills sits above the plot and moves it down afterwards)
+        const dx = (p: number) => fl.xaxis.p2l(p - box.left - fl._size.l), dy = (p: number) => fl.yaxis.p2l(p - box.top - fl._size.t);
+        const hit = document.elementFromPoint(from[0] + 2, from[1] + 2);
+        const hitName = hit ? `${hit.tagName}.${typeof hit.className === 'string' ? hit.className : (hit.className as any)?.baseVal}` : 'nothing';
+        return { from, to, hitName, xr: [dx(from[0]), dx(to[0])].sort((a, b) => a - b), yr: [dy(from[1]), dy(to[1])].sort((a, b) => a - b) };
     });
     await page.mouse.move(geometry.from[0], geometry.from[1]);
     await page.mouse.down();
@@ -85,21 +94,22 @@ async function boxSelectForceParity(page: Page): Promise<number> {
     // the box in data coordinates as Plotly reads the pixels, and the atoms with a component inside it
     return page.evaluate((g) => {
         const div: any = document.querySelector('[data-testid=acelens-plot-force]');
-        const fl = div._fullLayout, box = div.getBoundingClientRect();
-        const dx = (p: number) => fl.xaxis.p2l(p - box.left - fl._size.l), dy = (p: number) => fl.yaxis.p2l(p - box.top - fl._size.t);
-        const [xa, xb] = [dx(g.from[0]), dx(g.to[0])].sort((a, b) => a - b), [ya, yb] = [dy(g.from[1]), dy(g.to[1])].sort((a, b) => a - b);
+        const [xa, xb] = g.xr, [ya, yb] = g.yr;
         const xs = div.data[1].x, ys = div.data[1].y;
         const atoms = new Set<number>();
         for (let i = 0; i < xs.length; i++) if (xs[i] >= xa && xs[i] <= xb && ys[i] >= ya && ys[i] <= yb) atoms.add(Math.floor(i / 3));
         return atoms.size;
-    }, geometry);
+    }, geometry).then(n => { lastBoxTarget = `${geometry.hitName} at (${geometry.from.map(v => v.toFixed(0)).join(', ')})`; return n; });
 }
 
 async function checkBoxSelection(page: Page) {
     const expected = await boxSelectForceParity(page);
     expect(expected).toBeGreaterThan(0);
     // Plotly decides points on the box edges at pixel resolution: a point or two there may fall either way
-    await expect.poll(async () => Math.abs(await page.evaluate(() => (window as any).acelens.workspace.selection.value?.ids.length ?? 0) - expected) <= Math.max(2, 0.01 * expected), { timeout: 60_000 }).toBe(true);
+    const selectedCount = () => page.evaluate(() => (window as any).acelens.workspace.selection.value?.ids.length ?? 0);
+    await expect.poll(async () => Math.abs(await selectedCount() - expected) <= Math.max(2, 0.01 * expected), { timeout: 60_000 }).toBe(true).catch(async (e) => {
+        throw new Error(`box selection: ${await selectedCount()} atoms selected, ${expected} in the box; the drag started on ${lastBoxTarget} (${(e as Error).message})`);
+    });
     const selected: number = await page.evaluate(() => (window as any).acelens.workspace.selection.value.ids.length);
     expect(await page.locator('[data-testid=acelens-selection-label]').innerText()).toMatch(/force parity: box/);
     // the same atoms selected in Mol* in the frame shown (switched to one that holds selected atoms)
@@ -145,6 +155,9 @@ describe('diagnosis workspace', () => {
         await expect.poll(() => page.evaluate(() => (window as any).acelens.plugin.layout.state.regionState.left)).toBe('full');
         await page.click('[data-testid=acelens-toggle-molstar-panels]');
         await expect.poll(() => page.evaluate(() => (window as any).acelens.plugin.layout.state.regionState.left)).toBe('hidden');
+        // the main region changed width twice: wait until the plots have relaid out (same size and axes 1 s apart)
+        const plotGeometry = () => page.evaluate(() => { const d: any = document.querySelector('[data-testid=acelens-plot-force]'); return JSON.stringify([d.getBoundingClientRect().width, d._fullLayout?._size, d._fullLayout?.xaxis?.range]); });
+        await expect.poll(async () => { const a = await plotGeometry(); await page.waitForTimeout(1000); return a === await plotGeometry(); }, { timeout: 60_000 }).toBe(true);
 
         // plots → 3D: a box in the force parity plot selects those atoms in Mol*
         await checkBoxSelection(page);
