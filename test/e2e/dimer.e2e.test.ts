@@ -302,6 +302,8 @@ describe('C₂ dimer panel', () => {
         await expect.poll(() => page.evaluate(() => ((document.querySelector('[data-testid=acelens-bond-scan-plot]') as any)?.data ?? []).length), { timeout: 60_000 }).toBe(2);
         const n = await page.evaluate(() => (document.querySelector('[data-testid=acelens-bond-scan-plot]') as any).data[0].x.length);
         expect(n).toBe(60);
+        // both scans finished (a curve still being scanned is labelled "(scanning…)")
+        await expect.poll(async () => (await plotFacts(page, 'acelens-bond-scan-plot')).names.some((x: string) => /scanning/.test(x)), { timeout: 120_000 }).toBe(false);
         const facts = await plotFacts(page, 'acelens-bond-scan-plot');
         expect(facts.insidePlotArea).toBe(true);
         expect(facts.width).toBeGreaterThanOrEqual(600);

@@ -353,10 +353,13 @@ describe('fit in the browser and colour by error', () => {
         expect(await molTask.innerText()).toMatch(/fit K=4 \(1\/1\) assembling: assembled \d+\/\d+ structures/);
         await page.screenshot({ path: join(OutputDir, 'fit-cancel-mol-task.png') });
         await molTask.locator('button[title=Abort]').click();
-        await expect.poll(() => page.locator('[data-testid=acelens-fit-message]').innerText(), { timeout: 10_000 }).toMatch(/^fit cancelled while assembling \(Mol\* task aborted\): previous models kept$/);
+        // the abort was clicked on the assembling task; on a loaded machine the job may have reached the next stage
+        // by the time Mol* delivers it (its task heartbeat), and the message names the stage it stopped in
+        await expect.poll(() => page.locator('[data-testid=acelens-fit-message]').innerText(), { timeout: 10_000 }).toMatch(/^fit cancelled while (assembling|solving|evaluating) \(Mol\* task aborted\): previous models kept$/);
+        const abortedIn = (await page.locator('[data-testid=acelens-fit-message]').innerText()).match(/while (\w+)/)![1];
         const abort = await page.evaluate(() => (window as any).__abort);
         expect(abort.click).toBeGreaterThan(0);
-        timings.push(`Mol* task Abort during assembling: ${(abort.end - abort.click).toFixed(0)} ms from the click to the job's end`);
+        timings.push(`Mol* task Abort clicked during assembling, stopped ${abortedIn}: ${(abort.end - abort.click).toFixed(0)} ms from the click to the job's end`);
         await expect.poll(liveFitWorkers, { timeout: 5_000 }).toBe(0);
         await page.waitForTimeout(2000);
         expect(await modelList(page)).toEqual(before);

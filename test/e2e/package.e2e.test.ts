@@ -253,7 +253,11 @@ describe('acelens as an installed package', () => {
         expect(cells.length).toBe(2);
         for (const c of cells) expect(Number.isFinite(Number(c.split('/')[0])), `metric cell "${c}"`).toBe(true);
         // the plot area draws the new model's errors on the dataset (predictions in the package's worker)
-        await page.waitForFunction(() => ['force', 'distance', 'histogram'].every(k => ((document.querySelector(`[data-testid=acelens-plot-${k}]`) as any)?.data ?? []).length > 0), undefined, { timeout: 300_000 });
+        await page.waitForFunction(() => ['force', 'distance', 'histogram'].every(k => ((document.querySelector(`[data-testid=acelens-plot-${k}]`) as any)?.data ?? []).length > 0), undefined, { timeout: 300_000 }).catch(async (e) => {
+            await page.screenshot({ path: join(OutputDir, 'package-host-no-plots.png'), timeout: 120_000 }).catch(() => undefined);
+            const area = await page.locator('[data-testid=acelens-plot-area]').innerText().catch(() => '(no plot area)');
+            throw new Error(`the host's plot area drew no errors: ${area.slice(0, 400)} | page errors: ${errors.join(' | ').slice(0, 800)} (${(e as Error).message})`);
+        });
         const plotBox = await page.locator('[data-testid=acelens-plot-force]').boundingBox();
         expect(plotBox!.width).toBeGreaterThan(600);
         await page.screenshot({ path: join(OutputDir, 'package-host-fitted.png'), timeout: 120_000 });
