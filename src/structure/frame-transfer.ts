@@ -4,23 +4,13 @@
  * symbols go as one byte per atom into a small symbol table instead of an array of strings per atom. What is left
  * for the structured clone is a few small objects per frame (config_type, info, the names of extra columns).
  */
-import type { Frame, InfoValue, PerAtomColumn } from './frame';
+import type { Frame, PerAtomColumn } from './frame';
 
 /** One frame as sent: every per-atom array is a typed array. */
-export interface PackedFrame {
-  natoms: number;
-  positions: Float64Array;
+export type PackedFrame = Omit<Frame, 'species'> & {
   /** per atom: index into PackedFrames.symbols */
   species: Uint8Array;
-  cell: Float64Array | null;
-  pbc: [boolean, boolean, boolean];
-  energy?: number;
-  forces?: Float64Array;
-  stress?: Float64Array;
-  configType?: string;
-  info: Record<string, InfoValue>;
-  arrays: Record<string, PerAtomColumn>;
-}
+};
 
 export interface PackedFrames {
   /** element symbols used by these frames (at most 256) */
