@@ -113,6 +113,22 @@ export interface BlrOptions {
   tol?: number;
 }
 
+/**
+ * Posterior mean in eigen-coordinates, m_i = β p_i / (β s_i + α) (written into m), with ‖m‖², the effective
+ * number of parameters γ = Σ β s_i/(β s_i + α) and ln|β S + α I| = Σ ln(β s_i + α).
+ */
+function posteriorMean(s: Float64Array, p: Float64Array, alpha: number, beta: number, m: Float64Array): { norm2: number; gammaEff: number; logdet: number } {
+    let norm2 = 0, gammaEff = 0, logdet = 0;
+    for (let i = 0; i < s.length; i++) {
+        const d = beta * s[i] + alpha;
+        m[i] = (beta * p[i]) / d;
+        norm2 += m[i] * m[i];
+        gammaEff += (beta * s[i]) / d;
+        logdet += Math.log(d);
+    }
+    return { norm2, gammaEff, logdet };
+}
+
 /** Evidence maximisation over α, β (module comment); O(n) per iteration on the spectrum. */
 export function bayesianRidge(sp: Spectrum, opts: BlrOptions = {}): BlrResult {
     const { n, values: s } = sp;
@@ -135,14 +151,9 @@ export function bayesianRidge(sp: Spectrum, opts: BlrOptions = {}): BlrResult {
     let converged = false;
     let it = 0;
     for (; it < maxIt; it++) {
-        let norm2 = 0;
-        gammaEff = 0;
-        for (let i = 0; i < n; i++) {
-            const d = beta * s[i] + alpha;
-            m[i] = (beta * p[i]) / d;
-            norm2 += m[i] * m[i];
-            gammaEff += (beta * s[i]) / d;
-        }
+        const pm = posteriorMean(s, p, alpha, beta, m);
+        gammaEff = pm.gammaEff;
+        const norm2 = pm.norm2;
         const ed = residual(sp, m);
         const alphaNew = gammaEff / Math.max(norm2, 1e-300);
         // a residual below round-off of yᵀWy cannot be resolved: it bounds β (an exact interpolation would send β → ∞)
@@ -157,16 +168,9 @@ export function bayesianRidge(sp: Spectrum, opts: BlrOptions = {}): BlrResult {
         }
     }
     // final mean and evidence at the converged α, β
-    let norm2 = 0;
-    let logdet = 0;
-    gammaEff = 0;
-    for (let i = 0; i < n; i++) {
-        const d = beta * s[i] + alpha;
-        m[i] = (beta * p[i]) / d;
-        norm2 += m[i] * m[i];
-        gammaEff += (beta * s[i]) / d;
-        logdet += Math.log(d);
-    }
+    const final = posteriorMean(s, p, alpha, beta, m);
+    const { norm2, logdet } = final;
+    gammaEff = final.gammaEff;
     const ed = Math.max(residual(sp, m), 1e-14 * sp.yty);
     // ln p(y|α,β) (PRML eq. 3.86 in u = Γc; the ln|Γ| of the prior and of the posterior precision cancel)
     const logEvidence =
