@@ -50,26 +50,22 @@ export const MAX_GHOSTS = 4_000_000;
 /** Smallest distance allowed between two atoms (or an atom and its image); closer is an error. */
 export const MIN_PAIR_DISTANCE = 1e-6;
 
-class GrowI32 {
-    data: Int32Array;
+/** A typed array that grows by doubling as values are pushed (Int32Array or Float64Array). */
+class Grow<T extends Int32Array | Float64Array> {
     length = 0;
-    constructor(cap: number) { this.data = new Int32Array(Math.max(16, cap)); }
+    constructor(public data: T) {}
     push(v: number): void {
-        if (this.length === this.data.length) { const d = new Int32Array(this.data.length * 2); d.set(this.data); this.data = d; }
+        if (this.length === this.data.length) {
+            const d = new (this.data.constructor as new (n: number) => T)(this.data.length * 2);
+            d.set(this.data);
+            this.data = d;
+        }
         this.data[this.length++] = v;
     }
-    trimmed(): Int32Array { return this.data.slice(0, this.length); }
+    trimmed(): T { return this.data.slice(0, this.length) as T; }
 }
-class GrowF64 {
-    data: Float64Array;
-    length = 0;
-    constructor(cap: number) { this.data = new Float64Array(Math.max(16, cap)); }
-    push(v: number): void {
-        if (this.length === this.data.length) { const d = new Float64Array(this.data.length * 2); d.set(this.data); this.data = d; }
-        this.data[this.length++] = v;
-    }
-    trimmed(): Float64Array { return this.data.slice(0, this.length); }
-}
+const growI32 = (cap: number) => new Grow(new Int32Array(Math.max(16, cap)));
+const growF64 = (cap: number) => new Grow(new Float64Array(Math.max(16, cap)));
 
 /** Full neighbour list of `frame` within `rcut` (Å), strictly closer than rcut. */
 export function buildNeighbourList(frame: Frame, rcut: number): BuiltNeighbourList {
@@ -145,9 +141,9 @@ export function buildNeighbourList(frame: Frame, rcut: number): BuiltNeighbourLi
     }
 
     // ghosts: every image that can be within rcut of an atom of the wrapped cell
-    const gAtom = new GrowI32(n * 2);
-    const gShift = new GrowI32(n * 6);
-    const gPos = new GrowF64(n * 6);
+    const gAtom = growI32(n * 2);
+    const gShift = growI32(n * 6);
+    const gPos = growF64(n * 6);
     if (anyPeriodic && cell) {
         const inv = invert3(cell);
         const V = cellVolume(cell);
@@ -226,10 +222,10 @@ export function buildNeighbourList(frame: Frame, rcut: number): BuiltNeighbourLi
 
     const rc2 = rcut * rcut;
     const offsets = new Int32Array(n + 1);
-    const index = new GrowI32(n * 32);
-    const shifts = new GrowI32(n * 96);
-    const vectors = new GrowF64(n * 96);
-    const distances = new GrowF64(n * 32);
+    const index = growI32(n * 32);
+    const shifts = growI32(n * 96);
+    const vectors = growF64(n * 96);
+    const distances = growF64(n * 32);
     for (let i = 0; i < n; i++) {
         offsets[i] = index.length;
         if (i > 0 && offsets[i] - offsets[i - 1] > MAX_NEIGHBOURS_PER_ATOM) {
