@@ -61,16 +61,25 @@ class Workspace {
     }
     /** per-atom slot of each neighbour atom j (−1 = none), for grouping pairs by j in designRows */
     slotOf = new Int32Array(0);
+    /** atom of each slot, slot of each pair of the current atom */
     slotAtom = new Int32Array(0);
-    acc = new Float64Array(0);
+    pairSlot = new Int32Array(0);
+    private acc = new Float64Array(0);
     ensureAtoms(natoms: number): void {
         if (this.slotOf.length < natoms) { this.slotOf = new Int32Array(natoms).fill(-1); }
     }
+    /** room for n pairs (and so at most n slots) of one atom */
     ensureSlots(n: number): void {
         if (this.slotAtom.length >= n) return;
         const cap = Math.max(n, Math.ceil(this.slotAtom.length * 1.5), 16);
         this.slotAtom = new Int32Array(cap);
-        this.acc = new Float64Array(cap * 3 * this.basis.nG);
+        this.pairSlot = new Int32Array(cap);
+    }
+    /** the summed pair gradients of n slots (3·nG·n numbers, contents undefined) */
+    accFor(n: number): Float64Array {
+        const len = 3 * this.basis.nG * n;
+        if (this.acc.length < len) this.acc = new Float64Array(Math.max(len, Math.ceil(this.acc.length * 1.5)));
+        return this.acc;
     }
 }
 
@@ -179,13 +188,25 @@ export function designRows(
         //  per pair: g_k = Σ_p J_kp ∇G_p per pair (3·nnz(J)) and scattered into force and virial rows (15·K).
         const nnzJ = jG.length;
         const off0 = nl.offsets[i];
-        let distinct = 0;
-        {
-            const { slotOf } = ws;
-            for (let kk = 0; kk < nb; kk++) { const j = nl.index[off0 + kk]; if (slotOf[j] < 0) { slotOf[j] = 0; distinct++; } }
-            for (let kk = 0; kk < nb; kk++) slotOf[nl.index[off0 + kk]] = -1;
+        // slots: one per distinct neighbour atom j ≠ i (in order of first appearance), then one for i's own
+        // periodic images (they move with atom i: no net force row, only the virial sees them)
+        ws.ensureSlots(nb);
+        const { slotOf, slotAtom, pairSlot } = ws;
+        let nslots = 0;
+        let selfPairs = false;
+        for (let kk = 0; kk < nb; kk++) {
+            const j = nl.index[off0 + kk];
+            if (j === i) { selfPairs = true; continue; }
+            if (slotOf[j] < 0) { slotOf[j] = nslots; slotAtom[nslots++] = j; }
         }
-        const costGrouped = nb * (3 * nG + (virial ? 9 * nG : 0)) + distinct * (3 * nnzJ + 6 * K) + (virial ? 9 * nnzJ : 0);
+        const nforce = nslots; // slots that make force rows
+        if (selfPairs) slotAtom[nslots++] = i;
+        for (let kk = 0; kk < nb; kk++) {
+            const j = nl.index[off0 + kk];
+            pairSlot[kk] = j === i ? nforce : slotOf[j];
+        }
+        for (let s = 0; s < nforce; s++) slotOf[slotAtom[s]] = -1;
+        const costGrouped = nb * (3 * nG + (virial ? 9 * nG : 0)) + nforce * (3 * nnzJ + 3 * K) + 3 * K + (virial ? 9 * nnzJ : 0);
         const costPerPair = nb * (3 * nnzJ + 6 * K + (virial ? 9 * K : 0));
         const contraction = opts.contraction ?? 'auto';
         if (contraction === 'perPair' || (contraction === 'auto' && costPerPair <= costGrouped)) {
@@ -215,52 +236,58 @@ export function designRows(
             }
             continue;
         }
-        const off = nl.offsets[i];
-        const nG3 = 3 * nG;
-        ws.ensureSlots(nb);
-        const { slotOf, slotAtom, acc, T } = ws;
-        let nslots = 0;
+        // grouped: acc[3·(nforce·g + s) + α] = Σ over the pairs of slot s of ∂G_g/∂r_α — for each g the slots
+        // are contiguous, so the contraction below reads 4 slots × 3 components in a row per Jacobian entry.
+        const { T } = ws;
+        const acc = wantF ? ws.accFor(nforce) : null;
+        if (acc) acc.fill(0, 0, 3 * nG * nforce);
         if (virial) T.fill(0);
+        const stride = 3 * nforce;
         for (let kk = 0; kk < nb; kk++) {
-            const pair = off + kk;
+            const pair = off0 + kk;
             if (nl.distances[pair] >= rcut) continue;
-            const gradG = ev.gradientsOfG(kk, nl.vectors[3 * pair], nl.vectors[3 * pair + 1], nl.vectors[3 * pair + 2], nl.distances[pair]);
-            const j = nl.index[pair];
-            let slot = slotOf[j];
-            if (slot < 0) {
-                slot = nslots++;
-                slotOf[j] = slot;
-                slotAtom[slot] = j;
-                acc.fill(0, slot * nG3, (slot + 1) * nG3);
-            }
-            const ao = slot * nG3;
-            for (let t = 0; t < nG3; t++) acc[ao + t] += gradG[t];
-            if (virial) {
-                const vx = nl.vectors[3 * pair], vy = nl.vectors[3 * pair + 1], vz = nl.vectors[3 * pair + 2];
-                for (let g = 0; g < nG; g++) {
-                    const gx = gradG[3 * g], gy = gradG[3 * g + 1], gz = gradG[3 * g + 2], o = 9 * g;
-                    T[o] += vx * gx; T[o + 1] += vx * gy; T[o + 2] += vx * gz;
-                    T[o + 3] += vy * gx; T[o + 4] += vy * gy; T[o + 5] += vy * gz;
-                    T[o + 6] += vz * gx; T[o + 7] += vz * gy; T[o + 8] += vz * gz;
-                }
-            }
+            const s = pairSlot[kk];
+            const own = s === nforce; // a periodic image of atom i
+            if (own && !virial) continue;
+            ev.addGradientsOfG(kk, nl.vectors[3 * pair], nl.vectors[3 * pair + 1], nl.vectors[3 * pair + 2], nl.distances[pair], own ? null : acc, 3 * s, stride, virial ? T : null);
         }
-        if (wantF) {
-            for (let s = 0; s < nslots; s++) {
-                const j = slotAtom[s], ao = s * nG3;
-                if (j === i) continue; // a self-image pair moves atom i and its image together: no net force row
+        if (acc && nforce > 0) {
+            // force rows: slot s (atom j) gets −g_s, atom i gets +Σ_s g_s, with g_s,k = Σ_p J_kp acc_s,jG[p];
+            // four slots at a time, every function k in turn (the 12 force rows of a block are written in order)
+            const fi = 3 * i * K;
+            let s = 0;
+            for (; s + 4 <= nforce; s += 4) {
+                const f0 = 3 * slotAtom[s] * K, f1 = 3 * slotAtom[s + 1] * K, f2 = 3 * slotAtom[s + 2] * K, f3 = 3 * slotAtom[s + 3] * K;
+                const so = 3 * s;
                 for (let k = 0; k < K; k++) {
-                    let gx = 0, gy = 0, gz = 0;
-                    for (let p = jStart[k]; p < jStart[k + 1]; p++) {
-                        const o = ao + 3 * jG[p], c = J[p];
-                        gx += c * acc[o]; gy += c * acc[o + 1]; gz += c * acc[o + 2];
+                    let x0 = 0, y0 = 0, z0 = 0, x1 = 0, y1 = 0, z1 = 0, x2 = 0, y2 = 0, z2 = 0, x3 = 0, y3 = 0, z3 = 0;
+                    for (let p = jStart[k], p1 = jStart[k + 1]; p < p1; p++) {
+                        const c = J[p], o = stride * jG[p] + so;
+                        x0 += c * acc[o]; y0 += c * acc[o + 1]; z0 += c * acc[o + 2];
+                        x1 += c * acc[o + 3]; y1 += c * acc[o + 4]; z1 += c * acc[o + 5];
+                        x2 += c * acc[o + 6]; y2 += c * acc[o + 7]; z2 += c * acc[o + 8];
+                        x3 += c * acc[o + 9]; y3 += c * acc[o + 10]; z3 += c * acc[o + 11];
                     }
-                    forces[(3 * i) * K + k] += gx; forces[(3 * i + 1) * K + k] += gy; forces[(3 * i + 2) * K + k] += gz;
-                    forces[(3 * j) * K + k] -= gx; forces[(3 * j + 1) * K + k] -= gy; forces[(3 * j + 2) * K + k] -= gz;
+                    forces[f0 + k] -= x0; forces[f0 + K + k] -= y0; forces[f0 + 2 * K + k] -= z0;
+                    forces[f1 + k] -= x1; forces[f1 + K + k] -= y1; forces[f1 + 2 * K + k] -= z1;
+                    forces[f2 + k] -= x2; forces[f2 + K + k] -= y2; forces[f2 + 2 * K + k] -= z2;
+                    forces[f3 + k] -= x3; forces[f3 + K + k] -= y3; forces[f3 + 2 * K + k] -= z3;
+                    forces[fi + k] += (x0 + x1) + (x2 + x3); forces[fi + K + k] += (y0 + y1) + (y2 + y3); forces[fi + 2 * K + k] += (z0 + z1) + (z2 + z3);
+                }
+            }
+            for (; s < nforce; s++) {
+                const f0 = 3 * slotAtom[s] * K, so = 3 * s;
+                for (let k = 0; k < K; k++) {
+                    let x = 0, y = 0, z = 0;
+                    for (let p = jStart[k], p1 = jStart[k + 1]; p < p1; p++) {
+                        const c = J[p], o = stride * jG[p] + so;
+                        x += c * acc[o]; y += c * acc[o + 1]; z += c * acc[o + 2];
+                    }
+                    forces[f0 + k] -= x; forces[f0 + K + k] -= y; forces[f0 + 2 * K + k] -= z;
+                    forces[fi + k] += x; forces[fi + K + k] += y; forces[fi + 2 * K + k] += z;
                 }
             }
         }
-        for (let s = 0; s < nslots; s++) slotOf[slotAtom[s]] = -1;
         if (virial) {
             for (let k = 0; k < K; k++) {
                 let w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0, w5 = 0, w6 = 0, w7 = 0, w8 = 0;

@@ -328,6 +328,53 @@ export class AceEvaluator {
         }
         return gradG;
     }
+
+    /**
+   * Design-row form of gradientsOfG, fused with its two uses: acc[offset + stride·g + α] += ∂G_g/∂r_α of the
+   * neighbour in slot k (vector (vx, vy, vz), length r), and, when T is given, T[9g + 3β + α] += v_β ∂G_g/∂r_α
+   * (the virial's Σ r ⊗ ∇G). One pass over the (n, l, m) blocks instead of writing ∇G and reading it back.
+   */
+    addGradientsOfG(k: number, vx: number, vy: number, vz: number, r: number, acc: Float64Array | null, offset: number, stride: number, T: Float64Array | null): void {
+        if (this.nG !== this.nOne) {
+            const gradG = this.gradientsOfG(k, vx, vy, vz, r);
+            for (let g = 0; g < this.nG; g++) {
+                const gx = gradG[3 * g], gy = gradG[3 * g + 1], gz = gradG[3 * g + 2];
+                if (acc) {
+                    const o = offset + stride * g;
+                    acc[o] += gx; acc[o + 1] += gy; acc[o + 2] += gz;
+                }
+                if (T) {
+                    const o = 9 * g;
+                    T[o] += vx * gx; T[o + 1] += vx * gy; T[o + 2] += vx * gz;
+                    T[o + 3] += vy * gx; T[o + 4] += vy * gy; T[o + 5] += vy * gz;
+                    T[o + 6] += vz * gx; T[o + 7] += vz * gy; T[o + 8] += vz * gz;
+                }
+            }
+            return;
+        }
+        const { nBlocks, blockA, blockN, blockL, R, dR, Y, dY, nmax, nlm } = this;
+        const ro = k * nmax, yo = k * nlm;
+        const ux = vx / r, uy = vy / r, uz = vz / r;
+        for (let b = 0; b < nBlocks; b++) {
+            const a0 = blockA[b], l = blockL[b], n = ro + blockN[b], Rn = R[n], dRn = dR[n], y0 = yo + l * l, cnt = 2 * l + 1;
+            for (let t = 0; t < cnt; t++) {
+                const y = Y[y0 + t], ty = dRn * y, q = 3 * (y0 + t), g = a0 + t;
+                const gx = ty * ux + Rn * dY[q];
+                const gy = ty * uy + Rn * dY[q + 1];
+                const gz = ty * uz + Rn * dY[q + 2];
+                if (acc) {
+                    const o = offset + stride * g;
+                    acc[o] += gx; acc[o + 1] += gy; acc[o + 2] += gz;
+                }
+                if (T) {
+                    const o = 9 * g;
+                    T[o] += vx * gx; T[o + 1] += vx * gy; T[o + 2] += vx * gz;
+                    T[o + 3] += vy * gx; T[o + 4] += vy * gy; T[o + 5] += vy * gz;
+                    T[o + 6] += vz * gx; T[o + 7] += vz * gy; T[o + 8] += vz * gz;
+                }
+            }
+        }
+    }
 }
 
 const evaluators = { tabulated: new WeakMap<AceBasis, AceEvaluator>(), analytic: new WeakMap<AceBasis, AceEvaluator>() };
