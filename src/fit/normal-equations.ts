@@ -235,8 +235,9 @@ export function addStructure(sums: NormalSums, rows: StructureRows, frame: Frame
 
 /**
  * xtx += Σ_r (w·X_r)ᵀ(w·X_r), xty += Σ_r w² X_r y_r, yty += Σ_r w² y_r², for rows r = first..first+count−1
- * of the row-major matrix X (nbasis columns). Rows are processed four at a time (one sweep of the upper
- * triangle per block), which keeps memory traffic on XᵀX — the dominant cost — four times lower.
+ * of the row-major matrix X (nbasis columns). Rows are processed eight at a time (one sweep of the upper
+ * triangle per block: a rank-8 update), then four, then one, which keeps memory traffic on XᵀX — the dominant
+ * cost — low.
  */
 export function addRows(sums: NormalSums, X: Float64Array, first: number, count: number, weight: number, y: ArrayLike<number>): void {
     const n = sums.nbasis;
@@ -244,6 +245,21 @@ export function addRows(sums: NormalSums, X: Float64Array, first: number, count:
     const b = sums.xty;
     const w2 = weight * weight;
     let r = 0;
+    for (; r + 8 <= count; r += 8) {
+        const o0 = (first + r) * n, o1 = o0 + n, o2 = o1 + n, o3 = o2 + n, o4 = o3 + n, o5 = o4 + n, o6 = o5 + n, o7 = o6 + n;
+        const y0 = y[r], y1 = y[r + 1], y2 = y[r + 2], y3 = y[r + 3], y4 = y[r + 4], y5 = y[r + 5], y6 = y[r + 6], y7 = y[r + 7];
+        sums.yty += w2 * (y0 * y0 + y1 * y1 + y2 * y2 + y3 * y3 + y4 * y4 + y5 * y5 + y6 * y6 + y7 * y7);
+        for (let i = 0; i < n; i++) {
+            const a0 = X[o0 + i] * w2, a1 = X[o1 + i] * w2, a2 = X[o2 + i] * w2, a3 = X[o3 + i] * w2;
+            const a4 = X[o4 + i] * w2, a5 = X[o5 + i] * w2, a6 = X[o6 + i] * w2, a7 = X[o7 + i] * w2;
+            b[i] += a0 * y0 + a1 * y1 + a2 * y2 + a3 * y3 + a4 * y4 + a5 * y5 + a6 * y6 + a7 * y7;
+            if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0 && a4 === 0 && a5 === 0 && a6 === 0 && a7 === 0) continue;
+            const row = i * n;
+            for (let j = i; j < n; j++) {
+                A[row + j] += a0 * X[o0 + j] + a1 * X[o1 + j] + a2 * X[o2 + j] + a3 * X[o3 + j] + a4 * X[o4 + j] + a5 * X[o5 + j] + a6 * X[o6 + j] + a7 * X[o7 + j];
+            }
+        }
+    }
     for (; r + 4 <= count; r += 4) {
         const o0 = (first + r) * n;
         const o1 = o0 + n;
