@@ -51,6 +51,25 @@ export type Assembler = (
   hooks: { onStructure: (done: number) => void; signal?: AbortSignal },
 ) => Promise<NormalSums>;
 
+/**
+ * Energies (eV) and forces (3N, eV/Å; null when not asked for) of a linear ACE model on a list of frames,
+ * in frame order — the error metrics' predictions. The default predicts in-process; ./parallel.ts spreads the
+ * frames over worker threads (the same `predict` per frame, so the same numbers).
+ */
+export type Predictor = (
+  basis: AceBasis,
+  coefficients: Float64Array,
+  e0: number,
+  frames: readonly Frame[],
+  hooks: { onStructure: () => void; signal?: AbortSignal },
+) => Promise<FramePredictions>;
+
+/** Predictions of a Predictor: energy[s] and forces[s] (null for a frame without forces or when not asked) */
+export interface FramePredictions {
+  energy: Float64Array;
+  forces: (Float64Array | null)[];
+}
+
 export type FitSolver = 'blr' | 'ridge';
 
 export interface FitOptions {
@@ -101,6 +120,8 @@ export interface FitOptions {
   onProgress?: (p: FitProgress) => void;
   signal?: AbortSignal;
   assemble?: Assembler;
+  /** predictions for the error metrics (default: in-process, frame by frame) */
+  predict?: Predictor;
   /** data provenance recorded in the model (file names, hashes); counts are filled in here */
   provenance?: { train?: FileProvenance[]; valid?: FileProvenance[] };
   /**
@@ -350,16 +371,26 @@ export async function fitModel(trainFrames: readonly Frame[], opts: FitOptions):
     const evaluate = async (frames: readonly Frame[], sources: readonly string[] | null, coefficients: Float64Array): Promise<MetricsReport> => {
         const acc = new MetricsAccumulator();
         let last = Date.now();
+        const tick = () => {
+            done++;
+            if (Date.now() - last > 50) {
+                progress({ stage: 'metrics', done, total: metricsTotal, message: `evaluated ${done}/${metricsTotal} structures` });
+                last = Date.now();
+                return true;
+            }
+            return false;
+        };
+        if (opts.predict) {
+            const p = await opts.predict(basis, coefficients, e0, frames, { onStructure: () => void tick(), signal });
+            signal?.throwIfAborted();
+            for (const [i, f] of frames.entries()) acc.add(f.configType, f.natoms, p.energy[i], p.forces[i], f.energy, f.forces, sources?.[i]);
+            return acc.report();
+        }
         for (const [i, f] of frames.entries()) {
             signal?.throwIfAborted();
             const p = predict(basis, coefficients, e0, f, { forces: f.forces !== undefined });
             acc.add(f.configType, f.natoms, p.energy, p.forces ?? null, f.energy, f.forces, sources?.[i]);
-            done++;
-            if (Date.now() - last > 50) {
-                progress({ stage: 'metrics', done, total: metricsTotal, message: `evaluated ${done}/${metricsTotal} structures` });
-                await new Promise<void>((r) => setTimeout(r, 0));
-                last = Date.now();
-            }
+            if (tick()) await new Promise<void>((r) => setTimeout(r, 0));
         }
         return acc.report();
     };

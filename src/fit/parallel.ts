@@ -14,8 +14,9 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { AceBasis } from '../ace/basis';
 import type { Frame } from '../structure/frame';
-import { assembleChunk, assembleChunksInProcess, assembleInProcess, assemblyChunks } from './assemble';
-import type { Assembler } from './fit';
+import { predict } from '../ace/evaluate';
+import { assembleChunk, assembleChunksInProcess, assembleInProcess, assemblyChunks, yieldToEventLoop } from './assemble';
+import type { Assembler, FramePredictions, Predictor } from './fit';
 import { createSums, ENERGY_WEIGHT_KEY, FORCE_WEIGHT_KEY, FORCE_WEIGHTS_COLUMN, mergeSums, VIRIAL_WEIGHT_KEY, type LossWeights, type NormalSums } from './normal-equations';
 
 export interface ParallelOptions {
@@ -123,9 +124,26 @@ function chunksOnWorkers(
     hooks: { onStructure: () => void; signal?: AbortSignal },
     nworkers: number,
 ): Promise<void> {
-    let next = 0; // next chunk to hand out
-    let merged = 0; // chunks added to total
-    const pending = new Map<number, NormalSums>(); // chunk sums that arrived out of order
+    return onWorkers(basis, weights, chunks.length, (index) => ({ type: 'chunk', index, frames: chunks[index] }), 'chunk-sums', (_, msg) => mergeSums(total, msg.sums as NormalSums), hooks, nworkers);
+}
+
+/**
+ * Runs `njobs` jobs on worker threads (jobs handed out on demand); `onResult` sees the results (messages of
+ * type `resultType`) in job order.
+ */
+function onWorkers(
+    basis: AceBasis,
+    weights: LossWeights,
+    njobs: number,
+    job: (index: number) => { type: string; index: number } & Record<string, unknown>,
+    resultType: string,
+    onResult: (index: number, msg: Record<string, unknown>) => void,
+    hooks: { onStructure: () => void; signal?: AbortSignal },
+    nworkers: number,
+): Promise<void> {
+    let next = 0; // next job to hand out
+    let merged = 0; // results handed to onResult
+    const pending = new Map<number, Record<string, unknown>>(); // results that arrived out of order
     const workers: Worker[] = [];
 
     return new Promise<void>((resolve, reject) => {
@@ -147,32 +165,119 @@ function chunksOnWorkers(
         for (let k = 0; k < nworkers; k++) {
             const w = new Worker(workerBootstrap());
             workers.push(w);
-            w.on('message', (msg: { type: string; index?: number; sums?: NormalSums; message?: string }) => {
+            w.on('message', (msg: { type: string; index?: number; message?: string } & Record<string, unknown>) => {
                 if (settled) return;
                 if (msg.type === 'need') {
-                    if (next < chunks.length) {
-                        w.postMessage({ type: 'chunk', index: next, frames: chunks[next] });
+                    if (next < njobs) {
+                        w.postMessage(job(next));
                         next++;
                     }
                 } else if (msg.type === 'progress') {
                     hooks.onStructure();
-                } else if (msg.type === 'chunk-sums') {
-                    pending.set(msg.index!, msg.sums!);
-                    while (pending.has(merged)) {
-                        mergeSums(total, pending.get(merged)!);
-                        pending.delete(merged);
-                        merged++;
+                } else if (msg.type === resultType) {
+                    pending.set(msg.index!, msg);
+                    try {
+                        while (pending.has(merged)) {
+                            onResult(merged, pending.get(merged)!);
+                            pending.delete(merged);
+                            merged++;
+                        }
+                    } catch (err) {
+                        finish(err);
+                        return;
                     }
-                    if (merged === chunks.length) finish();
+                    if (merged === njobs) finish();
                 } else if (msg.type === 'error') {
-                    finish(new Error(`assembly worker: ${msg.message}`));
+                    finish(new Error(`${resultType === 'predictions' ? 'prediction' : 'assembly'} worker: ${msg.message}`));
                 }
             });
             w.on('error', (err) => finish(err));
             w.on('exit', (code) => {
-                if (!settled) finish(new Error(`assembly worker exited with code ${code}`));
+                if (!settled) finish(new Error(`${resultType === 'predictions' ? 'prediction' : 'assembly'} worker exited with code ${code}`));
             });
             w.postMessage({ type: 'init', spec: basis.spec, weights });
         }
     });
+}
+
+/**
+ * A Predictor (energies and forces for the error metrics) that spreads the frames over worker threads, in the
+ * chunks of `assemblyChunks`; in-process when there are few frames (the first chunk is timed as in the
+ * assembly). Each frame is predicted by the same `predict` as in-process, so the metrics are the same.
+ */
+export function createParallelPredictor(opts: ParallelOptions = {}): Predictor {
+    return (basis, coefficients, e0, frames, hooks) => predictParallel(basis, coefficients, e0, frames, hooks, opts);
+}
+
+export async function predictParallel(
+    basis: AceBasis,
+    coefficients: Float64Array,
+    e0: number,
+    frames: readonly Frame[],
+    hooks: { onStructure: () => void; signal?: AbortSignal },
+    opts: ParallelOptions = {},
+): Promise<FramePredictions> {
+    const energy = new Float64Array(frames.length);
+    const forces: (Float64Array | null)[] = new Array<Float64Array | null>(frames.length).fill(null);
+    const one = (s: number) => {
+        const f = frames[s];
+        const p = predict(basis, coefficients, e0, f, { forces: f.forces !== undefined });
+        energy[s] = p.energy;
+        forces[s] = f.forces !== undefined ? p.forces : null;
+        hooks.onStructure();
+    };
+    const plan = assemblyChunks(frames);
+    const maxWorkers = Math.min(opts.workers ?? defaultWorkerCount(), plan.length);
+    let first = 0;
+    let last = Date.now();
+    // chunks from..end in-process, yielding to the event loop every ~50 ms (abort, progress)
+    const inProcess = async (from: number) => {
+        for (let c = from; c < plan.length; c++) {
+            for (const s of plan[c]) {
+                hooks.signal?.throwIfAborted();
+                one(s);
+                if (Date.now() - last > 50) {
+                    await yieldToEventLoop();
+                    last = Date.now();
+                }
+            }
+        }
+    };
+    if (maxWorkers <= 1) {
+        await inProcess(0);
+        return { energy, forces };
+    }
+    if (opts.probe !== false) {
+        const start = Date.now();
+        for (const s of plan[0]) {
+            hooks.signal?.throwIfAborted();
+            one(s);
+        }
+        first = 1;
+        const estimate = ((Date.now() - start) / 1000) * ((frames.length - plan[0].length) / Math.max(1, plan[0].length));
+        if (plan.length - 1 < 2 || estimate < (opts.minSeconds ?? 3)) {
+            await inProcess(1);
+            return { energy, forces };
+        }
+    }
+    hooks.signal?.throwIfAborted();
+    const chunks = plan.slice(first);
+    const lean = chunks.map((c) => c.map((s) => leanFrame(frames[s])));
+    await onWorkers(
+        basis,
+        { e0, energyWeight: 0, forceWeight: 0, virialWeight: 0 },
+        chunks.length,
+        (index) => ({ type: 'predict', index, frames: lean[index], coefficients, e0 }),
+        'predictions',
+        (index, msg) => {
+            const e = msg.energy as Float64Array, fs = msg.forces as (Float64Array | null)[];
+            chunks[index].forEach((s, t) => {
+                energy[s] = e[t];
+                forces[s] = fs[t];
+            });
+        },
+        { onStructure: hooks.onStructure, signal: hooks.signal },
+        Math.min(maxWorkers, chunks.length),
+    );
+    return { energy, forces };
 }

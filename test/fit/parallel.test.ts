@@ -2,7 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { AceBasis } from '../../src/ace/basis';
 import { assembleInProcess } from '../../src/fit/assemble';
 import { fitModel, isIsolatedAtom } from '../../src/fit/fit';
-import { assembleParallel, createParallelAssembler } from '../../src/fit/parallel';
+import { predict } from '../../src/ace/evaluate';
+import { assembleParallel, createParallelAssembler, createParallelPredictor, predictParallel } from '../../src/fit/parallel';
 import { E0, smallSpec, syntheticData } from './data';
 import { maxAbsDiff } from './helpers';
 
@@ -79,5 +80,41 @@ describe('parallel assembly (worker threads)', () => {
         const basis = AceBasis.create(spec);
         const bad = fit.map((f, i) => (i === 5 ? { ...f, species: f.species.map(() => 'Si') } : f));
         await expect(assembleParallel(basis, bad, weights, {}, { workers: 2, probe: false })).rejects.toThrow(/assembly worker: .*Si/);
+    });
+
+    it('predictions for the error metrics on workers equal the in-process ones exactly (frames without forces too)', async () => {
+        const basis = AceBasis.create(spec);
+        const c = Float64Array.from({ length: basis.size }, (_, k) => Math.sin(k + 1) * 1e-2);
+        const some = fit.map((f, i) => (i === 3 ? { ...f, forces: undefined } : f));
+        let count = 0;
+        const par = await predictParallel(basis, c, E0, some, { onStructure: () => count++ }, { workers: 2, probe: false });
+        expect(count).toBe(some.length);
+        some.forEach((f, s) => {
+            const p = predict(basis, c, E0, f, { forces: f.forces !== undefined });
+            expect(par.energy[s]).toBe(p.energy);
+            if (f.forces === undefined) expect(par.forces[s]).toBeNull();
+            else expect(par.forces[s]).toEqual(p.forces);
+        });
+    });
+
+    it('a fit with parallel assembly and predictions reports exactly the serial metrics', async () => {
+        const a = await fitModel(frames, { spec, lambda: 1e-6, validFraction: 0.25 });
+        const b = await fitModel(frames, {
+            spec,
+            lambda: 1e-6,
+            validFraction: 0.25,
+            assemble: createParallelAssembler({ workers: 2, probe: false }),
+            predict: createParallelPredictor({ workers: 2, probe: false }),
+        });
+        expect(b.model.coefficients).toEqual(a.model.coefficients);
+        expect(b.metrics).toEqual(a.metrics);
+        expect(b.metrics.train.force_rmse_meV_A).toBeGreaterThan(0);
+    });
+
+    it('a prediction worker error (bad frame) rejects with its message', async () => {
+        const basis = AceBasis.create(spec);
+        const c = new Float64Array(basis.size).fill(1e-3);
+        const bad = fit.map((f, i) => (i === 5 ? { ...f, species: f.species.map(() => 'Si') } : f));
+        await expect(predictParallel(basis, c, E0, bad, { onStructure: () => {} }, { workers: 2, probe: false })).rejects.toThrow(/prediction worker: .*Si/);
     });
 });

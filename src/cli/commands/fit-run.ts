@@ -4,7 +4,7 @@ import { describeCoreRepulsion, parseCoreRepulsion } from '../../ace/core-repuls
 import { AUTO_LAMBDA_GRID, fitModel, type FitProgress } from '../../fit/fit';
 import { FIT_DEFAULTS, parseE0 } from '../../fit/defaults';
 import type { ErrorMetrics, MetricsReport } from '../../fit/metrics';
-import { createParallelAssembler } from '../../fit/parallel';
+import { createParallelAssembler, createParallelPredictor } from '../../fit/parallel';
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { globSync } from 'tinyglobby';
 import type { ConfigTypeWeights } from '../../fit/normal-equations';
@@ -225,6 +225,7 @@ export async function runFit(args: ParsedArgs, io: CliIO): Promise<number> {
             seed: (o.seed as number | undefined) ?? FIT_DEFAULTS.seed,
             onProgress,
             assemble: createParallelAssembler({ workers }),
+            predict: createParallelPredictor({ workers }),
             describe: (set, i, atom) => {
                 if (set === 'valid') return frameLocation(valid!, i, atom);
                 const at = locate(i);
