@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import type { AceBasis } from '../ace/basis';
 import type { Frame } from '../structure/frame';
 import { predict } from '../ace/evaluate';
-import { assembleChunk, assembleChunksInProcess, assembleInProcess, assemblyChunks, yieldToEventLoop } from './assemble';
+import { assembleChunksInProcess, assembleInProcess, assembleOne, assemblyChunks, yieldToEventLoop } from './assemble';
 import type { Assembler, FramePredictions, Predictor } from './fit';
 import { createSums, ENERGY_WEIGHT_KEY, FORCE_WEIGHT_KEY, FORCE_WEIGHTS_COLUMN, mergeSums, VIRIAL_WEIGHT_KEY, type LossWeights, type NormalSums } from './normal-equations';
 
@@ -28,6 +28,8 @@ export interface ParallelOptions {
    * TypeScript sources, and runs cold code at first). `probe: false` sends every chunk to the workers.
    */
   minSeconds?: number;
+  /** seconds of in-process work on the first chunk before its projection is trusted and the workers may start (default 0.25) */
+  probeSeconds?: number;
   probe?: boolean;
 }
 
@@ -97,22 +99,84 @@ export async function assembleParallel(
 
     const total = createSums(basis.size);
     let done = 0;
-    let first = 0;
-    if (opts.probe !== false) {
-        const start = Date.now();
-        mergeSums(total, assembleChunk(basis, plan[0].map((s) => frames[s]), weights, () => hooks.onStructure?.(++done)));
-        first = 1;
-        const estimate = ((Date.now() - start) / 1000) * ((frames.length - plan[0].length) / Math.max(1, plan[0].length));
-        if (nchunks - 1 < 2 || estimate < (opts.minSeconds ?? 3)) {
-            await assembleChunksInProcess(basis, frames, weights, total, 1, hooks, done);
-            return total;
-        }
-    }
-    const chunks: Frame[][] = [];
-    for (let c = first; c < nchunks; c++) chunks.push(plan[c].map((s) => leanFrame(frames[s])));
     const onStructure = () => hooks.onStructure?.(++done);
-    await chunksOnWorkers(basis, chunks, weights, total, { signal: hooks.signal, onStructure }, Math.min(maxWorkers, chunks.length));
-    return total;
+    const lean = (from: number) => {
+        const chunks: Frame[][] = [];
+        for (let c = from; c < nchunks; c++) chunks.push(plan[c].map((s) => leanFrame(frames[s])));
+        return chunks;
+    };
+    if (opts.probe === false) {
+        const chunks = lean(0);
+        await chunksOnWorkers(basis, chunks, weights, total, { signal: hooks.signal, onStructure }, Math.min(maxWorkers, chunks.length));
+        return total;
+    }
+    // Chunk 0 in-process, timed. As soon as the other chunks are projected to take longer than minSeconds
+    // in-process (after ≥ 0.25 s of work), the workers start on chunks 1.. while this thread finishes chunk 0,
+    // yielding every ~50 ms so that their messages get through. The chunk sums are still added in chunk order
+    // (worker sums that arrive before chunk 0 is done wait), so the sums are the in-process ones bit for bit.
+    const minSeconds = opts.minSeconds ?? 3;
+    const start = Date.now();
+    const chunk0 = createSums(basis.size);
+    const waiting: NormalSums[] = [];
+    let chunk0Added = false;
+    let workers: Promise<void> | null = null;
+    const stop = new AbortController();
+    const onAbort = () => stop.abort(hooks.signal!.reason);
+    hooks.signal?.addEventListener('abort', onAbort, { once: true });
+    const startWorkers = () => {
+        const chunks = lean(1);
+        workers = onWorkers(
+            basis,
+            weights,
+            chunks.length,
+            (index) => ({ type: 'chunk', index, frames: chunks[index] }),
+            'chunk-sums',
+            (_, msg) => {
+                if (chunk0Added) mergeSums(total, msg.sums as NormalSums);
+                else waiting.push(msg.sums as NormalSums);
+            },
+            { signal: stop.signal, onStructure },
+            Math.min(maxWorkers, chunks.length),
+        );
+        workers.catch(() => {}); // observed below; not an unhandled rejection meanwhile
+    };
+    try {
+        let last = start;
+        const list = plan[0];
+        for (let t = 0; t < list.length; t++) {
+            hooks.signal?.throwIfAborted();
+            assembleOne(chunk0, basis, frames[list[t]], weights);
+            onStructure();
+            const now = Date.now();
+            if (!workers && nchunks - 1 >= 2 && now - start >= 1000 * (opts.probeSeconds ?? 0.25)) {
+                const estimate = ((now - start) / 1000) * ((frames.length - (t + 1)) / (t + 1));
+                if (estimate >= minSeconds) startWorkers();
+            }
+            if (workers && now - last > 50) {
+                await yieldToEventLoop();
+                last = Date.now();
+            }
+        }
+        mergeSums(total, chunk0);
+        chunk0Added = true;
+        for (const w of waiting) mergeSums(total, w);
+        waiting.length = 0;
+        if (!workers) {
+            const estimate = ((Date.now() - start) / 1000) * ((frames.length - list.length) / Math.max(1, list.length));
+            if (nchunks - 1 < 2 || estimate < minSeconds) {
+                await assembleChunksInProcess(basis, frames, weights, total, 1, hooks, done);
+                return total;
+            }
+            startWorkers();
+        }
+        await workers;
+        return total;
+    } catch (err) {
+        stop.abort(err);
+        throw err;
+    } finally {
+        hooks.signal?.removeEventListener('abort', onAbort);
+    }
 }
 
 /** Sums `chunks` on worker threads and adds the chunk sums to `total` in chunk order. */

@@ -43,6 +43,21 @@ describe('parallel assembly (worker threads)', () => {
         }
     });
 
+    it('workers started while the first chunk is still assembled in-process: the serial sums bit for bit', async () => {
+        const basis = AceBasis.create(spec);
+        const more = syntheticData(spec, 64, 62, { stress: true }).frames.filter((f) => !isIsolatedAtom(f));
+        const serial = await assembleInProcess(basis, more, weights);
+        const before = workerStarts.count;
+        let last = 0;
+        const par = await assembleParallel(basis, more, weights, { onStructure: (d) => (last = d) }, { workers: 2, minSeconds: 0, probeSeconds: 0 });
+        expect(workerStarts.count).toBeGreaterThan(before);
+        expect(par.xtx).toEqual(serial.xtx);
+        expect(par.xty).toEqual(serial.xty);
+        expect(par.yty).toBe(serial.yty);
+        expect(par.structures).toBe(more.length);
+        expect(last).toBe(more.length);
+    });
+
     it('a fit with the parallel assembler gives exactly the serial coefficients', async () => {
         const a = await fitModel(frames, { spec, lambda: 1e-6 });
         const b = await fitModel(frames, { spec, lambda: 1e-6, assemble: createParallelAssembler({ workers: 2, probe: false }) });
