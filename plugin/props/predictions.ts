@@ -140,7 +140,7 @@ async function obtain(plugin: PluginContext, worker: FrameWorker, ctx: CustomPro
  * rethrown. When the job is cancelled elsewhere (the plot area's Cancel, Mol*'s Abort of the job's task), the
  * property keeps this frame's prediction without the dataset's (the themes then range over this frame).
  */
-async function datasetPredictions(store: AcelensStore, stored: StoredModel, datasetName: string, frames: readonly Frame[], runtime: RuntimeContext): Promise<FramePrediction[] | undefined> {
+export async function datasetPredictions(store: AcelensStore, stored: StoredModel, datasetName: string, frames: readonly Frame[], runtime: RuntimeContext): Promise<FramePrediction[] | undefined> {
     const controller = new AbortController();
     let progress = { done: 0, total: frames.length };
     let finished = false;
