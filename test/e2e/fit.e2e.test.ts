@@ -49,20 +49,28 @@ function modelList(page: Page) {
  * with the time from that click to the job's end (the panel's "cancelled" message), page clock.
  */
 function fitAndCancelAt(page: Page, stage: RegExp) {
-    return page.evaluate(({ source, flags }) => new Promise<{ ms: number; progress: string; message: string }>((resolve, reject) => {
+    return page.evaluate(({ source, flags }) => new Promise<{ ms: number; progress: string; message: string; taskEndMs: number; longTasks: string[] }>((resolve, reject) => {
         const target = new RegExp(source, flags);
         const panel = document.querySelector('[data-testid=acelens-fit-panel]')!;
         const q = (id: string) => document.querySelector(`[data-testid=${id}]`) as HTMLElement | null;
-        let clickedAt = 0, progress = '';
+        let clickedAt = 0, progress = '', taskEnd = 0;
+        // where the time goes: the Mol* task's end (the job's promise chain), then the panel's render; and the
+        // main thread's long tasks (≥ 50 ms) meanwhile
+        const finished = (window as any).acelens.plugin.managers.task.events.finished.subscribe(() => { if (clickedAt && !taskEnd) taskEnd = performance.now(); });
         const check = () => {
             const p = q('acelens-fit-progress')?.textContent ?? '';
             if (!clickedAt && target.test(p)) { progress = p; clickedAt = performance.now(); q('acelens-fit-cancel')!.click(); }
             const m = q('acelens-fit-message')?.textContent ?? '';
             if (clickedAt && /cancelled/.test(m)) {
                 observer.disconnect();
-                resolve({ ms: performance.now() - clickedAt, progress, message: m });
+                finished.unsubscribe();
+                const end = performance.now();
+                const longTasks = ((window as any).__longTasks ?? []).filter((t: { start: number; ms: number }) => t.start + t.ms > clickedAt - 200 && t.start < end)
+                    .map((t: { start: number; ms: number }) => `${t.ms.toFixed(0)} ms at ${(t.start - clickedAt).toFixed(0)} ms`);
+                resolve({ ms: end - clickedAt, progress, message: m, taskEndMs: taskEnd ? taskEnd - clickedAt : NaN, longTasks });
             } else if (/fitted|failed/.test(m) && q('acelens-fit-progress') === null) {
                 observer.disconnect();
+                finished.unsubscribe();
                 reject(new Error(`the fit ended before the stage ${source} was cancelled: ${m}`));
             }
         };
@@ -276,6 +284,12 @@ describe('fit in the browser and colour by error', () => {
             w.on('close', () => { entry.closed = true; });
         });
         const liveFitWorkers = () => fitWorkers.filter(w => !w.closed).length;
+        // the main thread's long tasks (≥ 50 ms), to tell what delays a cancel
+        await page.evaluate(() => {
+            const w = window as any;
+            w.__longTasks = [];
+            new PerformanceObserver(list => { for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, ms: e.duration }); }).observe({ type: 'longtask', buffered: true });
+        });
 
         // 20 structures (the isolated atom first, E0 auto) of the embedded diverse set, loaded as a user's file, and
         // 10 more as a second file (loaded last, so it is the one selected in Mol*)
@@ -326,7 +340,7 @@ describe('fit in the browser and colour by error', () => {
             const r = await fitAndCancelAt(page, pattern);
             const name = stage.split(' ')[0];
             expect(r.message).toMatch(new RegExp(`^fit cancelled while ${name}: previous models kept$`));
-            timings.push(`${stage}: ${r.ms.toFixed(0)} ms from the click to the job's end (at "${r.progress.slice(0, 60)}")`);
+            timings.push(`${stage}: ${r.ms.toFixed(0)} ms from the click to the job's end (Mol* task ended after ${r.taskEndMs.toFixed(0)} ms; main-thread long tasks: ${r.longTasks.join(', ') || 'none'}) (at "${r.progress.slice(0, 60)}")`);
             // the job stopped: its worker is terminated, the Mol* task is gone, and no model appears later
             await expect.poll(liveFitWorkers, { timeout: 5_000 }).toBe(0);
             if (/in the worker|assembling|solving|evaluating/.test(stage)) expect(fitWorkers.length).toBe(workersBefore + 1);
@@ -339,8 +353,9 @@ describe('fit in the browser and colour by error', () => {
         // Mol*'s own task list shows the fit with its progress and an Abort button; Abort stops it the same way
         const clickAt = await page.evaluate(() => {
             const w = window as any;
-            w.__abort = { click: 0, end: 0 };
+            w.__abort = { click: 0, end: 0, taskEnd: 0 };
             document.addEventListener('click', e => { if ((e.target as Element).closest?.('.msp-background-tasks')) w.__abort.click = performance.now(); }, true);
+            w.acelens.plugin.managers.task.events.finished.subscribe(() => { if (w.__abort.click && !w.__abort.taskEnd) w.__abort.taskEnd = performance.now(); });
             new MutationObserver((_, o) => {
                 if (/cancelled/.test(document.querySelector('[data-testid=acelens-fit-message]')?.textContent ?? '')) { w.__abort.end = performance.now(); o.disconnect(); }
             }).observe(document.querySelector('[data-testid=acelens-fit-panel]')!, { subtree: true, childList: true, characterData: true });
@@ -359,7 +374,8 @@ describe('fit in the browser and colour by error', () => {
         const abortedIn = (await page.locator('[data-testid=acelens-fit-message]').innerText()).match(/while (\w+)/)![1];
         const abort = await page.evaluate(() => (window as any).__abort);
         expect(abort.click).toBeGreaterThan(0);
-        timings.push(`Mol* task Abort clicked during assembling, stopped ${abortedIn}: ${(abort.end - abort.click).toFixed(0)} ms from the click to the job's end`);
+        const abortLong = await page.evaluate(({ from, to }) => ((window as any).__longTasks as { start: number; ms: number }[]).filter(t => t.start + t.ms > from - 200 && t.start < to).map(t => `${t.ms.toFixed(0)} ms at ${(t.start - from).toFixed(0)} ms`), { from: abort.click, to: abort.end });
+        timings.push(`Mol* task Abort clicked during assembling, stopped ${abortedIn}: ${(abort.end - abort.click).toFixed(0)} ms from the click to the job's end (Mol* task ended after ${(abort.taskEnd - abort.click).toFixed(0)} ms; main-thread long tasks: ${abortLong.join(', ') || 'none'})`);
         await expect.poll(liveFitWorkers, { timeout: 5_000 }).toBe(0);
         await page.waitForTimeout(2000);
         expect(await modelList(page)).toEqual(before);
