@@ -253,14 +253,17 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         this.setState({ model, dataset: current?.dataset, message: undefined, predictionsCancelled: false });
         await this.drawLambdaScan(Plotly, model);
         const main: PlotKey[] = ['energy', 'force', 'distance', 'histogram'];
-        if (!model || !current) {
+        const clear = () => {
             for (const k of main) { const div = this.divs[k].current; if (div) Plotly.purge(div); }
             this.drawnData = undefined;
             workspaceState(this.plugin).errors.next(undefined);
             this.setState({ rows: [], reference: undefined });
-            return;
-        }
+        };
+        if (!model || !current) { clear(); return; }
         const frames = current.dataset.frames;
+        // the plots shown are of another model or dataset until this one's predictions are all there (and stay
+        // empty when they are cancelled)
+        if (!frames.every(f => this.store.cachedPrediction(model, f))) clear();
         if (!(await this.ensurePredictions(model, frames))) return;
         const errors = this.errorsOf(model, frames);
         const reference = energyReference(frames, errors);

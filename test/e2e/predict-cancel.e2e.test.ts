@@ -51,16 +51,16 @@ function jobState(page: Page) {
  * message), page clock, and the progress at the click.
  */
 function cancelInPanel(page: Page, minDone: number) {
-    return page.evaluate((minDone) => new Promise<{ ms: number; progress: string; message: string }>((resolve, reject) => {
+    return page.evaluate((minDone) => new Promise<{ ms: number; progress: string; message: string; clickedAt: number }>((resolve, reject) => {
         const area = document.querySelector('[data-testid=acelens-plot-area]')!;
         const q = (id: string) => document.querySelector(`[data-testid=${id}]`) as HTMLElement | null;
         let clickedAt = 0, progress = '';
         const check = () => {
-            const p = q('acelens-predicting')?.textContent ?? '';
+            const p = q('acelens-predicting')?.querySelector('span')?.textContent ?? '';
             const done = Number(p.match(/predicting ([\d,]+)\//)?.[1]?.replace(/,/g, '') ?? -1);
             if (!clickedAt && done >= minDone) { progress = p; clickedAt = performance.now(); q('acelens-predicting-cancel')!.click(); }
             const m = q('acelens-plot-message')?.textContent ?? '';
-            if (clickedAt && /cancelled/.test(m)) { observer.disconnect(); resolve({ ms: performance.now() - clickedAt, progress, message: m }); }
+            if (clickedAt && /cancelled/.test(m)) { observer.disconnect(); resolve({ ms: performance.now() - clickedAt, progress, message: m, clickedAt }); }
             else if (!clickedAt && !q('acelens-predicting') && (window as any).acelens.store.predictionJob === null && (window as any).__predictStarted) { observer.disconnect(); reject(new Error(`the prediction ended before it was cancelled: ${m}`)); }
             if (q('acelens-predicting')) (window as any).__predictStarted = true;
             // the frames being predicted (to count what is cached afterwards)
@@ -96,6 +96,14 @@ describe('cancelling the predictions of a whole dataset', () => {
             w.on('close', () => { entry.closed = true; });
         });
         const liveWorkers = () => predictWorkers.filter(w => !w.closed).length;
+        // the main thread's long tasks (≥ 50 ms), to tell what delays a cancel
+        await page.evaluate(() => {
+            const w = window as any;
+            w.__longTasks = [];
+            new PerformanceObserver(list => { for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, ms: e.duration }); }).observe({ type: 'longtask', buffered: true });
+        });
+        const longTasks = (from: number, to: number) => page.evaluate(({ from, to }) => ((window as any).__longTasks as { start: number; ms: number }[])
+            .filter(t => t.start + t.ms > from - 200 && t.start < to).map(t => `${t.ms.toFixed(0)} ms at ${(t.start - from).toFixed(0)} ms`).join(', ') || 'none', { from, to });
 
         await page.evaluate((f) => (window as any).acelens.store.addModel(f, 'K=2 carbon-diverse'), model as any);
         // the embedded dataset's predictions (small) first
@@ -116,7 +124,7 @@ describe('cancelling the predictions of a whole dataset', () => {
 
         // 1. the plot area's Cancel, once the worker has sent its first batches
         const panel = await cancelInPanel(page, 1);
-        timings.push(`plot area's Cancel at "${panel.progress.trim()}": ${panel.ms.toFixed(0)} ms from the click to the job's end`);
+        timings.push(`plot area's Cancel at "${panel.progress.trim()}": ${panel.ms.toFixed(0)} ms from the click to the job's end (main-thread long tasks: ${await longTasks(panel.clickedAt, panel.clickedAt + panel.ms)})`);
         console.log(`predict-cancel e2e: ${timings[0]}`);
         expect(panel.message).toMatch(/^predictions of K=2 carbon-diverse cancelled: nothing of them was kept$/);
         expect(predictWorkers.length).toBe(workersBefore + 1);
@@ -125,6 +133,8 @@ describe('cancelling the predictions of a whole dataset', () => {
         expect(await jobState(page)).toBeNull();
         expect(await countCached(page)).toBe(0);
         expect(await modelList(page)).toEqual(before);
+        // no plot shows another dataset's points meanwhile (the embedded dataset's were drawn before)
+        expect(await page.evaluate(() => ['energy', 'force', 'distance', 'histogram'].map(k => ((document.querySelector(`[data-testid=acelens-plot-${k}]`) as any)?.data ?? []).length))).toEqual([0, 0, 0, 0]);
         await page.screenshot({ path: join(OutputDir, 'predict-cancel-panel.png'), timeout: 120_000 });
         // nothing restarts it by itself
         await page.waitForTimeout(2000);
@@ -151,7 +161,7 @@ describe('cancelling the predictions of a whole dataset', () => {
         await expect.poll(() => page.evaluate(() => (window as any).__abort.end), { timeout: 10_000 }).toBeGreaterThan(0);
         const abort = await page.evaluate(() => (window as any).__abort);
         expect(abort.message).toMatch(/^predictions of K=2 carbon-diverse cancelled \(Mol\* task aborted\): nothing of them was kept$/);
-        timings.push(`Mol*'s task Abort: ${(abort.end - abort.click).toFixed(0)} ms from the click to the job's end`);
+        timings.push(`Mol*'s task Abort: ${(abort.end - abort.click).toFixed(0)} ms from the click to the job's end (main-thread long tasks: ${await longTasks(abort.click, abort.end)})`);
         expect(predictWorkers.length).toBe(workersBeforeAbort + 1);
         await expect.poll(liveWorkers, { timeout: 5_000 }).toBe(0);
         await expect.poll(() => page.evaluate(() => document.querySelector('.msp-background-tasks')?.textContent ?? ''), { timeout: 5_000 }).not.toMatch(/predict/);
