@@ -12,6 +12,7 @@
  */
 import { PluginCommands } from 'molstar/lib/mol-plugin/commands';
 import * as React from 'react';
+import { flushSync } from 'react-dom';
 import { PluginUIComponent } from 'molstar/lib/mol-plugin-ui/base';
 import { ColorLists } from 'molstar/lib/mol-util/color/lists';
 import { Color } from 'molstar/lib/mol-util/color';
@@ -198,7 +199,8 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
             await store.predictAll(model, frames, { onProgress: (done, total) => this.setState({ predicting: { done, total } }) });
         } catch (e) {
             if (isCancelled(e)) {
-                this.setState({ predictionsCancelled: true, message: `predictions of ${model.name} cancelled${e.by === 'mol*' ? ' (Mol* task aborted)' : ''}: nothing of them was kept` });
+                // drawn now, not in a later task behind whatever the main thread has queued
+                flushSync(() => this.setState({ predicting: undefined, predictionsCancelled: true, message: `predictions of ${model.name} cancelled${e.by === 'mol*' ? ' (Mol* task aborted)' : ''}: nothing of them was kept` }));
                 return false;
             }
             throw e;
