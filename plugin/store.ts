@@ -242,13 +242,15 @@ export class AcelensStore {
         const plugin = this.plugin;
         if (!plugin) throw new Error('acelens: predictions of a whole dataset need a Mol* plugin (they run as a Mol* task in a web worker)');
         const todo = frames.filter(f => !this.cachedPrediction(model, f));
-        const name = `acelens: predict ${todo.length.toLocaleString('en')} structures with ${model.name}`;
+        const name = `acelens: predict ${frames.length.toLocaleString('en')} structures with ${model.name}`;
         const listeners = new Set<(done: number, total: number) => void>();
-        const job = { modelId: model.id, frames, done: 0, total: todo.length, waiters: 0, listeners } as DatasetPredictionJob;
-        const report = (done: number, ctx: { report: (p: { message: string; current: number; max: number }) => void }) => {
-            job.done = done;
-            ctx.report({ message: `predicting ${done.toLocaleString('en')}/${todo.length.toLocaleString('en')} structures in a worker`, current: done, max: todo.length });
-            for (const l of listeners) l(done, todo.length);
+        // progress over the whole dataset (structures already cached count as done)
+        const cached = frames.length - todo.length;
+        const job = { modelId: model.id, frames, done: cached, total: frames.length, waiters: 0, listeners } as DatasetPredictionJob;
+        const report = (arrived: number, ctx: { report: (p: { message: string; current: number; max: number }) => void }) => {
+            const done = job.done = cached + arrived;
+            ctx.report({ message: `predicting ${done.toLocaleString('en')}/${frames.length.toLocaleString('en')} structures in a worker`, current: done, max: frames.length });
+            for (const l of listeners) l(done, frames.length);
         };
         const task: TaskJob<void> = runJobAsTask(plugin, name, async ctx => {
             report(0, ctx);
@@ -320,7 +322,7 @@ export class AcelensStore {
 interface DatasetPredictionJob {
     modelId: string;
     frames: readonly Frame[];
-    /** structures predicted so far, of `total` (those not cached when the job started) */
+    /** structures of the dataset predicted so far (those cached when the job started included), of `total` */
     done: number;
     total: number;
     /** Mol*'s id of the job's task */

@@ -126,10 +126,15 @@ describe('dataset-wide predictions as a Mol* task', () => {
         expect(worker.sent).toBe(sentAtCancel);
         expect(cachedCount(store, model, data)).toBe(0);
         expect(store.predictionJob).toBeNull();
-        // the next request: a new worker for every structure, completing
-        await store.predictAll(model, data);
+        // the next request: a new worker for every structure not cached (one frame predicted alone meanwhile, as the
+        // colouring of the shown frame does), completing; its progress counts over the whole dataset
+        store.predict(model, data[0]);
+        const progress: [number, number][] = [];
+        await store.predictAll(model, data, { onProgress: (done, total) => progress.push([done, total]) });
+        expect(progress[0]).toEqual([1, data.length]);
+        expect(progress[progress.length - 1]).toEqual([data.length, data.length]);
         expect(StandInWorker.started.length).toBe(2);
-        expect(StandInWorker.started[1].sent).toBe(data.length);
+        expect(StandInWorker.started[1].sent).toBe(data.length - 1);
         expect(cachedCount(store, model, data)).toBe(data.length);
     });
 
