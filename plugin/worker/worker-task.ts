@@ -58,6 +58,11 @@ export function throwIfCancelled(signal: AbortSignal) {
     if (signal.aborted) throw signal.reason instanceof JobCancelled ? signal.reason : new JobCancelled('job');
 }
 
+/** A User Timing mark (DevTools' performance panel; the e2e tests read when a cancel reached the job and when it ended). */
+function mark(what: string) {
+    try { globalThis.performance?.mark?.(what); } catch { /* no User Timing here */ }
+}
+
 const abortListeners = new WeakMap<TaskManager, Set<(taskId: number | 'all') => void>>();
 
 /**
@@ -92,7 +97,9 @@ function onAbortRequest(manager: TaskManager, listener: (taskId: number | 'all')
 export function runJobAsTask<T>(plugin: PluginContext, name: string, work: (ctx: JobContext) => Promise<T>): TaskJob<T> {
     const controller = new AbortController();
     const cancelledBy = (by: 'user' | 'mol*') => {
-        if (!controller.signal.aborted) controller.abort(new JobCancelled(name, by));
+        if (controller.signal.aborted) return;
+        mark(`acelens job cancelled: ${name}`);
+        controller.abort(new JobCancelled(name, by));
     };
     let latest: Partial<RuntimeContext.ProgressUpdate> = { message: name, isIndeterminate: true, canAbort: true };
     const task = Task.create(name, async ctx => {
@@ -129,6 +136,7 @@ export function runJobAsTask<T>(plugin: PluginContext, name: string, work: (ctx:
         }
     }, () => cancelledBy('mol*'));
     const result = plugin.runTask(task, { useOverlay: false }).catch(e => {
+        mark(`acelens job ended: ${name}`);
         if (Task.isAbort(e)) throw new JobCancelled(name, 'mol*');
         if (controller.signal.aborted) throw controller.signal.reason; // a cancelled job's late error is its cancellation
         throw e;

@@ -49,28 +49,27 @@ function modelList(page: Page) {
  * with the time from that click to the job's end (the panel's "cancelled" message), page clock.
  */
 function fitAndCancelAt(page: Page, stage: RegExp) {
-    return page.evaluate(({ source, flags }) => new Promise<{ ms: number; progress: string; message: string; taskEndMs: number; longTasks: string[] }>((resolve, reject) => {
+    return page.evaluate(({ source, flags }) => new Promise<{ ms: number; progress: string; message: string; longTasks: string[]; cancelMs: number; endedMs: number }>((resolve, reject) => {
         const target = new RegExp(source, flags);
         const panel = document.querySelector('[data-testid=acelens-fit-panel]')!;
         const q = (id: string) => document.querySelector(`[data-testid=${id}]`) as HTMLElement | null;
-        let clickedAt = 0, progress = '', taskEnd = 0;
-        // where the time goes: the Mol* task's end (the job's promise chain), then the panel's render; and the
-        // main thread's long tasks (≥ 50 ms) meanwhile
-        const finished = (window as any).acelens.plugin.managers.task.events.finished.subscribe(() => { if (clickedAt && !taskEnd) taskEnd = performance.now(); });
+        let clickedAt = 0, progress = '';
         const check = () => {
             const p = q('acelens-fit-progress')?.textContent ?? '';
             if (!clickedAt && target.test(p)) { progress = p; clickedAt = performance.now(); q('acelens-fit-cancel')!.click(); }
             const m = q('acelens-fit-message')?.textContent ?? '';
             if (clickedAt && /cancelled/.test(m)) {
                 observer.disconnect();
-                finished.unsubscribe();
                 const end = performance.now();
+                // where the time goes: when the cancel reached the job and when its Mol* task ended (the User Timing marks
+        // of plugin/worker/worker-task.ts), then the panel's render; and the main thread's long tasks meanwhile
+        const markAfter = (prefix: string) => performance.getEntriesByType('mark').filter(e => e.name.startsWith(prefix) && e.startTime >= clickedAt - 1).map(e => e.startTime - clickedAt)[0] ?? NaN;
+                const cancelMs = markAfter('acelens job cancelled'), endedMs = markAfter('acelens job ended');
                 const longTasks = ((window as any).__longTasks ?? []).filter((t: { start: number; ms: number }) => t.start + t.ms > clickedAt - 200 && t.start < end)
                     .map((t: { start: number; ms: number }) => `${t.ms.toFixed(0)} ms at ${(t.start - clickedAt).toFixed(0)} ms`);
-                resolve({ ms: end - clickedAt, progress, message: m, taskEndMs: taskEnd ? taskEnd - clickedAt : NaN, longTasks });
+                resolve({ ms: end - clickedAt, progress, message: m, longTasks, cancelMs, endedMs });
             } else if (/fitted|failed/.test(m) && q('acelens-fit-progress') === null) {
                 observer.disconnect();
-                finished.unsubscribe();
                 reject(new Error(`the fit ended before the stage ${source} was cancelled: ${m}`));
             }
         };
@@ -340,7 +339,7 @@ describe('fit in the browser and colour by error', () => {
             const r = await fitAndCancelAt(page, pattern);
             const name = stage.split(' ')[0];
             expect(r.message).toMatch(new RegExp(`^fit cancelled while ${name}: previous models kept$`));
-            timings.push(`${stage}: ${r.ms.toFixed(0)} ms from the click to the job's end (Mol* task ended after ${r.taskEndMs.toFixed(0)} ms; main-thread long tasks: ${r.longTasks.join(', ') || 'none'}) (at "${r.progress.slice(0, 60)}")`);
+            timings.push(`${stage}: ${r.ms.toFixed(0)} ms from the click to the job's end (cancel reached the job after ${r.cancelMs.toFixed(0)} ms, its Mol* task ended after ${r.endedMs.toFixed(0)} ms; main-thread long tasks: ${r.longTasks.join(', ') || 'none'}) (at "${r.progress.slice(0, 60)}")`);
             // the job stopped: its worker is terminated, the Mol* task is gone, and no model appears later
             await expect.poll(liveFitWorkers, { timeout: 5_000 }).toBe(0);
             if (/in the worker|assembling|solving|evaluating/.test(stage)) expect(fitWorkers.length).toBe(workersBefore + 1);
@@ -353,9 +352,8 @@ describe('fit in the browser and colour by error', () => {
         // Mol*'s own task list shows the fit with its progress and an Abort button; Abort stops it the same way
         const clickAt = await page.evaluate(() => {
             const w = window as any;
-            w.__abort = { click: 0, end: 0, taskEnd: 0 };
+            w.__abort = { click: 0, end: 0 };
             document.addEventListener('click', e => { if ((e.target as Element).closest?.('.msp-background-tasks')) w.__abort.click = performance.now(); }, true);
-            w.acelens.plugin.managers.task.events.finished.subscribe(() => { if (w.__abort.click && !w.__abort.taskEnd) w.__abort.taskEnd = performance.now(); });
             new MutationObserver((_, o) => {
                 if (/cancelled/.test(document.querySelector('[data-testid=acelens-fit-message]')?.textContent ?? '')) { w.__abort.end = performance.now(); o.disconnect(); }
             }).observe(document.querySelector('[data-testid=acelens-fit-panel]')!, { subtree: true, childList: true, characterData: true });
@@ -375,7 +373,8 @@ describe('fit in the browser and colour by error', () => {
         const abort = await page.evaluate(() => (window as any).__abort);
         expect(abort.click).toBeGreaterThan(0);
         const abortLong = await page.evaluate(({ from, to }) => ((window as any).__longTasks as { start: number; ms: number }[]).filter(t => t.start + t.ms > from - 200 && t.start < to).map(t => `${t.ms.toFixed(0)} ms at ${(t.start - from).toFixed(0)} ms`), { from: abort.click, to: abort.end });
-        timings.push(`Mol* task Abort clicked during assembling, stopped ${abortedIn}: ${(abort.end - abort.click).toFixed(0)} ms from the click to the job's end (Mol* task ended after ${(abort.taskEnd - abort.click).toFixed(0)} ms; main-thread long tasks: ${abortLong.join(', ') || 'none'})`);
+        const abortMarks = await page.evaluate((from) => ['acelens job cancelled', 'acelens job ended'].map(p => performance.getEntriesByType('mark').filter(e => e.name.startsWith(p) && e.startTime >= from - 1).map(e => e.startTime - from)[0] ?? NaN), abort.click);
+        timings.push(`Mol* task Abort clicked during assembling, stopped ${abortedIn}: ${(abort.end - abort.click).toFixed(0)} ms from the click to the job's end (the abort reached the job after ${abortMarks[0].toFixed(0)} ms, its Mol* task ended after ${abortMarks[1].toFixed(0)} ms; main-thread long tasks: ${abortLong.join(', ') || 'none'})`);
         await expect.poll(liveFitWorkers, { timeout: 5_000 }).toBe(0);
         await page.waitForTimeout(2000);
         expect(await modelList(page)).toEqual(before);
