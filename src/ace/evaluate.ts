@@ -321,8 +321,13 @@ export function predict(
     const core = basis.spec.coreRepulsion;
     const { rhoCut, drhoCut } = rhoCoreCutoffOf(core);
     let total = 0;
+    const batched = ev.batched;
     for (let i = 0; i < N; i++) {
-        const nb = atomFeatures(ev, nl, i);
+        let nb: number;
+        if (batched) {
+            nb = nl.offsets[i + 1] - nl.offsets[i];
+            ev.atomOneParticle(nl.vectors, nl.distances, nl.offsets[i], nb);
+        } else nb = atomFeatures(ev, nl, i);
         atomNu.fill(0);
         let Ei = ev.contract(w, atomNu, wantF ? gG : null);
         let fcut = 1, dEdRho = 1;
@@ -346,13 +351,18 @@ export function predict(
         total += e0 + Ei;
         if (!wantF || nb === 0) continue;
         const off = nl.offsets[i];
+        if (batched) ev.atomPairGradients(gG, nl.vectors, off, nb);
+        const pg = ev.pairGrad;
         for (let kk = 0; kk < nb; kk++) {
             const pair = off + kk;
             const r = nl.distances[pair];
             if (r >= rcut) continue;
             const vx = nl.vectors[3 * pair], vy = nl.vectors[3 * pair + 1], vz = nl.vectors[3 * pair + 2];
-            ev.pairGradient(gG, kk, vx, vy, vz, r, gxyz);
-            let gx = gxyz[0], gy = gxyz[1], gz = gxyz[2];
+            let gx: number, gy: number, gz: number;
+            if (batched) { gx = pg[3 * kk]; gy = pg[3 * kk + 1]; gz = pg[3 * kk + 2]; } else {
+                ev.pairGradient(gG, kk, vx, vy, vz, r, gxyz);
+                gx = gxyz[0]; gy = gxyz[1]; gz = gxyz[2];
+            }
             if (core && r <= core.rInner) {
                 const s = (dEdRho * 0.5 * coreRepulsionPair(core, r)[1]) / r;
                 gx += s * vx; gy += s * vy; gz += s * vz;

@@ -120,6 +120,13 @@ export class AceEvaluator {
     readonly adj: Float64Array;
     private readonly cY: Float64Array;
     readonly gradG: Float64Array;
+    /** monomials grouped by correlation order: monoOrder[t] = q, monoByNu[t] = its V index, ν in [monoByNuStart[ν], monoByNuStart[ν+1]) */
+    private readonly monoOrder: Int32Array;
+    private readonly monoByNu: Int32Array;
+    private readonly monoByNuStart: Int32Array;
+    private readonly wV: Float64Array;
+    private readonly wByNu: Float64Array;
+    private lastW: Float64Array | null = null;
 
     constructor(readonly basis: AceBasis, readonly radialMode: RadialMode = 'analytic') {
         this.graph = productGraph(basis);
@@ -149,7 +156,22 @@ export class AceEvaluator {
         this.adj = new Float64Array(this.nOne);
         this.cY = new Float64Array(this.nlm);
         this.gradG = new Float64Array(3 * this.nG);
+        {
+            const monoNu = basis.monoNu, nMono = basis.nMono, monoV = this.graph.monoV;
+            let maxNu = 1;
+            for (let q = 0; q < nMono; q++) maxNu = Math.max(maxNu, monoNu[q]);
+            const order = Array.from({ length: nMono }, (_, q) => q).sort((a, b) => monoNu[a] - monoNu[b] || monoV[a] - monoV[b]);
+            this.monoOrder = Int32Array.from(order);
+            this.monoByNu = Int32Array.from(order.map((q) => monoV[q]));
+            const start = new Int32Array(maxNu + 2);
+            for (let q = 0; q < nMono; q++) start[monoNu[q] + 1]++;
+            for (let nu = 1; nu <= maxNu + 1; nu++) start[nu] += start[nu - 1];
+            this.monoByNuStart = start;
+            this.wV = new Float64Array(this.nG + this.graph.nodes);
+            this.wByNu = new Float64Array(nMono);
+        }
         this.ensure(16);
+        this.initAtomStore();
     }
 
     ensure(nb: number): void {
@@ -168,8 +190,8 @@ export class AceEvaluator {
    */
     setNeighbour(k: number, vx: number, vy: number, vz: number, r: number): void {
         const nmax = this.nmax, nlm = this.nlm;
-        if (this.table) this.table.evaluate(r, this.R, this.dR, k * nmax);
-        else this.basis.radial.evaluate(r, this.R.subarray(k * nmax, (k + 1) * nmax), this.dR.subarray(k * nmax, (k + 1) * nmax), this.tmp);
+        if (this.table) this.table.evaluate(r, this.R, this.dR, k * nmax, 1);
+        else this.basis.radial.evaluate(r, this.R, this.dR, this.tmp, k * nmax, 1);
         const yo = k * nlm;
         if (nlm === 1) {
             const Y = this.Y, dY = this.dY;
@@ -177,7 +199,7 @@ export class AceEvaluator {
             dY[3 * yo] = 0; dY[3 * yo + 1] = 0; dY[3 * yo + 2] = 0;
             return;
         }
-        this.basis.harmonics.evaluate(vx, vy, vz, this.Y, this.dY, yo);
+        this.basis.harmonics.evaluateWithGradient(vx, vy, vz, this.Y, yo, 1, this.dY, 3 * yo, 3, 1);
     }
 
     /** φ_a at slot k into this.phi. */
@@ -218,23 +240,38 @@ export class AceEvaluator {
    * given; when gG is given (length nG) it is SET to ∂/∂G (reverse sweep).
    */
     contract(w: Float64Array, byNu: Float64Array | null, gG: Float64Array | null): number {
-        const graph = this.graph, V = this.V, monoV = graph.monoV, monoNu = this.basis.monoNu;
+        const graph = this.graph, V = this.V;
+        if (w !== this.lastW) this.setWeights(w);
         graph.forward(V);
-        const nMono = monoV.length;
+        const { monoByNu, monoByNuStart } = this;
+        const wByNu = this.wByNu;
         let E = 0;
-        if (byNu) {
-            for (let q = 0; q < nMono; q++) { const v = w[q] * V[monoV[q]]; E += v; byNu[monoNu[q]] += v; }
-        } else {
-            for (let q = 0; q < nMono; q++) E += w[q] * V[monoV[q]];
+        for (let nu = 1; nu < monoByNuStart.length - 1; nu++) {
+            let e = 0;
+            for (let t = monoByNuStart[nu]; t < monoByNuStart[nu + 1]; t++) e += wByNu[t] * V[monoByNu[t]];
+            E += e;
+            if (byNu) byNu[nu] += e;
         }
         if (gG) {
             const adjV = this.adjV;
-            adjV.fill(0);
-            for (let q = 0; q < nMono; q++) adjV[monoV[q]] += w[q];
+            adjV.set(this.wV);
             graph.reverse(V, adjV);
             for (let g = 0; g < this.nG; g++) gG[g] = adjV[g];
         }
         return E;
+    }
+
+    /**
+   * The monomial weights on the graph: wV[v] = w_q of the monomial at V index v, and w_q grouped by order.
+   * Cached by identity of w (predict and SiteEvaluator make w once and never change it).
+   */
+    private setWeights(w: Float64Array): void {
+        const monoV = this.graph.monoV, wV = this.wV, wByNu = this.wByNu, order = this.monoOrder;
+        if (w.length !== monoV.length) throw new Error(`internal: ${w.length} monomial weights for ${monoV.length} monomials`);
+        wV.fill(0);
+        for (let q = 0; q < monoV.length; q++) wV[monoV[q]] += w[q];
+        for (let t = 0; t < order.length; t++) wByNu[t] = w[order[t]];
+        this.lastW = w;
     }
 
     /**
@@ -295,6 +332,157 @@ export class AceEvaluator {
             gx += c * dY[d]; gy += c * dY[d + 1]; gz += c * dY[d + 2];
         }
         out[0] = gx; out[1] = gy; out[2] = gz;
+    }
+
+    // ---- per-atom (batched) path of predict for bases without same-neighbour products (nG = nOne) ----
+    // Store of all neighbours of one atom, neighbour index j contiguous (stride acap, a multiple of 4):
+    //   Rt[n·acap + j], dRt (rows nmax..npad−1 stay zero), Yt[lm·acap + j], dYt[(lm + α·nlm)·acap + j].
+    // One-particle sums A[n, lm] = Σ_j R[j,n] Y[j,lm] and the force contraction
+    //   c_j[lm] = Σ_n adj[n,lm] R[j,n], d_j[lm] = Σ_n adj[n,lm] R'[j,n],
+    //   ∂E_i/∂r_ij = (r_ij/r) Σ_lm d_j[lm] Y[j,lm] + Σ_lm c_j[lm] ∇Y[j,lm]
+    // are small dense products over (n < N_l) × lm × j with register-blocked inner loops (4 radials or 4
+    // neighbours at a time); N_l = 1 + the largest n used with l (the (n, l) sets are triangular).
+    private acap = 0;
+    private npad = 0;
+    private Rt = new Float64Array(0);
+    private dRt = new Float64Array(0);
+    private Yt = new Float64Array(0);
+    private dYt = new Float64Array(0);
+    /** per-neighbour results of atomPairGradients: (∂E_i/∂r_ij)_α at pairGrad[3j + α] */
+    pairGrad = new Float64Array(0);
+    private gu = new Float64Array(0);
+    private gxa = new Float64Array(0);
+    private gya = new Float64Array(0);
+    private gza = new Float64Array(0);
+    private invr = new Float64Array(0);
+    /** dense A and adjoint, lm-major: [lm·npad + n] */
+    private Ad = new Float64Array(0);
+    private adjD = new Float64Array(0);
+    /** per lm: N_l, and N_l rounded up to a multiple of 4 */
+    private nOfLm = new Int32Array(0);
+    private nOfLm4 = new Int32Array(0);
+    /** dense index of each one-particle function a: lm·npad + n */
+    private oneDense = new Int32Array(0);
+
+    private initAtomStore(): void {
+        const { basis, nmax, nlm, nOne } = this;
+        const npad = (nmax + 3) & ~3;
+        this.npad = npad;
+        const nOf = new Int32Array(nlm);
+        this.oneDense = new Int32Array(nOne);
+        for (let a = 0; a < nOne; a++) {
+            const n = basis.oneN[a], lm = basis.oneLM[a];
+            this.oneDense[a] = lm * npad + n;
+            const l = Math.floor(Math.sqrt(lm) + 1e-9);
+            for (let t = l * l; t <= l * l + 2 * l; t++) nOf[t] = Math.max(nOf[t], n + 1);
+        }
+        this.nOfLm = nOf;
+        this.nOfLm4 = nOf.map((x) => (x + 3) & ~3);
+        this.Ad = new Float64Array(nlm * npad);
+        this.adjD = new Float64Array(nlm * npad);
+    }
+
+    private ensureAtom(nb: number): void {
+        const need = (nb + 3) & ~3;
+        if (need <= this.acap) return;
+        const cap = Math.max(need, (Math.ceil(this.acap * 1.5) + 3) & ~3, 64);
+        this.acap = cap;
+        this.Rt = new Float64Array(this.npad * cap);
+        this.dRt = new Float64Array(this.npad * cap);
+        this.Yt = new Float64Array(this.nlm * cap);
+        this.dYt = new Float64Array(3 * this.nlm * cap);
+        this.pairGrad = new Float64Array(3 * cap);
+        this.gu = new Float64Array(cap);
+        this.gxa = new Float64Array(cap);
+        this.gya = new Float64Array(cap);
+        this.gza = new Float64Array(cap);
+        this.invr = new Float64Array(cap);
+    }
+
+    /** Whether atomOneParticle / atomPairGradients apply (no same-neighbour products: the standard basis). */
+    get batched(): boolean {
+        return this.nG === this.nOne;
+    }
+
+    /**
+   * One-particle stage of one atom from its nb neighbours (vectors vec[3(off+j)..], lengths dist[off+j]):
+   * the store and G = A into V[0..nG). Only for batched bases (nG = nOne).
+   */
+    atomOneParticle(vec: Float64Array, dist: Float64Array, off: number, nb: number): void {
+        this.ensureAtom(nb);
+        const { nmax, nlm, acap, npad, Rt, dRt, Yt, dYt, invr, table } = this;
+        const radial = this.basis.radial, harmonics = this.basis.harmonics, tmp = this.tmp;
+        const dComp = nlm * acap;
+        for (let j = 0; j < nb; j++) {
+            const p = off + j, r = dist[p];
+            invr[j] = r > 0 ? 1 / r : 0;
+            if (table) table.evaluate(r, Rt, dRt, j, acap);
+            else radial.evaluate(r, Rt, dRt, tmp, j, acap);
+            if (nlm > 1) harmonics.evaluateWithGradient(vec[3 * p], vec[3 * p + 1], vec[3 * p + 2], Yt, j, acap, dYt, j, acap, dComp);
+            else { Yt[j] = Y00; dYt[j] = 0; dYt[j + acap] = 0; dYt[j + 2 * acap] = 0; }
+        }
+        // padding neighbours (up to a multiple of 4) contribute nothing
+        const nb4 = (nb + 3) & ~3;
+        for (let j = nb; j < nb4; j++) {
+            invr[j] = 0;
+            for (let n = 0; n < nmax; n++) { Rt[n * acap + j] = 0; dRt[n * acap + j] = 0; }
+            for (let t = 0; t < 3 * nlm; t++) dYt[t * acap + j] = 0;
+            for (let lm = 0; lm < nlm; lm++) Yt[lm * acap + j] = 0;
+        }
+        // A[n, lm] = Σ_j R[j,n] Y[j,lm], four radials at a time
+        const Ad = this.Ad, nOf4 = this.nOfLm4;
+        for (let lm = 0; lm < nlm; lm++) {
+            const yo = lm * acap, ao = lm * npad, N4 = nOf4[lm];
+            for (let n = 0; n < N4; n += 4) {
+                const r0 = n * acap, r1 = r0 + acap, r2 = r1 + acap, r3 = r2 + acap;
+                let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+                for (let j = 0; j < nb; j++) {
+                    const y = Yt[yo + j];
+                    c0 += Rt[r0 + j] * y; c1 += Rt[r1 + j] * y; c2 += Rt[r2 + j] * y; c3 += Rt[r3 + j] * y;
+                }
+                Ad[ao + n] = c0; Ad[ao + n + 1] = c1; Ad[ao + n + 2] = c2; Ad[ao + n + 3] = c3;
+            }
+        }
+        const V = this.V, oneDense = this.oneDense;
+        for (let a = 0; a < this.nOne; a++) V[a] = Ad[oneDense[a]];
+    }
+
+    /**
+   * ∂E_i/∂r_ij for all nb neighbours of the atom of the last atomOneParticle call into pairGrad[3j..3j+3)
+   * (eV/Å), given gG = ∂E_i/∂G. Only for batched bases.
+   */
+    atomPairGradients(gG: Float64Array, vec: Float64Array, off: number, nb: number): void {
+        const { nlm, acap, npad, Rt, dRt, Yt, dYt, gu, gxa, gya, gza, invr, adjD, oneDense } = this;
+        for (let a = 0; a < this.nOne; a++) adjD[oneDense[a]] = gG[a];
+        const nb4 = (nb + 3) & ~3;
+        gu.fill(0, 0, nb4); gxa.fill(0, 0, nb4); gya.fill(0, 0, nb4); gza.fill(0, 0, nb4);
+        const nOf = this.nOfLm, dy = nlm * acap, dz = 2 * dy;
+        for (let lm = 0; lm < nlm; lm++) {
+            const N = nOf[lm];
+            if (N === 0) continue;
+            const ao = lm * npad, yo = lm * acap;
+            for (let j = 0; j < nb4; j += 4) {
+                let c0 = 0, c1 = 0, c2 = 0, c3 = 0, d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+                for (let n = 0, ro = j; n < N; n++, ro += acap) {
+                    const w = adjD[ao + n];
+                    c0 += w * Rt[ro]; c1 += w * Rt[ro + 1]; c2 += w * Rt[ro + 2]; c3 += w * Rt[ro + 3];
+                    d0 += w * dRt[ro]; d1 += w * dRt[ro + 1]; d2 += w * dRt[ro + 2]; d3 += w * dRt[ro + 3];
+                }
+                const y = yo + j;
+                gu[j] += d0 * Yt[y]; gu[j + 1] += d1 * Yt[y + 1]; gu[j + 2] += d2 * Yt[y + 2]; gu[j + 3] += d3 * Yt[y + 3];
+                if (lm === 0) continue; // ∇Y_00 = 0
+                gxa[j] += c0 * dYt[y]; gxa[j + 1] += c1 * dYt[y + 1]; gxa[j + 2] += c2 * dYt[y + 2]; gxa[j + 3] += c3 * dYt[y + 3];
+                gya[j] += c0 * dYt[dy + y]; gya[j + 1] += c1 * dYt[dy + y + 1]; gya[j + 2] += c2 * dYt[dy + y + 2]; gya[j + 3] += c3 * dYt[dy + y + 3];
+                gza[j] += c0 * dYt[dz + y]; gza[j + 1] += c1 * dYt[dz + y + 1]; gza[j + 2] += c2 * dYt[dz + y + 2]; gza[j + 3] += c3 * dYt[dz + y + 3];
+            }
+        }
+        const out = this.pairGrad;
+        for (let j = 0; j < nb; j++) {
+            const p = 3 * (off + j), s = gu[j] * invr[j];
+            out[3 * j] = s * vec[p] + gxa[j];
+            out[3 * j + 1] = s * vec[p + 1] + gya[j];
+            out[3 * j + 2] = s * vec[p + 2] + gza[j];
+        }
     }
 
     /** ∇G_g of the neighbour in slot k for every g into this.gradG[3g..3g+3) (design rows). */
