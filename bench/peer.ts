@@ -13,6 +13,7 @@
  * ML-PACE is built from ../shared/peers by tools/peers/build-pace-bench.sh into .peers-build/bench/ (ignored),
  * with -O3 -march=native; without ../shared/peers the benchmark says so and stops.
  * Options: --rounds N (default 9), --bases default2,default3,…,study4,study5 (default: all six), --purified,
+ * --radial analytic|tabulated (default analytic, predict's default),
  * --with-before (also time the evaluator this one replaced, kept as test/engine/reference-evaluator.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -93,6 +94,8 @@ registerBench({
         const at = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
         const rounds = Number(at('--rounds') ?? 9);
         const variant = args.includes('--purified') ? 'purified' : 'standard';
+        const radial = at('--radial') ?? 'analytic';
+        if (radial !== 'analytic' && radial !== 'tabulated') throw new Error(`--radial must be analytic or tabulated, got ${radial}`);
         const acejl = { kind: 'acejl', p: 2, pl: 2, pr: 0 } as const;
         const all: [string, BasisSpec][] = [
             ['default2', { ...defaultSpec(2, variant), radial: acejl }],
@@ -109,7 +112,7 @@ registerBench({
         writeFileSync(cellPath, writeExtXyz([frame], { realFormat: 'exact' }));
         const nl = buildNeighbourList(frame, 5);
         console.log(`cell: ${frame.natoms} atoms, ${(nl.index.length / frame.natoms).toFixed(1)} neighbours/atom within 5 Å; ${variant} bases, acejl radial; ${rounds} interleaved rounds after one warm-up each`);
-        console.log(`ML-PACE: ${exe} (recursive evaluator, -O3 -march=native); acelens: predict (tabulated radials), neighbour list prebuilt on both sides`);
+        console.log(`ML-PACE: ${exe} (recursive evaluator, -O3 -march=native); acelens: predict with ${radial} radials${radial === 'analytic' ? ' (the default, what users run)' : ''}, neighbour list prebuilt on both sides`);
         console.log(`load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores)`);
         const before = args.includes('--with-before');
         console.log(`\n| basis (functions) | acelens µs/atom | ML-PACE µs/atom | acelens / ML-PACE |${before ? ' previous acelens evaluator µs/atom (its ratio) |' : ''} dE/atom (meV) | wall/CPU acelens, ML-PACE |`);
@@ -127,7 +130,7 @@ registerBench({
                 await server.ready();
                 const ace = () => {
                     const c0 = process.cpuUsage(), t0 = performance.now();
-                    const p = predict(basis, c, e0, frame, { neighbours: nl });
+                    const p = predict(basis, c, e0, frame, { neighbours: nl, radial });
                     const wall = performance.now() - t0, cu = process.cpuUsage(c0);
                     return { cpu: (cu.user + cu.system) / 1000, wall, energy: p.energy };
                 };
