@@ -30,7 +30,11 @@ export type RadialMode = 'tabulated' | 'analytic';
 
 const Y00 = 0.5 / Math.sqrt(Math.PI);
 
-/** The product DAG of a basis: values V[0..nG) = G, V[nG + n] = V[left[n]] · V[right[n]] (right < nG). */
+/**
+ * The product DAG of a basis: values V[0..nG) = G, V[nG + n] = V[left[n]] · V[right[n]] (right < nG).
+ * Nodes are ordered by depth (number of G factors; depth 1 = the G's), so V[depthStart[d]..depthStart[d+1])
+ * holds the products of d factors and every node comes after its left factor.
+ */
 export class ProductGraph {
     readonly nG: number;
     readonly nodes: number;
@@ -38,11 +42,13 @@ export class ProductGraph {
     readonly right: Int32Array;
     /** index into V of each monomial */
     readonly monoV: Int32Array;
+    /** V index ranges by depth: depth d in [depthStart[d], depthStart[d+1]) (depthStart[1] = 0) */
+    readonly depthStart: Int32Array;
     constructor(basis: AceBasis) {
         const { nG, nMono, monoStart, monoG } = basis;
         const index = new Map<string, number>();
-        const left: number[] = [], right: number[] = [];
-        const monoV = new Int32Array(nMono);
+        const left: number[] = [], right: number[] = [], depth: number[] = [];
+        const monoNode = new Int32Array(nMono); // provisional: G index, or nG + creation index
         for (let q = 0; q < nMono; q++) {
             const s0 = monoStart[q], s1 = monoStart[q + 1];
             let cur = monoG[s0];
@@ -54,17 +60,34 @@ export class ProductGraph {
                     id = nG + left.length;
                     left.push(cur);
                     right.push(monoG[s]);
+                    depth.push(s - s0 + 1);
                     index.set(key, id);
                 }
                 cur = id;
             }
-            monoV[q] = cur;
+            monoNode[q] = cur;
         }
+        // stable sort by depth (a left factor has depth one less, so it stays ahead)
+        const nodes = left.length;
+        const order = Array.from({ length: nodes }, (_, n) => n).sort((a, b) => depth[a] - depth[b] || a - b);
+        const newOf = new Int32Array(nodes);
+        order.forEach((old, k) => { newOf[old] = k; });
+        const remap = (v: number) => (v < nG ? v : nG + newOf[v - nG]);
+        this.left = Int32Array.from(order, (old) => remap(left[old]));
+        this.right = Int32Array.from(order, (old) => right[old]);
+        this.monoV = Int32Array.from(monoNode, remap);
+        const maxDepth = nodes ? depth[order[nodes - 1]] : 1;
+        const start = new Int32Array(maxDepth + 2);
+        start[1] = 0;
+        start[2] = nG;
+        for (let d = 2; d <= maxDepth; d++) {
+            let c = 0;
+            for (let n = 0; n < nodes; n++) if (depth[n] === d) c++;
+            start[d + 1] = start[d] + c;
+        }
+        this.depthStart = start;
         this.nG = nG;
-        this.nodes = left.length;
-        this.left = Int32Array.from(left);
-        this.right = Int32Array.from(right);
-        this.monoV = monoV;
+        this.nodes = nodes;
     }
 
     /** Forward sweep: V[nG..) from V[0..nG) = G. */
@@ -127,6 +150,8 @@ export class AceEvaluator {
     private readonly wV: Float64Array;
     private readonly wByNu: Float64Array;
     private lastW: Float64Array | null = null;
+    /** every monomial's correlation order is its depth in the graph (standard basis): energies by depth range */
+    private readonly nuIsDepth: boolean;
 
     constructor(readonly basis: AceBasis, readonly radialMode: RadialMode = 'analytic') {
         this.graph = productGraph(basis);
@@ -169,6 +194,13 @@ export class AceEvaluator {
             this.monoByNuStart = start;
             this.wV = new Float64Array(this.nG + this.graph.nodes);
             this.wByNu = new Float64Array(nMono);
+            const ds = this.graph.depthStart;
+            let same = true;
+            for (let q = 0; q < nMono && same; q++) {
+                const v = monoV[q], nu = monoNu[q];
+                if (!(nu + 1 < ds.length && v >= ds[nu] && v < ds[nu + 1])) same = false;
+            }
+            this.nuIsDepth = same;
         }
         this.ensure(16);
         this.initAtomStore();
@@ -242,15 +274,34 @@ export class AceEvaluator {
     contract(w: Float64Array, byNu: Float64Array | null, gG: Float64Array | null): number {
         const graph = this.graph, V = this.V;
         if (w !== this.lastW) this.setWeights(w);
-        graph.forward(V);
-        const { monoByNu, monoByNuStart } = this;
-        const wByNu = this.wByNu;
         let E = 0;
-        for (let nu = 1; nu < monoByNuStart.length - 1; nu++) {
+        if (this.nuIsDepth) {
+            // forward sweep fused with Σ_v w_v V_v per depth (= correlation order)
+            const { left, right, depthStart } = graph, wV = this.wV, nG = this.nG;
             let e = 0;
-            for (let t = monoByNuStart[nu]; t < monoByNuStart[nu + 1]; t++) e += wByNu[t] * V[monoByNu[t]];
+            for (let v = 0; v < nG; v++) e += wV[v] * V[v];
             E += e;
-            if (byNu) byNu[nu] += e;
+            if (byNu) byNu[1] += e;
+            for (let d = 2; d < depthStart.length - 1; d++) {
+                e = 0;
+                for (let v = depthStart[d], n = v - nG; v < depthStart[d + 1]; v++, n++) {
+                    const x = V[left[n]] * V[right[n]];
+                    V[v] = x;
+                    e += wV[v] * x;
+                }
+                E += e;
+                if (byNu) byNu[d] += e;
+            }
+        } else {
+            graph.forward(V);
+            const { monoByNu, monoByNuStart } = this;
+            const wByNu = this.wByNu;
+            for (let nu = 1; nu < monoByNuStart.length - 1; nu++) {
+                let e = 0;
+                for (let t = monoByNuStart[nu]; t < monoByNuStart[nu + 1]; t++) e += wByNu[t] * V[monoByNu[t]];
+                E += e;
+                if (byNu) byNu[nu] += e;
+            }
         }
         if (gG) {
             const adjV = this.adjV;
