@@ -387,10 +387,11 @@ export class AceEvaluator {
 
     // ---- per-atom (batched) path of predict for bases without same-neighbour products (nG = nOne) ----
     // Store of all neighbours of one atom, neighbour index j contiguous (stride acap, a multiple of 4):
-    //   Rt[n·acap + j], dRt (rows nmax..npad−1 stay zero), Yt[lm·acap + j], dYt[(lm + α·nlm)·acap + j].
+    //   Rt[n·acap + j], dRt (rows nmax..npad−1 stay zero), Yt[lm·acap + j], and in dYt[(lm + α·nlm)·acap + j]
+    //   the gradients g of the harmonics' polynomial extension at r̂ (projected once per neighbour at the end).
     // One-particle sums A[n, lm] = Σ_j R[j,n] Y[j,lm] and the force contraction
     //   c_j[lm] = Σ_n adj[n,lm] R[j,n], d_j[lm] = Σ_n adj[n,lm] R'[j,n],
-    //   ∂E_i/∂r_ij = (r_ij/r) Σ_lm d_j[lm] Y[j,lm] + Σ_lm c_j[lm] ∇Y[j,lm]
+    //   ∂E_i/∂r_ij = r̂ Σ_lm d_j[lm] Y[j,lm] + Σ_lm c_j[lm] ∇Y[j,lm], Σ_lm c ∇Y = (G − r̂ (r̂·G))/r, G = Σ_lm c g_lm
     // are small dense products over (n < N_l) × lm × j with register-blocked inner loops (4 radials or 4
     // neighbours at a time); N_l = 1 + the largest n used with l (the (n, l) sets are triangular).
     private acap = 0;
@@ -469,7 +470,7 @@ export class AceEvaluator {
             invr[j] = r > 0 ? 1 / r : 0;
             if (table) table.evaluate(r, Rt, dRt, j, acap);
             else radial.evaluate(r, Rt, dRt, tmp, j, acap);
-            if (nlm > 1) harmonics.evaluateWithGradient(vec[3 * p], vec[3 * p + 1], vec[3 * p + 2], Yt, j, acap, dYt, j, acap, dComp);
+            if (nlm > 1) harmonics.evaluateWithPolynomialGradient(vec[3 * p], vec[3 * p + 1], vec[3 * p + 2], Yt, j, acap, dYt, j, acap, dComp);
             else { Yt[j] = Y00; dYt[j] = 0; dYt[j + acap] = 0; dYt[j + 2 * acap] = 0; }
         }
         // padding neighbours (up to a multiple of 4) contribute nothing
@@ -528,11 +529,15 @@ export class AceEvaluator {
             }
         }
         const out = this.pairGrad;
+        // Σ_lm c ∇Y = (G − û (û·G)) / r with G = Σ_lm c g_lm (g: polynomial gradients, harmonics.ts)
         for (let j = 0; j < nb; j++) {
-            const p = 3 * (off + j), s = gu[j] * invr[j];
-            out[3 * j] = s * vec[p] + gxa[j];
-            out[3 * j + 1] = s * vec[p + 1] + gya[j];
-            out[3 * j + 2] = s * vec[p + 2] + gza[j];
+            const p = 3 * (off + j), ir = invr[j];
+            const ux = vec[p] * ir, uy = vec[p + 1] * ir, uz = vec[p + 2] * ir;
+            const Gx = gxa[j], Gy = gya[j], Gz = gza[j];
+            const s = gu[j] - (ux * Gx + uy * Gy + uz * Gz) * ir;
+            out[3 * j] = s * ux + Gx * ir;
+            out[3 * j + 1] = s * uy + Gy * ir;
+            out[3 * j + 2] = s * uz + Gz * ir;
         }
     }
 

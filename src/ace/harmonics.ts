@@ -118,6 +118,58 @@ export class SphericalHarmonics {
     }
 
     /**
+   * Y at r = (rx, ry, rz) and g = the gradient of its polynomial extension at û = r/|r| (not projected, not
+   * divided by |r|), layouts as evaluateWithGradient. Since the projection is linear,
+   * Σ_idx c_idx ∇_r Y_idx = (G − û (û·G)) / |r| with G = Σ_idx c_idx g_idx: the per-atom force stage
+   * projects once per neighbour instead of once per (neighbour, lm).
+   */
+    evaluateWithPolynomialGradient(rx: number, ry: number, rz: number, Y: Float64Array, yOff: number, yStride: number, dY: Float64Array, dOff: number, dStride: number, dComp: number): void {
+        const lmax = this.lmax;
+        const inv = 1 / Math.sqrt(rx * rx + ry * ry + rz * rz);
+        const x = rx * inv, y = ry * inv, z = rz * inv;
+        const W = lmax + 2;
+        const Qt = this.Qt, C = this.C, S = this.S, recA = this.recA, recB = this.recB, coef = this.coef;
+        let dfact = 1; // (2m−1)!!
+        for (let m = 0; m <= lmax; m++) {
+            if (m > 0) dfact *= 2 * m - 1;
+            const mm = m * W + m;
+            Qt[mm] = dfact;
+            Qt[mm + 1] = 0; // Q_m^{m+1} = 0
+            if (m + 1 <= lmax) Qt[mm + W] = (2 * m + 1) * z * dfact;
+            for (let l = m + 2, o = mm + 2 * W; l <= lmax; l++, o += W) {
+                Qt[o] = recA[o] * z * Qt[o - W] - recB[o] * Qt[o - 2 * W];
+            }
+        }
+        C[0] = 1; S[0] = 0;
+        for (let m = 1; m <= lmax; m++) {
+            C[m] = x * C[m - 1] - y * S[m - 1];
+            S[m] = x * S[m - 1] + y * C[m - 1];
+        }
+        const d2 = 2 * dComp;
+        for (let l = 0; l <= lmax; l++) {
+            const idx = l * l + l, lw = l * W, lc = l * (lmax + 1);
+            const yb = yOff + idx * yStride, db = dOff + idx * dStride;
+            const c0 = coef[lc];
+            Y[yb] = c0 * Qt[lw];
+            dY[db] = 0;
+            dY[db + dComp] = 0;
+            dY[db + d2] = c0 * Qt[lw + 1];
+            for (let m = 1; m <= l; m++) {
+                const k = coef[lc + m];
+                const kq = k * Qt[lw + m], dq = k * Qt[lw + m + 1];
+                const Cm = C[m], Sm = S[m], kqm = kq * m, Cm1 = kqm * C[m - 1], Sm1 = kqm * S[m - 1];
+                Y[yb + m * yStride] = kq * Cm;
+                Y[yb - m * yStride] = kq * Sm;
+                // cos part: g = (kq m C_{m−1}, −kq m S_{m−1}, dq C_m); sin part: (kq m S_{m−1}, kq m C_{m−1}, dq S_m)
+                let o = db + m * dStride;
+                dY[o] = Cm1; dY[o + dComp] = -Sm1; dY[o + d2] = dq * Cm;
+                o = db - m * dStride;
+                dY[o] = Sm1; dY[o + dComp] = Cm1; dY[o + d2] = dq * Sm;
+            }
+        }
+    }
+
+    /**
    * Y at r = (rx, ry, rz) (any length > 0) into Y[off..off+size); when dY is given, also ∂Y/∂r into
    * dY[3*(off+idx) + α].
    */
