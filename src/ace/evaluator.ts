@@ -3,22 +3,28 @@
  * designRows (evaluate.ts, and through it the fit assembly) and by SiteEvaluator (sites.ts, bond scans).
  *
  * Per atom i:
- *   1. one-particle stage: for each neighbour j, R_n(r_ij) and R_n' (tabulated, radial-table.ts, or analytic)
- *      and Y_lm(r̂_ij), ∇Y_lm are kept per neighbour (nmax·2 + nlm·4 numbers: per (neighbour, radial) and
- *      (neighbour, lm), never per (neighbour, function)); the A's (and, for the purified basis, the
- *      same-neighbour product G's) are summed on the fly.
+ *   1. one-particle stage: R_n(r_ij), R_n' (analytic, or tabulated: radial-table.ts) and Y_lm(r̂_ij), ∇Y_lm of
+ *      every neighbour j (per (neighbour, radial) and (neighbour, lm), never per (neighbour, function)) and
+ *      the A's (for the purified basis also the same-neighbour product G's).
  *   2. product DAG: every monomial M_q = Π_{g∈q} G_g is a node; a node of ν ≥ 2 factors is (node of its first
  *      ν−1 factors) × G_last, so partial products are shared (a trie of sorted prefixes, as ML-PACE's
- *      ace_recursive.cpp and ACE1's grapheval.jl share them). One forward sweep gives every monomial;
- *      with weights w_q = Σ_k c_k D_kq, one reverse sweep gives ∂E_i/∂G.
+ *      ace_recursive.cpp and ACE1's grapheval.jl share them), nodes ordered by depth. One forward sweep gives
+ *      every monomial (fused with Σ_q w_q M_q on the standard basis); with weights w_q = Σ_k c_k D_kq, one
+ *      reverse sweep gives ∂E_i/∂G.
  *   3. factorised force stage: ∂E_i/∂r_ij = Σ_a adj_a ∇φ_a with ∇φ_a = R_n' Y_lm r̂ + R_n ∇Y_lm, contracted
- *      on the fly from the per-neighbour R, Y: Σ_a adj_a ∇φ_a = r̂ Σ_(n,l) R_n' Σ_m adj_a Y_lm + Σ_lm ∇Y_lm
- *      Σ_n adj_a R_n (two multiply-adds per function and neighbour).
+ *      from the per-neighbour R, Y: r̂ Σ_lm Y_lm Σ_n adj_nlm R_n' + Σ_lm ∇Y_lm Σ_n adj_nlm R_n.
+ * Two forms of stages 1 and 3:
+ *   - per atom (atomOneParticle / atomPairGradients, predict on the standard basis): all neighbours of the
+ *     atom in one store with the neighbour index contiguous; A[n, lm] = Σ_j R[j,n] Y[j,lm] and the force
+ *     contraction are small dense products over the triangular (n < N_l, lm) set with register-blocked
+ *     inner loops, and the harmonics' tangential projection is applied once per neighbour;
+ *   - per neighbour (setNeighbour / addToG / pairGradient / gradientsOfG: the purified basis, SiteEvaluator,
+ *     design rows): one neighbour's R, R', Y, ∇Y in slot k of a neighbour-major store.
  * Design rows (per-function energies, forces, virials) use the same stages 1–2; their force rows contract the
- * Jacobian ∂B_k/∂G with per-pair gradients ∇G (computed on the fly from the same per-neighbour store).
+ * Jacobian ∂B_k/∂G with per-pair gradients ∇G (computed on the fly from the per-neighbour store).
  *
- * Radials: 'analytic' (default, exact) or 'tabulated' (cubic Hermite tables, ≤ 1e-10 relative to the analytic form, see
- * radial-table.ts; measured no faster than the analytic form on this machine, so not the default).
+ * Radials: 'analytic' (default, exact) or 'tabulated' (cubic Hermite tables, ≤ 1e-10 relative to the analytic
+ * form, see radial-table.ts; measured slower than the analytic form here, see README's Benchmarks).
  *
  * Not re-entrant: an evaluator owns its scratch; evaluators are cached per (basis, radial mode), and
  * SiteEvaluator makes its own.
