@@ -391,7 +391,7 @@ export class AceEvaluator {
         out[0] = gx; out[1] = gy; out[2] = gz;
     }
 
-    // ---- per-atom (batched) path of predict for bases without same-neighbour products (nG = nOne) ----
+    // ---- per-atom (batched) path of predict ----
     // Store of all neighbours of one atom, neighbour index j contiguous (stride acap, a multiple of 4):
     //   Rt[n·acap + j], dRt (rows nmax..npad−1 stay zero), Yt[lm·acap + j], and in dYt[(lm + α·nlm)·acap + j]
     //   the gradients g of the harmonics' polynomial extension at r̂ (projected once per neighbour at the end).
@@ -421,6 +421,14 @@ export class AceEvaluator {
     private nOfLm4 = new Int32Array(0);
     /** dense index of each one-particle function a: lm·npad + n */
     private oneDense = new Int32Array(0);
+    // purified basis: the one-particle functions that occur in same-neighbour products (compact index k),
+    // their φ_k(j) = R[j,n] Y[j,lm] per neighbour (Phi[k·acap + j]) and per-neighbour adjoints (Ex, same layout)
+    private prodN = new Int32Array(0);
+    private prodLM = new Int32Array(0);
+    /** for g ≥ nOne: the compact indices of its factors, at gStart[g] − gStart[nOne] + t */
+    private prodFactor = new Int32Array(0);
+    private Phi = new Float64Array(0);
+    private Ex = new Float64Array(0);
 
     private initAtomStore(): void {
         const { basis, nmax, nlm, nOne } = this;
@@ -438,6 +446,21 @@ export class AceEvaluator {
         this.nOfLm4 = nOf.map((x) => (x + 3) & ~3);
         this.Ad = new Float64Array(nlm * npad);
         this.adjD = new Float64Array(nlm * npad);
+        const { nG, gStart, gOne } = basis;
+        if (nG > nOne) {
+            const compact = new Map<number, number>();
+            const factors: number[] = [];
+            for (let s = gStart[nOne]; s < gStart[nG]; s++) {
+                const a = gOne[s];
+                let k = compact.get(a);
+                if (k === undefined) { k = compact.size; compact.set(a, k); }
+                factors.push(k);
+            }
+            this.prodFactor = Int32Array.from(factors);
+            const ones = [...compact.keys()];
+            this.prodN = Int32Array.from(ones, (a) => basis.oneN[a]);
+            this.prodLM = Int32Array.from(ones, (a) => basis.oneLM[a]);
+        }
     }
 
     private ensureAtom(nb: number): void {
@@ -455,16 +478,13 @@ export class AceEvaluator {
         this.gya = new Float64Array(cap);
         this.gza = new Float64Array(cap);
         this.invr = new Float64Array(cap);
-    }
-
-    /** Whether atomOneParticle / atomPairGradients apply (no same-neighbour products: the standard basis). */
-    get batched(): boolean {
-        return this.nG === this.nOne;
+        this.Phi = new Float64Array(this.prodN.length * cap);
+        this.Ex = new Float64Array(this.prodN.length * cap);
     }
 
     /**
    * One-particle stage of one atom from its nb neighbours (vectors vec[3(off+j)..], lengths dist[off+j]):
-   * the store and G = A into V[0..nG). Only for batched bases (nG = nOne).
+   * the store and the G's into V[0..nG) (A, and for the purified basis the same-neighbour products).
    */
     atomOneParticle(vec: Float64Array, dist: Float64Array, off: number, nb: number): void {
         this.ensureAtom(nb);
@@ -501,13 +521,39 @@ export class AceEvaluator {
                 Ad[ao + n] = c0; Ad[ao + n + 1] = c1; Ad[ao + n + 2] = c2; Ad[ao + n + 3] = c3;
             }
         }
-        const V = this.V, oneDense = this.oneDense;
-        for (let a = 0; a < this.nOne; a++) V[a] = Ad[oneDense[a]];
+        const V = this.V, oneDense = this.oneDense, nOne = this.nOne, nG = this.nG;
+        for (let a = 0; a < nOne; a++) V[a] = Ad[oneDense[a]];
+        if (nG === nOne) return;
+        // purified: G_g = Σ_j Π_{a∈g} φ_a(j) for the same-neighbour products
+        const { prodN, prodLM, prodFactor, Phi } = this;
+        for (let k = 0; k < prodN.length; k++) {
+            const po = k * acap, ro = prodN[k] * acap, yo = prodLM[k] * acap;
+            for (let j = 0; j < nb; j++) Phi[po + j] = Rt[ro + j] * Yt[yo + j];
+        }
+        const gStart = this.basis.gStart, base = gStart[nOne];
+        for (let g = nOne; g < nG; g++) {
+            const s0 = gStart[g] - base, size = gStart[g + 1] - gStart[g];
+            const p0 = prodFactor[s0] * acap, p1 = prodFactor[s0 + 1] * acap;
+            let e = 0;
+            if (size === 2) {
+                for (let j = 0; j < nb; j++) e += Phi[p0 + j] * Phi[p1 + j];
+            } else if (size === 3) {
+                const p2 = prodFactor[s0 + 2] * acap;
+                for (let j = 0; j < nb; j++) e += Phi[p0 + j] * Phi[p1 + j] * Phi[p2 + j];
+            } else {
+                for (let j = 0; j < nb; j++) {
+                    let x = Phi[p0 + j] * Phi[p1 + j];
+                    for (let t = 2; t < size; t++) x *= Phi[prodFactor[s0 + t] * acap + j];
+                    e += x;
+                }
+            }
+            V[g] = e;
+        }
     }
 
     /**
    * ∂E_i/∂r_ij for all nb neighbours of the atom of the last atomOneParticle call into pairGrad[3j..3j+3)
-   * (eV/Å), given gG = ∂E_i/∂G. Only for batched bases.
+   * (eV/Å), given gG = ∂E_i/∂G.
    */
     atomPairGradients(gG: Float64Array, vec: Float64Array, off: number, nb: number): void {
         const { nlm, acap, npad, Rt, dRt, Yt, dYt, gu, gxa, gya, gza, invr, adjD, oneDense } = this;
@@ -535,6 +581,7 @@ export class AceEvaluator {
             }
         }
         const out = this.pairGrad;
+        if (this.nG > this.nOne) this.addProductGradients(gG, nb);
         // Σ_lm c ∇Y = (G − û (û·G)) / r with G = Σ_lm c g_lm (g: polynomial gradients, harmonics.ts)
         for (let j = 0; j < nb; j++) {
             const p = 3 * (off + j), ir = invr[j];
@@ -544,6 +591,58 @@ export class AceEvaluator {
             out[3 * j] = s * ux + Gx * ir;
             out[3 * j + 1] = s * uy + Gy * ir;
             out[3 * j + 2] = s * uz + Gz * ir;
+        }
+    }
+
+    /**
+   * Purified basis: the same-neighbour products' part of the force stage. Per-neighbour adjoints of the
+   * one-particle functions in products, Ex_k(j) = Σ_{g∋k} ∂E/∂G_g Π_{others} φ(j), contracted with
+   * ∇φ_k(j) = R' Y r̂ + R ∇Y into gu (radial part) and gxa, gya, gza (polynomial gradients, projected later).
+   */
+    private addProductGradients(gG: Float64Array, nb: number): void {
+        const { nOne, nG, acap, nlm, prodN, prodLM, prodFactor, Phi, Ex, Rt, dRt, Yt, dYt, gu, gxa, gya, gza } = this;
+        const nk = prodN.length;
+        Ex.fill(0, 0, nk * acap);
+        const gStart = this.basis.gStart, base = gStart[nOne];
+        for (let g = nOne; g < nG; g++) {
+            const c = gG[g];
+            if (c === 0) continue;
+            const s0 = gStart[g] - base, size = gStart[g + 1] - gStart[g];
+            const p0 = prodFactor[s0] * acap, p1 = prodFactor[s0 + 1] * acap;
+            if (size === 2) {
+                for (let j = 0; j < nb; j++) {
+                    Ex[p0 + j] += c * Phi[p1 + j];
+                    Ex[p1 + j] += c * Phi[p0 + j];
+                }
+            } else if (size === 3) {
+                const p2 = prodFactor[s0 + 2] * acap;
+                for (let j = 0; j < nb; j++) {
+                    const f0 = Phi[p0 + j], f1 = Phi[p1 + j], f2 = Phi[p2 + j];
+                    Ex[p0 + j] += c * f1 * f2;
+                    Ex[p1 + j] += c * f0 * f2;
+                    Ex[p2 + j] += c * f0 * f1;
+                }
+            } else {
+                for (let t = 0; t < size; t++) {
+                    const pt = prodFactor[s0 + t] * acap;
+                    for (let j = 0; j < nb; j++) {
+                        let o = c;
+                        for (let u = 0; u < size; u++) if (u !== t) o *= Phi[prodFactor[s0 + u] * acap + j];
+                        Ex[pt + j] += o;
+                    }
+                }
+            }
+        }
+        const dy = nlm * acap, dz = 2 * dy;
+        for (let k = 0; k < nk; k++) {
+            const po = k * acap, ro = prodN[k] * acap, yo = prodLM[k] * acap;
+            for (let j = 0; j < nb; j++) {
+                const e = Ex[po + j];
+                if (e === 0) continue;
+                const y = yo + j, er = e * Rt[ro + j];
+                gu[j] += e * dRt[ro + j] * Yt[y];
+                gxa[j] += er * dYt[y]; gya[j] += er * dYt[dy + y]; gza[j] += er * dYt[dz + y];
+            }
         }
     }
 

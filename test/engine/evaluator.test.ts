@@ -164,13 +164,14 @@ describe('SiteEvaluator uses the same evaluator', () => {
     });
 });
 
-describe('the per-atom (batched) path of predict on the standard basis', () => {
+describe('the per-atom (batched) path of predict', () => {
     // ~65 neighbours per atom within 5 Å: neighbour counts straddle the store's initial capacity (64) and its
     // padding to multiples of 4; the per-neighbour path (SiteEvaluator) and the replaced evaluator are the peers.
     const frame = randomCarbonPacking(64, 2.5, 1.3, 5);
     for (const [label, spec] of [
         ['default K = 4, Agnesi radial', defaultSpec(4)],
         ["the study's K = 5, acejl radial", { ...paperSpec(5), radial: { kind: 'acejl', p: 2, pl: 2, pr: 0 } }],
+        ['default K = 5, self-interaction-free (same-neighbour products of 2, 3 and 4 factors)', defaultSpec(5, 'purified')],
     ] as const) {
         it(`${label}: equals the per-neighbour path and the replaced evaluator to 1e-12 (64-atom amorphous cell)`, () => {
             const basis = AceBasis.create(spec as ReturnType<typeof defaultSpec>);
