@@ -391,17 +391,22 @@ export class AceEvaluator {
         out[0] = gx; out[1] = gy; out[2] = gz;
     }
 
-    // ---- per-atom (batched) path of predict ----
-    // Store of all neighbours of one atom, neighbour index j contiguous (stride acap, a multiple of 4):
-    //   Rt[n·acap + j], dRt (rows nmax..npad−1 stay zero), Yt[lm·acap + j], and in dYt[(lm + α·nlm)·acap + j]
-    //   the gradients g of the harmonics' polynomial extension at r̂ (projected once per neighbour at the end).
-    // One-particle sums A[n, lm] = Σ_j R[j,n] Y[j,lm] and the force contraction
-    //   c_j[lm] = Σ_n adj[n,lm] R[j,n], d_j[lm] = Σ_n adj[n,lm] R'[j,n],
-    //   ∂E_i/∂r_ij = r̂ Σ_lm d_j[lm] Y[j,lm] + Σ_lm c_j[lm] ∇Y[j,lm], Σ_lm c ∇Y = (G − r̂ (r̂·G))/r, G = Σ_lm c g_lm
-    // are small dense products over (n < N_l) × lm × j with register-blocked inner loops (4 radials or 4
-    // neighbours at a time); N_l = 1 + the largest n used with l (the (n, l) sets are triangular).
+    // ---- per-atom path of predict ----
+    // Store of all neighbours of one atom, neighbour index j contiguous (stride acap, a multiple of 4), by "rows"
+    // of radial channels: rows 0..nmax−1 are R_n; for the purified basis, rows nmax.. are the radial parts of
+    // the same-neighbour products (a product of one-particle functions at one neighbour has at most one
+    // angular factor, so it is Q_p(r) Y_lm(r̂) with Q_p = Y00^(k−1) Π_t R_{n_t}: a one-particle function with a
+    // product radial, as src/pace/export.ts writes it); the last row stays zero (padding of row blocks).
+    //   Rt[row·acap + j], dRt, Yt[lm·acap + j], and in dYt[(lm + α·nlm)·acap + j] the gradients g of the
+    //   harmonics' polynomial extension at r̂ (projected once per neighbour at the end).
+    // The G's are A[row, lm] = Σ_j Rt[row, j] Y[j, lm]; the force contraction is
+    //   c_j[lm] = Σ_row adj[row,lm] R[j,row], d_j[lm] = Σ_row adj[row,lm] R'[j,row],
+    //   ∂E_i/∂r_ij = r̂ Σ_lm d_j[lm] Y[j,lm] + Σ_lm c_j[lm] ∇Y[j,lm], Σ_lm c ∇Y = (G − r̂ (r̂·G))/r, G = Σ_lm c g_lm,
+    // small dense products over the rows each lm uses (triangular in (n, l)) with register-blocked inner loops
+    // (four rows or four neighbours at a time).
     private acap = 0;
-    private npad = 0;
+    /** rows: nmax radials, then product radials, then one zero row */
+    private nRows = 0;
     private Rt = new Float64Array(0);
     private dRt = new Float64Array(0);
     private Yt = new Float64Array(0);
@@ -413,54 +418,73 @@ export class AceEvaluator {
     private gya = new Float64Array(0);
     private gza = new Float64Array(0);
     private invr = new Float64Array(0);
-    /** dense A and adjoint, lm-major: [lm·npad + n] */
+    /** dense A and adjoint, lm-major: [lm·nRows + row] */
     private Ad = new Float64Array(0);
     private adjD = new Float64Array(0);
-    /** per lm: N_l, and N_l rounded up to a multiple of 4 */
-    private nOfLm = new Int32Array(0);
-    private nOfLm4 = new Int32Array(0);
-    /** dense index of each one-particle function a: lm·npad + n */
-    private oneDense = new Int32Array(0);
-    // purified basis: the one-particle functions that occur in same-neighbour products (compact index k),
-    // their φ_k(j) = R[j,n] Y[j,lm] per neighbour (Phi[k·acap + j]) and per-neighbour adjoints (Ex, same layout)
+    /** rows used by each lm, ascending, padded with the zero row to a multiple of 4: rowIdx[rowStart[lm]..rowStart[lm+1]) */
+    private rowStart = new Int32Array(0);
+    private rowIdx = new Int32Array(0);
+    /** dense index lm·nRows + row of every G */
+    private gDense = new Int32Array(0);
+    /** product radials p (row nmax + p): factors prodN[prodStart[p]..prodStart[p+1]), prefactor prodCoef[p] */
+    private prodStart = new Int32Array(1);
     private prodN = new Int32Array(0);
-    private prodLM = new Int32Array(0);
-    /** for g ≥ nOne: the compact indices of its factors, at gStart[g] − gStart[nOne] + t */
-    private prodFactor = new Int32Array(0);
-    private Phi = new Float64Array(0);
-    private Ex = new Float64Array(0);
+    private prodCoef = new Float64Array(0);
 
     private initAtomStore(): void {
-        const { basis, nmax, nlm, nOne } = this;
-        const npad = (nmax + 3) & ~3;
-        this.npad = npad;
-        const nOf = new Int32Array(nlm);
-        this.oneDense = new Int32Array(nOne);
-        for (let a = 0; a < nOne; a++) {
-            const n = basis.oneN[a], lm = basis.oneLM[a];
-            this.oneDense[a] = lm * npad + n;
-            const l = Math.floor(Math.sqrt(lm) + 1e-9);
-            for (let t = l * l; t <= l * l + 2 * l; t++) nOf[t] = Math.max(nOf[t], n + 1);
-        }
-        this.nOfLm = nOf;
-        this.nOfLm4 = nOf.map((x) => (x + 3) & ~3);
-        this.Ad = new Float64Array(nlm * npad);
-        this.adjD = new Float64Array(nlm * npad);
-        const { nG, gStart, gOne } = basis;
-        if (nG > nOne) {
-            const compact = new Map<number, number>();
-            const factors: number[] = [];
-            for (let s = gStart[nOne]; s < gStart[nG]; s++) {
+        const { basis, nmax, nlm, nG } = this;
+        const { gStart, gOne, oneN, oneLM } = basis;
+        const prodIndex = new Map<string, number>();
+        const pStart = [0], pN: number[] = [], pCoef: number[] = [];
+        const gRow = new Int32Array(nG), gLM = new Int32Array(nG);
+        for (let g = 0; g < nG; g++) {
+            const s0 = gStart[g], s1 = gStart[g + 1];
+            if (s1 - s0 === 1) { gRow[g] = oneN[gOne[s0]]; gLM[g] = oneLM[gOne[s0]]; continue; }
+            let lm = 0;
+            const ns: number[] = [];
+            for (let s = s0; s < s1; s++) {
                 const a = gOne[s];
-                let k = compact.get(a);
-                if (k === undefined) { k = compact.size; compact.set(a, k); }
-                factors.push(k);
+                ns.push(oneN[a]);
+                if (oneLM[a] !== 0) {
+                    if (lm !== 0) throw new Error('internal: a same-neighbour product with two angular factors');
+                    lm = oneLM[a];
+                }
             }
-            this.prodFactor = Int32Array.from(factors);
-            const ones = [...compact.keys()];
-            this.prodN = Int32Array.from(ones, (a) => basis.oneN[a]);
-            this.prodLM = Int32Array.from(ones, (a) => basis.oneLM[a]);
+            ns.sort((x, y) => x - y);
+            const key = ns.join(',');
+            let p = prodIndex.get(key);
+            if (p === undefined) {
+                p = pCoef.length;
+                prodIndex.set(key, p);
+                pN.push(...ns);
+                pStart.push(pN.length);
+                pCoef.push(Y00 ** (ns.length - 1));
+            }
+            gRow[g] = nmax + p;
+            gLM[g] = lm;
         }
+        this.prodStart = Int32Array.from(pStart);
+        this.prodN = Int32Array.from(pN);
+        this.prodCoef = Float64Array.from(pCoef);
+        const nRows = nmax + pCoef.length + 1, zeroRow = nRows - 1;
+        this.nRows = nRows;
+        const rowsOf: Set<number>[] = Array.from({ length: nlm }, () => new Set<number>());
+        for (let g = 0; g < nG; g++) {
+            // the (n, l) blocks: every m of an (n, l) is used, rows listed per lm
+            rowsOf[gLM[g]].add(gRow[g]);
+        }
+        const start = [0], idx: number[] = [];
+        for (let lm = 0; lm < nlm; lm++) {
+            const rows = [...rowsOf[lm]].sort((x, y) => x - y);
+            while (rows.length % 4) rows.push(zeroRow);
+            idx.push(...rows);
+            start.push(idx.length);
+        }
+        this.rowStart = Int32Array.from(start);
+        this.rowIdx = Int32Array.from(idx);
+        this.gDense = Int32Array.from({ length: nG }, (_, g) => gLM[g] * nRows + gRow[g]);
+        this.Ad = new Float64Array(nlm * nRows);
+        this.adjD = new Float64Array(nlm * nRows);
     }
 
     private ensureAtom(nb: number): void {
@@ -468,8 +492,8 @@ export class AceEvaluator {
         if (need <= this.acap) return;
         const cap = Math.max(need, (Math.ceil(this.acap * 1.5) + 3) & ~3, 64);
         this.acap = cap;
-        this.Rt = new Float64Array(this.npad * cap);
-        this.dRt = new Float64Array(this.npad * cap);
+        this.Rt = new Float64Array(this.nRows * cap);
+        this.dRt = new Float64Array(this.nRows * cap);
         this.Yt = new Float64Array(this.nlm * cap);
         this.dYt = new Float64Array(3 * this.nlm * cap);
         this.pairGrad = new Float64Array(3 * cap);
@@ -478,8 +502,6 @@ export class AceEvaluator {
         this.gya = new Float64Array(cap);
         this.gza = new Float64Array(cap);
         this.invr = new Float64Array(cap);
-        this.Phi = new Float64Array(this.prodN.length * cap);
-        this.Ex = new Float64Array(this.prodN.length * cap);
     }
 
     /**
@@ -488,7 +510,7 @@ export class AceEvaluator {
    */
     atomOneParticle(vec: Float64Array, dist: Float64Array, off: number, nb: number): void {
         this.ensureAtom(nb);
-        const { nmax, nlm, acap, npad, Rt, dRt, Yt, dYt, invr, table } = this;
+        const { nmax, nlm, acap, nRows, Rt, dRt, Yt, dYt, invr, table } = this;
         const radial = this.basis.radial, harmonics = this.basis.harmonics, tmp = this.tmp;
         const dComp = nlm * acap;
         for (let j = 0; j < nb; j++) {
@@ -499,56 +521,55 @@ export class AceEvaluator {
             if (nlm > 1) harmonics.evaluateWithPolynomialGradient(vec[3 * p], vec[3 * p + 1], vec[3 * p + 2], Yt, j, acap, dYt, j, acap, dComp);
             else { Yt[j] = Y00; dYt[j] = 0; dYt[j + acap] = 0; dYt[j + 2 * acap] = 0; }
         }
+        // product radials Q_p = c Π_t R_{n_t} and Q_p' (purified basis)
+        const { prodStart, prodN, prodCoef } = this;
+        for (let q = 0; q < prodCoef.length; q++) {
+            const c = prodCoef[q], s0 = prodStart[q], size = prodStart[q + 1] - s0, qo = (nmax + q) * acap;
+            const o0 = prodN[s0] * acap, o1 = prodN[s0 + 1] * acap;
+            if (size === 2) {
+                for (let j = 0; j < nb; j++) {
+                    const r0 = Rt[o0 + j], r1 = Rt[o1 + j];
+                    Rt[qo + j] = c * r0 * r1;
+                    dRt[qo + j] = c * (dRt[o0 + j] * r1 + r0 * dRt[o1 + j]);
+                }
+            } else {
+                for (let j = 0; j < nb; j++) {
+                    let v = c, d = 0;
+                    for (let t = s0; t < s0 + size; t++) {
+                        const o = prodN[t] * acap + j, rt = Rt[o];
+                        d = d * rt + v * dRt[o];
+                        v *= rt;
+                    }
+                    Rt[qo + j] = v;
+                    dRt[qo + j] = d;
+                }
+            }
+        }
         // padding neighbours (up to a multiple of 4) contribute nothing
         const nb4 = (nb + 3) & ~3;
         for (let j = nb; j < nb4; j++) {
             invr[j] = 0;
-            for (let n = 0; n < nmax; n++) { Rt[n * acap + j] = 0; dRt[n * acap + j] = 0; }
+            for (let row = 0; row < nRows; row++) { Rt[row * acap + j] = 0; dRt[row * acap + j] = 0; }
             for (let t = 0; t < 3 * nlm; t++) dYt[t * acap + j] = 0;
             for (let lm = 0; lm < nlm; lm++) Yt[lm * acap + j] = 0;
         }
-        // A[n, lm] = Σ_j R[j,n] Y[j,lm], four radials at a time
-        const Ad = this.Ad, nOf4 = this.nOfLm4;
+        // A[row, lm] = Σ_j R[j,row] Y[j,lm], four rows at a time
+        const { Ad, rowStart, rowIdx } = this;
         for (let lm = 0; lm < nlm; lm++) {
-            const yo = lm * acap, ao = lm * npad, N4 = nOf4[lm];
-            for (let n = 0; n < N4; n += 4) {
-                const r0 = n * acap, r1 = r0 + acap, r2 = r1 + acap, r3 = r2 + acap;
+            const yo = lm * acap, ao = lm * nRows;
+            for (let t = rowStart[lm]; t < rowStart[lm + 1]; t += 4) {
+                const i0 = rowIdx[t], i1 = rowIdx[t + 1], i2 = rowIdx[t + 2], i3 = rowIdx[t + 3];
+                const r0 = i0 * acap, r1 = i1 * acap, r2 = i2 * acap, r3 = i3 * acap;
                 let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
                 for (let j = 0; j < nb; j++) {
                     const y = Yt[yo + j];
                     c0 += Rt[r0 + j] * y; c1 += Rt[r1 + j] * y; c2 += Rt[r2 + j] * y; c3 += Rt[r3 + j] * y;
                 }
-                Ad[ao + n] = c0; Ad[ao + n + 1] = c1; Ad[ao + n + 2] = c2; Ad[ao + n + 3] = c3;
+                Ad[ao + i0] = c0; Ad[ao + i1] = c1; Ad[ao + i2] = c2; Ad[ao + i3] = c3;
             }
         }
-        const V = this.V, oneDense = this.oneDense, nOne = this.nOne, nG = this.nG;
-        for (let a = 0; a < nOne; a++) V[a] = Ad[oneDense[a]];
-        if (nG === nOne) return;
-        // purified: G_g = Σ_j Π_{a∈g} φ_a(j) for the same-neighbour products
-        const { prodN, prodLM, prodFactor, Phi } = this;
-        for (let k = 0; k < prodN.length; k++) {
-            const po = k * acap, ro = prodN[k] * acap, yo = prodLM[k] * acap;
-            for (let j = 0; j < nb; j++) Phi[po + j] = Rt[ro + j] * Yt[yo + j];
-        }
-        const gStart = this.basis.gStart, base = gStart[nOne];
-        for (let g = nOne; g < nG; g++) {
-            const s0 = gStart[g] - base, size = gStart[g + 1] - gStart[g];
-            const p0 = prodFactor[s0] * acap, p1 = prodFactor[s0 + 1] * acap;
-            let e = 0;
-            if (size === 2) {
-                for (let j = 0; j < nb; j++) e += Phi[p0 + j] * Phi[p1 + j];
-            } else if (size === 3) {
-                const p2 = prodFactor[s0 + 2] * acap;
-                for (let j = 0; j < nb; j++) e += Phi[p0 + j] * Phi[p1 + j] * Phi[p2 + j];
-            } else {
-                for (let j = 0; j < nb; j++) {
-                    let x = Phi[p0 + j] * Phi[p1 + j];
-                    for (let t = 2; t < size; t++) x *= Phi[prodFactor[s0 + t] * acap + j];
-                    e += x;
-                }
-            }
-            V[g] = e;
-        }
+        const V = this.V, gDense = this.gDense, nG = this.nG;
+        for (let g = 0; g < nG; g++) V[g] = Ad[gDense[g]];
     }
 
     /**
@@ -556,19 +577,21 @@ export class AceEvaluator {
    * (eV/Å), given gG = ∂E_i/∂G.
    */
     atomPairGradients(gG: Float64Array, vec: Float64Array, off: number, nb: number): void {
-        const { nlm, acap, npad, Rt, dRt, Yt, dYt, gu, gxa, gya, gza, invr, adjD, oneDense } = this;
-        for (let a = 0; a < this.nOne; a++) adjD[oneDense[a]] = gG[a];
+        const { nlm, nG, acap, nRows, Rt, dRt, Yt, dYt, gu, gxa, gya, gza, invr, adjD, gDense, rowStart, rowIdx } = this;
+        // (different products can be the same function: adjoints add)
+        for (let g = 0; g < nG; g++) adjD[gDense[g]] = 0;
+        for (let g = 0; g < nG; g++) adjD[gDense[g]] += gG[g];
         const nb4 = (nb + 3) & ~3;
         gu.fill(0, 0, nb4); gxa.fill(0, 0, nb4); gya.fill(0, 0, nb4); gza.fill(0, 0, nb4);
-        const nOf = this.nOfLm, dy = nlm * acap, dz = 2 * dy;
+        const dy = nlm * acap, dz = 2 * dy;
         for (let lm = 0; lm < nlm; lm++) {
-            const N = nOf[lm];
-            if (N === 0) continue;
-            const ao = lm * npad, yo = lm * acap;
+            const t0 = rowStart[lm], t1 = rowStart[lm + 1];
+            if (t0 === t1) continue;
+            const ao = lm * nRows, yo = lm * acap;
             for (let j = 0; j < nb4; j += 4) {
                 let c0 = 0, c1 = 0, c2 = 0, c3 = 0, d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-                for (let n = 0, ro = j; n < N; n++, ro += acap) {
-                    const w = adjD[ao + n];
+                for (let t = t0; t < t1; t++) {
+                    const row = rowIdx[t], w = adjD[ao + row], ro = row * acap + j;
                     c0 += w * Rt[ro]; c1 += w * Rt[ro + 1]; c2 += w * Rt[ro + 2]; c3 += w * Rt[ro + 3];
                     d0 += w * dRt[ro]; d1 += w * dRt[ro + 1]; d2 += w * dRt[ro + 2]; d3 += w * dRt[ro + 3];
                 }
@@ -581,7 +604,6 @@ export class AceEvaluator {
             }
         }
         const out = this.pairGrad;
-        if (this.nG > this.nOne) this.addProductGradients(gG, nb);
         // Σ_lm c ∇Y = (G − û (û·G)) / r with G = Σ_lm c g_lm (g: polynomial gradients, harmonics.ts)
         for (let j = 0; j < nb; j++) {
             const p = 3 * (off + j), ir = invr[j];
@@ -591,58 +613,6 @@ export class AceEvaluator {
             out[3 * j] = s * ux + Gx * ir;
             out[3 * j + 1] = s * uy + Gy * ir;
             out[3 * j + 2] = s * uz + Gz * ir;
-        }
-    }
-
-    /**
-   * Purified basis: the same-neighbour products' part of the force stage. Per-neighbour adjoints of the
-   * one-particle functions in products, Ex_k(j) = Σ_{g∋k} ∂E/∂G_g Π_{others} φ(j), contracted with
-   * ∇φ_k(j) = R' Y r̂ + R ∇Y into gu (radial part) and gxa, gya, gza (polynomial gradients, projected later).
-   */
-    private addProductGradients(gG: Float64Array, nb: number): void {
-        const { nOne, nG, acap, nlm, prodN, prodLM, prodFactor, Phi, Ex, Rt, dRt, Yt, dYt, gu, gxa, gya, gza } = this;
-        const nk = prodN.length;
-        Ex.fill(0, 0, nk * acap);
-        const gStart = this.basis.gStart, base = gStart[nOne];
-        for (let g = nOne; g < nG; g++) {
-            const c = gG[g];
-            if (c === 0) continue;
-            const s0 = gStart[g] - base, size = gStart[g + 1] - gStart[g];
-            const p0 = prodFactor[s0] * acap, p1 = prodFactor[s0 + 1] * acap;
-            if (size === 2) {
-                for (let j = 0; j < nb; j++) {
-                    Ex[p0 + j] += c * Phi[p1 + j];
-                    Ex[p1 + j] += c * Phi[p0 + j];
-                }
-            } else if (size === 3) {
-                const p2 = prodFactor[s0 + 2] * acap;
-                for (let j = 0; j < nb; j++) {
-                    const f0 = Phi[p0 + j], f1 = Phi[p1 + j], f2 = Phi[p2 + j];
-                    Ex[p0 + j] += c * f1 * f2;
-                    Ex[p1 + j] += c * f0 * f2;
-                    Ex[p2 + j] += c * f0 * f1;
-                }
-            } else {
-                for (let t = 0; t < size; t++) {
-                    const pt = prodFactor[s0 + t] * acap;
-                    for (let j = 0; j < nb; j++) {
-                        let o = c;
-                        for (let u = 0; u < size; u++) if (u !== t) o *= Phi[prodFactor[s0 + u] * acap + j];
-                        Ex[pt + j] += o;
-                    }
-                }
-            }
-        }
-        const dy = nlm * acap, dz = 2 * dy;
-        for (let k = 0; k < nk; k++) {
-            const po = k * acap, ro = prodN[k] * acap, yo = prodLM[k] * acap;
-            for (let j = 0; j < nb; j++) {
-                const e = Ex[po + j];
-                if (e === 0) continue;
-                const y = yo + j, er = e * Rt[ro + j];
-                gu[j] += e * dRt[ro + j] * Yt[y];
-                gxa[j] += er * dYt[y]; gya[j] += er * dYt[dy + y]; gza[j] += er * dYt[dz + y];
-            }
         }
     }
 
