@@ -48,6 +48,8 @@ export class ProductGraph {
     readonly right: Int32Array;
     /** index into V of each monomial */
     readonly monoV: Int32Array;
+    /** left and right of node n at [2n], [2n + 1] (one stream for the sweeps) */
+    readonly factors: Int32Array;
     /** V index ranges by depth: depth d in [depthStart[d], depthStart[d+1]) (depthStart[1] = 0) */
     readonly depthStart: Int32Array;
     constructor(basis: AceBasis) {
@@ -82,6 +84,8 @@ export class ProductGraph {
         this.left = Int32Array.from(order, (old) => remap(left[old]));
         this.right = Int32Array.from(order, (old) => right[old]);
         this.monoV = Int32Array.from(monoNode, remap);
+        this.factors = new Int32Array(2 * nodes);
+        for (let n = 0; n < nodes; n++) { this.factors[2 * n] = this.left[n]; this.factors[2 * n + 1] = this.right[n]; }
         const maxDepth = nodes ? depth[order[nodes - 1]] : 1;
         const start = new Int32Array(maxDepth + 2);
         start[1] = 0;
@@ -104,11 +108,9 @@ export class ProductGraph {
 
     /** Reverse sweep: given adjoints of the nodes in adj[nG..) and (any) of the G's in adj[0..nG), adds the node parts to adj[0..nG). */
     reverse(V: Float64Array, adj: Float64Array): void {
-        const { left, right, nodes, nG } = this;
-        for (let n = nodes - 1; n >= 0; n--) {
-            const a = adj[nG + n];
-            if (a === 0) continue;
-            const l = left[n], r = right[n];
+        const { factors, nodes, nG } = this;
+        for (let n = nodes - 1, v = nG + nodes - 1; n >= 0; n--, v--) {
+            const a = adj[v], l = factors[2 * n], r = factors[2 * n + 1];
             adj[l] += a * V[r];
             adj[r] += a * V[l];
         }
@@ -283,7 +285,7 @@ export class AceEvaluator {
         let E = 0;
         if (this.nuIsDepth) {
             // forward sweep fused with Σ_v w_v V_v per depth (= correlation order)
-            const { left, right, depthStart } = graph, wV = this.wV, nG = this.nG;
+            const { factors, depthStart } = graph, wV = this.wV, nG = this.nG;
             let e = 0;
             for (let v = 0; v < nG; v++) e += wV[v] * V[v];
             E += e;
@@ -291,7 +293,7 @@ export class AceEvaluator {
             for (let d = 2; d < depthStart.length - 1; d++) {
                 e = 0;
                 for (let v = depthStart[d], n = v - nG; v < depthStart[d + 1]; v++, n++) {
-                    const x = V[left[n]] * V[right[n]];
+                    const x = V[factors[2 * n]] * V[factors[2 * n + 1]];
                     V[v] = x;
                     e += wV[v] * x;
                 }
@@ -424,6 +426,9 @@ export class AceEvaluator {
     /** rows used by each lm, ascending, padded with the zero row to a multiple of 4: rowIdx[rowStart[lm]..rowStart[lm+1]) */
     private rowStart = new Int32Array(0);
     private rowIdx = new Int32Array(0);
+    /** per lm: how many of its rows are 0, 1, …, k−1 (the radials R_n, contiguous) and how many rows it uses (no padding) */
+    private rowPrefix = new Int32Array(0);
+    private rowCount = new Int32Array(0);
     /** dense index lm·nRows + row of every G */
     private gDense = new Int32Array(0);
     /** product radials p (row nmax + p): factors prodN[prodStart[p]..prodStart[p+1]), prefactor prodCoef[p] */
@@ -474,8 +479,14 @@ export class AceEvaluator {
             rowsOf[gLM[g]].add(gRow[g]);
         }
         const start = [0], idx: number[] = [];
+        this.rowPrefix = new Int32Array(nlm);
+        this.rowCount = new Int32Array(nlm);
         for (let lm = 0; lm < nlm; lm++) {
             const rows = [...rowsOf[lm]].sort((x, y) => x - y);
+            let k = 0;
+            while (k < rows.length && rows[k] === k) k++;
+            this.rowPrefix[lm] = k;
+            this.rowCount[lm] = rows.length;
             while (rows.length % 4) rows.push(zeroRow);
             idx.push(...rows);
             start.push(idx.length);
@@ -584,13 +595,19 @@ export class AceEvaluator {
         const nb4 = (nb + 3) & ~3;
         gu.fill(0, 0, nb4); gxa.fill(0, 0, nb4); gya.fill(0, 0, nb4); gza.fill(0, 0, nb4);
         const dy = nlm * acap, dz = 2 * dy;
+        const { rowPrefix, rowCount } = this;
         for (let lm = 0; lm < nlm; lm++) {
-            const t0 = rowStart[lm], t1 = rowStart[lm + 1];
+            const t0 = rowStart[lm], k0 = rowPrefix[lm], t1 = t0 + rowCount[lm];
             if (t0 === t1) continue;
             const ao = lm * nRows, yo = lm * acap;
             for (let j = 0; j < nb4; j += 4) {
                 let c0 = 0, c1 = 0, c2 = 0, c3 = 0, d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-                for (let t = t0; t < t1; t++) {
+                for (let row = 0, ro = j; row < k0; row++, ro += acap) {
+                    const w = adjD[ao + row];
+                    c0 += w * Rt[ro]; c1 += w * Rt[ro + 1]; c2 += w * Rt[ro + 2]; c3 += w * Rt[ro + 3];
+                    d0 += w * dRt[ro]; d1 += w * dRt[ro + 1]; d2 += w * dRt[ro + 2]; d3 += w * dRt[ro + 3];
+                }
+                for (let t = t0 + k0; t < t1; t++) {
                     const row = rowIdx[t], w = adjD[ao + row], ro = row * acap + j;
                     c0 += w * Rt[ro]; c1 += w * Rt[ro + 1]; c2 += w * Rt[ro + 2]; c3 += w * Rt[ro + 3];
                     d0 += w * dRt[ro]; d1 += w * dRt[ro + 1]; d2 += w * dRt[ro + 2]; d3 += w * dRt[ro + 3];
