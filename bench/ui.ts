@@ -5,8 +5,10 @@
  * repeats, measured inside the page (performance.now); the machine is shared, so figures are noisy.
  * Goal of issue 18: under 100 ms each.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import type { CDPSession, Page } from 'playwright-core';
 import { createServer } from 'vite';
 import { registerBench } from './registry';
 import { launchBrowser, openViewer } from '../test/e2e/browser';
@@ -14,12 +16,47 @@ import { fittedModelFile } from '../test/e2e/model-fixture';
 
 const Gap20Dir = join(import.meta.dirname, '../../shared/data/gap20');
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+const ProfileDir = join(import.meta.dirname, '../test/e2e/output');
+
+/**
+ * `--profile`: Chromium's CPU profiler around an interaction; the profile is saved (test/e2e/output/NAME.cpuprofile,
+ * open it in Chromium's DevTools) and the functions with the most self time are printed.
+ */
+async function profiled<T>(page: Page, on: boolean, name: string, run: () => Promise<T>): Promise<T> {
+    if (!on) return run();
+    const cdp: CDPSession = await page.context().newCDPSession(page);
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+    await cdp.send('Profiler.start');
+    try {
+        return await run();
+    } finally {
+        const { profile } = await cdp.send('Profiler.stop') as any;
+        mkdirSync(ProfileDir, { recursive: true });
+        writeFileSync(join(ProfileDir, `${name}.cpuprofile`), JSON.stringify(profile));
+        const dt = new Map<number, number>();
+        for (let k = 0; k < profile.samples.length; k++) dt.set(profile.samples[k], (dt.get(profile.samples[k]) ?? 0) + (profile.timeDeltas[k + 1] ?? 0) / 1000);
+        const self = new Map<string, number>();
+        let total = 0;
+        for (const n of profile.nodes) {
+            const ms = dt.get(n.id) ?? 0;
+            total += ms;
+            const f = n.callFrame;
+            const key = `${f.functionName || '(anonymous)'} ${String(f.url).replace(/^.*\/(node_modules\/.vite\/deps|src|plugin|node_modules)\//, '$1/').replace(/\?.*$/, '')}:${f.lineNumber + 1}`;
+            self.set(key, (self.get(key) ?? 0) + ms);
+        }
+        console.log(`  profile ${name}: ${total.toFixed(0)} ms sampled; most self time:`);
+        for (const [k, ms] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`    ${ms.toFixed(0).padStart(7)} ms  ${k}`);
+        await cdp.detach();
+    }
+}
 
 registerBench({
     name: 'ui',
     description: 'workspace on GAP-20: plot selection → 3D highlight, theme → recoloured frame (Chromium, wall ms)',
     onlyWhenNamed: true,
-    run: async () => {
+    run: async (args: string[]) => {
+        const profile = args.includes('--profile');
         if (!existsSync(Gap20Dir)) { console.log(`skipped: ${Gap20Dir} is absent`); return; }
         const text = readdirSync(Gap20Dir).filter(f => f.endsWith('.xyz')).sort().map(f => { const t = readFileSync(join(Gap20Dir, f), 'utf8'); return t.endsWith('\n') ? t : t + '\n'; }).join('');
         const model = await fittedModelFile();
@@ -38,7 +75,8 @@ registerBench({
             await page.waitForFunction(() => (window as any).acelens.workspace.errors.value?.index.total > 190_000, undefined, { timeout: 1_200_000, polling: 1000 });
             console.log(`GAP-20 loaded, predicted in a worker and plotted: ${((Date.now() - t0) / 1000).toFixed(0)} s wall`);
             await page.waitForTimeout(3000);
-            const themeMs = await page.evaluate(async () => {
+            console.log(`load average ${loadavg().map(x => x.toFixed(1)).join(' ')}`);
+            const themeMs = await profiled(page, profile, 'ui-theme', () => page.evaluate(async () => {
                 const p = (window as any).acelens.plugin;
                 const store = (window as any).acelens.store;
                 const h = p.managers.structure.hierarchy;
@@ -53,7 +91,7 @@ registerBench({
                     out.push(performance.now() - t0);
                 }
                 return out;
-            });
+            }));
             console.log(`colour theme chosen → recoloured frame drawn: median ${median(themeMs).toFixed(0)} ms (runs: ${themeMs.map(x => x.toFixed(0)).join(', ')})`);
             try {
                 // in the page: mouse released → Mol* selection changed → next animation frame (the highlight drawn)
@@ -67,7 +105,7 @@ registerBench({
                     });
                 });
                 const selectMs: number[] = [];
-                for (let r = 0; r < 5; r++) {
+                await profiled(page, profile, 'ui-select', async () => { for (let r = 0; r < 5; r++) {
                     const g = await page.evaluate((r) => {
                         const div: any = document.querySelector('[data-testid=acelens-plot-force]');
                         div.scrollIntoView();
@@ -84,11 +122,13 @@ registerBench({
                     await page.mouse.up();
                     await page.waitForFunction((n) => (window as any).__bench.selected.length > n, before, { timeout: 120_000 });
                     selectMs.push(await page.evaluate(() => { const s = (window as any).__bench.selected; return s[s.length - 1]; }));
-                }
+                    console.log(`  selection ${r + 1}: ${selectMs[r].toFixed(0)} ms`);
+                } });
                 console.log(`plot box selection → atoms selected in Mol*, frame drawn: median ${median(selectMs).toFixed(0)} ms (runs: ${selectMs.map(x => x.toFixed(0)).join(', ')})`);
             } catch (e) {
                 console.log(`plot box selection → atoms selected in Mol*: not measured (${(e as Error).message.split('\n')[0]})`);
             }
+            console.log(`load average ${loadavg().map(x => x.toFixed(1)).join(' ')}`);
             console.log('(wall clock in headless Chromium with software WebGL on a shared machine: noisy; goal < 100 ms each)');
         } finally {
             await browser.close();

@@ -229,7 +229,8 @@ describe('diagnosis workspace', () => {
             const e = ws.errors.value;
             const id = e.index.offsets[t.frame] + t.atom;
             const sel: number[] = Array.from(ws.selection.value.ids);
-            const trace = (k: string, name: string) => (document.querySelector(`[data-testid=acelens-plot-${k}]`) as any).data.find((d: any) => d.name === name);
+            // the rings drawn over the plot (plugin/workspace/point-marks.ts), by the name of their legend entry
+            const trace = (k: string, name: string) => (document.querySelector(`[data-testid=acelens-marks-${k}]`) as any).acelensMarks.shown[name];
             const force = trace('force', 'selected'), hover = trace('force', 'under the mouse in 3D'), dist = trace('distance', 'selected');
             const row = e.forceRowOfAtom[id];
             return {
