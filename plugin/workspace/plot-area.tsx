@@ -23,6 +23,7 @@ import { extent } from '../../src/util/extent';
 import { currentDataset } from '../current-dataset';
 import { acelensStore, PredictionsCancelled, type StoredModel } from '../store';
 import { loadPlotly, serialDraw, type PlotlyModule } from '../plots/plotly';
+import { keepHoverTreesReplaced } from '../plots/hover-index';
 import type { AcelensDataset } from '../props/frame-data';
 import { atomIdsOfLoci, selectAtomsInViewer, selectedAtomIds } from './linking';
 import { workspaceState, type AtomSelection, type SharedColouring } from './state';
@@ -400,6 +401,8 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         this.pointColoursDrawn = this.drawnData;
         this.bindEvents(eDiv, fDiv, dDiv, hDiv, typeTraces);
         for (const k of ['energy', 'force', 'distance'] as const) this.marks[k].bind();
+        // Plotly's hover look-up in 6·10⁵ points took seconds per mouse move: a grid index instead (../plots/hover-index.ts)
+        for (const div of [eDiv, fDiv, dDiv]) keepHoverTreesReplaced(div);
         workspaceState(this.plugin).errors.next(errors);
         const rows = this.state.selection ? atomRows(errors, this.state.selection.ids) : [];
         this.setState({ drawn: this.state.drawn + 1, rows: rows.length ? rows : [] });
