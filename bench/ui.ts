@@ -81,7 +81,7 @@ registerBench({
             // state is idle and the next animation frame is drawn
             await page.evaluate(() => {
                 const w = window as any;
-                w.__theme = { done: [] as number[] };
+                w.__theme = { done: [] as number[], steps: [] as any[] };
                 document.addEventListener('change', e => {
                     const el = e.target as HTMLSelectElement;
                     if (el?.dataset?.testid !== 'acelens-colour-theme') return;
@@ -91,34 +91,53 @@ registerBench({
                         const traj = [...p.managers.structure.hierarchy.selection.trajectories].reverse().find((t: any) => !t.cell.state.isHidden);
                         const reprs = traj.models[0].structures[0].components.flatMap((c: any) => c.representations);
                         const ok = reprs.length > 0 && reprs.every((r: any) => r.cell.transform.params.colorTheme.name === want && r.cell.status === 'ok') && !p.behaviors.state.isUpdating.value;
-                        if (ok) requestAnimationFrame(() => w.__theme.done.push(performance.now() - t0)); else requestAnimationFrame(check);
+                        if (ok) {
+                            const cond = performance.now() - t0;
+                            requestAnimationFrame(() => {
+                                const at = (name: string) => { const e = performance.getEntriesByName(name).filter(m => m.startTime >= t0); return e.length ? Math.round(e[e.length - 1].startTime - t0) : -1; };
+                                w.__theme.steps.push({ start: at('acelens:theme:start'), attached: at('acelens:theme:predictions-attached'), updated: at('acelens:theme:representations-updated'), idle: Math.round(cond) });
+                                w.__theme.done.push(performance.now() - t0);
+                            });
+                        } else requestAnimationFrame(check);
                     };
                     requestAnimationFrame(check);
                 }, true);
             });
-            const themeMs: number[] = [];
+            const themeMs: number[] = [], themeCpu: number[] = [];
+            const cdp = await page.context().newCDPSession(page);
+            await cdp.send('Performance.enable');
+            // main-thread time of the page's tasks (Chromium's TaskDuration), ms
+            const busy = async () => 1000 * ((await cdp.send('Performance.getMetrics')).metrics.find((m: any) => m.name === 'TaskDuration')?.value ?? NaN);
             await profiled(page, profile, 'ui-theme', async () => {
                 const themes = ['acelens-per-atom-energy', 'acelens-force-error'];
                 for (let r = 0; r < 6; r++) {
+                    const b0 = await busy();
                     await page.selectOption('[data-testid=acelens-colour-theme]', themes[r % 2]);
                     await page.waitForFunction((n) => (window as any).__theme.done.length > n, r, { timeout: 300_000, polling: 100 });
-                    themeMs.push(await page.evaluate((n) => (window as any).__theme.done[n], r));
+                    themeCpu.push(await busy() - b0);
+                    const { ms, steps } = await page.evaluate((n) => ({ ms: (window as any).__theme.done[n], steps: (window as any).__theme.steps[n] }), r);
+                    themeMs.push(ms);
+                    console.log(`  ${themes[r % 2]}: ${ms.toFixed(0)} ms (applyTheme started ${steps.start}, predictions attached ${steps.attached}, representations updated ${steps.updated}, state idle ${steps.idle} ms; main thread busy ${themeCpu[r].toFixed(0)} ms)`);
                     await page.waitForTimeout(500);
                 }
             });
-            console.log(`colour theme chosen → recoloured frame drawn: median ${median(themeMs).toFixed(0)} ms (runs: ${themeMs.map(x => x.toFixed(0)).join(', ')})`);
+            console.log(`colour theme chosen → recoloured frame drawn: median ${median(themeMs).toFixed(0)} ms wall (runs: ${themeMs.map(x => x.toFixed(0)).join(', ')}); main thread busy: median ${median(themeCpu).toFixed(0)} ms`);
             try {
                 // in the page: mouse released → Mol* selection changed → next animation frame (the highlight drawn)
                 await page.evaluate(() => {
                     const w = window as any;
-                    w.__bench = { up: 0, selected: [] as number[] };
+                    w.__bench = { up: 0, selected: [] as number[], steps: [] as any[] };
                     document.addEventListener('mouseup', () => { w.__bench.up = performance.now(); }, true);
                     w.acelens.plugin.managers.structure.selection.events.changed.subscribe(() => {
                         const up = w.__bench.up;
-                        if (up) requestAnimationFrame(() => { w.__bench.selected.push(performance.now() - up); w.__bench.up = 0; });
+                        if (up) requestAnimationFrame(() => {
+                            const at = (name: string) => { const e = performance.getEntriesByName(name).filter(m => m.startTime >= up); return e.length ? Math.round(e[e.length - 1].startTime - up) : -1; };
+                            w.__bench.steps.push({ plotly: at('acelens:select:plotly-selected'), frame: at('acelens:select:frame-shown'), select: at('acelens:select:mol-select') });
+                            w.__bench.selected.push(performance.now() - up); w.__bench.up = 0;
+                        });
                     });
                 });
-                const selectMs: number[] = [];
+                const selectMs: number[] = [], inFrame: number[] = [], switched: number[] = [];
                 await profiled(page, profile, 'ui-select', async () => { for (let r = 0; r < 5; r++) {
                     const g = await page.evaluate((r) => {
                         const div: any = document.querySelector('[data-testid=acelens-plot-force]');
@@ -130,15 +149,20 @@ registerBench({
                         return { from: [px(f * xr[1]), py(0.95 * yr[1])], to: [px(0.95 * xr[1]), py(f * yr[1])] };
                     }, r);
                     const before = await page.evaluate(() => (window as any).__bench.selected.length);
+                    const frameIndex = () => page.evaluate(() => { const h = (window as any).acelens.plugin.managers.structure.hierarchy; const t = [...h.selection.trajectories].reverse().find((x: any) => !x.cell.state.isHidden); return t.models[0].cell.transform.params.modelIndex as number; });
+                    const frame0 = await frameIndex();
                     await page.mouse.move(g.from[0], g.from[1]);
                     await page.mouse.down();
                     await page.mouse.move(g.to[0], g.to[1], { steps: 4 });
                     await page.mouse.up();
                     await page.waitForFunction((n) => (window as any).__bench.selected.length > n, before, { timeout: 120_000 });
-                    selectMs.push(await page.evaluate(() => { const s = (window as any).__bench.selected; return s[s.length - 1]; }));
-                    console.log(`  selection ${r + 1}: ${selectMs[r].toFixed(0)} ms`);
+                    const { ms, steps, atoms } = await page.evaluate(() => { const b = (window as any).__bench; return { ms: b.selected[b.selected.length - 1], steps: b.steps[b.steps.length - 1], atoms: (window as any).acelens.workspace.selection.value?.ids.length ?? 0 }; });
+                    selectMs.push(ms);
+                    const frame1 = await frameIndex();
+                    (frame1 === frame0 ? inFrame : switched).push(ms);
+                    console.log(`  selection ${r + 1}: ${ms.toFixed(0)} ms, ${atoms} atoms, ${frame1 === frame0 ? 'in the frame shown' : `frame ${frame0} → ${frame1}`} (plotly_selected at ${steps.plotly}, frame shown ${steps.frame}, Mol* select ${steps.select} ms)`);
                 } });
-                console.log(`plot box selection → atoms selected in Mol*, frame drawn: median ${median(selectMs).toFixed(0)} ms (runs: ${selectMs.map(x => x.toFixed(0)).join(', ')})`);
+                console.log(`plot box selection → atoms selected in Mol*, frame drawn: median ${median(selectMs).toFixed(0)} ms wall (runs: ${selectMs.map(x => x.toFixed(0)).join(', ')}); atoms in the frame shown: ${inFrame.length ? `median ${median(inFrame).toFixed(0)} ms (${inFrame.length})` : 'none'}; frame switched: ${switched.length ? `median ${median(switched).toFixed(0)} ms (${switched.length})` : 'none'}`);
             } catch (e) {
                 console.log(`plot box selection → atoms selected in Mol*: not measured (${(e as Error).message.split('\n')[0]})`);
             }

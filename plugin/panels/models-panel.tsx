@@ -127,6 +127,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         // the latest choice wins: attaching predictions takes seconds, and a colouring started before (e.g. after a
         // fit) must not overwrite one the user chose meanwhile (e.g. Mol* default)
         const generation = ++this.themeGeneration;
+        performance.mark('acelens:theme:start'); // (read by `npm run bench -- ui`)
         const q = this.quantity();
         const components = this.datasetStructures().flatMap(s => s.components);
         if (components.length === 0) { this.updateLegend(); return; }
@@ -137,6 +138,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                 return;
             }
             await setPredictionParams(this.plugin, { model: model.id, scope: this.state.scope });
+            performance.mark('acelens:theme:predictions-attached');
             if (generation !== this.themeGeneration) return;
             const colorParams: Record<string, any> = { model: model.id, range: this.state.range, scope: this.state.scope, min: this.state.min, max: this.state.max };
             if (q.params) colorParams.component = this.state.component;
@@ -144,6 +146,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
             const now = this.datasetStructures().flatMap(s => s.components);
             await this.plugin.managers.structure.component.updateRepresentationsTheme(now, { color: q.name as any, colorParams });
             for (const c of now) for (const r of c.representations) this.handledRepresentations.add(r.cell.transform.ref);
+            performance.mark('acelens:theme:representations-updated');
         } catch (e) {
             this.setState({ message: `colouring: ${(e as Error).message}` });
         } finally {

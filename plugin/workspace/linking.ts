@@ -59,6 +59,7 @@ export async function selectAtomsInViewer(plugin: PluginContext, index: AtomInde
     if (!inShown) {
         frame = index.frameOf(preferred ?? ids[0]);
         await showFrame(plugin, frame);
+        performance.mark('acelens:select:frame-shown'); // (read by `npm run bench -- ui`)
     }
     const atoms = new Set<number>();
     const first = index.offsets[frame], end = index.offsets[frame + 1];
@@ -71,6 +72,7 @@ export async function selectAtomsInViewer(plugin: PluginContext, index: AtomInde
         const structure = shownStructure(plugin);
         if (!structure) return { frame, atoms: 0 };
         loci = lociOfAtoms(structure, atoms);
+        performance.mark('acelens:select:mol-select');
         plugin.managers.interactivity.lociSelects.selectOnly({ loci }, false); // these atoms, not their residue (Mol*'s picking granularity)
         await stateIdle(plugin);
         const now = shownStructure(plugin);

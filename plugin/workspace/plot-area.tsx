@@ -443,7 +443,10 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         };
         const how = (ev: any) => ev?.lassoPoints ? 'lasso' : 'box';
         const on = (div: any, name: string, ids: (points: any[]) => Int32Array) => {
-            div.on('plotly_selected', (ev: any) => { if (ev?.points) this.setSelection({ ids: ids(ev.points), label: `${name}: ${how(ev)}` }, true); });
+            div.on('plotly_selected', (ev: any) => {
+                performance.mark('acelens:select:plotly-selected'); // (read by `npm run bench -- ui`)
+                if (ev?.points) this.setSelection({ ids: ids(ev.points), label: `${name}: ${how(ev)}` }, true);
+            });
             div.on('plotly_click', (ev: any) => { if (ev?.points?.length) this.setSelection({ ids: ids(ev.points.slice(0, 1)), label: `${name}: click` }, true, true); });
             div.on('plotly_deselect', () => this.setSelection(undefined, true));
         };
