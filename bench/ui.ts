@@ -76,6 +76,11 @@ registerBench({
             console.log(`GAP-20 loaded, predicted in a worker and plotted: ${((Date.now() - t0) / 1000).toFixed(0)} s wall`);
             await page.waitForTimeout(3000);
             console.log(`load average ${loadavg().map(x => x.toFixed(1)).join(' ')}`);
+            if (args.includes('--no-ssao')) {
+                // Mol*'s ambient occlusion and temporal multi-sampling off: what a frame costs without them in software WebGL
+                await page.evaluate(() => (window as any).acelens.plugin.canvas3d.setProps({ postprocessing: { occlusion: { name: 'off', params: {} } }, multiSample: { mode: 'off' } }));
+                console.log('Mol*: ambient occlusion and multi-sampling off (--no-ssao)');
+            }
             // what one animation frame costs here with nothing changing (Mol*'s canvas and the plots drawn by software WebGL)
             const frameMs = await page.evaluate(() => new Promise<number[]>(res => {
                 const t: number[] = [];
@@ -153,9 +158,11 @@ registerBench({
                         div.scrollIntoView();
                         const fl = div._fullLayout, box = div.getBoundingClientRect();
                         const xr = fl.xaxis.range, yr = fl.yaxis.range;
-                        const f = 0.1 + 0.05 * r; // boxes towards the large forces of both axes, holding fewer points each time
+                        // boxes towards the large forces of both axes, alternately positive and negative (a drag that starts
+                        // inside the previous box would move that box: Plotly's selections are editable shapes)
+                        const f = 0.1 + 0.05 * Math.floor(r / 2), sx = r % 2 ? xr[0] : xr[1], sy = r % 2 ? yr[0] : yr[1];
                         const px = (x: number) => box.left + fl._size.l + fl.xaxis.l2p(x), py = (y: number) => box.top + fl._size.t + fl.yaxis.l2p(y);
-                        return { from: [px(f * xr[1]), py(0.95 * yr[1])], to: [px(0.95 * xr[1]), py(f * yr[1])] };
+                        return { from: [px(f * sx), py(0.95 * sy)], to: [px(0.95 * sx), py(f * sy)] };
                     }, r);
                     const before = await page.evaluate(() => (window as any).__bench.selected.length);
                     const frameIndex = () => page.evaluate(() => { const h = (window as any).acelens.plugin.managers.structure.hierarchy; const t = [...h.selection.trajectories].reverse().find((x: any) => !x.cell.state.isHidden); return t.models[0].cell.transform.params.modelIndex as number; });
