@@ -152,34 +152,36 @@ registerBench({
                     });
                 });
                 const selectMs: number[] = [], inFrame: number[] = [], switched: number[] = [], plotlyMs: number[] = [], molMs: number[] = [];
-                await profiled(page, profile, 'ui-select', async () => { for (let r = 0; r < 6; r++) {
-                    const g = await page.evaluate((r) => {
-                        const div: any = document.querySelector('[data-testid=acelens-plot-force]');
-                        div.scrollIntoView();
-                        const fl = div._fullLayout, box = div.getBoundingClientRect();
-                        const xr = fl.xaxis.range, yr = fl.yaxis.range;
-                        // boxes towards the large forces of both axes, alternately positive and negative (a drag that starts
-                        // inside the previous box would move that box: Plotly's selections are editable shapes)
-                        const f = 0.1 + 0.05 * Math.floor(r / 2), sx = r % 2 ? xr[0] : xr[1], sy = r % 2 ? yr[0] : yr[1];
-                        const px = (x: number) => box.left + fl._size.l + fl.xaxis.l2p(x), py = (y: number) => box.top + fl._size.t + fl.yaxis.l2p(y);
-                        return { from: [px(f * sx), py(0.95 * sy)], to: [px(0.95 * sx), py(f * sy)] };
-                    }, r);
-                    const before = await page.evaluate(() => (window as any).__bench.selected.length);
-                    const frameIndex = () => page.evaluate(() => { const h = (window as any).acelens.plugin.managers.structure.hierarchy; const t = [...h.selection.trajectories].reverse().find((x: any) => !x.cell.state.isHidden); return t.models[0].cell.transform.params.modelIndex as number; });
-                    const frame0 = await frameIndex();
-                    await page.mouse.move(g.from[0], g.from[1]);
-                    await page.mouse.down();
-                    await page.mouse.move(g.to[0], g.to[1], { steps: 4 });
-                    await page.mouse.up();
-                    await page.waitForFunction((n) => (window as any).__bench.selected.length > n, before, { timeout: 120_000 });
-                    const { ms, steps, atoms } = await page.evaluate(() => { const b = (window as any).__bench; return { ms: b.selected[b.selected.length - 1], steps: b.steps[b.steps.length - 1], atoms: (window as any).acelens.workspace.selection.value?.ids.length ?? 0 }; });
-                    selectMs.push(ms);
-                    const frame1 = await frameIndex();
-                    (frame1 === frame0 ? inFrame : switched).push(ms);
-                    if (steps.plotly >= 0) plotlyMs.push(steps.plotly);
-                    if (steps.select >= 0) molMs.push(steps.select);
-                    console.log(`  selection ${r + 1}: ${ms.toFixed(0)} ms, ${atoms} atoms, ${frame1 === frame0 ? 'in the frame shown' : `frame ${frame0} → ${frame1}`} (plotly_selected at ${steps.plotly}, frame shown ${steps.frame}, Mol* select ${steps.select} ms)`);
-                } });
+                await profiled(page, profile, 'ui-select', async () => {
+                    for (let r = 0; r < 6; r++) {
+                        const g = await page.evaluate((r) => {
+                            const div: any = document.querySelector('[data-testid=acelens-plot-force]');
+                            div.scrollIntoView();
+                            const fl = div._fullLayout, box = div.getBoundingClientRect();
+                            const xr = fl.xaxis.range, yr = fl.yaxis.range;
+                            // boxes towards the large forces of both axes, alternately positive and negative (a drag that starts
+                            // inside the previous box would move that box: Plotly's selections are editable shapes)
+                            const f = 0.1 + 0.05 * Math.floor(r / 2), sx = r % 2 ? xr[0] : xr[1], sy = r % 2 ? yr[0] : yr[1];
+                            const px = (x: number) => box.left + fl._size.l + fl.xaxis.l2p(x), py = (y: number) => box.top + fl._size.t + fl.yaxis.l2p(y);
+                            return { from: [px(f * sx), py(0.95 * sy)], to: [px(0.95 * sx), py(f * sy)] };
+                        }, r);
+                        const before = await page.evaluate(() => (window as any).__bench.selected.length);
+                        const frameIndex = () => page.evaluate(() => { const h = (window as any).acelens.plugin.managers.structure.hierarchy; const t = [...h.selection.trajectories].reverse().find((x: any) => !x.cell.state.isHidden); return t.models[0].cell.transform.params.modelIndex as number; });
+                        const frame0 = await frameIndex();
+                        await page.mouse.move(g.from[0], g.from[1]);
+                        await page.mouse.down();
+                        await page.mouse.move(g.to[0], g.to[1], { steps: 4 });
+                        await page.mouse.up();
+                        await page.waitForFunction((n) => (window as any).__bench.selected.length > n, before, { timeout: 120_000 });
+                        const { ms, steps, atoms } = await page.evaluate(() => { const b = (window as any).__bench; return { ms: b.selected[b.selected.length - 1], steps: b.steps[b.steps.length - 1], atoms: (window as any).acelens.workspace.selection.value?.ids.length ?? 0 }; });
+                        selectMs.push(ms);
+                        const frame1 = await frameIndex();
+                        (frame1 === frame0 ? inFrame : switched).push(ms);
+                        if (steps.plotly >= 0) plotlyMs.push(steps.plotly);
+                        if (steps.select >= 0) molMs.push(steps.select);
+                        console.log(`  selection ${r + 1}: ${ms.toFixed(0)} ms, ${atoms} atoms, ${frame1 === frame0 ? 'in the frame shown' : `frame ${frame0} → ${frame1}`} (plotly_selected at ${steps.plotly}, frame shown ${steps.frame}, Mol* select ${steps.select} ms)`);
+                    }
+                });
                 console.log(`plot box selection → atoms selected in Mol*, frame drawn: median ${median(selectMs).toFixed(0)} ms wall (runs: ${selectMs.map(x => x.toFixed(0)).join(', ')}); atoms in the frame shown: ${inFrame.length ? `median ${median(inFrame).toFixed(0)} ms (${inFrame.length})` : 'none'}; frame switched: ${switched.length ? `median ${median(switched).toFixed(0)} ms (${switched.length})` : 'none'}`);
                 console.log(`  of which: mouse released → Plotly's plotly_selected median ${median(plotlyMs).toFixed(0)} ms; → atoms selected in Mol* (JS done) median ${median(molMs).toFixed(0)} ms; the rest is waiting for the next frame`);
             } catch (e) {
