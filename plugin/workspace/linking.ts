@@ -68,8 +68,9 @@ export async function selectAtomsInViewer(plugin: PluginContext, index: AtomInde
     // drops a selection whose structure is replaced: select once the state is idle, and again if it was dropped
     let loci: StructureElement.Loci | undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
-        // no wait when nothing is updating: the 3D selection then comes before the panels redraw (the table)
-        if (attempt > 0 || plugin.behaviors.state.isUpdating.value) await stateIdle(plugin);
+        // no wait in the frame shown when nothing is updating: the 3D selection then comes before the panels redraw
+        // (the table)
+        if (attempt > 0 || !inShown || plugin.behaviors.state.isUpdating.value) await stateIdle(plugin);
         const structure = shownStructure(plugin);
         if (!structure) return { frame, atoms: 0 };
         loci = lociOfAtoms(structure, atoms);
