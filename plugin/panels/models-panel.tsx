@@ -211,7 +211,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
             if (c.missing && c.pooled.length === 0) { off(`atoms are grey: ${c.missing}`); return; }
             const labels = legendLabels(q, c.range);
             const colours = ColorLists[q.colours].list.map(col => Color.toHexStyle(Array.isArray(col) ? col[0] : col as Color));
-            const notes = [uniformNote(q, c.pooled, c.range, c.model?.variant), c.scopeFallback ? 'range over this frame: the predictions of the other frames are still being computed' : undefined].filter(Boolean);
+            const notes = [uniformNote(q, c.pooled, c.range, c.model?.variant), c.scopeFallback ? 'range over this frame: the predictions of the other frames are not computed (still running, or cancelled)' : undefined].filter(Boolean);
             this.setState({ legend: { min: labels.min, max: labels.max, colours, note: notes.length ? notes.join(' ') : undefined, model: c.model?.name }, legendOff: undefined });
             // one legend for the 3D view and the plots: the plot area colours its points with this palette and range
             const shared = { quantity: q.name, min: c.range.min, max: c.range.max, colours, scope: applied.params.scope, title: `${q.symbol} (${q.unit})` };

@@ -12,8 +12,8 @@
  */
 import { PluginCommands } from 'molstar/lib/mol-plugin/commands';
 import * as React from 'react';
+import { flushSync } from 'react-dom';
 import { PluginUIComponent } from 'molstar/lib/mol-plugin-ui/base';
-import { Task } from 'molstar/lib/mol-task';
 import { ColorLists } from 'molstar/lib/mol-util/color/lists';
 import { Color } from 'molstar/lib/mol-util/color';
 import type { Frame } from '../../src/structure/frame';
@@ -21,7 +21,8 @@ import { atomRows, atomsInRange, atomsOfFrames, datasetErrors, energyReference, 
 import { binByDistance, NEAREST_RMAX, type AtomErrorPoint } from '../../src/analysis/error-by-distance';
 import { extent } from '../../src/util/extent';
 import { currentDataset } from '../current-dataset';
-import { acelensStore, PredictionsCancelled, type StoredModel } from '../store';
+import { acelensStore, type StoredModel } from '../store';
+import { isCancelled } from '../worker/worker-task';
 import { loadPlotly, serialDraw, type PlotlyModule } from '../plots/plotly';
 import { keepHoverTreesReplaced } from '../plots/hover-index';
 import type { AcelensDataset } from '../props/frame-data';
@@ -54,6 +55,8 @@ interface State {
     model?: StoredModel;
     dataset?: AcelensDataset;
     predicting?: { done: number; total: number };
+    /** the last dataset prediction was cancelled (the area offers to predict again) */
+    predictionsCancelled?: boolean;
     message?: string;
     reference?: EnergyReference;
     energyMode: EnergyMode;
@@ -210,26 +213,19 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
     redraw = serialDraw(() => this.drawNow(), e => this.setState({ message: `plots: ${e.message}` }));
 
     /**
-     * The active model's predictions for every frame of the dataset, computed in a web worker as a Mol* task
-     * (Mol*'s progress and Cancel; Cancel terminates the worker). False when cancelled or no longer current.
+     * The active model's predictions for every frame of the dataset: the store's prediction job, one Mol* task in a
+     * web worker (Mol*'s progress and Abort; this area's Cancel terminates the worker at once). False when
+     * cancelled (nothing of it is cached; "Predict again" starts anew) or no longer current.
      */
     private async ensurePredictions(model: StoredModel, frames: readonly Frame[]): Promise<boolean> {
         const store = this.store;
         if (frames.every(f => store.cachedPrediction(model, f))) return true;
-        store.cancelPredictionsUnless(model.id, frames);
-        const task = Task.create(`acelens: predict ${frames.length} structures with ${model.name}`, async ctx => {
-            const report = (done: number, total: number) => {
-                this.setState({ predicting: { done, total } });
-                Promise.resolve(ctx.update({ message: 'predicting structures in a worker', current: done, max: total, isIndeterminate: false, canAbort: true })).catch(() => {});
-            };
-            report(0, frames.length);
-            await store.predictAll(model, frames, report);
-        }, () => store.cancelPredictions());
         try {
-            await this.plugin.runTask(task, { useOverlay: false });
+            await store.predictAll(model, frames, { onProgress: (done, total) => this.setState({ predicting: { done, total } }) });
         } catch (e) {
-            if (e instanceof PredictionsCancelled || Task.isAbort?.(e) || /abort/i.test(String((e as Error)?.message ?? e))) {
-                this.setState({ message: 'predictions cancelled: what was computed stays cached; choose the model again to continue' });
+            if (isCancelled(e)) {
+                // drawn now, not in a later task behind whatever the main thread has queued
+                flushSync(() => this.setState({ predicting: undefined, predictionsCancelled: true, message: `predictions of ${model.name} cancelled${e.by === 'mol*' ? ' (Mol* task aborted)' : ''}: nothing of them was kept` }));
                 return false;
             }
             throw e;
@@ -281,18 +277,21 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         const Plotly = await loadPlotly();
         const model = this.store.activeModel;
         const current = currentDataset(this.plugin);
-        this.setState({ model, dataset: current?.dataset, message: undefined });
+        this.setState({ model, dataset: current?.dataset, message: undefined, predictionsCancelled: false });
         await this.drawLambdaScan(Plotly, model);
         const main: PlotKey[] = ['energy', 'force', 'distance', 'histogram'];
-        if (!model || !current) {
+        const clear = () => {
             for (const k of main) { const div = this.divs[k].current; if (div) Plotly.purge(div); }
             for (const k of ['energy', 'force', 'distance'] as const) this.marks[k].clear();
             this.drawnData = undefined;
             workspaceState(this.plugin).errors.next(undefined);
             this.setState({ rows: [], reference: undefined });
-            return;
-        }
+        };
+        if (!model || !current) { clear(); return; }
         const frames = current.dataset.frames;
+        // the plots shown are of another model or dataset until this one's predictions are all there (and stay
+        // empty when they are cancelled)
+        if (!frames.every(f => this.store.cachedPrediction(model, f))) clear();
         if (!(await this.ensurePredictions(model, frames))) return;
         const errors = this.errorsOf(model, frames);
         const reference = energyReference(frames, errors);
@@ -673,6 +672,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
                 <button className='msp-btn' style={{ width: 80, height: 24, lineHeight: '24px' }} onClick={this.cancelPredictions} data-testid='acelens-predicting-cancel'>Cancel</button>
             </div>}
             {message && <div className='msp-help-text' data-testid='acelens-plot-message'>{message}</div>}
+            {this.state.predictionsCancelled && !predicting && <button className='msp-btn' style={{ width: 'auto', padding: '0 10px', height: 24, lineHeight: '24px' }} onClick={() => this.redraw()} data-testid='acelens-predict-again'>Predict again</button>}
             {this.renderNotice()}
             {model && dataset && this.renderTable()}
             {plot('energy', this.state.energyMode === 'forces-only' && !!this.state.reference?.mismatch)}
