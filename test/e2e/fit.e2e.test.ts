@@ -62,8 +62,8 @@ function fitAndCancelAt(page: Page, stage: RegExp) {
                 observer.disconnect();
                 const end = performance.now();
                 // where the time goes: when the cancel reached the job and when its Mol* task ended (the User Timing marks
-        // of plugin/worker/worker-task.ts), then the panel's render; and the main thread's long tasks meanwhile
-        const markAfter = (prefix: string) => performance.getEntriesByType('mark').filter(e => e.name.startsWith(prefix) && e.startTime >= clickedAt - 1).map(e => e.startTime - clickedAt)[0] ?? NaN;
+                // of plugin/worker/worker-task.ts), then the panel's render; and the main thread's long tasks meanwhile
+                const markAfter = (prefix: string) => performance.getEntriesByType('mark').filter(e => e.name.startsWith(prefix) && e.startTime >= clickedAt - 1).map(e => e.startTime - clickedAt)[0] ?? NaN;
                 const cancelMs = markAfter('acelens job cancelled'), endedMs = markAfter('acelens job ended');
                 resolve({ ms: end - clickedAt, progress, message: m, clickedAt, cancelMs, endedMs });
             } else if (/fitted|failed/.test(m) && q('acelens-fit-progress') === null) {

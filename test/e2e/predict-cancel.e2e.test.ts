@@ -60,8 +60,7 @@ function cancelInPanel(page: Page, minDone: number) {
             const done = Number(p.match(/predicting ([\d,]+)\//)?.[1]?.replace(/,/g, '') ?? -1);
             if (!clickedAt && done >= minDone) { progress = p; clickedAt = performance.now(); q('acelens-predicting-cancel')!.click(); }
             const m = q('acelens-plot-message')?.textContent ?? '';
-            if (clickedAt && /cancelled/.test(m)) { observer.disconnect(); resolve({ ms: performance.now() - clickedAt, progress, message: m, clickedAt }); }
-            else if (!clickedAt && !q('acelens-predicting') && (window as any).acelens.store.predictionJob === null && (window as any).__predictStarted) { observer.disconnect(); reject(new Error(`the prediction ended before it was cancelled: ${m}`)); }
+            if (clickedAt && /cancelled/.test(m)) { observer.disconnect(); resolve({ ms: performance.now() - clickedAt, progress, message: m, clickedAt }); } else if (!clickedAt && !q('acelens-predicting') && (window as any).acelens.store.predictionJob === null && (window as any).__predictStarted) { observer.disconnect(); reject(new Error(`the prediction ended before it was cancelled: ${m}`)); }
             if (q('acelens-predicting')) (window as any).__predictStarted = true;
             // the frames being predicted (to count what is cached afterwards)
             const job = (window as any).acelens.store.predictionJob;
