@@ -13,7 +13,10 @@
  * ML-PACE is built from ../shared/peers by tools/peers/build-pace-bench.sh into .peers-build/bench/ (ignored),
  * with -O3 -march=native; without ../shared/peers the benchmark says so and stops.
  * Options: --rounds N (default 9), --bases default2,default3,…,study4,study5 (default: all six), --purified,
- * --with-before (also time the evaluator this one replaced, kept as test/engine/reference-evaluator.ts).
+ * --radial analytic|tabulated (default analytic, predict's default),
+ * --with-before (also time the evaluator this one replaced, kept as test/engine/reference-evaluator.ts),
+ * --browser (also time the same predict in a Web Worker of Debian's Chromium, bench/peer-browser.ts; a worker
+ * has no CPU clock, so that column is the fastest wall time of the rounds, against ML-PACE's fastest CPU time).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,6 +34,7 @@ import { writeExtXyz } from '../src/io/extxyz-writer';
 import { exportYace } from '../src/pace/export';
 import { predict as predictBefore } from '../test/engine/reference-evaluator';
 import { testCoefficients as coefficients } from '../test/pace/helpers';
+import { BrowserPredictWorker } from './peer-browser';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -93,6 +97,8 @@ registerBench({
         const at = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };
         const rounds = Number(at('--rounds') ?? 9);
         const variant = args.includes('--purified') ? 'purified' : 'standard';
+        const radial = at('--radial') ?? 'analytic';
+        if (radial !== 'analytic' && radial !== 'tabulated') throw new Error(`--radial must be analytic or tabulated, got ${radial}`);
         const acejl = { kind: 'acejl', p: 2, pl: 2, pr: 0 } as const;
         const all: [string, BasisSpec][] = [
             ['default2', { ...defaultSpec(2, variant), radial: acejl }],
@@ -109,11 +115,13 @@ registerBench({
         writeFileSync(cellPath, writeExtXyz([frame], { realFormat: 'exact' }));
         const nl = buildNeighbourList(frame, 5);
         console.log(`cell: ${frame.natoms} atoms, ${(nl.index.length / frame.natoms).toFixed(1)} neighbours/atom within 5 Å; ${variant} bases, acejl radial; ${rounds} interleaved rounds after one warm-up each`);
-        console.log(`ML-PACE: ${exe} (recursive evaluator, -O3 -march=native); acelens: predict (tabulated radials), neighbour list prebuilt on both sides`);
+        console.log(`ML-PACE: ${exe} (recursive evaluator, -O3 -march=native); acelens: predict with ${radial} radials${radial === 'analytic' ? ' (the default, what users run)' : ''}, neighbour list prebuilt on both sides`);
         console.log(`load average at start: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores)`);
         const before = args.includes('--with-before');
-        console.log(`\n| basis (functions) | acelens µs/atom | ML-PACE µs/atom | acelens / ML-PACE |${before ? ' previous acelens evaluator µs/atom (its ratio) |' : ''} dE/atom (meV) | wall/CPU acelens, ML-PACE |`);
-        console.log(`|---|---|---|---|${before ? '---|' : ''}---|---|`);
+        const browser = args.includes('--browser') ? await BrowserPredictWorker.start() : null;
+        if (browser) console.log(`browser: acelens predict in a Web Worker of Chromium ${browser.version} (headless); its column is the fastest wall time of the rounds, compared with ML-PACE's fastest CPU time`);
+        console.log(`\n| basis (functions) | acelens µs/atom | ML-PACE µs/atom | acelens / ML-PACE |${before ? ' previous acelens evaluator µs/atom (its ratio) |' : ''}${browser ? ' acelens in a Chromium worker, fastest wall µs/atom | ML-PACE fastest CPU µs/atom | Chromium / ML-PACE |' : ''} dE/atom (meV) | wall/CPU acelens, ML-PACE |`);
+        console.log(`|---|---|---|---|${before ? '---|' : ''}${browser ? '---|---|---|' : ''}---|---|`);
         const rows: string[] = [];
         try {
             for (const [name, spec] of all) {
@@ -127,7 +135,7 @@ registerBench({
                 await server.ready();
                 const ace = () => {
                     const c0 = process.cpuUsage(), t0 = performance.now();
-                    const p = predict(basis, c, e0, frame, { neighbours: nl });
+                    const p = predict(basis, c, e0, frame, { neighbours: nl, radial });
                     const wall = performance.now() - t0, cu = process.cpuUsage(c0);
                     return { cpu: (cu.user + cu.system) / 1000, wall, energy: p.energy };
                 };
@@ -137,11 +145,15 @@ registerBench({
                     const cu = process.cpuUsage(c0);
                     return (cu.user + cu.system) / 1000;
                 };
+                if (browser) await browser.setup(spec, c, frame);
                 ace(); await server.run(); if (before) old(); // warm-up (JIT, tables, caches)
+                const bw: { wall: number; energy: number }[] = [];
+                if (browser) { await browser.run(); await browser.run(); }
                 const a: { cpu: number; wall: number; energy: number }[] = [], m: typeof a = [], o: number[] = [];
                 for (let r = 0; r < rounds; r++) {
                     if (r % 2 === 0) { a.push(ace()); m.push(await server.run()); } else { m.push(await server.run()); a.push(ace()); }
                     if (before) o.push(old());
+                    if (browser) bw.push(await browser.run());
                 }
                 server.close();
                 const us = (ms: number) => (1000 * ms) / frame.natoms;
@@ -150,11 +162,19 @@ registerBench({
                 const dE = (1000 * Math.abs(a[0].energy - m[0].energy)) / frame.natoms;
                 const label = `${name.startsWith('study') ? "the study's" : 'default'} K = ${name.slice(-1)} (${basis.size})`;
                 const to = before ? us(median(o)) : 0;
-                const row = `| ${label} | ${ta.toFixed(1)} | ${tm.toFixed(1)} | ${(ta / tm).toFixed(2)} |${before ? ` ${to.toFixed(1)} (${(to / tm).toFixed(2)}) |` : ''} ${dE.toExponential(1)} | ${wa.toFixed(2)}, ${wm.toFixed(2)} |`;
+                let browserCells = '';
+                if (browser) {
+                    const tb = us(Math.min(...bw.map((x) => x.wall))), tmMin = us(Math.min(...m.map((x) => x.cpu)));
+                    const dEb = (1000 * Math.abs(bw[0].energy - m[0].energy)) / frame.natoms;
+                    if (!(dEb < 1e-6)) throw new Error(`the browser's energy differs from ML-PACE's by ${dEb} meV/atom`);
+                    browserCells = ` ${tb.toFixed(1)} | ${tmMin.toFixed(1)} | ${(tb / tmMin).toFixed(2)} |`;
+                }
+                const row = `| ${label} | ${ta.toFixed(1)} | ${tm.toFixed(1)} | ${(ta / tm).toFixed(2)} |${before ? ` ${to.toFixed(1)} (${(to / tm).toFixed(2)}) |` : ''}${browserCells} ${dE.toExponential(1)} | ${wa.toFixed(2)}, ${wm.toFixed(2)} |`;
                 console.log(row);
                 rows.push(row);
             }
         } finally {
+            await browser?.close();
             rmSync(dir, { recursive: true, force: true });
         }
         console.log(`\nload average at end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (2 cores). Medians of CPU time per evaluation of the whole cell; wall/CPU > 1 means the process waited for a core.`);

@@ -1,7 +1,7 @@
 /**
  * The acelens state of one Mol* plugin instance: the fitted models (persisted in the browser between visits),
  * the active model, and a cache of per-frame predictions so that switching model or frame recolours at once
- * (one frame is predicted on the spot; a whole dataset in a web worker, `predictAll`).
+ * (one frame is predicted on the spot; a whole dataset in a web worker run as a Mol* task, `predictAll`).
  *
  * Panels and colour themes read it through `acelensStore(plugin)`; it only calls src/.
  */
@@ -13,7 +13,8 @@ import { engineOf, type ModelSource, type PaceSource } from './model-source';
 import type { Frame } from '../src/structure/frame';
 import { predictFrame, withErrors, type FramePrediction } from '../src/analysis/predictions';
 import type { PredictReply, PredictRequest } from './worker/predict-protocol';
-import { runWorkerJob, type WorkerJobHandle } from './worker/worker-job';
+import { runWorkerJob } from './worker/worker-job';
+import { JobCancelled, runJobAsTask, throwIfCancelled, type TaskJob } from './worker/worker-task';
 
 /** A stored model: an acelens model file, or a PACE potential (.yace) evaluated by src/pace. */
 export type StoredModel = {
@@ -64,12 +65,13 @@ export class AcelensStore {
     /** bumps when a batch of predictions computed in the worker has arrived (tables can fill in) */
     readonly predictionsArrived = new BehaviorSubject(0);
     /** the dataset-wide prediction job running in a worker, if any */
-    private job: { modelId: string; frames: readonly Frame[]; handle: WorkerJobHandle } | null = null;
+    private job: DatasetPredictionJob | null = null;
 
     private engines = new Map<string, Model | PaceModel>();
     private predictions = new WeakMap<Frame, Map<string, FramePrediction>>();
 
-    constructor(private storage: Storage | null) {
+    /** `plugin`: where dataset-wide predictions run as Mol* tasks (without one, `predictAll` only serves the cache) */
+    constructor(private storage: Storage | null, private plugin?: PluginContext) {
         this.restore();
     }
 
@@ -209,40 +211,100 @@ export class AcelensStore {
     }
 
     /**
-     * Computes the predictions of `model` for every frame not cached yet, in a web worker (the main thread stays
-     * free; `onProgress(done, total)` after every batch). A job for another model or dataset is cancelled first;
-     * a second call for the same model and frames joins the running job. Resolves when all are cached; rejects
-     * with PredictionsCancelled when a later call (or `cancelPredictions`) replaced it.
+     * Computes the predictions of `model` for every frame not cached yet: one Mol* task (`plugin.runTask`, with
+     * its progress and Abort in Mol*'s task list) whose work runs in a web worker, so the main thread stays free.
+     * `onProgress(done, total)` after every batch the worker sends.
+     *
+     * The cache takes the job's predictions only when every frame has arrived: a cancelled or failed job leaves
+     * the cache as it was (nothing half-cached), and the next request starts from scratch with a new worker.
+     *
+     * A call for the same model and frames joins the running job; a call for another model or dataset cancels
+     * it first. Rejects with `JobCancelled` when the job is cancelled (`cancelPredictions`, the plot area's
+     * Cancel, Mol*'s Abort, or a later job replacing it), or when `signal` aborts; a caller's `signal` stops the
+     * job itself only when no other caller is waiting for it (the worker is then terminated at once).
      */
-    predictAll(model: StoredModel, frames: readonly Frame[], onProgress?: (done: number, total: number) => void): Promise<void> {
-        const todo = frames.filter(f => !this.cachedPrediction(model, f));
-        if (todo.length === 0) return Promise.resolve();
-        if (this.job && this.job.modelId === model.id && this.job.frames === frames) return this.job.handle.done;
-        this.cancelPredictions();
-        let done = 0;
-        const worker = new Worker(new URL('./worker/predict-worker.ts', import.meta.url), { type: 'module', name: 'acelens-predict' });
-        const handle = runWorkerJob<PredictReply>(worker, { type: 'predict', job: { model: modelSource(model), frames: todo } } satisfies PredictRequest, m => {
-            if (m.type !== 'predictions') return;
-            m.items.forEach((raw, k) => {
-                const frame = todo[m.first + k];
-                let perFrame = this.predictions.get(frame);
-                if (!perFrame) { perFrame = new Map(); this.predictions.set(frame, perFrame); }
-                perFrame.set(model.id, withErrors(raw, frame));
-            });
-            done = m.first + m.items.length;
-            onProgress?.(done, todo.length);
-            this.predictionsArrived.next(this.predictionsArrived.value + 1);
-        }, () => new PredictionsCancelled());
-        const job = { modelId: model.id, frames, handle };
-        this.job = job;
-        handle.done.finally(() => { if (this.job === job) this.job = null; }).catch(() => {});
-        return handle.done;
+    predictAll(model: StoredModel, frames: readonly Frame[], options: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal } = {}): Promise<void> {
+        if (frames.every(f => this.cachedPrediction(model, f))) return Promise.resolve();
+        let job = this.job;
+        if (!job || job.modelId !== model.id || job.frames !== frames) {
+            this.cancelPredictions();
+            job = this.startPredictions(model, frames);
+        }
+        return this.joinPredictions(job, options);
     }
 
-    /** Stops the dataset-wide prediction job, if one runs (what has arrived stays cached). */
+    /** The running dataset-wide prediction job (model, frames, progress, Mol*'s task id), if any. */
+    get predictionJob(): Readonly<Pick<DatasetPredictionJob, 'modelId' | 'frames' | 'done' | 'total' | 'taskId'>> | null {
+        return this.job;
+    }
+
+    private startPredictions(model: StoredModel, frames: readonly Frame[]): DatasetPredictionJob {
+        const plugin = this.plugin;
+        if (!plugin) throw new Error('acelens: predictions of a whole dataset need a Mol* plugin (they run as a Mol* task in a web worker)');
+        const todo = frames.filter(f => !this.cachedPrediction(model, f));
+        const name = `acelens: predict ${frames.length.toLocaleString('en')} structures with ${model.name}`;
+        const listeners = new Set<(done: number, total: number) => void>();
+        // progress over the whole dataset (structures already cached count as done)
+        const cached = frames.length - todo.length;
+        const job = { modelId: model.id, frames, done: cached, total: frames.length, waiters: 0, listeners } as DatasetPredictionJob;
+        const report = (arrived: number, ctx: { report: (p: { message: string; current: number; max: number }) => void }) => {
+            const done = job.done = cached + arrived;
+            ctx.report({ message: `predicting ${done.toLocaleString('en')}/${frames.length.toLocaleString('en')} structures in a worker`, current: done, max: frames.length });
+            for (const l of listeners) l(done, frames.length);
+        };
+        const task: TaskJob<void> = runJobAsTask(plugin, name, async ctx => {
+            report(0, ctx);
+            // the job's own results, moved into the cache only when all have arrived
+            const staged: FramePrediction[] = new Array(todo.length);
+            const worker = new Worker(new URL('./worker/predict-worker.ts', import.meta.url), { type: 'module', name: 'acelens-predict' });
+            const handle = runWorkerJob<PredictReply>(worker, { type: 'predict', job: { model: modelSource(model), frames: todo } } satisfies PredictRequest, m => {
+                if (m.type !== 'predictions') return;
+                m.items.forEach((raw, k) => { staged[m.first + k] = withErrors(raw, todo[m.first + k]); });
+                report(m.first + m.items.length, ctx);
+            }, () => new JobCancelled(name), ctx.signal);
+            await handle.done;
+            throwIfCancelled(ctx.signal);
+            for (let k = 0; k < todo.length; k++) if (!staged[k]) throw new Error(`${name}: the worker sent no prediction for structure ${frames.indexOf(todo[k])}`);
+            todo.forEach((frame, k) => {
+                let perFrame = this.predictions.get(frame);
+                if (!perFrame) { perFrame = new Map(); this.predictions.set(frame, perFrame); }
+                perFrame.set(model.id, staged[k]);
+            });
+            this.predictionsArrived.next(this.predictionsArrived.value + 1);
+        });
+        job.result = task.result;
+        job.cancel = task.cancel;
+        job.taskId = task.taskId;
+        this.job = job;
+        task.result.finally(() => { if (this.job === job) this.job = null; }).catch(() => {});
+        return job;
+    }
+
+    private joinPredictions(job: DatasetPredictionJob, { onProgress, signal }: { onProgress?: (done: number, total: number) => void; signal?: AbortSignal }): Promise<void> {
+        return new Promise<void>((resolve, reject) => {
+            if (signal?.aborted) { reject(signal.reason instanceof Error ? signal.reason : new JobCancelled('predictions')); return; }
+            job.waiters++;
+            if (onProgress) { job.listeners.add(onProgress); onProgress(job.done, job.total); }
+            const leave = () => {
+                if (onProgress) job.listeners.delete(onProgress);
+                signal?.removeEventListener('abort', onAbort);
+            };
+            const onAbort = () => {
+                leave();
+                reject(signal!.reason instanceof Error ? signal!.reason : new JobCancelled('predictions'));
+                // nobody else waits for it: the worker is terminated now
+                if (--job.waiters === 0 && this.job === job) this.cancelPredictions();
+            };
+            signal?.addEventListener('abort', onAbort, { once: true });
+            job.result.then(() => { leave(); resolve(); }, e => { leave(); reject(e); });
+        });
+    }
+
+    /** Stops the dataset-wide prediction job, if one runs: its worker is terminated at once, nothing of it is cached. */
     cancelPredictions() {
-        this.job?.handle.cancel();
+        const job = this.job;
         this.job = null;
+        job?.cancel();
     }
 
     /** Stops the running job unless it is for this model and these frames (the model or dataset shown changed). */
@@ -256,8 +318,20 @@ export class AcelensStore {
     }
 }
 
-export class PredictionsCancelled extends Error {
-    constructor() { super('predictions cancelled'); this.name = 'PredictionsCancelled'; }
+/** A dataset-wide prediction job (`AcelensStore.predictAll`): one Mol* task, one worker, its waiting callers. */
+interface DatasetPredictionJob {
+    modelId: string;
+    frames: readonly Frame[];
+    /** structures of the dataset predicted so far (those cached when the job started included), of `total` */
+    done: number;
+    total: number;
+    /** Mol*'s id of the job's task */
+    taskId: number;
+    result: Promise<void>;
+    cancel(): void;
+    /** callers waiting for the result (a caller's abort stops the job when it was the last) */
+    waiters: number;
+    listeners: Set<(done: number, total: number) => void>;
 }
 
 const stores = new WeakMap<PluginContext, AcelensStore>();
@@ -265,7 +339,7 @@ const stores = new WeakMap<PluginContext, AcelensStore>();
 export function acelensStore(plugin: PluginContext): AcelensStore {
     let s = stores.get(plugin);
     if (!s) {
-        s = new AcelensStore(typeof localStorage !== 'undefined' ? localStorage : null);
+        s = new AcelensStore(typeof localStorage !== 'undefined' ? localStorage : null, plugin);
         stores.set(plugin, s);
     }
     return s;

@@ -74,6 +74,9 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
     private sync() {
         const current = currentDataset(this.plugin);
         const replaced = !!current && current.dataset !== this.state.dataset && !!this.state.dataset;
+        // Mol*'s hierarchy changes on every state update (a colour theme too): the frame table is drawn again only
+        // when the dataset or the frame shown changed
+        if (current?.trajectory.cell === this.state.trajectory?.cell && current?.dataset === this.state.dataset && (current?.frameIndex ?? 0) === this.state.currentIndex) return;
         this.setState({ trajectory: current?.trajectory, dataset: current?.dataset, currentIndex: current?.frameIndex ?? 0, ...(replaced ? { error: undefined } : {}) });
     }
 

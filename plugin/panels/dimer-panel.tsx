@@ -68,6 +68,8 @@ export class DimerPanel extends CollapsableControls<{}, State> {
     private decomposed: ModelDimerCurve | null = null;
     private histogram: { name: string; h: PairHistogram } | null = null;
     private dimerTimer: ReturnType<typeof setTimeout> | undefined;
+    /** the dataset the pair-distance histogram was last asked for */
+    private histogramOf: AcelensDataset | undefined = undefined;
 
     protected defaultState(): State & CollapsableState {
         return {
@@ -83,7 +85,13 @@ export class DimerPanel extends CollapsableControls<{}, State> {
             models,
             decomposeId: models.some(m => m.id === s.decomposeId) ? s.decomposeId : (this.store.activeModelId.value ?? models[0]?.id ?? null),
         }), () => this.recompute()));
-        this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => this.updateHistogram());
+        // Mol*'s hierarchy changes on every state update (a colour theme, a frame): only another dataset changes the histogram
+        this.subscribe(this.plugin.managers.structure.hierarchy.behaviors.selection, () => {
+            const dataset = currentDataset(this.plugin)?.dataset;
+            if (dataset === this.histogramOf) return;
+            this.histogramOf = dataset;
+            this.updateHistogram();
+        });
         this.subscribe(curvePlots(this.plugin).dimerPick, r => this.setR(r));
         this.loadDft();
     }

@@ -8,6 +8,7 @@
  * succeeds, so a cancelled or failed fit leaves the previous models and the loaded data untouched.
  */
 import * as React from 'react';
+import { flushSync } from 'react-dom';
 import { CollapsableControls, type CollapsableState } from 'molstar/lib/mol-plugin-ui/base';
 import { ParameterControls } from 'molstar/lib/mol-plugin-ui/controls/parameters';
 import { ParamDefinition as PD } from 'molstar/lib/mol-util/param-definition';
@@ -198,7 +199,9 @@ export class FitPanel extends CollapsableControls<{}, State> {
         } catch (e) {
             const stage = this.state.stage ?? 'preparing';
             const text = isCancelled(e) ? `fit cancelled while ${stage}${e.by === 'mol*' ? ' (Mol* task aborted)' : ''}: previous models kept` : `fit failed: ${(e as Error).message} (previous models kept)`;
-            this.setState({ message: { kind: isCancelled(e) ? 'info' : 'error', text } });
+            // drawn now (in this microtask), not in a later task behind whatever the page's main thread has queued:
+            // the job ends within milliseconds of the click, and the panel says so at the next frame
+            flushSync(() => this.setState({ message: { kind: isCancelled(e) ? 'info' : 'error', text }, running: false, stage: undefined, progress: undefined }));
         } finally {
             if (this.job === job) this.job = undefined;
             this.setState({ running: false, stage: undefined, progress: undefined });

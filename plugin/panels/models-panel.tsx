@@ -76,6 +76,12 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
     private recolouring = false;
     /** a structure appeared while recolouring: check again when it is done */
     private recolourAgain = false;
+    /**
+     * Representations (Mol* state refs) this panel has coloured or found coloured as chosen: only others (a dataset
+     * just loaded, periodic images added) get the chosen colouring by themselves. A representation recoloured by
+     * hand in Mol*'s own controls stays as the user set it.
+     */
+    private handledRepresentations = new Set<string>();
 
     protected defaultState(): State & CollapsableState {
         return { header: 'acelens · Models & errors', isCollapsed: false, models: [], activeId: null, theme: 'acelens-force-error', range: 'robust', scope: 'frame', min: 0, max: 1, component: 'along-dft', showConfigTypes: false, arrows: 'off', arrowScale: 0.5 };
@@ -121,6 +127,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         // the latest choice wins: attaching predictions takes seconds, and a colouring started before (e.g. after a
         // fit) must not overwrite one the user chose meanwhile (e.g. Mol* default)
         const generation = ++this.themeGeneration;
+        performance.mark('acelens:theme:start'); // (read by `npm run bench -- ui`)
         const q = this.quantity();
         const components = this.datasetStructures().flatMap(s => s.components);
         if (components.length === 0) { this.updateLegend(); return; }
@@ -131,12 +138,15 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
                 return;
             }
             await setPredictionParams(this.plugin, { model: model.id, scope: this.state.scope });
+            performance.mark('acelens:theme:predictions-attached');
             if (generation !== this.themeGeneration) return;
             const colorParams: Record<string, any> = { model: model.id, range: this.state.range, scope: this.state.scope, min: this.state.min, max: this.state.max };
             if (q.params) colorParams.component = this.state.component;
             // the components again: attaching may have rebuilt them
             const now = this.datasetStructures().flatMap(s => s.components);
             await this.plugin.managers.structure.component.updateRepresentationsTheme(now, { color: q.name as any, colorParams });
+            for (const c of now) for (const r of c.representations) this.handledRepresentations.add(r.cell.transform.ref);
+            performance.mark('acelens:theme:representations-updated');
         } catch (e) {
             this.setState({ message: `colouring: ${(e as Error).message}` });
         } finally {
@@ -150,23 +160,30 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         return (repr?.cell.transform.params as any)?.colorTheme;
     }
 
-    /** Whether a structure's representations are coloured by quantity `q` with the active model. */
-    private colouredAsChosen(s: StructureRef, q: AtomQuantity, modelId: string) {
-        return s.components.every(c => c.representations.every(r => {
-            const t = (r.cell.transform.params as any)?.colorTheme;
-            return t?.name === q.name && t.params?.model === modelId;
-        }));
-    }
-
     /**
      * After a load or reload the new structure has Mol*'s default colours: with a model active, the chosen acelens
      * colouring is applied to it, so colours and legend agree; otherwise the legend says what the atoms show.
      * (Every dataset structure is checked, hidden ones included: the one just loaded is not necessarily the first.)
+     * Only representations this panel has not coloured yet count: Mol*'s hierarchy changes on every state update, and
+     * a representation recoloured in Mol*'s own controls is left as the user set it.
      */
     private colourNewStructures() {
         const q = this.quantity();
         const model = this.store.activeModel;
-        const stale = q && model && this.datasetStructures().some(s => s.components.length > 0 && !this.colouredAsChosen(s, q, model.id));
+        let stale = false;
+        if (q && model) {
+            for (const s of this.datasetStructures()) {
+                for (const c of s.components) {
+                    for (const r of c.representations) {
+                        const ref = r.cell.transform.ref;
+                        if (this.handledRepresentations.has(ref)) continue;
+                        const t = (r.cell.transform.params as any)?.colorTheme;
+                        if (t?.name === q.name && t.params?.model === model.id) this.handledRepresentations.add(ref);
+                        else stale = true;
+                    }
+                }
+            }
+        }
         if (!stale) { this.updateLegend(); return; }
         if (this.recolouring) { this.recolourAgain = true; return; }
         this.recolouring = true;
@@ -194,7 +211,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
             if (c.missing && c.pooled.length === 0) { off(`atoms are grey: ${c.missing}`); return; }
             const labels = legendLabels(q, c.range);
             const colours = ColorLists[q.colours].list.map(col => Color.toHexStyle(Array.isArray(col) ? col[0] : col as Color));
-            const notes = [uniformNote(q, c.pooled, c.range, c.model?.variant), c.scopeFallback ? 'range over this frame: the predictions of the other frames are still being computed' : undefined].filter(Boolean);
+            const notes = [uniformNote(q, c.pooled, c.range, c.model?.variant), c.scopeFallback ? 'range over this frame: the predictions of the other frames are not computed (still running, or cancelled)' : undefined].filter(Boolean);
             this.setState({ legend: { min: labels.min, max: labels.max, colours, note: notes.length ? notes.join(' ') : undefined, model: c.model?.name }, legendOff: undefined });
             // one legend for the 3D view and the plots: the plot area colours its points with this palette and range
             const shared = { quantity: q.name, min: c.range.min, max: c.range.max, colours, scope: applied.params.scope, title: `${q.symbol} (${q.unit})` };

@@ -5,8 +5,9 @@
  * model (chosen from the list of stored models) and whether the predictions of every frame of the dataset come
  * with it (for a colour range over all frames).
  *
- * Computed off the main thread: one frame in a kept-alive worker (./frame-worker.ts), a whole dataset in the
- * store's prediction worker (shared with the plot area, which needs them anyway); what is already computed is
+ * Computed off the main thread: one frame in a kept-alive worker (./frame-worker.ts), a whole dataset by the
+ * store's prediction job (a Mol* task in a worker, shared with the plot area, which needs them anyway; Mol*'s
+ * abort of this property's task cancels it); what is already computed is
  * taken from the store's cache (a stored model never changes under its id, so the cache is a memo of a pure
  * function of (model id, frame)).
  *
@@ -22,6 +23,8 @@ import type { CustomProperty } from 'molstar/lib/mol-model-props/common/custom-p
 import { CustomPropertyDescriptor } from 'molstar/lib/mol-model/custom-property';
 import { ParamDefinition as PD } from 'molstar/lib/mol-util/param-definition';
 import { StateTransforms } from 'molstar/lib/mol-plugin-state/transforms';
+import { Task, type RuntimeContext } from 'molstar/lib/mol-task';
+import { HeartbeatMs, isCancelled, JobCancelled } from '../worker/worker-task';
 import { withErrors, type FramePrediction } from '../../src/analysis/predictions';
 import type { Frame } from '../../src/structure/frame';
 import { acelensStore, modelSource, type AcelensStore, type StoredModel } from '../store';
@@ -126,20 +129,39 @@ async function obtain(plugin: PluginContext, worker: FrameWorker, ctx: CustomPro
         store.rememberPrediction(stored, frame, prediction);
     }
     let dataset: FramePrediction[] | undefined;
-    if (props.scope === 'dataset') {
-        let progress = { done: 0, total: frames.length };
-        const job = store.predictAll(stored, frames, (done, total) => { progress = { done, total }; });
-        // Mol*'s task shows the progress (and an abort stops waiting; the job itself serves the plot area too)
-        let finished = false;
-        job.finally(() => { finished = true; }).catch(() => {});
+    if (props.scope === 'dataset') dataset = await datasetPredictions(store, stored, fd.dataset.name, frames, ctx.runtime);
+    return { value: { model: modelInfo(store, stored), frame: prediction, dataset } };
+}
+
+/**
+ * The predictions of every frame, from the store's dataset job (one Mol* task in a worker, shared with the plot
+ * area). This property's own Mol* task shows the job's progress; when Mol* aborts it (its Abort, or the state
+ * update being superseded) the job is cancelled too, unless the plot area also waits for it, and the abort is
+ * rethrown. When the job is cancelled elsewhere (the plot area's Cancel, Mol*'s Abort of the job's task), the
+ * property keeps this frame's prediction without the dataset's (the themes then range over this frame).
+ */
+export async function datasetPredictions(store: AcelensStore, stored: StoredModel, datasetName: string, frames: readonly Frame[], runtime: RuntimeContext): Promise<FramePrediction[] | undefined> {
+    const controller = new AbortController();
+    let progress = { done: 0, total: frames.length };
+    let finished = false;
+    const job = store.predictAll(stored, frames, { onProgress: (done, total) => { progress = { done, total }; }, signal: controller.signal });
+    const ended = job.then(() => { finished = true; }, () => { finished = true; });
+    try {
         while (!finished) {
-            await ctx.runtime.update({ message: `acelens: predicting ${stored.name} on ${fd.dataset.name}`, current: progress.done, max: progress.total });
-            await new Promise(r => setTimeout(r, 100));
+            // delivers a Mol* abort of this property's task (update throws Task.Aborted)
+            await runtime.update({ message: `acelens: predicting ${stored.name} on ${datasetName}`, current: progress.done, max: progress.total, isIndeterminate: false, canAbort: true });
+            await Promise.race([ended, new Promise(r => setTimeout(r, HeartbeatMs))]);
         }
         await job;
-        dataset = frames.map(f => store.cachedPrediction(stored, f)!);
+    } catch (e) {
+        if (Task.isAbort(e)) {
+            controller.abort(new JobCancelled('predictions', 'mol*'));
+            throw e;
+        }
+        if (isCancelled(e)) return undefined;
+        throw e;
     }
-    return { value: { model: modelInfo(store, stored), frame: prediction, dataset } };
+    return frames.map(f => store.cachedPrediction(stored, f)!);
 }
 
 const providers = new WeakMap<PluginContext, CustomModelProperty.Provider<PredictionParams, ModelPredictions | undefined>>();

@@ -4,14 +4,17 @@
  *
  * Mol*'s abort is cooperative: a request reaches a task only when it reports progress (`ctx.update`), and
  * the work here happens in a web worker while the task's function merely waits. So the task reports a
- * heartbeat every `HeartbeatMs` (the latest progress, again), which delivers an abort within that time; an
- * abort, from Mol* or from `cancel()`, aborts the job's `AbortSignal`, which terminates its worker
- * (`runWorkerJob`'s `signal`) at once, and the task ends with `JobCancelled`. Everything the job would have
+ * heartbeat every `HeartbeatMs` (the latest progress, again), and also at once when Mol*'s task manager is
+ * asked to abort it (`requestAbort`, what Mol*'s Abort button calls), which delivers the abort through Mol*'s
+ * own path without waiting for the next beat; an abort, from Mol* or from `cancel()`, aborts the job's
+ * `AbortSignal`, which terminates its worker (`runWorkerJob`'s `signal`) at once, and the task ends with
+ * `JobCancelled`. Everything the job would have
  * produced goes through its result: a caller that adds models only after the result arrives never adds,
  * duplicates or changes one on a cancelled or failed job.
  */
 import { Task, type RuntimeContext } from 'molstar/lib/mol-task';
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
+import type { TaskManager } from 'molstar/lib/mol-plugin/util/task-manager';
 
 /** How often a running job reports to Mol* (and so how soon Mol*'s Abort takes effect), ms. */
 export const HeartbeatMs = 100;
@@ -55,6 +58,38 @@ export function throwIfCancelled(signal: AbortSignal) {
     if (signal.aborted) throw signal.reason instanceof JobCancelled ? signal.reason : new JobCancelled('job');
 }
 
+/** A User Timing mark (DevTools' performance panel; the e2e tests read when a cancel reached the job and when it ended). */
+function mark(what: string) {
+    try { globalThis.performance?.mark?.(what); } catch { /* no User Timing here */ }
+}
+
+const abortListeners = new WeakMap<TaskManager, Set<(taskId: number | 'all') => void>>();
+
+/**
+ * Calls `listener` whenever Mol*'s task manager is asked to abort a task (its Abort button, `requestAbort`,
+ * `requestAbortAll`), after the request is recorded; returns the unsubscribe. (Mol*'s TaskManager has no event
+ * for it: its two methods are wrapped once, keeping what they do.)
+ */
+function onAbortRequest(manager: TaskManager, listener: (taskId: number | 'all') => void): () => void {
+    let listeners = abortListeners.get(manager);
+    if (!listeners) {
+        const set = listeners = new Set();
+        abortListeners.set(manager, set);
+        const requestAbort = manager.requestAbort.bind(manager), requestAbortAll = manager.requestAbortAll.bind(manager);
+        manager.requestAbort = (taskIdOrProgress, reason) => {
+            requestAbort(taskIdOrProgress, reason);
+            const id = typeof taskIdOrProgress === 'number' ? taskIdOrProgress : taskIdOrProgress.root.progress.taskId;
+            for (const l of [...set]) l(id);
+        };
+        manager.requestAbortAll = reason => {
+            requestAbortAll(reason);
+            for (const l of [...set]) l('all');
+        };
+    }
+    listeners.add(listener);
+    return () => { listeners.delete(listener); };
+}
+
 /**
  * Runs `work` as a Mol* task named `name`. `work` starts its worker(s) with `ctx.signal` and resolves with the
  * result; it may also do main-thread steps before, checking `throwIfCancelled(ctx.signal)` after each await.
@@ -62,7 +97,9 @@ export function throwIfCancelled(signal: AbortSignal) {
 export function runJobAsTask<T>(plugin: PluginContext, name: string, work: (ctx: JobContext) => Promise<T>): TaskJob<T> {
     const controller = new AbortController();
     const cancelledBy = (by: 'user' | 'mol*') => {
-        if (!controller.signal.aborted) controller.abort(new JobCancelled(name, by));
+        if (controller.signal.aborted) return;
+        mark(`acelens job cancelled: ${name}`);
+        controller.abort(new JobCancelled(name, by));
     };
     let latest: Partial<RuntimeContext.ProgressUpdate> = { message: name, isIndeterminate: true, canAbort: true };
     const task = Task.create(name, async ctx => {
@@ -83,6 +120,9 @@ export function runJobAsTask<T>(plugin: PluginContext, name: string, work: (ctx:
         };
         beat();
         const timer = setInterval(beat, HeartbeatMs);
+        // Mol*'s Abort: delivered now (a beat reports, Mol* sees its request and throws Task.Aborted)
+        const manager = plugin.managers?.task;
+        const stopListening = manager ? onAbortRequest(manager, id => { if (id === task.id || id === 'all') beat(); }) : () => {};
         try {
             return await Promise.race([work({
                 signal: controller.signal,
@@ -92,9 +132,11 @@ export function runJobAsTask<T>(plugin: PluginContext, name: string, work: (ctx:
             }), aborted]);
         } finally {
             clearInterval(timer);
+            stopListening();
         }
     }, () => cancelledBy('mol*'));
     const result = plugin.runTask(task, { useOverlay: false }).catch(e => {
+        mark(`acelens job ended: ${name}`);
         if (Task.isAbort(e)) throw new JobCancelled(name, 'mol*');
         if (controller.signal.aborted) throw controller.signal.reason; // a cancelled job's late error is its cancellation
         throw e;

@@ -59,6 +59,7 @@ export async function selectAtomsInViewer(plugin: PluginContext, index: AtomInde
     if (!inShown) {
         frame = index.frameOf(preferred ?? ids[0]);
         await showFrame(plugin, frame);
+        performance.mark('acelens:select:frame-shown'); // (read by `npm run bench -- ui`)
     }
     const atoms = new Set<number>();
     const first = index.offsets[frame], end = index.offsets[frame + 1];
@@ -67,10 +68,13 @@ export async function selectAtomsInViewer(plugin: PluginContext, index: AtomInde
     // drops a selection whose structure is replaced: select once the state is idle, and again if it was dropped
     let loci: StructureElement.Loci | undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
-        await stateIdle(plugin);
+        // no wait in the frame shown when nothing is updating: the 3D selection then comes before the panels redraw
+        // (the table)
+        if (attempt > 0 || !inShown || plugin.behaviors.state.isUpdating.value) await stateIdle(plugin);
         const structure = shownStructure(plugin);
         if (!structure) return { frame, atoms: 0 };
         loci = lociOfAtoms(structure, atoms);
+        performance.mark('acelens:select:mol-select');
         plugin.managers.interactivity.lociSelects.selectOnly({ loci }, false); // these atoms, not their residue (Mol*'s picking granularity)
         await stateIdle(plugin);
         const now = shownStructure(plugin);

@@ -12,8 +12,8 @@
  */
 import { PluginCommands } from 'molstar/lib/mol-plugin/commands';
 import * as React from 'react';
+import { flushSync } from 'react-dom';
 import { PluginUIComponent } from 'molstar/lib/mol-plugin-ui/base';
-import { Task } from 'molstar/lib/mol-task';
 import { ColorLists } from 'molstar/lib/mol-util/color/lists';
 import { Color } from 'molstar/lib/mol-util/color';
 import type { Frame } from '../../src/structure/frame';
@@ -21,12 +21,15 @@ import { atomRows, atomsInRange, atomsOfFrames, datasetErrors, energyReference, 
 import { binByDistance, NEAREST_RMAX, type AtomErrorPoint } from '../../src/analysis/error-by-distance';
 import { extent } from '../../src/util/extent';
 import { currentDataset } from '../current-dataset';
-import { acelensStore, PredictionsCancelled, type StoredModel } from '../store';
+import { acelensStore, type StoredModel } from '../store';
+import { isCancelled } from '../worker/worker-task';
 import { loadPlotly, serialDraw, type PlotlyModule } from '../plots/plotly';
+import { keepHoverTreesReplaced } from '../plots/hover-index';
 import type { AcelensDataset } from '../props/frame-data';
 import { atomIdsOfLoci, selectAtomsInViewer, selectedAtomIds } from './linking';
 import { workspaceState, type AtomSelection, type SharedColouring } from './state';
 import { AcelensCurvePlots } from './curve-plots';
+import { PlotMarks, type MarkSet } from './point-marks';
 import { curvePlots } from './curves';
 
 /** Rows of the selection table drawn at most (the count says how many there are). */
@@ -44,6 +47,7 @@ const HoverColour = '#00c8ff';
 export type EnergyMode = 'as-is' | 'aligned' | 'forces-only';
 
 type PlotKey = 'energy' | 'force' | 'distance' | 'histogram' | 'lambda';
+type MarkedPlot = 'energy' | 'force' | 'distance';
 
 type Selection = AtomSelection;
 
@@ -51,6 +55,8 @@ interface State {
     model?: StoredModel;
     dataset?: AcelensDataset;
     predicting?: { done: number; total: number };
+    /** the last dataset prediction was cancelled (the area offers to predict again) */
+    predictionsCancelled?: boolean;
     message?: string;
     reference?: EnergyReference;
     energyMode: EnergyMode;
@@ -64,8 +70,6 @@ interface Drawn {
     /** per plot: atom ids of the points of its data trace (point index → id); energy: frame index per point */
     distanceIds: Int32Array;
     energyFrames: Int32Array;
-    /** per plot: index of the selection and hover traces */
-    markTraces: Record<'energy' | 'force' | 'distance', { selection: number; hover: number }>;
     histogramRange: { lo: number; hi: number; above: number };
     energyOffset: number;
 }
@@ -91,12 +95,29 @@ function plotlyScale(colours: string[]): [number, string][] {
     return colours.map((c, k) => [colours.length === 1 ? 0 : k / (colours.length - 1), c]);
 }
 
-/** Quantile (linear interpolation) of the finite values. */
-function quantileOf(values: ArrayLike<number>, q: number): number {
-    const finite = Float64Array.from({ length: values.length }, (_, i) => values[i]).filter(Number.isFinite).sort();
+/** Quantile (linear interpolation) of sorted finite values. */
+function quantileOfSorted(finite: Float64Array, q: number): number {
     if (finite.length === 0) return NaN;
     const x = q * (finite.length - 1), i = Math.floor(x), f = x - i;
     return i + 1 < finite.length ? finite[i] * (1 - f) + finite[i + 1] * f : finite[i];
+}
+
+/** The finite |ΔF| of a dataset's atoms, sorted: once per DatasetErrors (2·10⁵ values on GAP-20 take a second to sort). */
+const sortedForceErrors = new WeakMap<DatasetErrors, Float64Array>();
+
+/** Quantile (linear interpolation) of the finite per-atom force errors of the dataset. */
+function forceErrorQuantile(errors: DatasetErrors, q: number): number {
+    let sorted = sortedForceErrors.get(errors);
+    if (!sorted) {
+        const v = errors.forceError;
+        let n = 0;
+        for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i])) n++;
+        sorted = new Float64Array(n);
+        for (let i = 0, k = 0; i < v.length; i++) if (Number.isFinite(v[i])) sorted[k++] = v[i];
+        sorted.sort();
+        sortedForceErrors.set(errors, sorted);
+    }
+    return quantileOfSorted(sorted, q);
 }
 
 const ViridisFallback = (): string[] => ColorLists['viridis'].list.map(c => Color.toHexStyle(Array.isArray(c) ? c[0] : c as Color));
@@ -107,6 +128,13 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         energy: React.createRef(), force: React.createRef(), distance: React.createRef(), histogram: React.createRef(), lambda: React.createRef(),
     };
     private container = React.createRef<HTMLDivElement>();
+    /** the rings of the selected and hovered atoms over the point plots (a canvas each: ./point-marks.ts) */
+    private markCanvases: Record<MarkedPlot, React.RefObject<HTMLCanvasElement | null>> = { energy: React.createRef(), force: React.createRef(), distance: React.createRef() };
+    private marks: Record<MarkedPlot, PlotMarks> = {
+        energy: new PlotMarks(() => this.divs.energy.current, () => this.markCanvases.energy.current),
+        force: new PlotMarks(() => this.divs.force.current, () => this.markCanvases.force.current),
+        distance: new PlotMarks(() => this.divs.distance.current, () => this.markCanvases.distance.current),
+    };
     private drawnData?: Drawn;
     private errorsCache?: { modelId: string; frames: readonly Frame[]; errors: DatasetErrors };
     private hovered: number[] = [];
@@ -185,26 +213,19 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
     redraw = serialDraw(() => this.drawNow(), e => this.setState({ message: `plots: ${e.message}` }));
 
     /**
-     * The active model's predictions for every frame of the dataset, computed in a web worker as a Mol* task
-     * (Mol*'s progress and Cancel; Cancel terminates the worker). False when cancelled or no longer current.
+     * The active model's predictions for every frame of the dataset: the store's prediction job, one Mol* task in a
+     * web worker (Mol*'s progress and Abort; this area's Cancel terminates the worker at once). False when
+     * cancelled (nothing of it is cached; "Predict again" starts anew) or no longer current.
      */
     private async ensurePredictions(model: StoredModel, frames: readonly Frame[]): Promise<boolean> {
         const store = this.store;
         if (frames.every(f => store.cachedPrediction(model, f))) return true;
-        store.cancelPredictionsUnless(model.id, frames);
-        const task = Task.create(`acelens: predict ${frames.length} structures with ${model.name}`, async ctx => {
-            const report = (done: number, total: number) => {
-                this.setState({ predicting: { done, total } });
-                Promise.resolve(ctx.update({ message: 'predicting structures in a worker', current: done, max: total, isIndeterminate: false, canAbort: true })).catch(() => {});
-            };
-            report(0, frames.length);
-            await store.predictAll(model, frames, report);
-        }, () => store.cancelPredictions());
         try {
-            await this.plugin.runTask(task, { useOverlay: false });
+            await store.predictAll(model, frames, { onProgress: (done, total) => this.setState({ predicting: { done, total } }) });
         } catch (e) {
-            if (e instanceof PredictionsCancelled || Task.isAbort?.(e) || /abort/i.test(String((e as Error)?.message ?? e))) {
-                this.setState({ message: 'predictions cancelled: what was computed stays cached; choose the model again to continue' });
+            if (isCancelled(e)) {
+                // drawn now, not in a later task behind whatever the main thread has queued
+                flushSync(() => this.setState({ predicting: undefined, predictionsCancelled: true, message: `predictions of ${model.name} cancelled${e.by === 'mol*' ? ' (Mol* task aborted)' : ''}: nothing of them was kept` }));
                 return false;
             }
             throw e;
@@ -230,7 +251,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         if (c && c.quantity === 'acelens-force-error' && c.scope === 'dataset') return { colours: c.colours, min: c.min, max: c.max, title: '|ΔF| (eV/Å)<br>= 3D legend', shared: true };
         // the 3D range of one frame would saturate the dataset's points: same palette, the dataset's own range
         const colours = c && c.quantity === 'acelens-force-error' ? c.colours : ViridisFallback();
-        return { colours, min: quantileOf(errors.forceError, 0.02), max: quantileOf(errors.forceError, 0.98), title: '|ΔF| (eV/Å)<br>dataset 2–98 %', shared: false };
+        return { colours, min: forceErrorQuantile(errors, 0.02), max: forceErrorQuantile(errors, 0.98), title: '|ΔF| (eV/Å)<br>dataset 2–98 %', shared: false };
     }
 
     private layout(extra: Record<string, any>): Record<string, any> {
@@ -256,17 +277,21 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         const Plotly = await loadPlotly();
         const model = this.store.activeModel;
         const current = currentDataset(this.plugin);
-        this.setState({ model, dataset: current?.dataset, message: undefined });
+        this.setState({ model, dataset: current?.dataset, message: undefined, predictionsCancelled: false });
         await this.drawLambdaScan(Plotly, model);
         const main: PlotKey[] = ['energy', 'force', 'distance', 'histogram'];
-        if (!model || !current) {
+        const clear = () => {
             for (const k of main) { const div = this.divs[k].current; if (div) Plotly.purge(div); }
+            for (const k of ['energy', 'force', 'distance'] as const) this.marks[k].clear();
             this.drawnData = undefined;
             workspaceState(this.plugin).errors.next(undefined);
             this.setState({ rows: [], reference: undefined });
-            return;
-        }
+        };
+        if (!model || !current) { clear(); return; }
         const frames = current.dataset.frames;
+        // the plots shown are of another model or dataset until this one's predictions are all there (and stay
+        // empty when they are cancelled)
+        if (!frames.every(f => this.store.cachedPrediction(model, f))) clear();
         if (!(await this.ensurePredictions(model, frames))) return;
         const errors = this.errorsOf(model, frames);
         const reference = energyReference(frames, errors);
@@ -294,7 +319,8 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         const typeTraces: { type: number; members: number[] }[] = [...byType.entries()].map(([type, members]) => ({ type, members }));
         const eExt = extent(ex, ey);
         const diag = (e: { min: number; max: number }) => ({ x: [e.min, e.max], y: [e.min, e.max], type: 'scatter', mode: 'lines', line: { color: '#888', width: 1 }, hoverinfo: 'skip', showlegend: false });
-        const markTrace = (name: string, colour: string, size: number) => ({ x: [], y: [], type: 'scattergl', mode: 'markers', name, marker: { size, color: 'rgba(0,0,0,0)', line: { color: colour, width: 2 } }, hoverinfo: 'skip', showlegend: true });
+        // the legend entries of the rings drawn over the plot (./point-marks.ts): empty traces, never restyled
+        const markTrace = (name: string, colour: string, size: number) => ({ x: [null], y: [null], type: 'scatter', mode: 'markers', name, marker: { size, color: 'rgba(0,0,0,0)', line: { color: colour, width: 2 } }, hoverinfo: 'skip', showlegend: true });
         if (mode === 'forces-only') {
             Plotly.purge(eDiv);
         } else {
@@ -352,7 +378,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         }), this.config());
 
         // histograms of |ΔF| per config_type, stacked; the range up to the 99.5th percentile (the count above is told)
-        const hi = quantileOf(errors.forceError, 0.995);
+        const hi = forceErrorQuantile(errors, 0.995);
         const histogramRange = { lo: 0, hi: Number.isFinite(hi) && hi > 0 ? hi : 1, above: 0 };
         for (let id = 0; id < errors.index.total; id++) if (errors.forceError[id] > histogramRange.hi) histogramRange.above++;
         const h = histogramByGroup(errors.forceError, errors.atomConfigType, errors.configTypes.length, HISTOGRAM_BINS, histogramRange);
@@ -369,11 +395,13 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
 
         this.drawnData = {
             errors, distanceIds, energyFrames: energyPoints, energyOffset, histogramRange,
-            markTraces: { energy: { selection: typeTraces.length + 1, hover: typeTraces.length + 2 }, force: { selection: 2, hover: 3 }, distance: { selection: 3, hover: 4 } },
         };
         this.pointColoursKey = JSON.stringify([errors.index.total, colours.colours, colours.min, colours.max, colours.title]);
         this.pointColoursDrawn = this.drawnData;
         this.bindEvents(eDiv, fDiv, dDiv, hDiv, typeTraces);
+        for (const k of ['energy', 'force', 'distance'] as const) this.marks[k].bind();
+        // Plotly's hover look-up in 6·10⁵ points took seconds per mouse move: a grid index instead (../plots/hover-index.ts)
+        for (const div of [eDiv, fDiv, dDiv]) keepHoverTreesReplaced(div);
         workspaceState(this.plugin).errors.next(errors);
         const rows = this.state.selection ? atomRows(errors, this.state.selection.ids) : [];
         this.setState({ drawn: this.state.drawn + 1, rows: rows.length ? rows : [] });
@@ -383,7 +411,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
 
     /** Without a selection the table lists the atoms with the largest force errors of the dataset. */
     private showWorst(errors: DatasetErrors) {
-        const ids = atomsInRange(errors.forceError, quantileOf(errors.forceError, 0.999), Infinity);
+        const ids = atomsInRange(errors.forceError, forceErrorQuantile(errors, 0.999), Infinity);
         this.setState({ rows: atomRows(errors, ids).slice(0, 20) });
     }
 
@@ -414,7 +442,10 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         };
         const how = (ev: any) => ev?.lassoPoints ? 'lasso' : 'box';
         const on = (div: any, name: string, ids: (points: any[]) => Int32Array) => {
-            div.on('plotly_selected', (ev: any) => { if (ev?.points) this.setSelection({ ids: ids(ev.points), label: `${name}: ${how(ev)}` }, true); });
+            div.on('plotly_selected', (ev: any) => {
+                performance.mark('acelens:select:plotly-selected'); // (read by `npm run bench -- ui`)
+                if (ev?.points) this.setSelection({ ids: ids(ev.points), label: `${name}: ${how(ev)}` }, true);
+            });
             div.on('plotly_click', (ev: any) => { if (ev?.points?.length) this.setSelection({ ids: ids(ev.points.slice(0, 1)), label: `${name}: click` }, true, true); });
             div.on('plotly_deselect', () => this.setSelection(undefined, true));
         };
@@ -478,7 +509,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
     private mark = serialDraw(async () => {
         const d = this.drawnData;
         if (!d) return;
-        const Plotly = await loadPlotly() as PlotlyModule & { restyle: (el: HTMLElement, update: any, traces: number[]) => Promise<any>; relayout: (el: HTMLElement, update: any) => Promise<any> };
+        const Plotly = await loadPlotly() as PlotlyModule & { relayout: (el: HTMLElement, update: any) => Promise<any> };
         const sel = this.state.selection?.ids ?? new Int32Array(0);
         const hov = Int32Array.from(this.hovered);
         const e = d.errors;
@@ -503,16 +534,17 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
             for (const id of ids) if (Number.isFinite(e.nearest[id]) && Number.isFinite(e.forceError[id])) { x.push(e.nearest[id]); y.push(e.forceError[id]); }
             return { x, y };
         };
-        const apply = async (key: 'energy' | 'force' | 'distance', xy: (ids: Int32Array) => { x: number[]; y: number[] }) => {
-            const div = this.divs[key].current;
-            if (!div || !(div as any)._fullData) return;
-            const t = d.markTraces[key];
+        const apply = (key: MarkedPlot, xy: (ids: Int32Array) => { x: number[]; y: number[] }, size: number) => {
             const s = xy(sel), h = xy(hov);
-            await Plotly.restyle(div, { x: [s.x, h.x], y: [s.y, h.y] }, [t.selection, t.hover]);
+            const sets: MarkSet[] = [
+                { name: 'selected', x: s.x, y: s.y, colour: SelectionColour, size },
+                { name: 'under the mouse in 3D', x: h.x, y: h.y, colour: HoverColour, size: size + 4 },
+            ];
+            this.marks[key].set(sets);
         };
-        await apply('energy', energyXY);
-        await apply('force', forceXY);
-        await apply('distance', distanceXY);
+        apply('energy', energyXY, 12);
+        apply('force', forceXY, 9);
+        apply('distance', distanceXY, 9);
         const hDiv = this.divs.histogram.current;
         if (hDiv && (hDiv as any)._fullLayout) {
             const shapes: any[] = [];
@@ -615,7 +647,15 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
             // Mol*'s layout command (not layout.setProps, which changes the state without redrawing the layout)
             PluginCommands.Layout.Update(this.plugin, { state: { regionState: { ...layout.state.regionState, left: left === 'full' ? 'hidden' : 'full' } } });
         };
-        const plot = (key: PlotKey, hidden = false) => <div ref={this.divs[key]} data-testid={`acelens-plot-${key}`} style={{ width: '100%', marginBottom: 8, display: hidden ? 'none' : undefined }} />;
+        const plot = (key: PlotKey, hidden = false) => {
+            const graph = <div ref={this.divs[key]} data-testid={`acelens-plot-${key}`} style={{ width: '100%', marginBottom: 8, display: hidden ? 'none' : undefined }} />;
+            if (key !== 'energy' && key !== 'force' && key !== 'distance') return graph;
+            // the rings of the selected and hovered atoms, over the plot's drawing area; the mouse goes through to Plotly
+            return <div style={{ position: 'relative' }}>
+                {graph}
+                <canvas ref={this.markCanvases[key]} data-testid={`acelens-marks-${key}`} style={{ position: 'absolute', left: 0, top: 0, width: 0, height: 0, pointerEvents: 'none', zIndex: 5 }} />
+            </div>;
+        };
         return <div ref={this.container} className='acelens-plot-area' data-testid='acelens-plot-area' style={{ position: 'absolute', inset: 0, overflowY: 'auto', overflowX: 'hidden', background: '#f6f5f1', padding: '6px 10px', color: '#332b1f' }}>
             <div style={{ display: 'flex', alignItems: 'center', gap: 8, fontSize: 13 }}>
                 <b>acelens · Diagnosis</b>
@@ -632,6 +672,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
                 <button className='msp-btn' style={{ width: 80, height: 24, lineHeight: '24px' }} onClick={this.cancelPredictions} data-testid='acelens-predicting-cancel'>Cancel</button>
             </div>}
             {message && <div className='msp-help-text' data-testid='acelens-plot-message'>{message}</div>}
+            {this.state.predictionsCancelled && !predicting && <button className='msp-btn' style={{ width: 'auto', padding: '0 10px', height: 24, lineHeight: '24px' }} onClick={() => this.redraw()} data-testid='acelens-predict-again'>Predict again</button>}
             {this.renderNotice()}
             {model && dataset && this.renderTable()}
             {plot('energy', this.state.energyMode === 'forces-only' && !!this.state.reference?.mismatch)}

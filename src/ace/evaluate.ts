@@ -343,13 +343,13 @@ export function predict(
     for (let nu = 0; nu <= maxNu; nu++) perAtomByNu.push(new Float64Array(N));
     const rcut = basis.spec.rcut;
     const gG = new Float64Array(basis.nG);
-    const gxyz = new Float64Array(3);
     // core repulsion (spec.coreRepulsion, core-repulsion.ts): E_i = E0 + f(ρ_i)·E_ACE,i + ρ_i, ρ_i = ½ Σ_j V(r_ij)
     const core = basis.spec.coreRepulsion;
     const { rhoCut, drhoCut } = rhoCoreCutoffOf(core);
     let total = 0;
     for (let i = 0; i < N; i++) {
-        const nb = atomFeatures(ev, nl, i);
+        const nb = nl.offsets[i + 1] - nl.offsets[i];
+        ev.atomOneParticle(nl.vectors, nl.distances, nl.offsets[i], nb);
         atomNu.fill(0);
         let Ei = ev.contract(w, atomNu, wantF ? gG : null);
         let fcut = 1, dEdRho = 1;
@@ -373,13 +373,14 @@ export function predict(
         total += e0 + Ei;
         if (!wantF || nb === 0) continue;
         const off = nl.offsets[i];
+        ev.atomPairGradients(gG, nl.vectors, off, nb);
+        const pg = ev.pairGrad;
         for (let kk = 0; kk < nb; kk++) {
             const pair = off + kk;
             const r = nl.distances[pair];
             if (r >= rcut) continue;
             const vx = nl.vectors[3 * pair], vy = nl.vectors[3 * pair + 1], vz = nl.vectors[3 * pair + 2];
-            ev.pairGradient(gG, kk, vx, vy, vz, r, gxyz);
-            let gx = gxyz[0], gy = gxyz[1], gz = gxyz[2];
+            let gx = pg[3 * kk], gy = pg[3 * kk + 1], gz = pg[3 * kk + 2];
             if (core && r <= core.rInner) {
                 const s = (dEdRho * 0.5 * coreRepulsionPair(core, r)[1]) / r;
                 gx += s * vx; gy += s * vy; gz += s * vz;

@@ -28,6 +28,9 @@ export class SphericalHarmonics {
     private readonly Qt: Float64Array; // (lmax+2)×(lmax+2), Q_l^m at [l*(lmax+2)+m]
     private readonly C: Float64Array;
     private readonly S: Float64Array;
+    /** recursion factors (2l−1)/(l−m) and (l+m−1)/(l−m) at [l*(lmax+2)+m] */
+    private readonly recA: Float64Array;
+    private readonly recB: Float64Array;
 
     constructor(lmax: number) {
         this.lmax = lmax;
@@ -45,6 +48,125 @@ export class SphericalHarmonics {
         this.Qt = new Float64Array((lmax + 2) * (lmax + 2));
         this.C = new Float64Array(lmax + 1);
         this.S = new Float64Array(lmax + 1);
+        const W = lmax + 2;
+        this.recA = new Float64Array(W * W);
+        this.recB = new Float64Array(W * W);
+        for (let l = 0; l <= lmax; l++) {
+            for (let m = 0; m < l; m++) {
+                this.recA[l * W + m] = (2 * l - 1) / (l - m);
+                this.recB[l * W + m] = (l + m - 1) / (l - m);
+            }
+        }
+    }
+
+    /**
+   * Y and ∂Y/∂r at r = (rx, ry, rz) (any length > 0) into any layout: Y_idx at Y[yOff + idx·yStride],
+   * ∂Y_idx/∂r_α at dY[dOff + idx·dStride + α·dComp] (the evaluator's per-neighbour and per-atom stores).
+   * The same recursion as evaluate, with the divisions precomputed (equal to round-off).
+   */
+    evaluateWithGradient(rx: number, ry: number, rz: number, Y: Float64Array, yOff: number, yStride: number, dY: Float64Array, dOff: number, dStride: number, dComp: number): void {
+        const lmax = this.lmax;
+        const inv = 1 / Math.sqrt(rx * rx + ry * ry + rz * rz);
+        const x = rx * inv, y = ry * inv, z = rz * inv;
+        const W = lmax + 2;
+        const Qt = this.Qt, C = this.C, S = this.S, recA = this.recA, recB = this.recB, coef = this.coef;
+        let dfact = 1; // (2m−1)!!
+        for (let m = 0; m <= lmax; m++) {
+            if (m > 0) dfact *= 2 * m - 1;
+            const mm = m * W + m;
+            Qt[mm] = dfact;
+            Qt[mm + 1] = 0; // Q_m^{m+1} = 0
+            if (m + 1 <= lmax) Qt[mm + W] = (2 * m + 1) * z * dfact;
+            for (let l = m + 2, o = mm + 2 * W; l <= lmax; l++, o += W) {
+                Qt[o] = recA[o] * z * Qt[o - W] - recB[o] * Qt[o - 2 * W];
+            }
+        }
+        C[0] = 1; S[0] = 0;
+        for (let m = 1; m <= lmax; m++) {
+            C[m] = x * C[m - 1] - y * S[m - 1];
+            S[m] = x * S[m - 1] + y * C[m - 1];
+        }
+        const d2 = 2 * dComp;
+        for (let l = 0; l <= lmax; l++) {
+            const idx = l * l + l, lw = l * W, lc = l * (lmax + 1);
+            const yb = yOff + idx * yStride, db = dOff + idx * dStride;
+            const c0 = coef[lc];
+            Y[yb] = c0 * Qt[lw];
+            const gz0 = c0 * Qt[lw + 1];
+            const ug0 = z * gz0;
+            dY[db] = -x * ug0 * inv;
+            dY[db + dComp] = -y * ug0 * inv;
+            dY[db + d2] = (gz0 - z * ug0) * inv;
+            for (let m = 1; m <= l; m++) {
+                const k = coef[lc + m];
+                const kq = k * Qt[lw + m], dq = k * Qt[lw + m + 1];
+                const Cm = C[m], Sm = S[m], kqm = kq * m, Cm1 = kqm * C[m - 1], Sm1 = kqm * S[m - 1];
+                Y[yb + m * yStride] = kq * Cm;
+                Y[yb - m * yStride] = kq * Sm;
+                // cos part: g = (kq m C_{m−1}, −kq m S_{m−1}, dq C_m)
+                let gx = Cm1, gy = -Sm1, gz = dq * Cm;
+                let ug = x * gx + y * gy + z * gz;
+                let o = db + m * dStride;
+                dY[o] = (gx - x * ug) * inv; dY[o + dComp] = (gy - y * ug) * inv; dY[o + d2] = (gz - z * ug) * inv;
+                // sin part: g = (kq m S_{m−1}, kq m C_{m−1}, dq S_m)
+                gx = Sm1; gy = Cm1; gz = dq * Sm;
+                ug = x * gx + y * gy + z * gz;
+                o = db - m * dStride;
+                dY[o] = (gx - x * ug) * inv; dY[o + dComp] = (gy - y * ug) * inv; dY[o + d2] = (gz - z * ug) * inv;
+            }
+        }
+    }
+
+    /**
+   * Y at r = (rx, ry, rz) and g = the gradient of its polynomial extension at û = r/|r| (not projected, not
+   * divided by |r|), layouts as evaluateWithGradient. Since the projection is linear,
+   * Σ_idx c_idx ∇_r Y_idx = (G − û (û·G)) / |r| with G = Σ_idx c_idx g_idx: the per-atom force stage
+   * projects once per neighbour instead of once per (neighbour, lm).
+   */
+    evaluateWithPolynomialGradient(rx: number, ry: number, rz: number, Y: Float64Array, yOff: number, yStride: number, dY: Float64Array, dOff: number, dStride: number, dComp: number): void {
+        const lmax = this.lmax;
+        const inv = 1 / Math.sqrt(rx * rx + ry * ry + rz * rz);
+        const x = rx * inv, y = ry * inv, z = rz * inv;
+        const W = lmax + 2;
+        const Qt = this.Qt, C = this.C, S = this.S, recA = this.recA, recB = this.recB, coef = this.coef;
+        let dfact = 1; // (2m−1)!!
+        for (let m = 0; m <= lmax; m++) {
+            if (m > 0) dfact *= 2 * m - 1;
+            const mm = m * W + m;
+            Qt[mm] = dfact;
+            Qt[mm + 1] = 0; // Q_m^{m+1} = 0
+            if (m + 1 <= lmax) Qt[mm + W] = (2 * m + 1) * z * dfact;
+            for (let l = m + 2, o = mm + 2 * W; l <= lmax; l++, o += W) {
+                Qt[o] = recA[o] * z * Qt[o - W] - recB[o] * Qt[o - 2 * W];
+            }
+        }
+        C[0] = 1; S[0] = 0;
+        for (let m = 1; m <= lmax; m++) {
+            C[m] = x * C[m - 1] - y * S[m - 1];
+            S[m] = x * S[m - 1] + y * C[m - 1];
+        }
+        const d2 = 2 * dComp;
+        for (let l = 0; l <= lmax; l++) {
+            const idx = l * l + l, lw = l * W, lc = l * (lmax + 1);
+            const yb = yOff + idx * yStride, db = dOff + idx * dStride;
+            const c0 = coef[lc];
+            Y[yb] = c0 * Qt[lw];
+            dY[db] = 0;
+            dY[db + dComp] = 0;
+            dY[db + d2] = c0 * Qt[lw + 1];
+            for (let m = 1; m <= l; m++) {
+                const k = coef[lc + m];
+                const kq = k * Qt[lw + m], dq = k * Qt[lw + m + 1];
+                const Cm = C[m], Sm = S[m], kqm = kq * m, Cm1 = kqm * C[m - 1], Sm1 = kqm * S[m - 1];
+                Y[yb + m * yStride] = kq * Cm;
+                Y[yb - m * yStride] = kq * Sm;
+                // cos part: g = (kq m C_{m−1}, −kq m S_{m−1}, dq C_m); sin part: (kq m S_{m−1}, kq m C_{m−1}, dq S_m)
+                let o = db + m * dStride;
+                dY[o] = Cm1; dY[o + dComp] = -Sm1; dY[o + d2] = dq * Cm;
+                o = db - m * dStride;
+                dY[o] = Sm1; dY[o + dComp] = Cm1; dY[o + d2] = dq * Sm;
+            }
+        }
     }
 
     /**

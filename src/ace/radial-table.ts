@@ -121,33 +121,33 @@ export class RadialTable {
         return { value, derivative };
     }
 
-    /** R[off..off+nmax) = R_n(r), dR[off..off+nmax) = R_n'(r); zero at and beyond r_cut. */
-    evaluate(r: number, R: Float64Array, dR: Float64Array, off = 0): void {
+    /** R[off + n·stride] = R_n(r), dR[off + n·stride] = R_n'(r) (n = 0..nmax); zero at and beyond r_cut. */
+    evaluate(r: number, R: Float64Array, dR: Float64Array, off = 0, stride = 1): void {
+        const nmax = this.nmax;
         if (!(r < this.rcut)) {
-            for (let n = 0; n < this.nmax; n++) { R[off + n] = 0; dR[off + n] = 0; }
+            for (let n = 0, o = off; n < nmax; n++, o += stride) { R[o] = 0; dR[o] = 0; }
             return;
         }
         if (r < this.rmin) {
-            if (off === 0) this.radial.evaluate(r, R, dR, this.tmp);
-            else this.radial.evaluate(r, R.subarray(off, off + this.nmax), dR.subarray(off, off + this.nmax), this.tmp);
+            this.radial.evaluate(r, R, dR, this.tmp, off, stride);
             return;
         }
-        interpolate(this.data, this.nmax, this.invh, r - this.rmin, R, dR, off);
+        interpolate(this.data, nmax, this.invh, r - this.rmin, R, dR, off, stride);
     }
 }
 
-function interpolate(data: Float64Array, nmax: number, invh: number, r: number, R: Float64Array, dR: Float64Array, off = 0): void {
+function interpolate(data: Float64Array, nmax: number, invh: number, r: number, R: Float64Array, dR: Float64Array, off = 0, stride = 1): void {
     let t = r * invh;
     let i = t | 0;
     if (i < 0) i = 0;
     t -= i;
     const t2 = t * t, t3 = t2 * t;
     const h00 = 2 * t3 - 3 * t2 + 1, h10 = t3 - 2 * t2 + t, h01 = 3 * t2 - 2 * t3, h11 = t3 - t2;
-    const stride = 4 * nmax;
-    let a = i * stride, b = a + stride;
-    for (let n = off; n < off + nmax; n++, a += 4, b += 4) {
-        R[n] = h00 * data[a] + h10 * data[a + 1] + h01 * data[b] + h11 * data[b + 1];
-        dR[n] = h00 * data[a + 2] + h10 * data[a + 3] + h01 * data[b + 2] + h11 * data[b + 3];
+    const step = 4 * nmax;
+    let a = i * step, b = a + step;
+    for (let n = 0, o = off; n < nmax; n++, o += stride, a += 4, b += 4) {
+        R[o] = h00 * data[a] + h10 * data[a + 1] + h01 * data[b] + h11 * data[b + 1];
+        dR[o] = h00 * data[a + 2] + h10 * data[a + 3] + h01 * data[b + 2] + h11 * data[b + 3];
     }
 }
 

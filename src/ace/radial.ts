@@ -123,16 +123,16 @@ export class RadialBasis {
     }
 
     /**
-   * Fills R[0..nmax) with R_1..R_nmax at r and dR with dR/dr. Zero beyond r_cut.
-   * `tmp` must have length ≥ 2.
+   * Fills R[off + n·stride] (n = 0..nmax) with R_1..R_nmax at r and dR likewise with dR/dr. Zero beyond r_cut.
+   * `tmp` must have length ≥ 2 (kept for callers; unused by the acejl kind).
    */
-    evaluate(r: number, R: Float64Array, dR: Float64Array, tmp: Float64Array): void {
+    evaluate(r: number, R: Float64Array, dR: Float64Array, tmp: Float64Array, off = 0, stride = 1): void {
         const nmax = this.nmax;
-        if (r >= this.rcut) {
-            for (let n = 0; n < nmax; n++) { R[n] = 0; dR[n] = 0; }
+        if (!(r < this.rcut)) {
+            for (let n = 0, o = off; n < nmax; n++, o += stride) { R[o] = 0; dR[o] = 0; }
             return;
         }
-        if (this.kind === 'acejl') { this.evaluateAcejl(r, R, dR, tmp); return; }
+        if (this.kind === 'acejl') { this.evaluateAcejl(r, R, dR, off, stride); return; }
         this.transform(r, tmp);
         const x = tmp[0], dx = tmp[1];
         const u = r / this.rcut;
@@ -140,8 +140,9 @@ export class RadialBasis {
         let env: number, denv: number;
         if (this.env === 2) { env = w * w; denv = (-4 * w * u) / this.rcut; } else { env = w ** this.env; denv = (-2 * this.env * w ** (this.env - 1) * u) / this.rcut; }
         // Legendre P_k(x) and P'_k(x)
+        const norm = this.norm;
         let p0 = 1, p1 = x, d0 = 0, d1 = 1;
-        for (let n = 0; n < nmax; n++) {
+        for (let n = 0, o = off; n < nmax; n++, o += stride) {
             let p: number, d: number;
             if (n === 0) { p = 1; d = 0; } else if (n === 1) { p = x; d = 1; } else {
                 const k = n - 1; // computing P_{k+1}
@@ -149,31 +150,38 @@ export class RadialBasis {
                 d = d0 + (2 * k + 1) * p1;
                 p0 = p1; p1 = p; d0 = d1; d1 = d;
             }
-            const c = this.norm[n];
-            R[n] = c * p * env;
-            dR[n] = c * (d * dx * env + p * denv);
+            const c = norm[n];
+            R[o] = c * p * env;
+            dR[o] = c * (d * dx * env + p * denv);
         }
     }
 
-    /** ML-PACE's SHIPsRadPolyBasis::calcP, operation for operation. */
-    private evaluateAcejl(r: number, P: Float64Array, dP: Float64Array, tmp: Float64Array): void {
-        this.transform(r, tmp);
-        const x = tmp[0], dx = tmp[1];
-        const { xl, xr, pl, pr, recA: A, recB: B, recC: C, nmax } = this;
+    /** ML-PACE's SHIPsRadPolyBasis::calcP (the same recursion; integer powers multiplied out). */
+    private evaluateAcejl(r: number, P: Float64Array, dP: Float64Array, off: number, stride: number): void {
+        const { xl, xr, pl, pr, recA: A, recB: B, recC: C, nmax, p } = this;
+        // x = ((1 + r0)/(1 + r))^p, dx/dr = −p x / (1 + r)
+        const q = (1 + this.r0) / (1 + r);
+        const x = p === 2 ? q * q : Math.pow(q, p);
+        const dx = (-p * x) / (1 + r);
         let f: number, df: number;
-        if ((x < xl && pl > 0) || (x > xr && pr > 0)) { f = 0; df = 0; } else {
+        if ((x < xl && pl > 0) || (x > xr && pr > 0)) { f = 0; df = 0; } else if (pr === 0 && pl === 2) {
+            const t = x - xl;
+            f = t * t; df = 2 * t;
+        } else {
             f = Math.pow(x - xl, pl) * Math.pow(x - xr, pr);
             df = pl * Math.pow(x - xl, pl - 1) * Math.pow(x - xr, pr) + Math.pow(x - xl, pl) * pr * Math.pow(x - xr, pr - 1);
         }
-        P[0] = A[0] * f;
-        dP[0] = A[0] * df * dx;
-        if (nmax > 1) {
-            P[1] = (A[1] * x + B[1]) * P[0];
-            dP[1] = A[1] * dx * P[0] + (A[1] * x + B[1]) * dP[0];
-        }
-        for (let n = 2; n < nmax; n++) {
-            P[n] = (A[n] * x + B[n]) * P[n - 1] + C[n] * P[n - 2];
-            dP[n] = A[n] * dx * P[n - 1] + (A[n] * x + B[n]) * dP[n - 1] + C[n] * dP[n - 2];
+        let pm2 = A[0] * f, dm2 = A[0] * df * dx;
+        P[off] = pm2; dP[off] = dm2;
+        if (nmax === 1) return;
+        let pm1 = (A[1] * x + B[1]) * pm2, dm1 = A[1] * dx * pm2 + (A[1] * x + B[1]) * dm2;
+        P[off + stride] = pm1; dP[off + stride] = dm1;
+        for (let n = 2, o = off + 2 * stride; n < nmax; n++, o += stride) {
+            const a = A[n], ax = a * x + B[n], c = C[n];
+            const pn = ax * pm1 + c * pm2;
+            const dn = a * dx * pm1 + ax * dm1 + c * dm2;
+            P[o] = pn; dP[o] = dn;
+            pm2 = pm1; pm1 = pn; dm2 = dm1; dm1 = dn;
         }
     }
 }

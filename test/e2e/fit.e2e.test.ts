@@ -49,7 +49,7 @@ function modelList(page: Page) {
  * with the time from that click to the job's end (the panel's "cancelled" message), page clock.
  */
 function fitAndCancelAt(page: Page, stage: RegExp) {
-    return page.evaluate(({ source, flags }) => new Promise<{ ms: number; progress: string; message: string }>((resolve, reject) => {
+    return page.evaluate(({ source, flags }) => new Promise<{ ms: number; progress: string; message: string; clickedAt: number; cancelMs: number; endedMs: number }>((resolve, reject) => {
         const target = new RegExp(source, flags);
         const panel = document.querySelector('[data-testid=acelens-fit-panel]')!;
         const q = (id: string) => document.querySelector(`[data-testid=${id}]`) as HTMLElement | null;
@@ -60,7 +60,12 @@ function fitAndCancelAt(page: Page, stage: RegExp) {
             const m = q('acelens-fit-message')?.textContent ?? '';
             if (clickedAt && /cancelled/.test(m)) {
                 observer.disconnect();
-                resolve({ ms: performance.now() - clickedAt, progress, message: m });
+                const end = performance.now();
+                // where the time goes: when the cancel reached the job and when its Mol* task ended (the User Timing marks
+                // of plugin/worker/worker-task.ts), then the panel's render; and the main thread's long tasks meanwhile
+                const markAfter = (prefix: string) => performance.getEntriesByType('mark').filter(e => e.name.startsWith(prefix) && e.startTime >= clickedAt - 1).map(e => e.startTime - clickedAt)[0] ?? NaN;
+                const cancelMs = markAfter('acelens job cancelled'), endedMs = markAfter('acelens job ended');
+                resolve({ ms: end - clickedAt, progress, message: m, clickedAt, cancelMs, endedMs });
             } else if (/fitted|failed/.test(m) && q('acelens-fit-progress') === null) {
                 observer.disconnect();
                 reject(new Error(`the fit ended before the stage ${source} was cancelled: ${m}`));
@@ -276,6 +281,12 @@ describe('fit in the browser and colour by error', () => {
             w.on('close', () => { entry.closed = true; });
         });
         const liveFitWorkers = () => fitWorkers.filter(w => !w.closed).length;
+        // the main thread's long tasks (≥ 50 ms), to tell what delays a cancel
+        await page.evaluate(() => {
+            const w = window as any;
+            w.__longTasks = [];
+            new PerformanceObserver(list => { for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, ms: e.duration }); }).observe({ type: 'longtask', buffered: true });
+        });
 
         // 20 structures (the isolated atom first, E0 auto) of the embedded diverse set, loaded as a user's file, and
         // 10 more as a second file (loaded last, so it is the one selected in Mol*)
@@ -324,9 +335,12 @@ describe('fit in the browser and colour by error', () => {
         ] as const) {
             const workersBefore = fitWorkers.length;
             const r = await fitAndCancelAt(page, pattern);
+            // the long tasks around the click (read after the task that ended the job has been reported)
+            await page.waitForTimeout(300);
+            const longTasks = await page.evaluate(({ from, to }) => ((window as any).__longTasks as { start: number; ms: number }[]).filter(t => t.start + t.ms > from - 200 && t.start < to).map(t => `${t.ms.toFixed(0)} ms at ${(t.start - from).toFixed(0)} ms`), { from: r.clickedAt, to: r.clickedAt + r.ms });
             const name = stage.split(' ')[0];
             expect(r.message).toMatch(new RegExp(`^fit cancelled while ${name}: previous models kept$`));
-            timings.push(`${stage}: ${r.ms.toFixed(0)} ms from the click to the job's end (at "${r.progress.slice(0, 60)}")`);
+            timings.push(`${stage}: ${r.ms.toFixed(0)} ms from the click to the job's end (cancel reached the job after ${r.cancelMs.toFixed(0)} ms, its Mol* task ended after ${r.endedMs.toFixed(0)} ms; main-thread long tasks: ${longTasks.join(', ') || 'none'}) (at "${r.progress.slice(0, 60)}")`);
             // the job stopped: its worker is terminated, the Mol* task is gone, and no model appears later
             await expect.poll(liveFitWorkers, { timeout: 5_000 }).toBe(0);
             if (/in the worker|assembling|solving|evaluating/.test(stage)) expect(fitWorkers.length).toBe(workersBefore + 1);
@@ -359,7 +373,10 @@ describe('fit in the browser and colour by error', () => {
         const abortedIn = (await page.locator('[data-testid=acelens-fit-message]').innerText()).match(/while (\w+)/)![1];
         const abort = await page.evaluate(() => (window as any).__abort);
         expect(abort.click).toBeGreaterThan(0);
-        timings.push(`Mol* task Abort clicked during assembling, stopped ${abortedIn}: ${(abort.end - abort.click).toFixed(0)} ms from the click to the job's end`);
+        await page.waitForTimeout(300);
+        const abortLong = await page.evaluate(({ from, to }) => ((window as any).__longTasks as { start: number; ms: number }[]).filter(t => t.start + t.ms > from - 200 && t.start < to).map(t => `${t.ms.toFixed(0)} ms at ${(t.start - from).toFixed(0)} ms`), { from: abort.click, to: abort.end });
+        const abortMarks = await page.evaluate((from) => ['acelens job cancelled', 'acelens job ended'].map(p => performance.getEntriesByType('mark').filter(e => e.name.startsWith(p) && e.startTime >= from - 1).map(e => e.startTime - from)[0] ?? NaN), abort.click);
+        timings.push(`Mol* task Abort clicked during assembling, stopped ${abortedIn}: ${(abort.end - abort.click).toFixed(0)} ms from the click to the job's end (the abort reached the job after ${abortMarks[0].toFixed(0)} ms, its Mol* task ended after ${abortMarks[1].toFixed(0)} ms; main-thread long tasks: ${abortLong.join(', ') || 'none'})`);
         await expect.poll(liveFitWorkers, { timeout: 5_000 }).toBe(0);
         await page.waitForTimeout(2000);
         expect(await modelList(page)).toEqual(before);

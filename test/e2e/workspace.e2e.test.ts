@@ -108,7 +108,8 @@ async function checkBoxSelection(page: Page) {
     // Plotly decides points on the box edges at pixel resolution: a point or two there may fall either way
     const selectedCount = () => page.evaluate(() => (window as any).acelens.workspace.selection.value?.ids.length ?? 0);
     await expect.poll(async () => Math.abs(await selectedCount() - expected) <= Math.max(2, 0.01 * expected), { timeout: 60_000 }).toBe(true).catch(async (e) => {
-        throw new Error(`box selection: ${await selectedCount()} atoms selected, ${expected} in the box; the drag started on ${lastBoxTarget} (${(e as Error).message})`);
+        const said = await page.evaluate(() => [...document.querySelectorAll('[data-testid=acelens-plot-message], [data-testid=acelens-selection-label]')].map(el => el.textContent).join(' | '));
+        throw new Error(`box selection: ${await selectedCount()} atoms selected, ${expected} in the box; the drag started on ${lastBoxTarget}; the plot area says: ${said} (${(e as Error).message})`);
     });
     const selected: number = await page.evaluate(() => (window as any).acelens.workspace.selection.value.ids.length);
     expect(await page.locator('[data-testid=acelens-selection-label]').innerText()).toMatch(/force parity: box/);
@@ -229,7 +230,8 @@ describe('diagnosis workspace', () => {
             const e = ws.errors.value;
             const id = e.index.offsets[t.frame] + t.atom;
             const sel: number[] = Array.from(ws.selection.value.ids);
-            const trace = (k: string, name: string) => (document.querySelector(`[data-testid=acelens-plot-${k}]`) as any).data.find((d: any) => d.name === name);
+            // the rings drawn over the plot (plugin/workspace/point-marks.ts), by the name of their legend entry
+            const trace = (k: string, name: string) => (document.querySelector(`[data-testid=acelens-marks-${k}]`) as any).acelensMarks.shown[name];
             const force = trace('force', 'selected'), hover = trace('force', 'under the mouse in 3D'), dist = trace('distance', 'selected');
             const row = e.forceRowOfAtom[id];
             return {

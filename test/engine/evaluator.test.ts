@@ -16,7 +16,7 @@ import { RADIAL_TABLE_ACCURACY, RadialTable } from '../../src/ace/radial-table';
 import { productGraph } from '../../src/ace/evaluator';
 import { SiteEvaluator } from '../../src/ace/sites';
 import { buildNeighbourList } from '../../src/structure/neighbours';
-import { seededRandom } from '../../src/structure/build';
+import { randomCarbonPacking, seededRandom } from '../../src/structure/build';
 import type { Frame } from '../../src/structure/frame';
 import { maxAbs, randomCell, randomCluster, randomCoefficients, TRICLINIC } from './helpers';
 
@@ -162,4 +162,41 @@ describe('SiteEvaluator uses the same evaluator', () => {
         }
         expect(relDiff(F, p.forces)).toBeLessThan(1e-12);
     });
+});
+
+describe('the per-atom (batched) path of predict', () => {
+    // ~65 neighbours per atom within 5 Å: neighbour counts straddle the store's initial capacity (64) and its
+    // padding to multiples of 4; the per-neighbour path (SiteEvaluator) and the replaced evaluator are the peers.
+    const frame = randomCarbonPacking(64, 2.5, 1.3, 5);
+    for (const [label, spec] of [
+        ['default K = 4, Agnesi radial', defaultSpec(4)],
+        ["the study's K = 5, acejl radial", { ...paperSpec(5), radial: { kind: 'acejl', p: 2, pl: 2, pr: 0 } }],
+        ['default K = 5, self-interaction-free (same-neighbour products of 2, 3 and 4 factors)', defaultSpec(5, 'purified')],
+    ] as const) {
+        it(`${label}: equals the per-neighbour path and the replaced evaluator to 1e-12 (64-atom amorphous cell)`, () => {
+            const basis = AceBasis.create(spec as ReturnType<typeof defaultSpec>);
+            const c = randomCoefficients(basis, 9);
+            const nl = buildNeighbourList(frame, basis.spec.rcut);
+            expect(nl.index.length / frame.natoms).toBeGreaterThan(50);
+            const p = predict(basis, c, 0.5, frame, { neighbours: nl });
+            const q = reference.predict(basis, c, 0.5, frame, { neighbours: nl });
+            expect(relDiff(p.perAtomEnergy, q.perAtomEnergy)).toBeLessThan(1e-12);
+            expect(relDiff(p.forces, q.forces)).toBeLessThan(1e-12);
+            expect(relDiff(p.virial!, q.virial!)).toBeLessThan(1e-12);
+            const site = new SiteEvaluator(basis, c, 0.5);
+            const F = new Float64Array(3 * frame.natoms), g = new Float64Array(3);
+            for (let i = 0; i < frame.natoms; i++) {
+                const G = site.newG(), gG = site.newG();
+                for (let k = nl.offsets[i]; k < nl.offsets[i + 1]; k++) site.addNeighbour(G, nl.vectors[3 * k], nl.vectors[3 * k + 1], nl.vectors[3 * k + 2]);
+                const E = site.siteEnergy(G, undefined, gG);
+                expect(Math.abs(E - p.perAtomEnergy[i])).toBeLessThan(1e-12 * maxAbs(p.perAtomEnergy));
+                for (let k = nl.offsets[i]; k < nl.offsets[i + 1]; k++) {
+                    site.neighbourGradient(gG, nl.vectors[3 * k], nl.vectors[3 * k + 1], nl.vectors[3 * k + 2], g);
+                    const j = nl.index[k];
+                    for (let a = 0; a < 3; a++) { F[3 * i + a] += g[a]; F[3 * j + a] -= g[a]; }
+                }
+            }
+            expect(relDiff(F, p.forces)).toBeLessThan(1e-12);
+        }, 120_000);
+    }
 });

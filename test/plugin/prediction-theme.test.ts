@@ -154,5 +154,13 @@ describe('acelens Mol* properties and themes', () => {
         expect(all.pooled.filter(Number.isFinite).length).toBe(n);
         expect(one.pooled.length).toBe(frames[k].natoms);
         expect(all.range.max).toBeGreaterThanOrEqual(one.range.max);
+        // the dataset's values are gathered and sorted once (a memo of the cached predictions): the same array again,
+        // equal to every frame's |ΔF| sorted, and the range its ends
+        const again = quantityColouring(provider, ForceError, structure, { model: ridge.id, range: 'robust', scope: 'dataset', min: 0, max: 1 });
+        expect(again.pooled).toBe(all.pooled);
+        const expected = Float64Array.from(frames.flatMap(f => f.forces ? Array.from(ForceError.values(all.model!, store.predict(ridge, f), {})!) : [])).sort();
+        expect(Array.from(all.pooled)).toEqual(Array.from(expected));
+        expect(all.range.min).toBe(expected[0]);
+        expect(all.range.max).toBe(expected[expected.length - 1]);
     });
 });

@@ -53,6 +53,25 @@ describe('worker jobs as Mol* tasks', () => {
         console.log(`Mol* abort → signal aborted after ${(log.abortedAt! - requested).toFixed(0)} ms (heartbeat ${HeartbeatMs} ms)`);
     });
 
+    it('Mol*\'s abort request reaches the job at once (not at the next heartbeat): the signal is aborted before requestAbort returns', async () => {
+        const { plugin, manager } = fakePlugin();
+        const log: { abortedAt?: number } = {};
+        const other = runJobAsTask(plugin, 'other job', silentWork({}));
+        const job = runJobAsTask(plugin, 'silent job', silentWork(log));
+        await sleep(HeartbeatMs / 2);
+        manager.requestAbort(job.taskId, 'User Request');
+        expect(log.abortedAt, 'aborted synchronously within the request').toBeDefined();
+        expect((await job.result.catch(e => e) as JobCancelled).by).toBe('mol*');
+        // another job's abort request leaves this one alone
+        await sleep(2 * HeartbeatMs);
+        let otherDone = false;
+        other.result.catch(() => { otherDone = true; });
+        await sleep(10);
+        expect(otherDone).toBe(false);
+        other.cancel();
+        expect(isCancelled(await other.result.catch(e => e))).toBe(true);
+    });
+
     it('cancel() aborts at once, also before the work has started its worker; later cancels are harmless', async () => {
         const { plugin } = fakePlugin();
         let started = false;
