@@ -60,16 +60,13 @@ export class SphericalHarmonics {
     }
 
     /**
-   * Y and ∂Y/∂r at r = (rx, ry, rz) (any length > 0) into any layout: Y_idx at Y[yOff + idx·yStride],
-   * ∂Y_idx/∂r_α at dY[dOff + idx·dStride + α·dComp] (the evaluator's per-neighbour and per-atom stores).
-   * The same recursion as evaluate, with the divisions precomputed (equal to round-off).
+   * The recurrences shared by evaluateWithGradient and evaluateWithPolynomialGradient at the unit vector
+   * (x, y, z): Qt[l·W + m] (W = lmax + 2) the associated-Legendre-like factors in z with Q_m^{m+1} = 0, and
+   * C[m] + i S[m] = (x + i y)^m.
    */
-    evaluateWithGradient(rx: number, ry: number, rz: number, Y: Float64Array, yOff: number, yStride: number, dY: Float64Array, dOff: number, dStride: number, dComp: number): void {
-        const lmax = this.lmax;
-        const inv = 1 / Math.sqrt(rx * rx + ry * ry + rz * rz);
-        const x = rx * inv, y = ry * inv, z = rz * inv;
-        const W = lmax + 2;
-        const Qt = this.Qt, C = this.C, S = this.S, recA = this.recA, recB = this.recB, coef = this.coef;
+    private recurrences(x: number, y: number, z: number): void {
+        const lmax = this.lmax, W = lmax + 2;
+        const Qt = this.Qt, C = this.C, S = this.S, recA = this.recA, recB = this.recB;
         let dfact = 1; // (2m−1)!!
         for (let m = 0; m <= lmax; m++) {
             if (m > 0) dfact *= 2 * m - 1;
@@ -86,6 +83,20 @@ export class SphericalHarmonics {
             C[m] = x * C[m - 1] - y * S[m - 1];
             S[m] = x * S[m - 1] + y * C[m - 1];
         }
+    }
+
+    /**
+   * Y and ∂Y/∂r at r = (rx, ry, rz) (any length > 0) into any layout: Y_idx at Y[yOff + idx·yStride],
+   * ∂Y_idx/∂r_α at dY[dOff + idx·dStride + α·dComp] (the evaluator's per-neighbour and per-atom stores).
+   * The same recursion as evaluate, with the divisions precomputed (equal to round-off).
+   */
+    evaluateWithGradient(rx: number, ry: number, rz: number, Y: Float64Array, yOff: number, yStride: number, dY: Float64Array, dOff: number, dStride: number, dComp: number): void {
+        const lmax = this.lmax;
+        const inv = 1 / Math.sqrt(rx * rx + ry * ry + rz * rz);
+        const x = rx * inv, y = ry * inv, z = rz * inv;
+        const W = lmax + 2;
+        const Qt = this.Qt, C = this.C, S = this.S, coef = this.coef;
+        this.recurrences(x, y, z);
         const d2 = 2 * dComp;
         for (let l = 0; l <= lmax; l++) {
             const idx = l * l + l, lw = l * W, lc = l * (lmax + 1);
@@ -128,23 +139,8 @@ export class SphericalHarmonics {
         const inv = 1 / Math.sqrt(rx * rx + ry * ry + rz * rz);
         const x = rx * inv, y = ry * inv, z = rz * inv;
         const W = lmax + 2;
-        const Qt = this.Qt, C = this.C, S = this.S, recA = this.recA, recB = this.recB, coef = this.coef;
-        let dfact = 1; // (2m−1)!!
-        for (let m = 0; m <= lmax; m++) {
-            if (m > 0) dfact *= 2 * m - 1;
-            const mm = m * W + m;
-            Qt[mm] = dfact;
-            Qt[mm + 1] = 0; // Q_m^{m+1} = 0
-            if (m + 1 <= lmax) Qt[mm + W] = (2 * m + 1) * z * dfact;
-            for (let l = m + 2, o = mm + 2 * W; l <= lmax; l++, o += W) {
-                Qt[o] = recA[o] * z * Qt[o - W] - recB[o] * Qt[o - 2 * W];
-            }
-        }
-        C[0] = 1; S[0] = 0;
-        for (let m = 1; m <= lmax; m++) {
-            C[m] = x * C[m - 1] - y * S[m - 1];
-            S[m] = x * S[m - 1] + y * C[m - 1];
-        }
+        const Qt = this.Qt, C = this.C, S = this.S, coef = this.coef;
+        this.recurrences(x, y, z);
         const d2 = 2 * dComp;
         for (let l = 0; l <= lmax; l++) {
             const idx = l * l + l, lw = l * W, lc = l * (lmax + 1);
