@@ -21,6 +21,8 @@ const CLUSTER = join(__dirname, 'local-cluster.sh');
 const DATA = join(ROOT, 'assets/carbon-narrow.xyz');
 // ridge at a fixed λ: the machinery (split, parts, reduction) is what is tested here; the Bayesian default's
 // evidence iteration is converged to ~1e-10, so its coefficients agree only to that across different shard sums
+/** coefficients of a 4-shard fit against the in-process fit, relative to the largest (see the first test) */
+const CoefficientTolerance = 1e-9;
 const BASIS = ['--order', '3', '--rcut', '4.5', '--degree', '8,6', '--virial-weight', '0.5', '--lambda', '1e-6'];
 
 function missingPrerequisite(): string | null {
@@ -106,7 +108,11 @@ describe.skipIf(why !== null)('acelens fit --slurm on a one-node Slurm cluster',
         expect(out.solve_job).toMatch(/^\d+$/);
         await waitUntil('the jobs', () => squeue([out.assemble_job, out.solve_job]) === '' && existsSync(out.model));
         for (let i = 0; i < 4; i++) expect(existsSync(join(scratch, 'slurm.slurm', `part-${i}.acelens-ne`))).toBe(true);
-        expect(relativeDiff(coefficients(join(scratch, 'single.json')), coefficients(out.model))).toBeLessThanOrEqual(1e-10);
+        // 4 shards are another partition of the structures than the in-process fit's 16 fixed shards (src/fit/shards.ts),
+        // so XᵀWX differs by round-off (~1e-16 relative; 16 shards are bit-identical, test/fit/shards.test.ts) and the
+        // coefficients by that times the condition number of this λ = 1e-6 fit (1.8e-10 measured after the rank-8 XᵀX
+        // updates changed the rounding; before, within 1e-10)
+        expect(relativeDiff(coefficients(join(scratch, 'single.json')), coefficients(out.model))).toBeLessThanOrEqual(CoefficientTolerance);
         const m = JSON.parse(readFileSync(out.model, 'utf8'));
         const ref = JSON.parse(readFileSync(join(scratch, 'single.json'), 'utf8'));
         expect(Math.abs(m.metrics.train.force_rmse_meV_A - ref.metrics.train.force_rmse_meV_A)).toBeLessThanOrEqual(1e-9 * ref.metrics.train.force_rmse_meV_A);
@@ -129,6 +135,6 @@ describe.skipIf(why !== null)('acelens fit --slurm on a one-node Slurm cluster',
         const second = JSON.parse(acelens(args));
         expect(second.to_assemble).toEqual([2]);
         await waitUntil('the resubmitted shard and the solve', () => squeue([second.assemble_job, second.solve_job]) === '' && existsSync(second.model));
-        expect(relativeDiff(coefficients(join(scratch, 'single.json')), coefficients(second.model))).toBeLessThanOrEqual(1e-10);
+        expect(relativeDiff(coefficients(join(scratch, 'single.json')), coefficients(second.model))).toBeLessThanOrEqual(CoefficientTolerance);
     }, 300_000);
 });
