@@ -7,7 +7,7 @@
  * radial function, checked directly below), propagated through products of up to four G's: 1e-9 relative.
  */
 import { describe, expect, it } from 'vitest';
-import { designRows, predict } from '../../src/ace/evaluate';
+import { designRows, predict, type Prediction } from '../../src/ace/evaluate';
 import * as reference from './reference-evaluator';
 import { AceBasis } from '../../src/ace/basis';
 import { defaultSpec, paperSpec } from '../../src/ace/spec';
@@ -15,7 +15,7 @@ import { RadialBasis } from '../../src/ace/radial';
 import { RADIAL_TABLE_ACCURACY, RadialTable } from '../../src/ace/radial-table';
 import { productGraph } from '../../src/ace/evaluator';
 import { SiteEvaluator } from '../../src/ace/sites';
-import { buildNeighbourList } from '../../src/structure/neighbours';
+import { buildNeighbourList, type NeighbourList } from '../../src/structure/neighbours';
 import { randomCarbonPacking, seededRandom } from '../../src/structure/build';
 import type { Frame } from '../../src/structure/frame';
 import { maxAbs, randomCell, randomCluster, randomCoefficients, TRICLINIC } from './helpers';
@@ -140,6 +140,27 @@ describe('tabulated radials', () => {
     }
 });
 
+/**
+ * The per-neighbour path (SiteEvaluator: one site at a time, the bond scans' evaluator) against a prediction `p` of
+ * the same model: every site energy to 1e-12 of the largest, the forces assembled from its neighbour gradients to 1e-12.
+ */
+function expectSitesEqualPredict(basis: AceBasis, c: Float64Array, e0: number, frame: Frame, nl: NeighbourList, p: Prediction) {
+    const site = new SiteEvaluator(basis, c, e0);
+    const F = new Float64Array(3 * frame.natoms), g = new Float64Array(3);
+    for (let i = 0; i < frame.natoms; i++) {
+        const G = site.newG(), gG = site.newG();
+        for (let k = nl.offsets[i]; k < nl.offsets[i + 1]; k++) site.addNeighbour(G, nl.vectors[3 * k], nl.vectors[3 * k + 1], nl.vectors[3 * k + 2]);
+        const E = site.siteEnergy(G, undefined, gG);
+        expect(Math.abs(E - p.perAtomEnergy[i])).toBeLessThan(1e-12 * maxAbs(p.perAtomEnergy));
+        for (let k = nl.offsets[i]; k < nl.offsets[i + 1]; k++) {
+            site.neighbourGradient(gG, nl.vectors[3 * k], nl.vectors[3 * k + 1], nl.vectors[3 * k + 2], g);
+            const j = nl.index[k];
+            for (let a = 0; a < 3; a++) { F[3 * i + a] += g[a]; F[3 * j + a] -= g[a]; }
+        }
+    }
+    expect(relDiff(F, p.forces)).toBeLessThan(1e-12);
+}
+
 describe('SiteEvaluator uses the same evaluator', () => {
     it('site energies and neighbour gradients equal predict to round-off (study basis, purified, K = 4)', () => {
         const basis = basisOf('study', 4, 'purified');
@@ -147,20 +168,7 @@ describe('SiteEvaluator uses the same evaluator', () => {
         const frame = frames[0][1];
         const nl = buildNeighbourList(frame, basis.spec.rcut);
         const p = predict(basis, c, 0.5, frame, { neighbours: nl });
-        const site = new SiteEvaluator(basis, c, 0.5);
-        const F = new Float64Array(3 * frame.natoms), g = new Float64Array(3);
-        for (let i = 0; i < frame.natoms; i++) {
-            const G = site.newG(), gG = site.newG();
-            for (let k = nl.offsets[i]; k < nl.offsets[i + 1]; k++) site.addNeighbour(G, nl.vectors[3 * k], nl.vectors[3 * k + 1], nl.vectors[3 * k + 2]);
-            const E = site.siteEnergy(G, undefined, gG);
-            expect(Math.abs(E - p.perAtomEnergy[i])).toBeLessThan(1e-12 * maxAbs(p.perAtomEnergy));
-            for (let k = nl.offsets[i]; k < nl.offsets[i + 1]; k++) {
-                site.neighbourGradient(gG, nl.vectors[3 * k], nl.vectors[3 * k + 1], nl.vectors[3 * k + 2], g);
-                const j = nl.index[k];
-                for (let a = 0; a < 3; a++) { F[3 * i + a] += g[a]; F[3 * j + a] -= g[a]; }
-            }
-        }
-        expect(relDiff(F, p.forces)).toBeLessThan(1e-12);
+        expectSitesEqualPredict(basis, c, 0.5, frame, nl, p);
     });
 });
 
@@ -183,20 +191,7 @@ describe('the per-atom (batched) path of predict', () => {
             expect(relDiff(p.perAtomEnergy, q.perAtomEnergy)).toBeLessThan(1e-12);
             expect(relDiff(p.forces, q.forces)).toBeLessThan(1e-12);
             expect(relDiff(p.virial!, q.virial!)).toBeLessThan(1e-12);
-            const site = new SiteEvaluator(basis, c, 0.5);
-            const F = new Float64Array(3 * frame.natoms), g = new Float64Array(3);
-            for (let i = 0; i < frame.natoms; i++) {
-                const G = site.newG(), gG = site.newG();
-                for (let k = nl.offsets[i]; k < nl.offsets[i + 1]; k++) site.addNeighbour(G, nl.vectors[3 * k], nl.vectors[3 * k + 1], nl.vectors[3 * k + 2]);
-                const E = site.siteEnergy(G, undefined, gG);
-                expect(Math.abs(E - p.perAtomEnergy[i])).toBeLessThan(1e-12 * maxAbs(p.perAtomEnergy));
-                for (let k = nl.offsets[i]; k < nl.offsets[i + 1]; k++) {
-                    site.neighbourGradient(gG, nl.vectors[3 * k], nl.vectors[3 * k + 1], nl.vectors[3 * k + 2], g);
-                    const j = nl.index[k];
-                    for (let a = 0; a < 3; a++) { F[3 * i + a] += g[a]; F[3 * j + a] -= g[a]; }
-                }
-            }
-            expect(relDiff(F, p.forces)).toBeLessThan(1e-12);
+            expectSitesEqualPredict(basis, c, 0.5, frame, nl, p);
         }, 120_000);
     }
 });
