@@ -51,12 +51,57 @@ async function profiled<T>(page: Page, on: boolean, name: string, run: () => Pro
     }
 }
 
+/**
+ * Frame-switching selections alone, without Plotly: the atoms of the last plot selection are selected again with
+ * the workspace's own `selectAtomsInViewer` (plugin/workspace/linking.ts) after a frame holding none of them was
+ * shown (settled, drawn); from the call → its promise resolved (frame shown and atoms selected in Mol*: JS done)
+ * → the next animation frame (drawn).
+ */
+async function frameSwitches(page: Page, profile: boolean) {
+    const runs: { js: number; frame: number; select: number; drawn: number; atoms: number; from: number; to: number }[] = [];
+    await profiled(page, profile, 'ui-frame-switch', async () => {
+        for (let r = 0; r < 7; r++) {
+            const run = await page.evaluate(async (r) => {
+                const w = window as any, p = w.acelens.plugin;
+                const { selectAtomsInViewer } = await import('/plugin/workspace/linking.ts' as any);
+                const { showFrame, currentDataset } = await import('/plugin/current-dataset.ts' as any);
+                const index = w.acelens.workspace.errors.value.index;
+                const ids: Int32Array = w.acelens.workspace.selection.value.ids;
+                const frames = new Set<number>();
+                for (const id of ids) frames.add(index.frameOf(id));
+                // a frame holding none of the atoms (a different one each run: a frame model is built or taken from the kept ones)
+                let away = (37 * (r + 1)) % (index.offsets.length - 1);
+                while (frames.has(away)) away = (away + 1) % (index.offsets.length - 1);
+                await showFrame(p, away);
+                const settled = () => new Promise<void>(res => { const check = () => p.behaviors.state.isUpdating.value ? setTimeout(check, 20) : requestAnimationFrame(() => requestAnimationFrame(() => res())); check(); });
+                await settled();
+                await new Promise(res => setTimeout(res, 300));
+                const from = currentDataset(p).frameIndex;
+                const t0 = performance.now();
+                const shown = await selectAtomsInViewer(p, index, ids, ids[(r * 7919) % ids.length]);
+                const js = performance.now() - t0;
+                const drawn = await new Promise<number>(res => requestAnimationFrame(() => res(performance.now() - t0)));
+                const at = (name: string) => { const e = performance.getEntriesByName(name).filter(m => m.startTime >= t0); return e.length ? Math.round(e[e.length - 1].startTime - t0) : -1; };
+                const result = { js, frame: at('acelens:select:frame-shown'), select: at('acelens:select:mol-select'), drawn, atoms: shown?.atoms ?? 0, from, to: shown?.frame ?? -1 };
+                await settled();
+                return result;
+            }, r);
+            runs.push(run);
+            console.log(`  frame switch ${r + 1}: frame ${run.from} → ${run.to}, ${run.atoms} atoms selected: JS done ${run.js.toFixed(0)} ms (frame shown ${run.frame}, Mol* select ${run.select} ms), next frame drawn ${run.drawn.toFixed(0)} ms`);
+        }
+    });
+    const m = (f: (x: typeof runs[number]) => number) => median(runs.map(f)).toFixed(0);
+    console.log(`frame-switching selection (selectAtomsInViewer, no plot): → Mol* selection done (JS) median ${m(x => x.js)} ms (frame shown ${m(x => x.frame)} ms); → next frame drawn median ${m(x => x.drawn)} ms (${runs.length} runs)`);
+}
+
 registerBench({
     name: 'ui',
     description: 'workspace on GAP-20: plot selection → 3D highlight, theme → recoloured frame (Chromium, wall ms)',
     onlyWhenNamed: true,
     run: async (args: string[]) => {
         const profile = args.includes('--profile');
+        // `--only frame`: only the frame-switching selections (below)
+        const onlyFrame = args.includes('--only') && args[args.indexOf('--only') + 1] === 'frame';
         if (!existsSync(Gap20Dir)) { console.log(`skipped: ${Gap20Dir} is absent`); return; }
         const text = readdirSync(Gap20Dir).filter(f => f.endsWith('.xyz')).sort().map(f => { const t = readFileSync(join(Gap20Dir, f), 'utf8'); return t.endsWith('\n') ? t : t + '\n'; }).join('');
         const model = await fittedModelFile();
@@ -120,7 +165,7 @@ registerBench({
             await cdp.send('Performance.enable');
             // main-thread time of the page's tasks (Chromium's TaskDuration), ms
             const busy = async () => 1000 * ((await cdp.send('Performance.getMetrics')).metrics.find((m: any) => m.name === 'TaskDuration')?.value ?? NaN);
-            await profiled(page, profile, 'ui-theme', async () => {
+            if (!onlyFrame) await profiled(page, profile, 'ui-theme', async () => {
                 const themes = ['acelens-per-atom-energy', 'acelens-force-error'];
                 for (let r = 0; r < 6; r++) {
                     const b0 = await busy();
@@ -134,8 +179,13 @@ registerBench({
                     await page.waitForTimeout(500);
                 }
             });
-            console.log(`colour theme chosen → recoloured frame drawn: median ${median(themeMs).toFixed(0)} ms wall (runs: ${themeMs.map(x => x.toFixed(0)).join(', ')}); main thread busy: median ${median(themeCpu).toFixed(0)} ms`);
-            console.log(`  of which: theme chosen → Mol* representations recoloured (state update done) median ${median(themeSteps.map(x => x.updated)).toFixed(0)} ms; the rest is waiting for the next frame`);
+            if (onlyFrame) {
+                // atoms coloured as after the theme part (the colouring follows the frame shown)
+                await page.selectOption('[data-testid=acelens-colour-theme]', 'acelens-force-error');
+                await page.waitForTimeout(5000);
+            }
+            if (!onlyFrame) console.log(`colour theme chosen → recoloured frame drawn: median ${median(themeMs).toFixed(0)} ms wall (runs: ${themeMs.map(x => x.toFixed(0)).join(', ')}); main thread busy: median ${median(themeCpu).toFixed(0)} ms`);
+            if (!onlyFrame) console.log(`  of which: theme chosen → Mol* representations recoloured (state update done) median ${median(themeSteps.map(x => x.updated)).toFixed(0)} ms; the rest is waiting for the next frame`);
             try {
                 // in the page: mouse released → Mol* selection changed → next animation frame (the highlight drawn)
                 await page.evaluate(() => {
@@ -153,7 +203,7 @@ registerBench({
                 });
                 const selectMs: number[] = [], inFrame: number[] = [], switched: number[] = [], plotlyMs: number[] = [], molMs: number[] = [];
                 await profiled(page, profile, 'ui-select', async () => {
-                    for (let r = 0; r < 6; r++) {
+                    for (let r = 0; r < (onlyFrame ? 1 : 6); r++) {
                         const g = await page.evaluate((r) => {
                             const div: any = document.querySelector('[data-testid=acelens-plot-force]');
                             div.scrollIntoView();
@@ -184,6 +234,7 @@ registerBench({
                 });
                 console.log(`plot box selection → atoms selected in Mol*, frame drawn: median ${median(selectMs).toFixed(0)} ms wall (runs: ${selectMs.map(x => x.toFixed(0)).join(', ')}); atoms in the frame shown: ${inFrame.length ? `median ${median(inFrame).toFixed(0)} ms (${inFrame.length})` : 'none'}; frame switched: ${switched.length ? `median ${median(switched).toFixed(0)} ms (${switched.length})` : 'none'}`);
                 console.log(`  of which: mouse released → Plotly's plotly_selected median ${median(plotlyMs).toFixed(0)} ms; → atoms selected in Mol* (JS done) median ${median(molMs).toFixed(0)} ms; the rest is waiting for the next frame`);
+                await frameSwitches(page, profile);
             } catch (e) {
                 console.log(`plot box selection → atoms selected in Mol*: not measured (${(e as Error).message.split('\n')[0]})`);
             }

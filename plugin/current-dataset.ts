@@ -9,6 +9,8 @@ import type { TrajectoryRef } from 'molstar/lib/mol-plugin-state/manager/structu
 import { StateTransforms } from 'molstar/lib/mol-plugin-state/transforms';
 import { getFrameData, type AcelensDataset } from './props/frame-data';
 import { OrderedSet } from 'molstar/lib/mol-data/int';
+import { imageRange, sameType, structureType } from './periodic-images';
+import { acelensStore } from './store';
 import { StructureElement, StructureProperties, type ElementIndex, type Structure } from 'molstar/lib/mol-model/structure';
 
 export interface CurrentDataset { trajectory: TrajectoryRef; dataset: AcelensDataset; frameIndex: number }
@@ -63,9 +65,18 @@ export async function showFrame(plugin: PluginContext, index: number) {
     const model = current?.trajectory.models[0];
     if (!model) return;
     if (current.frameIndex === index) return;
-    await plugin.build().to(model.cell.transform.ref)
-        .update(StateTransforms.Model.ModelFromTrajectory, old => ({ ...old, modelIndex: index }))
-        .commit();
+    const update = plugin.build().to(model.cell.transform.ref)
+        .update(StateTransforms.Model.ModelFromTrajectory, old => ({ ...old, modelIndex: index }));
+    // the periodic images of the new frame (its periodic directions) in the same state update: the structure is
+    // built and drawn once, not once for the frame and again for its images (which would also drop a selection
+    // made in between)
+    const frame = current.dataset.frames[index];
+    const type = frame ? structureType(imageRange(frame, acelensStore(plugin).periodicImages.value)) : undefined;
+    for (const s of model.structures) {
+        if (!type || sameType((s.cell.transform.params as any)?.type, type)) continue;
+        update.to(s.cell.transform.ref).update(StateTransforms.Model.StructureFromModel, old => ({ ...old, type }));
+    }
+    await update.commit();
     plugin.managers.structure.focus.clear();
     plugin.managers.camera.reset(undefined, 0);
 }

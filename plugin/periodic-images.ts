@@ -23,13 +23,13 @@ export function imageRange(frame: Frame, n: number): ImageRange | null {
 }
 
 /** Mol*'s structure type for the frame: its images (symmetry by indices) or the plain model. */
-function structureType(range: ImageRange | null) {
+export function structureType(range: ImageRange | null) {
     return range
         ? { name: 'symmetry' as const, params: { ijkMin: Vec3.create(...range.ijkMin), ijkMax: Vec3.create(...range.ijkMax) } }
         : { name: 'model' as const, params: {} };
 }
 
-function sameType(a: any, b: ReturnType<typeof structureType>): boolean {
+export function sameType(a: any, b: ReturnType<typeof structureType>): boolean {
     if (!a || a.name !== b.name) return false;
     if (b.name === 'model') return true;
     return Vec3.exactEquals(a.params.ijkMin, b.params.ijkMin) && Vec3.exactEquals(a.params.ijkMax, b.params.ijkMax);

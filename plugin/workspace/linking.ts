@@ -64,18 +64,18 @@ export async function selectAtomsInViewer(plugin: PluginContext, index: AtomInde
     const atoms = new Set<number>();
     const first = index.offsets[frame], end = index.offsets[frame + 1];
     for (let k = 0; k < ids.length; k++) if (ids[k] >= first && ids[k] < end) atoms.add(ids[k] - first);
-    // a frame switch rebuilds the structure in steps (model, structure, its components and visuals); Mol*
-    // drops a selection whose structure is replaced: select once the state is idle, and again if it was dropped
+    // `showFrame` resolves once its one state update (new model, structure, components and visuals) is done: the
+    // atoms are selected in the new structure at once. Mol* drops a selection whose structure is replaced (an update
+    // that another part started meanwhile): select once no update is running, and again if it was dropped
     let loci: StructureElement.Loci | undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
-        // no wait in the frame shown when nothing is updating: the 3D selection then comes before the panels redraw
-        // (the table)
-        if (attempt > 0 || !inShown || plugin.behaviors.state.isUpdating.value) await stateIdle(plugin);
+        await stateIdle(plugin);
         const structure = shownStructure(plugin);
         if (!structure) return { frame, atoms: 0 };
         loci = lociOfAtoms(structure, atoms);
-        performance.mark('acelens:select:mol-select');
         plugin.managers.interactivity.lociSelects.selectOnly({ loci }, false); // these atoms, not their residue (Mol*'s picking granularity)
+        performance.mark('acelens:select:mol-select'); // (read by `npm run bench -- ui`)
+        if (atoms.size === 0) break;
         await stateIdle(plugin);
         const now = shownStructure(plugin);
         const selected = now ? plugin.managers.structure.selection.getLoci(now) : undefined;
@@ -89,10 +89,20 @@ export async function selectAtomsInViewer(plugin: PluginContext, index: AtomInde
     return { frame, atoms: atoms.size };
 }
 
-/** Resolves when Mol*'s state tree has no update running (and one more task turn has passed). */
-async function stateIdle(plugin: PluginContext) {
-    for (let k = 0; k < 200 && plugin.behaviors.state.isUpdating.value; k++) await new Promise(r => setTimeout(r, 25));
-    await new Promise(r => setTimeout(r, 0));
+/**
+ * Resolves when Mol*'s state tree has no update running: at once when none is, else when Mol* says the update is
+ * over (its `isUpdating` behaviour; no polling). Gives up after `timeoutMs` (an update that never ends must not
+ * hold the selection forever).
+ */
+export function stateIdle(plugin: PluginContext, timeoutMs = 5000): Promise<void> {
+    const updating = plugin.behaviors.state.isUpdating;
+    if (!updating.value) return Promise.resolve();
+    return new Promise(resolve => {
+        let sub: { unsubscribe(): void } | undefined;
+        const done = () => { clearTimeout(timer); sub?.unsubscribe(); resolve(); };
+        const timer = setTimeout(done, timeoutMs);
+        sub = updating.subscribe(u => { if (!u) queueMicrotask(done); });
+    });
 }
 
 /** Dataset ids of the atoms selected in Mol* in the shown structure. */
