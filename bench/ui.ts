@@ -194,7 +194,8 @@ registerBench({
                     document.addEventListener('mouseup', () => { w.__bench.up = performance.now(); }, true);
                     w.acelens.plugin.managers.structure.selection.events.changed.subscribe(() => {
                         const up = w.__bench.up;
-                        if (up) requestAnimationFrame(() => {
+                        // not the selection Mol* drops when a frame switch replaces the structure: the one made after it
+                        if (up && performance.getEntriesByName('acelens:select:mol-select').some(m => m.startTime >= up)) requestAnimationFrame(() => {
                             const at = (name: string) => { const e = performance.getEntriesByName(name).filter(m => m.startTime >= up); return e.length ? Math.round(e[e.length - 1].startTime - up) : -1; };
                             w.__bench.steps.push({ plotly: at('acelens:select:plotly-selected'), frame: at('acelens:select:frame-shown'), select: at('acelens:select:mol-select') });
                             w.__bench.selected.push(performance.now() - up); w.__bench.up = 0;
@@ -233,7 +234,7 @@ registerBench({
                     }
                 });
                 console.log(`plot box selection → atoms selected in Mol*, frame drawn: median ${median(selectMs).toFixed(0)} ms wall (runs: ${selectMs.map(x => x.toFixed(0)).join(', ')}); atoms in the frame shown: ${inFrame.length ? `median ${median(inFrame).toFixed(0)} ms (${inFrame.length})` : 'none'}; frame switched: ${switched.length ? `median ${median(switched).toFixed(0)} ms (${switched.length})` : 'none'}`);
-                console.log(`  of which: mouse released → Plotly's plotly_selected median ${median(plotlyMs).toFixed(0)} ms; → atoms selected in Mol* (JS done) median ${median(molMs).toFixed(0)} ms; the rest is waiting for the next frame`);
+                if (molMs.length) console.log(`  of which: mouse released → Plotly's plotly_selected median ${median(plotlyMs).toFixed(0)} ms; → atoms selected in Mol* (JS done) median ${median(molMs).toFixed(0)} ms; the rest is waiting for the next frame`);
                 await frameSwitches(page, profile);
             } catch (e) {
                 console.log(`plot box selection → atoms selected in Mol*: not measured (${(e as Error).message.split('\n')[0]})`);

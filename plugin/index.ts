@@ -16,6 +16,7 @@ import { withErrorBoundary } from './error-boundary';
 import { setAssetBaseUrl } from './assets';
 import { AcelensConfig } from './config';
 import { disposePredictionWorker, predictionsProvider } from './props/predictions';
+import { prepareSelectionHighlight } from './workspace/linking';
 
 function lookup<T>(table: Record<string, T>, kind: string, id: string): T {
     const impl = table[id];
@@ -38,10 +39,13 @@ export function registerAcelens(ctx: PluginContext) {
     for (const p of m.panels) ctx.customStructureControls.set(p.id, withErrorBoundary(lookup(PanelImplementations, 'panel', p.id), p.name));
     const label = atomLabelProvider(ctx);
     labelProviders.set(ctx, label);
+    // the first selection in 3D is not the one that waits for the selection outline's shaders
+    ctx.canvas3dInitialized.then(() => { if (labelProviders.get(ctx) === label) highlightWarmers.set(ctx, prepareSelectionHighlight(ctx)); }).catch(() => {});
     ctx.managers.lociLabels.addProvider(label);
 }
 
 const labelProviders = new WeakMap<PluginContext, ReturnType<typeof atomLabelProvider>>();
+const highlightWarmers = new WeakMap<PluginContext, () => void>();
 const builtinFormats = new WeakMap<PluginContext, DataFormatProvider>();
 
 export function unregisterAcelens(ctx: PluginContext) {
@@ -58,6 +62,9 @@ export function unregisterAcelens(ctx: PluginContext) {
     disposePredictionWorker(ctx);
     const label = labelProviders.get(ctx);
     if (label) ctx.managers.lociLabels.removeProvider(label);
+    labelProviders.delete(ctx);
+    highlightWarmers.get(ctx)?.();
+    highlightWarmers.delete(ctx);
 }
 
 export const AcelensPlugin = PluginBehavior.create({

@@ -73,8 +73,8 @@ export async function selectAtomsInViewer(plugin: PluginContext, index: AtomInde
         const structure = shownStructure(plugin);
         if (!structure) return { frame, atoms: 0 };
         loci = lociOfAtoms(structure, atoms);
-        plugin.managers.interactivity.lociSelects.selectOnly({ loci }, false); // these atoms, not their residue (Mol*'s picking granularity)
         performance.mark('acelens:select:mol-select'); // (read by `npm run bench -- ui`)
+        plugin.managers.interactivity.lociSelects.selectOnly({ loci }, false); // these atoms, not their residue (Mol*'s picking granularity)
         if (atoms.size === 0) break;
         await stateIdle(plugin);
         const now = shownStructure(plugin);
@@ -110,4 +110,27 @@ export function selectedAtomIds(plugin: PluginContext, dataset: AcelensDataset, 
     const structure = shownStructure(plugin);
     if (!structure) return [];
     return atomIdsOfLoci(plugin.managers.structure.selection.getLoci(structure), dataset, index);
+}
+
+/**
+ * Mol*'s selection outline (its marking pass) draws with the 'marking' variant of every shader program on screen;
+ * Mol* links those programs only when something is first selected or highlighted, and in software WebGL
+ * (SwiftShader) linking them took ≈0.6 s, paid by the first selection (`npm run bench -- ui --profile`:
+ * getAttribLocation under the program's finalize). They are linked here instead, when the browser is idle after
+ * the drawn representations changed, a few at a time (Mol*'s own time-sliced finalize). Returns the unsubscribe.
+ */
+export function prepareSelectionHighlight(plugin: PluginContext): () => void {
+    const canvas3d = plugin.canvas3d;
+    if (!canvas3d) return () => {};
+    let scheduled = false, disposed = false;
+    const ric: (cb: () => void) => void = (globalThis as any).requestIdleCallback
+        ? cb => (globalThis as any).requestIdleCallback(cb, { timeout: 2000 }) : cb => setTimeout(cb, 200);
+    const step = () => {
+        const webgl = plugin.canvas3d?.webgl;
+        if (disposed || !webgl || webgl.isContextLost) { scheduled = false; return; }
+        if (webgl.resources.finalizePrograms(['marking'], false)) { scheduled = false; return; }
+        ric(step);
+    };
+    const sub = canvas3d.reprCount.subscribe(() => { if (!scheduled) { scheduled = true; ric(step); } });
+    return () => { disposed = true; sub.unsubscribe(); };
 }
