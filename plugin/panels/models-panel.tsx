@@ -28,7 +28,7 @@ import { Color } from 'molstar/lib/mol-util/color';
 import { setForceArrows, type ArrowKind } from '../force-arrows';
 import { IconButton } from 'molstar/lib/mol-plugin-ui/controls/common';
 import { DeleteOutlinedSvg, GetAppSvg } from 'molstar/lib/mol-plugin-ui/controls/icons';
-import { workspaceState } from '../workspace/state';
+import { workspaceState, type SharedColouring } from '../workspace/state';
 
 type RangeMode = 'robust' | 'minmax' | 'manual';
 
@@ -202,7 +202,7 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         const model = this.store.activeModel;
         const shown = this.datasetStructures()[0];
         const applied = this.appliedTheme(shown);
-        const off = (text: string | undefined) => { this.setState({ legend: undefined, legendOff: text }); workspaceState(this.plugin).colouring.next(undefined); };
+        const off = (text: string | undefined) => { this.setState({ legend: undefined, legendOff: text }); this.shareColouring(undefined); };
         if (!q || !shown || !applied) { off(undefined); return; }
         if (applied.name !== q.name) { off(`atoms are coloured by ${applied.name} (Mol*)${!model ? ': fit or choose a model to colour by this quantity' : ': Apply colouring to colour by this quantity'}`); return; }
         try {
@@ -215,11 +215,29 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
             this.setState({ legend: { min: labels.min, max: labels.max, colours, note: notes.length ? notes.join(' ') : undefined, model: c.model?.name }, legendOff: undefined });
             // one legend for the 3D view and the plots: the plot area colours its points with this palette and range
             const shared = { quantity: q.name, min: c.range.min, max: c.range.max, colours, scope: applied.params.scope, title: `${q.symbol} (${q.unit})` };
-            const colouring = workspaceState(this.plugin).colouring;
-            if (JSON.stringify(colouring.value) !== JSON.stringify(shared)) colouring.next(shared);
+            this.shareColouring(shared);
         } catch (e) {
             this.setState({ legend: undefined, message: (e as Error).message });
         }
+    }
+
+    private sharedColouring?: { value: SharedColouring | undefined };
+
+    /**
+     * Gives the plot area the colouring (it recolours its points when it changed) after the next animation frame: a
+     * frame switch changes a per-frame range, and restyling 6·10⁵ WebGL points takes seconds in software WebGL; the
+     * 3D view (the new frame, a selection made in it) is drawn first. The latest value wins.
+     */
+    private shareColouring(value: SharedColouring | undefined) {
+        const pending = this.sharedColouring;
+        this.sharedColouring = { value };
+        if (pending) return;
+        requestAnimationFrame(() => setTimeout(() => {
+            const latest = this.sharedColouring;
+            this.sharedColouring = undefined;
+            const colouring = workspaceState(this.plugin).colouring;
+            if (latest && JSON.stringify(colouring.value) !== JSON.stringify(latest.value)) colouring.next(latest.value);
+        }));
     }
 
     private setColouring(patch: Partial<State>) {
