@@ -393,9 +393,10 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         const hTraces = h.counts.map((c, t) => ({ x: centres, y: Array.from(c), width, type: 'bar', name: errors.configTypes[t], marker: { color: ConfigTypeColours[t % ConfigTypeColours.length] }, hovertemplate: `${errors.configTypes[t]}<br>|ΔF| %{x:.3f} eV/Å<br>%{y} atoms<extra></extra>` }))
             .filter((_, t) => h.counts[t].some(x => x > 0));
         await Plotly.react(hDiv, hTraces, this.layout({
-            title: { text: `Force error per atom by config_type (drag across a range to select those atoms)${histogramRange.above ? ` · ${histogramRange.above} atoms above ${histogramRange.hi.toFixed(2)} eV/Å not shown` : ''}`, font: { size: 13 } },
-            barmode: 'stack', selectdirection: 'h', bargap: 0,
-            xaxis: { title: { text: '|F_model − F_DFT| (eV/Å)' } }, yaxis: { title: { text: 'atoms' } },
+            // (short enough for a 600 px plot: the hint on selecting is the x axis title's second line)
+            title: { text: `Force error per atom by config_type${histogramRange.above ? ` · ${histogramRange.above} atoms above ${histogramRange.hi.toFixed(2)} eV/Å not shown` : ''}`, font: { size: 13 } },
+            barmode: 'stack', selectdirection: 'h', bargap: 0, margin: { l: 70, r: 20, t: 36, b: 70 },
+            xaxis: { title: { text: '|F_model − F_DFT| (eV/Å)<br><span style="font-size:11px">drag across a range to select those atoms</span>' } }, yaxis: { title: { text: 'atoms' } },
             legend: { font: { size: 10 } },
         }), this.config());
 
