@@ -124,7 +124,7 @@ export function prepareSelectionHighlight(plugin: PluginContext): () => void {
     if (!canvas3d) return () => {};
     let scheduled = false, disposed = false;
     const ric: (cb: () => void) => void = (globalThis as any).requestIdleCallback
-        ? cb => (globalThis as any).requestIdleCallback(cb, { timeout: 2000 }) : cb => setTimeout(cb, 200);
+        ? cb => (globalThis as any).requestIdleCallback(cb) : cb => setTimeout(cb, 200);
     const step = () => {
         const webgl = plugin.canvas3d?.webgl;
         if (disposed || !webgl || webgl.isContextLost) { scheduled = false; return; }
