@@ -73,7 +73,18 @@ async function frameSwitches(page: Page, profile: boolean) {
                 let away = (37 * (r + 1)) % (index.offsets.length - 1);
                 while (frames.has(away)) away = (away + 1) % (index.offsets.length - 1);
                 await showFrame(p, away);
-                const settled = () => new Promise<void>(res => { const check = () => p.behaviors.state.isUpdating.value ? setTimeout(check, 20) : requestAnimationFrame(() => requestAnimationFrame(() => res())); check(); });
+                // settled: no state update running and the page drawing again at its pace (three animation frames in a row
+                // < 50 ms apart: what the last frame switch started, e.g. the plots' recolouring, is over); at most 30 s
+                const settled = () => new Promise<void>(res => {
+                    const t0 = performance.now();
+                    let last = 0, quiet = 0;
+                    const frame = (t: number) => {
+                        quiet = last && t - last < 50 ? quiet + 1 : 0;
+                        last = t;
+                        if ((quiet >= 3 && !p.behaviors.state.isUpdating.value) || t - t0 > 30_000) res(); else requestAnimationFrame(frame);
+                    };
+                    requestAnimationFrame(frame);
+                });
                 await settled();
                 await new Promise(res => setTimeout(res, 300));
                 const from = currentDataset(p).frameIndex;
