@@ -98,10 +98,10 @@ export function stateIdle(plugin: PluginContext, timeoutMs = 5000): Promise<void
     const updating = plugin.behaviors.state.isUpdating;
     if (!updating.value) return Promise.resolve();
     return new Promise(resolve => {
-        let sub: { unsubscribe(): void } | undefined;
-        const done = () => { clearTimeout(timer); sub?.unsubscribe(); resolve(); };
-        const timer = setTimeout(done, timeoutMs);
-        sub = updating.subscribe(u => { if (!u) queueMicrotask(done); });
+        // (done runs after both are set: from the timer, or a microtask after the subscription's value turns false)
+        const timer = setTimeout(() => done(), timeoutMs);
+        const sub = updating.subscribe(u => { if (!u) queueMicrotask(done); });
+        function done() { clearTimeout(timer); sub.unsubscribe(); resolve(); }
     });
 }
 
