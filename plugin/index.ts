@@ -16,6 +16,7 @@ import { withErrorBoundary } from './error-boundary';
 import { setAssetBaseUrl } from './assets';
 import { AcelensConfig } from './config';
 import { disposePredictionWorker, predictionsProvider } from './props/predictions';
+import { initRenderQuality } from './render-quality';
 
 function lookup<T>(table: Record<string, T>, kind: string, id: string): T {
     const impl = table[id];
@@ -39,6 +40,8 @@ export function registerAcelens(ctx: PluginContext) {
     const label = atomLabelProvider(ctx);
     labelProviders.set(ctx, label);
     ctx.managers.lociLabels.addProvider(label);
+    // software WebGL (SwiftShader, llvmpipe, …): Mol*'s costly passes off, said in the 3D view (./render-quality.ts)
+    initRenderQuality(ctx);
 }
 
 const labelProviders = new WeakMap<PluginContext, ReturnType<typeof atomLabelProvider>>();
