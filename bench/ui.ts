@@ -105,13 +105,13 @@ registerBench({
             const app = await page.evaluate(() => { const rq = (window as any).acelens.renderQuality.state.value; return { quality: rq.quality as string, renderer: rq.renderer?.string as string, kind: rq.renderer?.kind as string }; });
             console.log(`WebGL renderer: ${app.renderer} (${app.kind}); the app chose ${app.quality} rendering`);
             const modes = quality === 'both' ? ['app', 'full'] : [quality];
-            const results: { mode: string; props: string; firstFrame: number; settled: number; frames: number; theme: number[]; updated: number[]; cpu: number[]; load: string }[] = [];
+            const results: { mode: string; props: string; firstFrame: number; settled: number; frames: number; theme: number[]; pixels: number[]; updated: number[]; cpu: number[]; load: string }[] = [];
             // the acelens themes alternately, as a user does: a quantity chosen in the Models panel's colouring list (it
             // applies at once); in the page, from the list's change event until every representation of the shown
             // structure has that theme, Mol*'s state is idle and the next animation frame is drawn
             await page.evaluate(() => {
                 const w = window as any;
-                w.__theme = { done: [] as number[], steps: [] as any[] };
+                w.__theme = { done: [] as number[], pixels: [] as number[], steps: [] as any[] };
                 document.addEventListener('change', e => {
                     const el = e.target as HTMLSelectElement;
                     if (el?.dataset?.testid !== 'acelens-colour-theme') return;
@@ -127,6 +127,13 @@ registerBench({
                                 const at = (name: string) => { const e = performance.getEntriesByName(name).filter(m => m.startTime >= t0); return e.length ? Math.round(e[e.length - 1].startTime - t0) : -1; };
                                 w.__theme.steps.push({ start: at('acelens:theme:start'), attached: at('acelens:theme:predictions-attached'), updated: at('acelens:theme:representations-updated'), idle: Math.round(cond) });
                                 w.__theme.done.push(performance.now() - t0);
+                                // after this frame's callbacks (Mol*'s tick among them), a 1-pixel read of Mol*'s canvas
+                                // waits until the GPU process (SwiftShader: the CPU) has drawn the frame: the pixels exist
+                                setTimeout(() => {
+                                    const gl = p.canvas3dContext.webgl.gl;
+                                    gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+                                    w.__theme.pixels.push(performance.now() - t0);
+                                }, 0);
                             });
                         } else requestAnimationFrame(check);
                     };
@@ -185,7 +192,7 @@ registerBench({
                     return { first: med(first), settled: med(settled), frames: med(frames), size: `${gl.drawingBufferWidth}×${gl.drawingBufferHeight}` };
                 });
                 console.log(`  Mol*'s canvas (${cost.size} pixels, page settled ${settleMs} ms): one redraw → first frame ${cost.first.toFixed(0)} ms, ${cost.frames} frame(s) drawn until still, ${cost.settled.toFixed(0)} ms (medians of 5)`);
-                const themeMs: number[] = [], themeCpu: number[] = [], updated: number[] = [];
+                const themeMs: number[] = [], pixelMs: number[] = [], themeCpu: number[] = [], updated: number[] = [];
                 await profiled(page, profile, `ui-theme-${mode}`, async () => {
                     for (let r = 0; r < 6; r++, nTheme++) {
                         // each run from a still page: the frames a previous change queued (multi-sampling, the plots'
@@ -193,19 +200,20 @@ registerBench({
                         const waited = await settle(page);
                         const b0 = await busy();
                         await page.selectOption('[data-testid=acelens-colour-theme]', themes[nTheme % 2]);
-                        await page.waitForFunction((n) => (window as any).__theme.done.length > n, nTheme, { timeout: 300_000, polling: 100 });
+                        await page.waitForFunction((n) => (window as any).__theme.pixels.length > n, nTheme, { timeout: 300_000, polling: 100 });
                         themeCpu.push(await busy() - b0);
-                        const { ms, steps } = await page.evaluate((n) => ({ ms: (window as any).__theme.done[n], steps: (window as any).__theme.steps[n] }), nTheme);
+                        const { ms, px, steps } = await page.evaluate((n) => ({ ms: (window as any).__theme.done[n], px: (window as any).__theme.pixels[n], steps: (window as any).__theme.steps[n] }), nTheme);
                         themeMs.push(ms);
+                        pixelMs.push(px);
                         updated.push(steps.updated);
-                        console.log(`  ${themes[nTheme % 2]}: ${ms.toFixed(0)} ms (page settled ${waited} ms before; applyTheme started ${steps.start}, predictions attached ${steps.attached}, representations updated ${steps.updated}, state idle ${steps.idle} ms; main thread busy ${themeCpu[r].toFixed(0)} ms)`);
+                        console.log(`  ${themes[nTheme % 2]}: ${ms.toFixed(0)} ms, pixels drawn ${px.toFixed(0)} ms (page settled ${waited} ms before; applyTheme started ${steps.start}, predictions attached ${steps.attached}, representations updated ${steps.updated}, state idle ${steps.idle} ms; main thread busy ${themeCpu[r].toFixed(0)} ms)`);
                     }
                 });
-                results.push({ mode, props, firstFrame: cost.first, settled: cost.settled, frames: cost.frames, theme: themeMs, updated, cpu: themeCpu, load: loadavg().map(x => x.toFixed(1)).join(' ') });
+                results.push({ mode, props, firstFrame: cost.first, settled: cost.settled, frames: cost.frames, theme: themeMs, pixels: pixelMs, updated, cpu: themeCpu, load: loadavg().map(x => x.toFixed(1)).join(' ') });
             }
-            console.log('\ncolour theme chosen → recoloured frame drawn (medians of 6, wall ms):');
+            console.log('\ncolour theme chosen → recoloured frame drawn (next animation frame) / its pixels rendered by the GPU process (medians of 6, wall ms):');
             for (const r of results) {
-                console.log(`  ${(r.mode === 'app' ? `app (${app.quality})` : r.mode).padEnd(12)} ${median(r.theme).toFixed(0).padStart(6)} ms  (runs: ${r.theme.map(x => x.toFixed(0)).join(', ')}); Mol* state update done ${median(r.updated).toFixed(0)} ms; main thread busy ${median(r.cpu).toFixed(0)} ms; one redraw: first frame ${r.firstFrame.toFixed(0)} ms, ${r.frames} frames until still ${r.settled.toFixed(0)} ms; load ${r.load}`);
+                console.log(`  ${(r.mode === 'app' ? `app (${app.quality})` : r.mode).padEnd(12)} ${median(r.theme).toFixed(0).padStart(6)} ms / ${median(r.pixels).toFixed(0).padStart(6)} ms  (runs: ${r.theme.map(x => x.toFixed(0)).join(', ')} / ${r.pixels.map(x => x.toFixed(0)).join(', ')}); Mol* state update done ${median(r.updated).toFixed(0)} ms; main thread busy ${median(r.cpu).toFixed(0)} ms; one redraw: first frame ${r.firstFrame.toFixed(0)} ms, ${r.frames} frames until still ${r.settled.toFixed(0)} ms; load ${r.load}`);
             }
             // the selection part below with the settings a user gets
             await page.evaluate(() => { const rq = (window as any).acelens.renderQuality; rq.set(rq.state.value.renderer?.kind === 'software' ? 'light' : 'full', false); });
