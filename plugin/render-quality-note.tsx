@@ -20,7 +20,7 @@ export class RenderQualityNote extends PluginUIComponent<{}, RenderQualityState>
         const light = this.state.quality === 'light';
         const set = () => renderQuality(this.plugin).set(light ? 'full' : 'light');
         return <div className='acelens-render-quality' data-testid='acelens-render-quality' data-quality={this.state.quality}
-            title={`WebGL renderer: ${r.string}`}
+            title={`WebGL renderer: ${r.string}. Light rendering: ambient occlusion, bloom and multi-sampling off, FXAA edge smoothing (Mol*: ambient occlusion, bloom, temporal multi-sampling, SMAA).`}
             style={{ position: 'absolute', left: 64, bottom: 8, zIndex: 5, maxWidth: 'calc(100% - 128px)', padding: '3px 8px', fontSize: 11, lineHeight: '16px', background: 'rgba(238,236,231,0.88)', border: '1px solid #cec8ba', borderRadius: 3, color: '#332b1f' }}>
             {light
                 ? <>Software WebGL ({r.name}): light rendering, no ambient occlusion or multi-sampling. </>

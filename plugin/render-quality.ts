@@ -4,16 +4,19 @@
  * In software WebGL (SwiftShader, Mesa llvmpipe, Windows' WARP, …: cluster login nodes, VNC, virtual machines,
  * headless Chromium) every pixel of every pass is computed on the CPU, and Mol*'s default canvas settings cost a lot
  * there: screen-space ambient occlusion (several full-screen passes with many depth samples per pixel), an
- * always-on bloom pass, and "temporal" multi-sampling, which after every change (a recolouring, a highlight, a camera
- * move) redraws the whole scene again for each further jittered sample, frame after frame. On such a renderer acelens
- * switches these three off (SMAA edge smoothing stays: one cheap pass) and says so in the 3D view, with one click
- * back to Mol*'s full quality; the choice is remembered in the browser. On a hardware GPU nothing is changed.
+ * always-on bloom pass, "temporal" multi-sampling, which after every change (a recolouring, a camera move) redraws
+ * the whole scene again for each further jittered sample, frame after frame (and draws all samples at once for a
+ * highlight), and SMAA's three edge-smoothing passes. On such a renderer acelens switches the first three off and
+ * smooths edges with FXAA (one pass), and says so in the 3D view, with one click back to Mol*'s full quality; the
+ * choice is remembered in the browser. On a hardware GPU nothing is changed.
  *
  * `classifyRenderer` is a pure function of the renderer string (tested in test/plugin/render-quality.test.ts).
  */
 import { BehaviorSubject } from 'rxjs';
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
 import type { Canvas3DProps, PartialCanvas3DProps } from 'molstar/lib/mol-canvas3d/canvas3d';
+import { FxaaParams } from 'molstar/lib/mol-canvas3d/passes/fxaa';
+import { ParamDefinition as PD } from 'molstar/lib/mol-util/param-definition';
 
 export type RendererKind = 'software' | 'hardware' | 'unknown';
 
@@ -63,14 +66,20 @@ export type RenderQuality = 'light' | 'full';
  */
 export const LightCanvasProps: PartialCanvas3DProps = {
     multiSample: { mode: 'off' },
-    postprocessing: { occlusion: { name: 'off', params: {} }, bloom: { name: 'off', params: {} } },
+    postprocessing: {
+        occlusion: { name: 'off', params: {} },
+        bloom: { name: 'off', params: {} },
+        // FXAA (one full-screen pass) instead of Mol*'s SMAA (three): in SwiftShader at 548×998 pixels SMAA took
+        // about half of a light frame (≈110 of 220 ms at load 13), FXAA ≈8 ms
+        antialiasing: { name: 'fxaa', params: PD.getDefaultValues(FxaaParams) },
+    },
 };
 
 /** The part of the canvas props that the light settings change, as it is now (to put back on 'full quality'). */
 function changedPart(p: Canvas3DProps): PartialCanvas3DProps {
     return {
         multiSample: { ...p.multiSample },
-        postprocessing: { occlusion: p.postprocessing.occlusion, bloom: p.postprocessing.bloom },
+        postprocessing: { occlusion: p.postprocessing.occlusion, bloom: p.postprocessing.bloom, antialiasing: p.postprocessing.antialiasing },
     };
 }
 

@@ -21,7 +21,7 @@ describe('rendering quality in software WebGL', () => {
     it('light settings and a note in SwiftShader; full quality one click away, remembered', async () => {
         const { page, errors } = await openViewer(browser, inject('baseUrl'), { width: 1600, height: 1000 });
         await waitForStructure(page);
-        expect(await canvasSettings(page)).toEqual({ quality: 'light', chosen: false, kind: 'software', name: 'SwiftShader', occlusion: 'off', bloom: 'off', multiSample: 'off', antialiasing: 'smaa' });
+        expect(await canvasSettings(page)).toEqual({ quality: 'light', chosen: false, kind: 'software', name: 'SwiftShader', occlusion: 'off', bloom: 'off', multiSample: 'off', antialiasing: 'fxaa' });
 
         const note = page.locator('[data-testid=acelens-render-quality]');
         await expect.poll(() => note.isVisible()).toBe(true);
@@ -38,7 +38,7 @@ describe('rendering quality in software WebGL', () => {
         expect(light.distinctColours).toBeGreaterThan(10);
 
         await page.locator('[data-testid=acelens-render-quality-toggle]').click();
-        expect(await canvasSettings(page)).toMatchObject({ quality: 'full', chosen: true, occlusion: 'on', bloom: 'on', multiSample: 'temporal' });
+        expect(await canvasSettings(page)).toMatchObject({ quality: 'full', chosen: true, occlusion: 'on', bloom: 'on', multiSample: 'temporal', antialiasing: 'smaa' });
         await expect.poll(() => note.innerText()).toMatch(/full quality, every change redraws slowly\.\s*Light rendering$/);
         await page.waitForTimeout(2500); // the multi-sample frames
         const full = pixelStats(await screenshotViewport(page, 'render-quality-full'));

@@ -80,13 +80,14 @@ describe('renderQuality', () => {
         const occlusionParams = p.canvas3d.props.postprocessing.occlusion.params;
         renderQuality(p).init();
         expect(summary(p)).toEqual({ occlusion: 'off', bloom: 'off', multiSample: 'off' });
-        expect(p.canvas3d.props.postprocessing.antialiasing.name).toBe('smaa'); // the cheap edge smoothing stays
+        expect(p.canvas3d.props.postprocessing.antialiasing.name).toBe('fxaa'); // one pass instead of SMAA's three
         expect(renderQuality(p).state.value).toMatchObject({ quality: 'light', chosen: false, renderer: { kind: 'software', name: 'SwiftShader' } });
         expect(store.size).toBe(0); // nothing remembered until the user chooses
 
         renderQuality(p).set('full');
         expect(summary(p)).toEqual(molstarDefaults);
         expect(p.canvas3d.props.postprocessing.occlusion.params).toEqual(occlusionParams);
+        expect(p.canvas3d.props.postprocessing.antialiasing.name).toBe('smaa');
         expect(store.get(RenderQualityStorageKey)).toBe('full');
         expect(renderQuality(p).state.value).toMatchObject({ quality: 'full', chosen: true });
 
