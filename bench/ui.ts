@@ -228,7 +228,7 @@ registerBench({
                         const up = w.__bench.up;
                         if (up) requestAnimationFrame(() => {
                             const at = (name: string) => { const e = performance.getEntriesByName(name).filter(m => m.startTime >= up); return e.length ? Math.round(e[e.length - 1].startTime - up) : -1; };
-                            w.__bench.steps.push({ plotly: at('acelens:select:plotly-selected'), frame: at('acelens:select:frame-shown'), select: at('acelens:select:mol-select') });
+                            w.__bench.steps.push({ plotly: at('acelens:select:plot-selected'), frame: at('acelens:select:frame-shown'), select: at('acelens:select:mol-select') });
                             w.__bench.selected.push(performance.now() - up); w.__bench.up = 0;
                         });
                     });
@@ -261,11 +261,11 @@ registerBench({
                         (frame1 === frame0 ? inFrame : switched).push(ms);
                         if (steps.plotly >= 0) plotlyMs.push(steps.plotly);
                         if (steps.select >= 0) molMs.push(steps.select);
-                        console.log(`  selection ${r + 1}: ${ms.toFixed(0)} ms, ${atoms} atoms, ${frame1 === frame0 ? 'in the frame shown' : `frame ${frame0} → ${frame1}`} (plotly_selected at ${steps.plotly}, frame shown ${steps.frame}, Mol* select ${steps.select} ms)`);
+                        console.log(`  selection ${r + 1}: ${ms.toFixed(0)} ms, ${atoms} atoms, ${frame1 === frame0 ? 'in the frame shown' : `frame ${frame0} → ${frame1}`} (plot selection at ${steps.plotly}, frame shown ${steps.frame}, Mol* select ${steps.select} ms)`);
                     }
                 });
                 console.log(`plot box selection → atoms selected in Mol*, frame drawn: median ${median(selectMs).toFixed(0)} ms wall (runs: ${selectMs.map(x => x.toFixed(0)).join(', ')}); atoms in the frame shown: ${inFrame.length ? `median ${median(inFrame).toFixed(0)} ms (${inFrame.length})` : 'none'}; frame switched: ${switched.length ? `median ${median(switched).toFixed(0)} ms (${switched.length})` : 'none'}`);
-                console.log(`  of which: mouse released → Plotly's plotly_selected median ${median(plotlyMs).toFixed(0)} ms; → atoms selected in Mol* (JS done) median ${median(molMs).toFixed(0)} ms; the rest is waiting for the next frame`);
+                console.log(`  of which: mouse released → points selected in the plot median ${median(plotlyMs).toFixed(0)} ms; → atoms selected in Mol* (JS done) median ${median(molMs).toFixed(0)} ms; the rest is waiting for the next frame`);
             } catch (e) {
                 console.log(`plot box selection → atoms selected in Mol*: not measured (${(e as Error).message.split('\n')[0]})`);
             }

@@ -25,6 +25,7 @@ import { acelensStore, type StoredModel } from '../store';
 import { isCancelled } from '../worker/worker-task';
 import { loadPlotly, serialDraw, type PlotlyModule } from '../plots/plotly';
 import { keepHoverTreesReplaced } from '../plots/hover-index';
+import { PlotPointSelector, selectablePoints, type Outline, type SelectablePoints, type SelectHow } from '../plots/point-select';
 import type { AcelensDataset } from '../props/frame-data';
 import { atomIdsOfLoci, selectAtomsInViewer, selectedAtomIds } from './linking';
 import { workspaceState, type AtomSelection, type SharedColouring } from './state';
@@ -136,6 +137,10 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         distance: new PlotMarks(() => this.divs.distance.current, () => this.markCanvases.distance.current),
     };
     private drawnData?: Drawn;
+    /** box, lasso and click selection of the points of each point plot, answered by us (../plots/point-select.ts) */
+    private selectors: Partial<Record<MarkedPlot, PlotPointSelector>> = {};
+    /** each point plot's points as its selector sees them, and the atom ids of a set of its point indices */
+    private selectable: Partial<Record<MarkedPlot, { points: SelectablePoints; ids: (indices: Int32Array) => Int32Array; name: string }>> = {};
     private errorsCache?: { modelId: string; frames: readonly Frame[]; errors: DatasetErrors };
     private hovered: number[] = [];
     /** Mol* selection changes made by this component (not to be read back as a 3D selection) */
@@ -284,6 +289,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
             for (const k of main) { const div = this.divs[k].current; if (div) Plotly.purge(div); }
             for (const k of ['energy', 'force', 'distance'] as const) this.marks[k].clear();
             this.drawnData = undefined;
+            this.selectable = {};
             workspaceState(this.plugin).errors.next(undefined);
             this.setState({ rows: [], reference: undefined });
         };
@@ -387,9 +393,10 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         const hTraces = h.counts.map((c, t) => ({ x: centres, y: Array.from(c), width, type: 'bar', name: errors.configTypes[t], marker: { color: ConfigTypeColours[t % ConfigTypeColours.length] }, hovertemplate: `${errors.configTypes[t]}<br>|ΔF| %{x:.3f} eV/Å<br>%{y} atoms<extra></extra>` }))
             .filter((_, t) => h.counts[t].some(x => x > 0));
         await Plotly.react(hDiv, hTraces, this.layout({
-            title: { text: `Force error per atom by config_type (drag across a range to select those atoms)${histogramRange.above ? ` · ${histogramRange.above} atoms above ${histogramRange.hi.toFixed(2)} eV/Å not shown` : ''}`, font: { size: 13 } },
-            barmode: 'stack', selectdirection: 'h', bargap: 0,
-            xaxis: { title: { text: '|F_model − F_DFT| (eV/Å)' } }, yaxis: { title: { text: 'atoms' } },
+            // (short enough for a 600 px plot: the hint on selecting is the x axis title's second line)
+            title: { text: `Force error per atom by config_type${histogramRange.above ? ` · ${histogramRange.above} atoms above ${histogramRange.hi.toFixed(2)} eV/Å not shown` : ''}`, font: { size: 13 } },
+            barmode: 'stack', selectdirection: 'h', bargap: 0, margin: { l: 70, r: 20, t: 36, b: 70 },
+            xaxis: { title: { text: '|F_model − F_DFT| (eV/Å)<br><span style="font-size:11px">drag across a range to select those atoms</span>' } }, yaxis: { title: { text: 'atoms' } },
             legend: { font: { size: 10 } },
         }), this.config());
 
@@ -399,6 +406,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         this.pointColoursKey = JSON.stringify([errors.index.total, colours.colours, colours.min, colours.max, colours.title]);
         this.pointColoursDrawn = this.drawnData;
         this.bindEvents(eDiv, fDiv, dDiv, hDiv, typeTraces);
+        this.makeSelectable(Plotly, ex, ey, typeTraces, energyPoints, distanceIds, dx, dy);
         for (const k of ['energy', 'force', 'distance'] as const) this.marks[k].bind();
         // Plotly's hover look-up in 6·10⁵ points took seconds per mouse move: a grid index instead (../plots/hover-index.ts)
         for (const div of [eDiv, fDiv, dDiv]) keepHoverTreesReplaced(div);
@@ -407,6 +415,52 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         this.setState({ drawn: this.state.drawn + 1, rows: rows.length ? rows : [] });
         if (!this.state.selection) this.showWorst(errors);
         await this.mark();
+    }
+
+    /**
+     * The points of the parity and distance plots for our own box, lasso and click selection (a grid index each:
+     * the 6·10⁵ force components are never handed to Plotly's selection), and the selectors on the plots.
+     */
+    private makeSelectable(Plotly: PlotlyModule, ex: Float64Array, ey: Float64Array, typeTraces: { type: number; members: number[] }[], energyFrames: Int32Array, distanceIds: Int32Array, dx: Float64Array, dy: Float64Array) {
+        const d = this.drawnData!, errors = d.errors;
+        const eDiv = this.divs.energy.current as any;
+        // energy points in plot order: j → its config_type trace (1 + k in the plot: trace 0 is the diagonal)
+        const traceOf = new Int32Array(ex.length);
+        typeTraces.forEach(({ members }, k) => { for (const j of members) traceOf[j] = k; });
+        const shown = (j: number) => { const t = eDiv?._fullData?.[1 + traceOf[j]]; return !t || t.visible === true; };
+        const force = this.selectable.force?.points.x === errors.force.dft ? this.selectable.force.points : selectablePoints(errors.force.dft, errors.force.model);
+        this.selectable = {
+            energy: {
+                name: 'energy parity (all atoms of the structures)', points: selectablePoints(ex, ey, shown),
+                ids: js => atomsOfFrames(errors.index, [...new Set(Array.from(js, j => energyFrames[j]))].sort((a, b) => a - b)),
+            },
+            force: {
+                name: 'force parity', points: force,
+                ids: is => { const ids = new Set<number>(); for (const i of is) ids.add(errors.force.atom[i]); return Int32Array.from(ids).sort(); },
+            },
+            distance: { name: 'error against distance', points: selectablePoints(dx, dy), ids: js => Int32Array.from(js, j => distanceIds[j]).sort() },
+        };
+        for (const key of ['energy', 'force', 'distance'] as const) {
+            const div = this.divs[key].current;
+            if (!div || this.selectors[key]) continue;
+            this.selectors[key] = new PlotPointSelector(div, {
+                points: () => this.selectable[key]?.points,
+                onSelect: (indices, how, additive) => this.selectFromPlot(key, indices, how, additive),
+                onClear: () => this.setSelection(undefined, true),
+                onOutline: outline => this.marks[key].setOutline(outline),
+            }, update => { (Plotly as any).relayout(div, update); });
+        }
+    }
+
+    private selectFromPlot(key: MarkedPlot, indices: Int32Array, how: SelectHow, additive: boolean) {
+        performance.mark('acelens:select:plot-selected'); // (read by `npm run bench -- ui`)
+        const s = this.selectable[key];
+        if (!s) return;
+        let ids = s.ids(indices);
+        const before = this.state.selection?.ids;
+        if (additive && before) ids = Int32Array.from(new Set([...before, ...ids])).sort();
+        const outline = this.marks[key].shownOutline;
+        this.setSelection({ ids, label: `${s.name}: ${how}${additive ? ' (added)' : ''}` }, true, how === 'click', key, outline);
     }
 
     /** Without a selection the table lists the atoms with the largest force errors of the dataset. */
@@ -442,8 +496,9 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         };
         const how = (ev: any) => ev?.lassoPoints ? 'lasso' : 'box';
         const on = (div: any, name: string, ids: (points: any[]) => Int32Array) => {
+            // Plotly's own selection only where ours (makeSelectable) does not take the gesture, e.g. touch
             div.on('plotly_selected', (ev: any) => {
-                performance.mark('acelens:select:plotly-selected'); // (read by `npm run bench -- ui`)
+                performance.mark('acelens:select:plot-selected'); // (read by `npm run bench -- ui`)
                 if (ev?.points) this.setSelection({ ids: ids(ev.points), label: `${name}: ${how(ev)}` }, true);
             });
             div.on('plotly_click', (ev: any) => { if (ev?.points?.length) this.setSelection({ ids: ids(ev.points.slice(0, 1)), label: `${name}: click` }, true, true); });
@@ -465,9 +520,11 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
      * The selected atoms: listed (largest error first), marked in every plot, and (`toViewer`) selected in Mol*
      * (the frame switched when none of them is shown; the largest-error atom's frame then).
      */
-    async setSelection(selection: Selection | undefined, toViewer: boolean, focus = false) {
+    async setSelection(selection: Selection | undefined, toViewer: boolean, focus = false, fromPlot?: MarkedPlot, outline?: Outline) {
         const d = this.drawnData;
         if (!d) return;
+        // the outline of a box or lasso stays drawn in the plot it was made in while that selection is shown
+        for (const k of ['energy', 'force', 'distance'] as const) if (k !== fromPlot || !outline) this.marks[k].setOutline(undefined);
         // Plotly re-emits the selection event when a plot with a selection is restyled (the marks): the same
         // selection again changes nothing (and cannot loop)
         const before = this.state.selection;

@@ -23,6 +23,8 @@ export interface MarkSet {
 /** The marks of one plot: `canvas` is placed over the plot's drawing area (a sibling of the graph div in a positioned box). */
 export class PlotMarks {
     private sets: MarkSet[] = [];
+    /** the outline of a box or lasso selection made in this plot, data coordinates (../plots/point-select.ts) */
+    private outline?: ReadonlyArray<readonly [number, number]>;
     private readonly redraw = () => this.draw();
 
     constructor(private graph: () => HTMLElement | null, private canvas: () => HTMLCanvasElement | null) {}
@@ -43,7 +45,18 @@ export class PlotMarks {
         this.draw();
     }
 
-    clear() { this.set([]); }
+    clear() { this.outline = undefined; this.set([]); }
+
+    /** The outline of a box or lasso selection (data coordinates; undefined: none), drawn now. */
+    setOutline(outline: ReadonlyArray<readonly [number, number]> | undefined) {
+        this.outline = outline;
+        this.draw();
+    }
+
+    /** The outline shown, data coordinates (for tests). */
+    get shownOutline(): [number, number][] | undefined {
+        return this.outline?.map(([x, y]) => [x, y]);
+    }
 
     /** The marks currently shown, by name (for tests and for reading them back). */
     get shown(): Record<string, { x: number[]; y: number[] }> {
@@ -89,6 +102,18 @@ export class PlotMarks {
                 ctx.arc(px, py, r, 0, 2 * Math.PI);
             }
             ctx.stroke();
+        }
+        if (this.outline && this.outline.length > 1) {
+            ctx.setLineDash([5, 4]);
+            ctx.strokeStyle = '#333';
+            ctx.lineWidth = 1;
+            ctx.fillStyle = 'rgba(255, 45, 0, 0.06)';
+            ctx.beginPath();
+            this.outline.forEach(([x, y], k) => { const px = xa.c2p(x), py = ya.c2p(y); if (k === 0) ctx.moveTo(px, py); else ctx.lineTo(px, py); });
+            ctx.closePath();
+            ctx.fill();
+            ctx.stroke();
+            ctx.setLineDash([]);
         }
     }
 }

@@ -125,6 +125,99 @@ async function checkBoxSelection(page: Page) {
     for (let i = 1; i < errs.length; i++) expect(errs[i]).toBeLessThanOrEqual(errs[i - 1]);
 }
 
+/**
+ * Our own selection of plot points (plugin/plots/point-select.ts): the box outline stays drawn; a lasso (chosen in
+ * Plotly's mode bar) on the error-against-distance plot, whose y axis is logarithmic, selects the atoms whose points
+ * lie inside the shape drawn in pixels; a click picks the atom of the point under the mouse; Shift-click adds one.
+ */
+async function checkLassoAndClick(page: Page) {
+    const outline = await page.evaluate(() => (document.querySelector('[data-testid=acelens-marks-force]') as any).acelensMarks.shownOutline);
+    expect(outline?.length).toBe(4);
+    // lasso: a triangle over the middle of the populated distance range, in pixels
+    const dist = await page.evaluate(() => {
+        const div: any = document.querySelector('[data-testid=acelens-plot-distance]');
+        div.scrollIntoView();
+        const fl = div._fullLayout, box = div.getBoundingClientRect(), w = fl._size.w, h = fl._size.h;
+        const corners = [[0.25 * w, 0.85 * h], [0.75 * w, 0.85 * h], [0.5 * w, 0.15 * h]];
+        return { corners, client: corners.map(([u, v]) => [box.left + fl._size.l + u, box.top + fl._size.t + v]) };
+    });
+    await page.locator('[data-testid=acelens-plot-distance] .modebar-btn[data-val="lasso"]').click();
+    await page.mouse.move(dist.client[0][0], dist.client[0][1]);
+    await page.mouse.down();
+    for (const k of [1, 2, 0]) await page.mouse.move(dist.client[k][0], dist.client[k][1], { steps: 12 });
+    await page.mouse.up();
+    await expect.poll(() => page.locator('[data-testid=acelens-selection-label]').innerText(), { timeout: 30_000 }).toMatch(/error against distance: lasso/);
+    const lasso = await page.evaluate((tri) => {
+        const ws = (window as any).acelens.workspace, e = ws.errors.value;
+        const div: any = document.querySelector('[data-testid=acelens-plot-distance]');
+        const fl = div._fullLayout;
+        // the triangle as drawn (the mouse path's pixels), and every atom's point in pixels by Plotly's own conversion
+        const inside = (u: number, v: number) => {
+            let c = false;
+            for (let i = 0, j = tri.length - 1; i < tri.length; j = i++) {
+                const [xi, yi] = tri[i], [xj, yj] = tri[j];
+                if ((yi > v) !== (yj > v) && u < xj + (v - yj) * (xi - xj) / (yi - yj)) c = !c;
+            }
+            return c;
+        };
+        // the mouse path's pixels are whole numbers: points within 1.5 px of an edge may fall either way
+        const edgeDistance = (u: number, v: number) => {
+            let d = Infinity;
+            for (let i = 0, j = tri.length - 1; i < tri.length; j = i++) {
+                const [ax, ay] = tri[j], [bx, by] = tri[i];
+                const t = Math.max(0, Math.min(1, ((u - ax) * (bx - ax) + (v - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
+                d = Math.min(d, Math.hypot(u - ax - t * (bx - ax), v - ay - t * (by - ay)));
+            }
+            return d;
+        };
+        const surelyIn: number[] = [], surelyOut: number[] = [];
+        for (let id = 0; id < e.index.total; id++) {
+            if (!Number.isFinite(e.nearest[id]) || !Number.isFinite(e.forceError[id])) continue;
+            const u = fl.xaxis.c2p(e.nearest[id]), v = fl.yaxis.c2p(e.forceError[id]);
+            if (edgeDistance(u, v) <= 1.5) continue;
+            (inside(u, v) ? surelyIn : surelyOut).push(id);
+        }
+        return { surelyIn, surelyOut, got: Array.from(ws.selection.value.ids as Int32Array) };
+    }, dist.corners);
+    expect(lasso.surelyIn.length).toBeGreaterThan(0);
+    const got = new Set(lasso.got);
+    expect(lasso.surelyIn.filter(id => !got.has(id))).toEqual([]);
+    expect(lasso.surelyOut.filter(id => got.has(id))).toEqual([]);
+    await shot(page, 'lasso-selection');
+    // click: the force component with the largest |F_DFT| (alone at the edge of the plot) → its atom
+    const click = async (k: number, shift: boolean) => {
+        const target = await page.evaluate((k) => {
+            const div: any = document.querySelector('[data-testid=acelens-plot-force]');
+            div.scrollIntoView();
+            const e = (window as any).acelens.workspace.errors.value, f = e.force;
+            const order = Array.from({ length: f.dft.length }, (_, i) => i).sort((a, b) => Math.abs(f.dft[b]) - Math.abs(f.dft[a]));
+            const i = order[k], fl = div._fullLayout, box = div.getBoundingClientRect();
+            return { atom: f.atom[i] as number, x: box.left + fl._size.l + fl.xaxis.c2p(f.dft[i]), y: box.top + fl._size.t + fl.yaxis.c2p(f.model[i]) };
+        }, k);
+        if (shift) await page.keyboard.down('Shift');
+        await page.mouse.click(target.x, target.y);
+        if (shift) await page.keyboard.up('Shift');
+        return target.atom;
+    };
+    const first = await click(0, false);
+    await expect.poll(() => page.evaluate(() => Array.from((window as any).acelens.workspace.selection.value?.ids ?? [])), { timeout: 30_000 }).toEqual([first]);
+    expect(await page.locator('[data-testid=acelens-selection-label]').innerText()).toMatch(/force parity: click/);
+    await page.waitForTimeout(500); // not a double click
+    // Shift-click on another atom's point adds it
+    let k = 1, second = first;
+    while (second === first && k < 12) second = await page.evaluate((k) => { const f = (window as any).acelens.workspace.errors.value.force; const order = Array.from({ length: f.dft.length }, (_, i) => i).sort((a, b) => Math.abs(f.dft[b]) - Math.abs(f.dft[a])); return f.atom[order[k]] as number; }, k++);
+    await click(k - 1, true);
+    await expect.poll(() => page.evaluate(() => Array.from((window as any).acelens.workspace.selection.value?.ids ?? [])), { timeout: 30_000 }).toEqual([first, second].sort((a, b) => a - b));
+    // the Mol* selection follows (the shown frame's part of it)
+    await expect.poll(async () => {
+        const mol = await molstarSelection(page);
+        const mine = await selectionInFrame(page, mol.frame);
+        return mine.length > 0 && JSON.stringify(mine) === JSON.stringify(mol.atoms);
+    }, { timeout: 60_000 }).toBe(true);
+    // back to box selection for what follows
+    await page.locator('[data-testid=acelens-plot-distance] .modebar-btn[data-val="select"]').click();
+}
+
 describe('diagnosis workspace', () => {
     let browser: Browser;
     let model: ModelFile;
@@ -150,6 +243,10 @@ describe('diagnosis workspace', () => {
             expect(layout.x).toMatch(/\((eV\/atom|eV\/Å|Å)\)/);
             expect(layout.y).toMatch(/\((eV\/atom|eV\/Å|Å)\)|atoms/);
         }
+        // every trace drawn as the type it asks for (Plotly draws a trace of a type its bundle lacks as a scatter line)
+        const types = await page.evaluate(() => [...document.querySelectorAll('.js-plotly-plot')].flatMap((div: any) => (div.data ?? []).map((t: any, k: number) => ({ plot: div.closest('[data-testid]')?.dataset.testid, asked: t.type ?? 'scatter', drawn: div._fullData?.[k]?.type }))));
+        expect(types.filter(t => t.asked === 'bar').length).toBeGreaterThan(0);
+        expect(types.filter(t => t.asked !== t.drawn)).toEqual([]);
         await shot(page, 'embedded');
         // Mol*'s own panels come back on request
         await page.click('[data-testid=acelens-toggle-molstar-panels]');
@@ -163,6 +260,7 @@ describe('diagnosis workspace', () => {
         // plots → 3D: a box in the force parity plot selects those atoms in Mol*
         await checkBoxSelection(page);
         await shot(page, 'box-selection');
+        await checkLassoAndClick(page);
 
         // histogram range → those atoms
         const hist = await page.evaluate(() => {
