@@ -16,7 +16,7 @@ import { withErrorBoundary } from './error-boundary';
 import { setAssetBaseUrl } from './assets';
 import { AcelensConfig } from './config';
 import { disposePredictionWorker, predictionsProvider } from './props/predictions';
-import { initRenderQuality } from './render-quality';
+import { initRenderQuality, renderQuality } from './render-quality';
 
 function lookup<T>(table: Record<string, T>, kind: string, id: string): T {
     const impl = table[id];
@@ -61,6 +61,7 @@ export function unregisterAcelens(ctx: PluginContext) {
     disposePredictionWorker(ctx);
     const label = labelProviders.get(ctx);
     if (label) ctx.managers.lociLabels.removeProvider(label);
+    renderQuality(ctx).restore();
 }
 
 export const AcelensPlugin = PluginBehavior.create({

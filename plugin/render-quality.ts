@@ -129,6 +129,11 @@ class RenderQualityManager {
         this.apply(quality, remember || this.state.value.chosen);
     }
 
+    /** The acelens behaviour is removed: Mol*'s settings as they were before the light ones (nothing remembered). */
+    restore() {
+        if (this.state.value.quality === 'light') this.apply('full', this.state.value.chosen);
+    }
+
     private apply(quality: RenderQuality, chosen: boolean) {
         const canvas = this.plugin.canvas3d;
         if (!canvas) return;

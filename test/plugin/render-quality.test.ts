@@ -101,6 +101,14 @@ describe('renderQuality', () => {
         renderQuality(next).set('full');
         expect(summary(next)).toEqual(molstarDefaults);
     });
+    it('removing the acelens behaviour puts Mol*\'s settings back', () => {
+        const p = fakePlugin('llvmpipe (LLVM 15.0.6, 256 bits)');
+        renderQuality(p).init();
+        expect(summary(p)).toEqual({ occlusion: 'off', bloom: 'off', multiSample: 'off' });
+        renderQuality(p).restore();
+        expect(summary(p)).toEqual(molstarDefaults);
+        expect(store.size).toBe(0);
+    });
     it('a user who chose light rendering gets it on a GPU too', () => {
         store.set(RenderQualityStorageKey, 'light');
         const p = fakePlugin('Apple M1');
