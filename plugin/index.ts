@@ -17,6 +17,7 @@ import { setAssetBaseUrl } from './assets';
 import { AcelensConfig } from './config';
 import { disposePredictionWorker, predictionsProvider } from './props/predictions';
 import { prepareSelectionHighlight } from './workspace/linking';
+import { initRenderQuality, renderQuality } from './render-quality';
 
 function lookup<T>(table: Record<string, T>, kind: string, id: string): T {
     const impl = table[id];
@@ -42,6 +43,8 @@ export function registerAcelens(ctx: PluginContext) {
     // the first selection in 3D is not the one that waits for the selection outline's shaders
     ctx.canvas3dInitialized.then(() => { if (labelProviders.get(ctx) === label) highlightWarmers.set(ctx, prepareSelectionHighlight(ctx)); }).catch(() => {});
     ctx.managers.lociLabels.addProvider(label);
+    // software WebGL (SwiftShader, llvmpipe, …): Mol*'s costly passes off, said in the 3D view (./render-quality.ts)
+    initRenderQuality(ctx);
 }
 
 const labelProviders = new WeakMap<PluginContext, ReturnType<typeof atomLabelProvider>>();
@@ -65,6 +68,7 @@ export function unregisterAcelens(ctx: PluginContext) {
     labelProviders.delete(ctx);
     highlightWarmers.get(ctx)?.();
     highlightWarmers.delete(ctx);
+    renderQuality(ctx).restore();
 }
 
 export const AcelensPlugin = PluginBehavior.create({

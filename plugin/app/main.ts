@@ -14,10 +14,11 @@ import { AcelensWorkspace } from '../workspace/workspace';
 import { workspaceState } from '../workspace/state';
 import { acelensStore } from '../store';
 import { defaultAsset, loadAsset, loadExtXyzText } from '../assets';
+import { renderQuality } from '../render-quality';
 
 declare global {
     /** The page's handle for scripts and end-to-end tests. */
-    interface Window { acelens: { plugin: import('molstar/lib/mol-plugin-ui/context').PluginUIContext; store: import('../store').AcelensStore; workspace: import('../workspace/state').WorkspaceState; ready: boolean; error?: string; loadText: (text: string, name: string) => Promise<unknown> } }
+    interface Window { acelens: { plugin: import('molstar/lib/mol-plugin-ui/context').PluginUIContext; store: import('../store').AcelensStore; workspace: import('../workspace/state').WorkspaceState; ready: boolean; error?: string; loadText: (text: string, name: string) => Promise<unknown>; renderQuality: ReturnType<typeof renderQuality> } }
 }
 
 async function main() {
@@ -37,7 +38,7 @@ async function main() {
     // acelens is about atoms (per-atom energies, forces, errors): hovering and clicking pick single atoms, not
     // Mol*'s default residue (for an XYZ structure, the whole "Unknown Entity")
     plugin.managers.interactivity.setProps({ granularity: 'element' });
-    window.acelens = { plugin, store: acelensStore(plugin), workspace: workspaceState(plugin), ready: false, loadText: (text, name) => loadExtXyzText(plugin, text, name) };
+    window.acelens = { plugin, store: acelensStore(plugin), workspace: workspaceState(plugin), ready: false, loadText: (text, name) => loadExtXyzText(plugin, text, name), renderQuality: renderQuality(plugin) };
     const asset = defaultAsset();
     try {
         if (asset) await loadAsset(plugin, asset.id);

@@ -9,6 +9,7 @@ import { PluginUIComponent } from 'molstar/lib/mol-plugin-ui/base';
 import { DefaultViewport } from 'molstar/lib/mol-plugin-ui/plugin';
 import { AcelensPlotArea } from './plot-area';
 import { workspaceState } from './state';
+import { RenderQualityNote } from '../render-quality-note';
 
 export const SplitStorageKey = 'acelens.workspace.split.v1';
 /** Share of the main region taken by the 3D view by default, and the limits of dragging. */
@@ -60,6 +61,7 @@ export class AcelensWorkspace extends PluginUIComponent<{}, { split: number; dra
         return <div ref={this.root} className='acelens-workspace' data-testid='acelens-workspace' style={{ position: 'absolute', inset: 0 }}>
             <div className='acelens-workspace-3d' style={{ position: 'absolute', left: 0, top: 0, bottom: 0, width: pct }}>
                 <DefaultViewport />
+                <RenderQualityNote />
             </div>
             <div role='separator' aria-orientation='vertical' title='drag to resize the 3D view and the plots' data-testid='acelens-workspace-divider'
                 onPointerDown={this.onPointerDown} onPointerMove={this.onPointerMove} onPointerUp={this.onPointerUp}
