@@ -69,7 +69,9 @@ export async function selectAtomsInViewer(plugin: PluginContext, index: AtomInde
     // that another part started meanwhile): select once no update is running, and again if it was dropped
     let loci: StructureElement.Loci | undefined;
     for (let attempt = 0; attempt < 3; attempt++) {
-        await stateIdle(plugin);
+        // no await when nothing is updating: in the frame shown the atoms are then selected in the caller's task,
+        // before whatever the caller renders next (the plot area's table)
+        if (attempt > 0 || plugin.behaviors.state.isUpdating.value) await stateIdle(plugin);
         const structure = shownStructure(plugin);
         if (!structure) return { frame, atoms: 0 };
         loci = lociOfAtoms(structure, atoms);

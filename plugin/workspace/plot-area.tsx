@@ -92,6 +92,21 @@ function binarySearch(a: Int32Array, x: number): boolean {
     return false;
 }
 
+/** The atom of `ids` with the largest force error (the first when none is finite). */
+function largestForceError(errors: DatasetErrors, ids: Int32Array): number {
+    let best = ids[0], max = -Infinity;
+    for (const id of ids) if (errors.forceError[id] > max) { max = errors.forceError[id]; best = id; }
+    return best;
+}
+
+/** Resolves after the next animation frame has been drawn (or after 100 ms where frames are not drawn: a hidden page). */
+function afterNextFrame(): Promise<void> {
+    return new Promise(resolve => {
+        const timer = setTimeout(resolve, 100);
+        requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); resolve(); }, 0));
+    });
+}
+
 function plotlyScale(colours: string[]): [number, string][] {
     return colours.map((c, k) => [colours.length === 1 ? 0 : k / (colours.length - 1), c]);
 }
@@ -530,18 +545,23 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         const before = this.state.selection;
         if (selection && before && selection.label === before.label && sameIds(selection.ids, before.ids)) return;
         if (!selection && !before) return;
-        const rows = selection ? atomRows(d.errors, selection.ids) : [];
-        this.setState({ selection, rows });
-        workspaceState(this.plugin).selection.next(selection);
-        if (!selection) this.showWorst(d.errors);
+        // the Mol* selection first (in the frame shown it is made before this returns), the table after the 3D view
+        // has drawn it: the highlight is what the user looks at, the table of up to 300 rows takes a React render
+        let viewer: ReturnType<typeof selectAtomsInViewer> | undefined;
         if (toViewer) {
             this.selectingFromPlot++;
-            try {
-                const shown = await selectAtomsInViewer(this.plugin, d.errors.index, selection?.ids ?? [], rows[0]?.id, { focus: focus || (selection?.ids.length ?? 0) <= 4 });
-                if (shown && selection) this.setState({ message: `${selection.ids.length.toLocaleString('en')} atoms selected; frame ${shown.frame} shown with ${shown.atoms} of them selected in 3D` });
-            } finally {
-                this.selectingFromPlot--;
-            }
+            viewer = selectAtomsInViewer(this.plugin, d.errors.index, selection?.ids ?? [], selection ? largestForceError(d.errors, selection.ids) : undefined, { focus: focus || (selection?.ids.length ?? 0) <= 4 });
+        }
+        try {
+            if (viewer) await afterNextFrame();
+            const rows = selection ? atomRows(d.errors, selection.ids) : [];
+            this.setState({ selection, rows });
+            workspaceState(this.plugin).selection.next(selection);
+            if (!selection) this.showWorst(d.errors);
+            const shown = await viewer;
+            if (shown && selection) this.setState({ message: `${selection.ids.length.toLocaleString('en')} atoms selected; frame ${shown.frame} shown with ${shown.atoms} of them selected in 3D` });
+        } finally {
+            if (viewer) this.selectingFromPlot--;
         }
         await this.mark();
     }

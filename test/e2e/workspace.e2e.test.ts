@@ -323,7 +323,7 @@ describe('diagnosis workspace', () => {
         });
         await page.mouse.click(cx + ((wiggle - 1) % 2), cy);
         await expect.poll(() => page.evaluate(() => (window as any).acelens.workspace.selection.value?.label ?? ''), { timeout: 30_000 }).toMatch(/^3D/);
-        const marked = await page.evaluate((t) => {
+        const readMarks = () => page.evaluate((t) => {
             const ws = (window as any).acelens.workspace;
             const e = ws.errors.value;
             const id = e.index.offsets[t.frame] + t.atom;
@@ -339,6 +339,9 @@ describe('diagnosis workspace', () => {
                 distX: Array.from(dist.x as number[]), expectedDistX: Number.isFinite(e.nearest[id]) ? [e.nearest[id]] : [],
             };
         }, target);
+        // the rings follow the selection (drawn after the table's state)
+        await expect.poll(async () => { const m = await readMarks(); return JSON.stringify(m.forceX) === JSON.stringify(m.expectedForceX); }, { timeout: 30_000 }).toBe(true);
+        const marked = await readMarks();
         expect(marked.sel).toEqual([marked.id]);
         expect(marked.forceX).toEqual(marked.expectedForceX);
         expect(marked.hoverX).toEqual(marked.expectedForceX);
