@@ -311,6 +311,8 @@ registerBench({
                             const px = (x: number) => box.left + fl._size.l + fl.xaxis.l2p(x), py = (y: number) => box.top + fl._size.t + fl.yaxis.l2p(y);
                             return { from: [px(f * sx), py(0.95 * sy)], to: [px(0.95 * sx), py(f * sy)] };
                         }, r);
+                        // from a settled page (what the previous selection drew is done), as the theme runs
+                        const settledBefore = await settle(page);
                         const before = await page.evaluate(() => (window as any).__bench.selected.length);
                         const frameIndex = () => page.evaluate(() => { const h = (window as any).acelens.plugin.managers.structure.hierarchy; const t = [...h.selection.trajectories].reverse().find((x: any) => !x.cell.state.isHidden); return t.models[0].cell.transform.params.modelIndex as number; });
                         const frame0 = await frameIndex();
@@ -325,7 +327,7 @@ registerBench({
                         (frame1 === frame0 ? inFrame : switched).push(ms);
                         if (steps.plotly >= 0) plotlyMs.push(steps.plotly);
                         if (steps.select >= 0) molMs.push(steps.select);
-                        console.log(`  selection ${r + 1}: ${ms.toFixed(0)} ms, ${atoms} atoms, ${frame1 === frame0 ? 'in the frame shown' : `frame ${frame0} → ${frame1}`} (plot selection at ${steps.plotly}, frame shown ${steps.frame}, Mol* select ${steps.select} ms)`);
+                        console.log(`  selection ${r + 1}: ${ms.toFixed(0)} ms, ${atoms} atoms, ${frame1 === frame0 ? 'in the frame shown' : `frame ${frame0} → ${frame1}`} (page settled ${settledBefore} ms before; plot selection at ${steps.plotly}, frame shown ${steps.frame}, Mol* select ${steps.select} ms)`);
                     }
                 });
                 console.log(`plot box selection → atoms selected in Mol*, frame drawn: median ${median(selectMs).toFixed(0)} ms wall (runs: ${selectMs.map(x => x.toFixed(0)).join(', ')}); atoms in the frame shown: ${inFrame.length ? `median ${median(inFrame).toFixed(0)} ms (${inFrame.length})` : 'none'}; frame switched: ${switched.length ? `median ${median(switched).toFixed(0)} ms (${switched.length})` : 'none'}`);

@@ -70,7 +70,9 @@ export class PlotMarks {
         if (!canvas) return;
         (canvas as any).acelensMarks = this;
         const fl = g?._fullLayout, size = fl?._size, xa = fl?.xaxis, ya = fl?.yaxis;
-        const ctx = canvas.getContext('2d');
+        // a canvas drawn by the CPU (Chromium's 'willReadFrequently'): thousands of rings in one path took seconds of a
+        // software GPU process (SwiftShader) when the canvas was accelerated, delaying the 3D view's next frame
+        const ctx = canvas.getContext('2d', { willReadFrequently: true });
         if (!ctx) return;
         if (!size || !xa?.c2p || !ya?.c2p || !g._fullData) {
             ctx.clearRect(0, 0, canvas.width, canvas.height);
