@@ -491,37 +491,31 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
             div.removeAllListeners?.('plotly_deselect');
         }
         const d = this.drawnData!;
-        const energyIds = (points: any[]) => {
-            const frames: number[] = [];
-            for (const p of points) {
-                const t = p.curveNumber - 1;
-                if (t >= 0 && t < typeTraces.length) frames.push(d.energyFrames[typeTraces[t].members[p.pointIndex ?? p.pointNumber]]);
-            }
-            return atomsOfFrames(d.errors.index, [...new Set(frames)].sort((a, b) => a - b));
-        };
-        const forceIds = (points: any[]) => {
-            const ids = new Set<number>();
-            for (const p of points) if (p.curveNumber === 1) ids.add(d.errors.force.atom[p.pointIndex ?? p.pointNumber]);
-            return Int32Array.from([...ids].sort((a, b) => a - b));
-        };
-        const distanceIds = (points: any[]) => {
-            const ids: number[] = [];
-            for (const p of points) if (p.curveNumber === 0) ids.push(d.distanceIds[p.pointIndex ?? p.pointNumber]);
-            return Int32Array.from(ids.sort((a, b) => a - b));
+        // Plotly's points → indices of the plot's points as `makeSelectable` numbers them (-1: a point of another trace);
+        // their atoms from the same `ids` as our own selection
+        const indexOf: Record<MarkedPlot, (p: any) => number> = {
+            energy: p => { const t = p.curveNumber - 1; return t >= 0 && t < typeTraces.length ? typeTraces[t].members[p.pointIndex ?? p.pointNumber] : -1; },
+            force: p => p.curveNumber === 1 ? p.pointIndex ?? p.pointNumber : -1,
+            distance: p => p.curveNumber === 0 ? p.pointIndex ?? p.pointNumber : -1,
         };
         const how = (ev: any) => ev?.lassoPoints ? 'lasso' : 'box';
-        const on = (div: any, name: string, ids: (points: any[]) => Int32Array) => {
+        const on = (div: any, key: MarkedPlot) => {
+            const selection = (points: any[], label: string) => {
+                const s = this.selectable[key];
+                return s ? { ids: s.ids(Int32Array.from(points.map(indexOf[key]).filter(i => i >= 0))), label: `${s.name}: ${label}` } : undefined;
+            };
             // Plotly's own selection only where ours (makeSelectable) does not take the gesture, e.g. touch
             div.on('plotly_selected', (ev: any) => {
                 performance.mark('acelens:select:plot-selected'); // (read by `npm run bench -- ui`)
-                if (ev?.points) this.setSelection({ ids: ids(ev.points), label: `${name}: ${how(ev)}` }, true);
+                const sel = ev?.points && selection(ev.points, how(ev));
+                if (sel) this.setSelection(sel, true);
             });
-            div.on('plotly_click', (ev: any) => { if (ev?.points?.length) this.setSelection({ ids: ids(ev.points.slice(0, 1)), label: `${name}: click` }, true, true); });
+            div.on('plotly_click', (ev: any) => { const sel = ev?.points?.length && selection(ev.points.slice(0, 1), 'click'); if (sel) this.setSelection(sel, true, true); });
             div.on('plotly_deselect', () => this.setSelection(undefined, true));
         };
-        on(eDiv, 'energy parity (all atoms of the structures)', energyIds);
-        on(fDiv, 'force parity', forceIds);
-        on(dDiv, 'error against distance', distanceIds);
+        on(eDiv, 'energy');
+        on(fDiv, 'force');
+        on(dDiv, 'distance');
         (hDiv as any).on('plotly_selected', (ev: any) => {
             const r = ev?.range?.x;
             if (!r) return;
