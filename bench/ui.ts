@@ -111,6 +111,48 @@ async function frameSwitches(page: Page, profile: boolean) {
     console.log(`frame-switching selection (selectAtomsInViewer, no plot): → Mol* selection done (JS) median ${m(x => x.js)} ms (frame shown ${m(x => x.frame)} ms); → next frame drawn median ${m(x => x.drawn)} ms, its pixels rendered median ${m(x => x.pixels)} ms (${runs.length} runs)`);
 }
 
+const TraceCategories = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame',
+    'blink.user_timing', 'gpu', 'viz', 'cc', 'benchmark', 'input', 'v8.execute', 'blink', 'disabled-by-default-gpu.service'];
+
+/**
+ * `--trace`: for each box selection, from the mouse released (the renderer's `mouseup` dispatch) to the animation frame
+ * that saw the atoms selected (`acelens:bench:select-drawn`), each thread of each process (renderer main thread,
+ * compositor, GPU process, …) with its busy time (top-level slices) and the slices that took most of it.
+ */
+function summariseTrace(buffer: Buffer) {
+    const events: any[] = JSON.parse(buffer.toString('utf8')).traceEvents ?? [];
+    const names = new Map<string, string>(), procs = new Map<number, string>();
+    for (const e of events) {
+        if (e.ph !== 'M') continue;
+        if (e.name === 'process_name') procs.set(e.pid, e.args.name);
+        if (e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name);
+    }
+    const ups = events.filter(e => e.name === 'EventDispatch' && e.args?.data?.type === 'mouseup').map(e => e.ts as number).sort((a, b) => a - b);
+    const drawn = events.filter(e => e.name === 'acelens:bench:select-drawn').map(e => e.ts as number).sort((a, b) => a - b);
+    const slices = events.filter(e => e.ph === 'X' && e.dur > 0).sort((a, b) => a.ts - b.ts || b.dur - a.dur);
+    for (const up of ups) {
+        const end = drawn.find(t => t > up);
+        if (end === undefined) continue;
+        console.log(`  trace: mouse released → selection drawn ${((end - up) / 1000).toFixed(0)} ms`);
+        const perThread = new Map<string, { busy: number; until: number; byName: Map<string, number> }>();
+        for (const e of slices) {
+            const a = Math.max(e.ts, up), b = Math.min(e.ts + e.dur, end);
+            if (b <= a) continue;
+            const key = `${procs.get(e.pid) ?? e.pid} / ${names.get(`${e.pid}:${e.tid}`) ?? e.tid}`;
+            const t = perThread.get(key) ?? { busy: 0, until: 0, byName: new Map() };
+            perThread.set(key, t);
+            // busy: the union of slices (nested ones counted once)
+            if (b > t.until) { t.busy += b - Math.max(a, t.until); t.until = b; }
+            t.byName.set(e.name, (t.byName.get(e.name) ?? 0) + (b - a));
+        }
+        for (const [k, t] of [...perThread].sort((x, y) => y[1].busy - x[1].busy).slice(0, 6)) {
+            if (t.busy < 2000) continue;
+            const top = [...t.byName].sort((x, y) => y[1] - x[1]).slice(0, 6).map(([n, us]) => `${n} ${(us / 1000).toFixed(0)}`).join(', ');
+            console.log(`    ${k}: busy ${(t.busy / 1000).toFixed(0)} ms (${top})`);
+        }
+    }
+}
+
 /**
  * Waits until the page draws animation frames at a normal pace again (5 intervals in a row under 50 ms, at most
  * 30 s): the GPU work queued by a previous change (Mol*'s multi-sample frames, a restyle of the WebGL plots) is done.
@@ -136,7 +178,10 @@ registerBench({
     run: async (args: string[]) => {
         const profile = args.includes('--profile');
         // `--only frame`: only the frame-switching selections (below)
-        const onlyFrame = args.includes('--only') && args[args.indexOf('--only') + 1] === 'frame';
+        const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : '';
+        const onlyFrame = only === 'frame';
+        // `--trace`: Chromium's trace of the box selections (every process: renderer, compositor, GPU), saved and summarised
+        const trace = args.includes('--trace');
         if (!existsSync(Gap20Dir)) { console.log(`skipped: ${Gap20Dir} is absent`); return; }
         const text = readdirSync(Gap20Dir).filter(f => f.endsWith('.xyz')).sort().map(f => { const t = readFileSync(join(Gap20Dir, f), 'utf8'); return t.endsWith('\n') ? t : t + '\n'; }).join('');
         const model = await fittedModelFile();
@@ -162,7 +207,7 @@ registerBench({
             const quality = args.find(a => a.startsWith('--quality='))?.split('=')[1] ?? (args.includes('--no-ssao') ? 'light' : 'both');
             const app = await page.evaluate(() => { const rq = (window as any).acelens.renderQuality.state.value; return { quality: rq.quality as string, renderer: rq.renderer?.string as string, kind: rq.renderer?.kind as string }; });
             console.log(`WebGL renderer: ${app.renderer} (${app.kind}); the app chose ${app.quality} rendering`);
-            const modes = onlyFrame ? [] : quality === 'both' ? ['app', 'full'] : [quality];
+            const modes = onlyFrame || only === 'select' ? [] : quality === 'both' ? ['app', 'full'] : [quality];
             const results: { mode: string; props: string; firstFrame: number; settled: number; frames: number; theme: number[]; pixels: number[]; updated: number[]; cpu: number[]; load: string }[] = [];
             // the acelens themes alternately, as a user does: a quantity chosen in the Models panel's colouring list (it
             // applies at once); in the page, from the list's change event until every representation of the shown
@@ -291,6 +336,7 @@ registerBench({
                         const up = w.__bench.up;
                         // not the selection Mol* drops when a frame switch replaces the structure: the one made after it
                         if (up && performance.getEntriesByName('acelens:select:mol-select').some(m => m.startTime >= up)) requestAnimationFrame(() => {
+                            performance.mark('acelens:bench:select-drawn');
                             const at = (name: string) => { const e = performance.getEntriesByName(name).filter(m => m.startTime >= up); return e.length ? Math.round(e[e.length - 1].startTime - up) : -1; };
                             w.__bench.steps.push({ plotly: at('acelens:select:plot-selected'), frame: at('acelens:select:frame-shown'), select: at('acelens:select:mol-select') });
                             w.__bench.selected.push(performance.now() - up); w.__bench.up = 0;
@@ -298,6 +344,7 @@ registerBench({
                     });
                 });
                 const selectMs: number[] = [], inFrame: number[] = [], switched: number[] = [], plotlyMs: number[] = [], molMs: number[] = [];
+                if (trace) await browser.startTracing(page, { path: join(ProfileDir, 'ui-select.trace.json'), categories: TraceCategories });
                 await profiled(page, profile, 'ui-select', async () => {
                     for (let r = 0; r < (onlyFrame ? 1 : 6); r++) {
                         const g = await page.evaluate((r) => {
@@ -330,6 +377,7 @@ registerBench({
                         console.log(`  selection ${r + 1}: ${ms.toFixed(0)} ms, ${atoms} atoms, ${frame1 === frame0 ? 'in the frame shown' : `frame ${frame0} → ${frame1}`} (page settled ${settledBefore} ms before; plot selection at ${steps.plotly}, frame shown ${steps.frame}, Mol* select ${steps.select} ms)`);
                     }
                 });
+                if (trace) summariseTrace(await browser.stopTracing());
                 console.log(`plot box selection → atoms selected in Mol*, frame drawn: median ${median(selectMs).toFixed(0)} ms wall (runs: ${selectMs.map(x => x.toFixed(0)).join(', ')}); atoms in the frame shown: ${inFrame.length ? `median ${median(inFrame).toFixed(0)} ms (${inFrame.length})` : 'none'}; frame switched: ${switched.length ? `median ${median(switched).toFixed(0)} ms (${switched.length})` : 'none'}`);
                 if (molMs.length) console.log(`  of which: mouse released → points selected in the plot median ${median(plotlyMs).toFixed(0)} ms; → atoms selected in Mol* (JS done) median ${median(molMs).toFixed(0)} ms; the rest is waiting for the next frame`);
                 await frameSwitches(page, profile);

@@ -194,7 +194,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
             if (!d || !current) return;
             const ids = selectedAtomIds(this.plugin, current.dataset, d.errors.index);
             // an echo of a selection made here (the shown frame's part of it) changes nothing
-            const mine = this.state.selection?.ids;
+            const mine = this.selection?.ids;
             if (mine && ids.every(id => binarySearch(mine, id))) return;
             if (ids.length > 0) this.setSelection({ ids: Int32Array.from(ids), label: '3D: Mol* selection' }, false);
         });
@@ -426,9 +426,9 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         // Plotly's hover look-up in 6·10⁵ points took seconds per mouse move: a grid index instead (../plots/hover-index.ts)
         for (const div of [eDiv, fDiv, dDiv]) keepHoverTreesReplaced(div);
         workspaceState(this.plugin).errors.next(errors);
-        const rows = this.state.selection ? atomRows(errors, this.state.selection.ids) : [];
+        const rows = this.selection ? atomRows(errors, this.selection.ids) : [];
         this.setState({ drawn: this.state.drawn + 1, rows: rows.length ? rows : [] });
-        if (!this.state.selection) this.showWorst(errors);
+        if (!this.selection) this.showWorst(errors);
         await this.mark();
     }
 
@@ -472,7 +472,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         const s = this.selectable[key];
         if (!s) return;
         let ids = s.ids(indices);
-        const before = this.state.selection?.ids;
+        const before = this.selection?.ids;
         if (additive && before) ids = Int32Array.from(new Set([...before, ...ids])).sort();
         const outline = this.marks[key].shownOutline;
         this.setSelection({ ids, label: `${s.name}: ${how}${additive ? ' (added)' : ''}` }, true, how === 'click', key, outline);
@@ -529,6 +529,12 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
      * The selected atoms: listed (largest error first), marked in every plot, and (`toViewer`) selected in Mol*
      * (the frame switched when none of them is shown; the largest-error atom's frame then).
      */
+    /**
+     * The selection now: the workspace's (set at once by `setSelection`); React's `state.selection` follows at its next
+     * render, so the marks and every decision read this one.
+     */
+    private get selection(): Selection | undefined { return workspaceState(this.plugin).selection.value; }
+
     async setSelection(selection: Selection | undefined, toViewer: boolean, focus = false, fromPlot?: MarkedPlot, outline?: Outline) {
         const d = this.drawnData;
         if (!d) return;
@@ -536,23 +542,25 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         for (const k of ['energy', 'force', 'distance'] as const) if (k !== fromPlot || !outline) this.marks[k].setOutline(undefined);
         // Plotly re-emits the selection event when a plot with a selection is restyled (the marks): the same
         // selection again changes nothing (and cannot loop)
-        const before = this.state.selection;
+        const before = this.selection;
         if (selection && before && selection.label === before.label && sameIds(selection.ids, before.ids)) return;
         if (!selection && !before) return;
         // the Mol* selection first (in the frame shown it is made before this returns), the table after the 3D view
         // has drawn it: the highlight is what the user looks at, the table of up to 300 rows takes a React render
+        // (≈ 0.1 s in React's development build), which must not sit between a frame switch's steps
         let viewer: ReturnType<typeof selectAtomsInViewer> | undefined;
         if (toViewer) {
             this.selectingFromPlot++;
             viewer = selectAtomsInViewer(this.plugin, d.errors.index, selection?.ids ?? [], selection ? largestForceError(d.errors, selection.ids) : undefined, { focus: focus || (selection?.ids.length ?? 0) <= 4 });
         }
         try {
-            if (viewer) await afterNextFrame();
+            // the table once the atoms are selected in Mol* (after a frame switch: the new frame built) and drawn
+            let shown: Awaited<ReturnType<typeof selectAtomsInViewer>>;
+            if (viewer) { shown = await viewer; await afterNextFrame(); }
             const rows = selection ? atomRows(d.errors, selection.ids) : [];
             this.setState({ selection, rows });
             workspaceState(this.plugin).selection.next(selection);
             if (!selection) this.showWorst(d.errors);
-            const shown = await viewer;
             if (shown && selection) this.setState({ message: `${selection.ids.length.toLocaleString('en')} atoms selected; frame ${shown.frame} shown with ${shown.atoms} of them selected in 3D` });
         } finally {
             if (viewer) this.selectingFromPlot--;
@@ -581,7 +589,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         const d = this.drawnData;
         if (!d) return;
         const Plotly = await loadPlotly() as PlotlyModule & { relayout: (el: HTMLElement, update: any) => Promise<any> };
-        const sel = this.state.selection?.ids ?? new Int32Array(0);
+        const sel = this.selection?.ids ?? new Int32Array(0);
         const hov = Int32Array.from(this.hovered);
         const e = d.errors;
         const energyXY = (ids: Int32Array) => {
@@ -619,7 +627,7 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         const hDiv = this.divs.histogram.current;
         if (hDiv && (hDiv as any)._fullLayout) {
             const shapes: any[] = [];
-            const range = this.state.selection?.range;
+            const range = this.selection?.range;
             if (range) shapes.push({ type: 'rect', xref: 'x', yref: 'paper', x0: range[0], x1: range[1], y0: 0, y1: 1, fillcolor: SelectionColour, opacity: 0.12, line: { width: 0 } });
             for (const id of hov.slice(0, 8)) if (Number.isFinite(e.forceError[id])) shapes.push({ type: 'line', xref: 'x', yref: 'paper', x0: e.forceError[id], x1: e.forceError[id], y0: 0, y1: 1, line: { color: HoverColour, width: 2 } });
             if (!range) for (const id of sel.slice(0, 8)) if (Number.isFinite(e.forceError[id])) shapes.push({ type: 'line', xref: 'x', yref: 'paper', x0: e.forceError[id], x1: e.forceError[id], y0: 0, y1: 1, line: { color: SelectionColour, width: 2, dash: 'dot' } });

@@ -10,6 +10,8 @@
  * costs O(marked points) per change.
  */
 
+import { parseCanvasColour, ringStamp, stampRings, type RingStamp } from '../plots/ring-raster';
+
 export interface MarkSet {
     /** what the legend calls it, e.g. 'selected' */
     name: string;
@@ -25,7 +27,14 @@ export class PlotMarks {
     private sets: MarkSet[] = [];
     /** the outline of a box or lasso selection made in this plot, data coordinates (../plots/point-select.ts) */
     private outline?: ReadonlyArray<readonly [number, number]>;
-    private readonly redraw = () => this.draw();
+    /** the axes moved or the plot was redrawn: the rings are placed again */
+    private readonly redraw = () => { this.ringsStale = true; this.requestDraw(); };
+    /** the rings' pixels (reused while the canvas keeps its size); undefined: no ring shown */
+    private rings?: ImageData;
+    private ringsStale = true;
+    /** ring stamps by diameter and device pixel ratio */
+    private readonly stamps = new Map<string, RingStamp>();
+    private pendingFrame = 0;
 
     constructor(private graph: () => HTMLElement | null, private canvas: () => HTMLCanvasElement | null) {}
 
@@ -39,18 +48,27 @@ export class PlotMarks {
         }
     }
 
-    /** The marks to show (replacing the previous ones), drawn now. */
+    /** The marks to show (replacing the previous ones), drawn with the next frame. */
     set(sets: MarkSet[]) {
         this.sets = sets;
-        this.draw();
+        this.ringsStale = true;
+        this.requestDraw();
     }
 
     clear() { this.outline = undefined; this.set([]); }
 
-    /** The outline of a box or lasso selection (data coordinates; undefined: none), drawn now. */
+    /**
+     * The outline of a box or lasso selection (data coordinates; undefined: none), drawn with the next frame; the
+     * rings are not placed again for it (a drag changes the outline at every mouse move).
+     */
     setOutline(outline: ReadonlyArray<readonly [number, number]> | undefined) {
         this.outline = outline;
-        this.draw();
+        this.requestDraw();
+    }
+
+    /** One draw per animation frame, whatever changed how often before it. */
+    private requestDraw() {
+        if (!this.pendingFrame) this.pendingFrame = requestAnimationFrame(() => { this.pendingFrame = 0; this.draw(); });
     }
 
     /** The outline shown, data coordinates (for tests). */
@@ -70,8 +88,8 @@ export class PlotMarks {
         if (!canvas) return;
         (canvas as any).acelensMarks = this;
         const fl = g?._fullLayout, size = fl?._size, xa = fl?.xaxis, ya = fl?.yaxis;
-        // a canvas drawn by the CPU (Chromium's 'willReadFrequently'): thousands of rings in one path took seconds of a
-        // software GPU process (SwiftShader) when the canvas was accelerated, delaying the 3D view's next frame
+        // a canvas drawn by the CPU (Chromium's 'willReadFrequently'): an accelerated canvas with thousands of rings took
+        // seconds of a software GPU process (SwiftShader), delaying the 3D view's next frame; putImageData is a copy here
         const ctx = canvas.getContext('2d', { willReadFrequently: true });
         if (!ctx) return;
         if (!size || !xa?.c2p || !ya?.c2p || !g._fullData) {
@@ -88,23 +106,12 @@ export class PlotMarks {
             canvas.width = Math.round(w * dpr);
             canvas.height = Math.round(h * dpr);
         }
+        // the rings: one stamp per point written into a pixel buffer, put at once (../plots/ring-raster.ts: a canvas path
+        // of thousands of arcs cost Chromium's rasteriser 0.3–0.6 s on the main thread, after the selection was made)
+        const W = canvas.width, H = canvas.height;
+        if (this.ringsStale || (this.rings && (this.rings.width !== W || this.rings.height !== H))) this.placeRings(ctx, W, H, dpr, g._fullData, xa, ya);
+        if (this.rings) ctx.putImageData(this.rings, 0, 0); else ctx.clearRect(0, 0, W, H);
         ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-        ctx.clearRect(0, 0, w, h);
-        for (const s of this.sets) {
-            // a legend entry of that name (an empty trace of the plot) hidden by a click on it hides the rings too
-            if (g._fullData.some((t: any) => t.name === s.name && t.visible === 'legendonly')) continue;
-            const r = s.size / 2;
-            ctx.strokeStyle = s.colour;
-            ctx.lineWidth = 2;
-            ctx.beginPath();
-            for (let i = 0; i < s.x.length; i++) {
-                const px = xa.c2p(s.x[i]), py = ya.c2p(s.y[i]);
-                if (!Number.isFinite(px) || !Number.isFinite(py) || px < -r || py < -r || px > w + r || py > h + r) continue;
-                ctx.moveTo(px + r, py);
-                ctx.arc(px, py, r, 0, 2 * Math.PI);
-            }
-            ctx.stroke();
-        }
         if (this.outline && this.outline.length > 1) {
             ctx.setLineDash([5, 4]);
             ctx.strokeStyle = '#333';
@@ -117,5 +124,26 @@ export class PlotMarks {
             ctx.stroke();
             ctx.setLineDash([]);
         }
+    }
+
+    private placeRings(ctx: CanvasRenderingContext2D, W: number, H: number, dpr: number, traces: any[], xa: any, ya: any) {
+        this.ringsStale = false;
+        let image: ImageData | undefined;
+        for (const s of this.sets) {
+            // a legend entry of that name (an empty trace of the plot) hidden by a click on it hides the rings too
+            if (s.x.length === 0 || traces.some((t: any) => t.name === s.name && t.visible === 'legendonly')) continue;
+            if (!image) {
+                image = this.rings?.width === W && this.rings.height === H ? this.rings : ctx.createImageData(W, H);
+                if (image === this.rings) image.data.fill(0);
+            }
+            const key = `${s.size}:${dpr}`;
+            let stamp = this.stamps.get(key);
+            if (!stamp) this.stamps.set(key, stamp = ringStamp(s.size / 2 * dpr, 2 * dpr));
+            const n = s.x.length, x = new Float64Array(n), y = new Float64Array(n);
+            for (let i = 0; i < n; i++) { x[i] = xa.c2p(s.x[i]) * dpr; y[i] = ya.c2p(s.y[i]) * dpr; }
+            ctx.fillStyle = s.colour; // the context's normalised form of any CSS colour
+            stampRings(image.data, W, H, x, y, stamp, parseCanvasColour(String(ctx.fillStyle)));
+        }
+        this.rings = image;
     }
 }

@@ -102,6 +102,37 @@ async function boxSelectForceParity(page: Page): Promise<number> {
     }, geometry).then(n => { lastBoxTarget = `${geometry.hitName} at (${geometry.from.map(v => v.toFixed(0)).join(', ')})`; return n; });
 }
 
+/**
+ * The selected points' rings are drawn (pixels, not only the marks' data): at a sample of up to 200 selected points
+ * inside the plot, the marks canvas has the selection colour on the ring (radius 4.5 px, 2 px wide) left, right,
+ * above or below the point.
+ */
+async function checkRingsDrawn(page: Page, plot: 'force' | 'distance') {
+    const check = () => page.evaluate((plot) => new Promise<{ sampled: number; ringed: number; painted: number; size: string }>(res => requestAnimationFrame(() => requestAnimationFrame(() => {
+        const canvas = document.querySelector(`[data-testid=acelens-marks-${plot}]`) as HTMLCanvasElement;
+        const div: any = document.querySelector(`[data-testid=acelens-plot-${plot}]`);
+        const { x, y } = (canvas as any).acelensMarks.shown.selected as { x: number[]; y: number[] };
+        const fl = div._fullLayout, dpr = canvas.width / Math.round(fl._size.w);
+        const px = canvas.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, canvas.width, canvas.height).data;
+        const red = (u: number, v: number) => { const o = 4 * (v * canvas.width + u); return px[o + 3] > 100 && px[o] > 200 && px[o + 1] < 120; };
+        let painted = 0;
+        for (let o = 3; o < px.length; o += 4) if (px[o] > 0) painted++;
+        let sampled = 0, ringed = 0;
+        const r = Math.round(4.5 * dpr), step = Math.max(1, Math.floor(x.length / 200));
+        for (let k = 0; k < x.length; k += step) {
+            const u = Math.round(fl.xaxis.c2p(x[k]) * dpr), v = Math.round(fl.yaxis.c2p(y[k]) * dpr);
+            if (u < r + 1 || v < r + 1 || u >= canvas.width - r - 1 || v >= canvas.height - r - 1) continue;
+            sampled++;
+            if (red(u + r, v) || red(u - r - 1, v) || red(u, v + r) || red(u, v - r - 1)) ringed++;
+        }
+        const first = x.length ? `${x.length} points, first at (${(fl.xaxis.c2p(x[0]) * dpr).toFixed(1)}, ${(fl.yaxis.c2p(y[0]) * dpr).toFixed(1)})` : 'no points';
+        res({ sampled, ringed, painted, size: `${canvas.width}×${canvas.height}, ${first}, plot area ${fl._size.w}×${fl._size.h}` });
+    }))), plot);
+    let last: Awaited<ReturnType<typeof check>> | undefined;
+    await expect.poll(async () => { last = await check(); return last.sampled > 0 && last.ringed === last.sampled; }, { timeout: 20_000 }).toBe(true)
+        .catch(() => { throw new Error(`rings of the selected points in the ${plot} plot: ${last?.ringed} of ${last?.sampled} sampled points have one (canvas ${last?.size}, ${last?.painted} pixels painted)`); });
+}
+
 async function checkBoxSelection(page: Page) {
     const expected = await boxSelectForceParity(page);
     expect(expected).toBeGreaterThan(0);
@@ -119,6 +150,7 @@ async function checkBoxSelection(page: Page) {
         const mine = await selectionInFrame(page, mol.frame);
         return mine.length > 0 && JSON.stringify(mine) === JSON.stringify(mol.atoms);
     }, { timeout: 60_000 }).toBe(true);
+    await checkRingsDrawn(page, 'force');
     // the table lists them, largest error first
     const errs = (await page.locator('[data-testid=acelens-selection-table] tbody tr td:nth-child(4)').allInnerTexts()).map(Number);
     expect(errs.length).toBe(Math.min(selected, 300));
@@ -182,6 +214,7 @@ async function checkLassoAndClick(page: Page) {
     expect(lasso.surelyIn.length).toBeGreaterThan(0);
     const got = new Set(lasso.got);
     expect(lasso.surelyIn.filter(id => !got.has(id))).toEqual([]);
+    await checkRingsDrawn(page, 'distance');
     expect(lasso.surelyOut.filter(id => got.has(id))).toEqual([]);
     await shot(page, 'lasso-selection');
     // click: the force component with the largest |F_DFT| (alone at the edge of the plot) → its atom
