@@ -6,8 +6,12 @@
  * Goal of issue 18: under 100 ms each.
  * The theme is measured with the canvas settings the app chose for the browser's WebGL renderer (light in software
  * WebGL: plugin/render-quality.ts) and with Mol*'s full quality forced, side by side; each run starts from a page
- * that draws frames at a normal pace again. Options: --quality=app|full|light (one of them only; --no-ssao is
- * --quality=light), --theme-only (no selection part), --profile (Chromium's CPU profile of each part).
+ * that draws frames at a normal pace again. The selection part: six boxes, then the first box again from frame 0
+ * (a second frame-switching box), then frame-switching selections without the plot. Options: --quality=app|full|light
+ * (one of them only; --no-ssao is --quality=light), --theme-only (no selection part), --only select (no theme part),
+ * --only frame (one box, then the frame-switching selections), --profile (Chromium's CPU profile of each part),
+ * --trace (Chromium's trace of the boxes, every process: per box, each thread's busy time and its longest slices;
+ * what the JS profiler cannot see, e.g. the canvas rasteriser or a wait on the GPU process).
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -346,7 +350,9 @@ registerBench({
                 const selectMs: number[] = [], inFrame: number[] = [], switched: number[] = [], plotlyMs: number[] = [], molMs: number[] = [];
                 if (trace) await browser.startTracing(page, { path: join(ProfileDir, 'ui-select.trace.json'), categories: TraceCategories });
                 await profiled(page, profile, 'ui-select', async () => {
-                    for (let r = 0; r < (onlyFrame ? 1 : 6); r++) {
+                    // six boxes, then (not with --only frame) the first box again from frame 0: a second frame-switching box
+                    for (let r = 0; r < (onlyFrame ? 1 : 7); r++) {
+                        if (r === 6) await page.evaluate(async () => { const { showFrame } = await import('/plugin/current-dataset.ts' as any); await showFrame((window as any).acelens.plugin, 0); });
                         const g = await page.evaluate((r) => {
                             const div: any = document.querySelector('[data-testid=acelens-plot-force]');
                             div.scrollIntoView();
@@ -357,7 +363,7 @@ registerBench({
                             const f = 0.1 + 0.05 * Math.floor(r / 2), sx = r % 2 ? xr[0] : xr[1], sy = r % 2 ? yr[0] : yr[1];
                             const px = (x: number) => box.left + fl._size.l + fl.xaxis.l2p(x), py = (y: number) => box.top + fl._size.t + fl.yaxis.l2p(y);
                             return { from: [px(f * sx), py(0.95 * sy)], to: [px(0.95 * sx), py(f * sy)] };
-                        }, r);
+                        }, r % 6);
                         // from a settled page (what the previous selection drew is done), as the theme runs
                         const settledBefore = await settle(page);
                         const before = await page.evaluate(() => (window as any).__bench.selected.length);
