@@ -584,7 +584,10 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
         this.mark();
     }
 
-    /** Marks the selected atoms and the hovered atom in every plot (their own WebGL traces, restyled alone). */
+    /** The selected atoms' points of each marked plot as last computed, and from what. */
+    private selectedPoints: Partial<Record<MarkedPlot, { ids: Int32Array; errors: DatasetErrors; offset: number; xy: { x: number[]; y: number[] } }>> = {};
+
+    /** Marks the selected atoms and the hovered atom in every plot (rings on a canvas over each, ./point-marks.ts). */
     private mark = serialDraw(async () => {
         const d = this.drawnData;
         if (!d) return;
@@ -614,7 +617,12 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
             return { x, y };
         };
         const apply = (key: MarkedPlot, xy: (ids: Int32Array) => { x: number[]; y: number[] }, size: number) => {
-            const s = xy(sel), h = xy(hov);
+            // the selection's points as last time while neither it nor the data changed: the same arrays, so the marks
+            // keep its rings and place only the hovered atom's (../workspace/point-marks.ts)
+            const memo = this.selectedPoints[key];
+            const s = memo && memo.ids === sel && memo.errors === e && memo.offset === d.energyOffset ? memo.xy : xy(sel);
+            this.selectedPoints[key] = { ids: sel, errors: e, offset: d.energyOffset, xy: s };
+            const h = xy(hov);
             const sets: MarkSet[] = [
                 { name: 'selected', x: s.x, y: s.y, colour: SelectionColour, size },
                 { name: 'under the mouse in 3D', x: h.x, y: h.y, colour: HoverColour, size: size + 4 },

@@ -28,7 +28,13 @@ export class PlotMarks {
     /** the outline of a box or lasso selection made in this plot, data coordinates (../plots/point-select.ts) */
     private outline?: ReadonlyArray<readonly [number, number]>;
     /** the axes moved or the plot was redrawn: the rings are placed again */
-    private readonly redraw = () => { this.ringsStale = true; this.requestDraw(); };
+    private readonly redraw = () => { this.ringsStale = true; this.under = undefined; this.requestDraw(); };
+    /**
+     * The rings of every set but the last one given to `set`, as placed last time, and what they were placed from
+     * (the sets' arrays, compared by identity, and the canvas size): a change of the last set alone (the atom under
+     * the mouse in 3D) copies these instead of placing thousands of selected rings again.
+     */
+    private under?: { sets: MarkSet[]; width: number; height: number; dpr: number; pixels: Uint8ClampedArray };
     /** the rings' pixels (reused while the canvas keeps its size); undefined: no ring shown */
     private rings?: ImageData;
     private ringsStale = true;
@@ -128,22 +134,31 @@ export class PlotMarks {
 
     private placeRings(ctx: CanvasRenderingContext2D, W: number, H: number, dpr: number, traces: any[], xa: any, ya: any) {
         this.ringsStale = false;
-        let image: ImageData | undefined;
-        for (const s of this.sets) {
-            // a legend entry of that name (an empty trace of the plot) hidden by a click on it hides the rings too
-            if (s.x.length === 0 || traces.some((t: any) => t.name === s.name && t.visible === 'legendonly')) continue;
-            if (!image) {
-                image = this.rings?.width === W && this.rings.height === H ? this.rings : ctx.createImageData(W, H);
-                if (image === this.rings) image.data.fill(0);
-            }
-            const key = `${s.size}:${dpr}`;
-            let stamp = this.stamps.get(key);
-            if (!stamp) this.stamps.set(key, stamp = ringStamp(s.size / 2 * dpr, 2 * dpr));
-            const n = s.x.length, x = new Float64Array(n), y = new Float64Array(n);
-            for (let i = 0; i < n; i++) { x[i] = xa.c2p(s.x[i]) * dpr; y[i] = ya.c2p(s.y[i]) * dpr; }
-            ctx.fillStyle = s.colour; // the context's normalised form of any CSS colour
-            stampRings(image.data, W, H, x, y, stamp, parseCanvasColour(String(ctx.fillStyle)));
+        // a legend entry of that name (an empty trace of the plot) hidden by a click on it hides the rings too
+        const shown = this.sets.filter(s => s.x.length > 0 && !traces.some((t: any) => t.name === s.name && t.visible === 'legendonly'));
+        if (shown.length === 0) { this.rings = undefined; return; }
+        const image = this.rings?.width === W && this.rings.height === H ? this.rings : ctx.createImageData(W, H);
+        const last = this.sets[this.sets.length - 1], top = shown.includes(last) ? last : undefined;
+        const below = shown.filter(s => s !== last), u = this.under;
+        const same = (a: MarkSet, b: MarkSet) => a.x === b.x && a.y === b.y && a.colour === b.colour && a.size === b.size;
+        if (u && u.width === W && u.height === H && u.dpr === dpr && u.sets.length === below.length && below.every((s, k) => same(s, u.sets[k]))) {
+            image.data.set(u.pixels);
+        } else {
+            image.data.fill(0);
+            for (const s of below) this.stamp(ctx, image, s, dpr, xa, ya);
+            this.under = { sets: below, width: W, height: H, dpr, pixels: image.data.slice() };
         }
+        if (top) this.stamp(ctx, image, top, dpr, xa, ya);
         this.rings = image;
+    }
+
+    private stamp(ctx: CanvasRenderingContext2D, image: ImageData, s: MarkSet, dpr: number, xa: any, ya: any) {
+        const key = `${s.size}:${dpr}`;
+        let stamp = this.stamps.get(key);
+        if (!stamp) this.stamps.set(key, stamp = ringStamp(s.size / 2 * dpr, 2 * dpr));
+        const n = s.x.length, x = new Float64Array(n), y = new Float64Array(n);
+        for (let i = 0; i < n; i++) { x[i] = xa.c2p(s.x[i]) * dpr; y[i] = ya.c2p(s.y[i]) * dpr; }
+        ctx.fillStyle = s.colour; // the context's normalised form of any CSS colour
+        stampRings(image.data, image.width, image.height, x, y, stamp, parseCanvasColour(String(ctx.fillStyle)));
     }
 }
