@@ -526,15 +526,15 @@ export class AcelensPlotArea extends PluginUIComponent<{}, State> {
     }
 
     /**
-     * The selected atoms: listed (largest error first), marked in every plot, and (`toViewer`) selected in Mol*
-     * (the frame switched when none of them is shown; the largest-error atom's frame then).
-     */
-    /**
      * The selection now: the workspace's (set at once by `setSelection`); React's `state.selection` follows at its next
      * render, so the marks and every decision read this one.
      */
     private get selection(): Selection | undefined { return workspaceState(this.plugin).selection.value; }
 
+    /**
+     * The selected atoms: listed (largest error first), marked in every plot, and (`toViewer`) selected in Mol*
+     * (the frame switched when none of them is shown; the largest-error atom's frame then).
+     */
     async setSelection(selection: Selection | undefined, toViewer: boolean, focus = false, fromPlot?: MarkedPlot, outline?: Outline) {
         const d = this.drawnData;
         if (!d) return;
