@@ -9,7 +9,7 @@ import type { TrajectoryRef } from 'molstar/lib/mol-plugin-state/manager/structu
 import { StateTransforms } from 'molstar/lib/mol-plugin-state/transforms';
 import { getFrameData, type AcelensDataset } from './props/frame-data';
 import { OrderedSet } from 'molstar/lib/mol-data/int';
-import { imageRange, sameType, structureType } from './periodic-images';
+import { updatePeriodicImages } from './periodic-images';
 import { acelensStore } from './store';
 import { StructureElement, StructureProperties, type ElementIndex, type Structure } from 'molstar/lib/mol-model/structure';
 
@@ -65,17 +65,13 @@ export async function showFrame(plugin: PluginContext, index: number) {
     const model = current?.trajectory.models[0];
     if (!model) return;
     if (current.frameIndex === index) return;
-    const update = plugin.build().to(model.cell.transform.ref)
-        .update(StateTransforms.Model.ModelFromTrajectory, old => ({ ...old, modelIndex: index }));
+    const update = plugin.build();
+    update.to(model.cell.transform.ref).update(StateTransforms.Model.ModelFromTrajectory, old => ({ ...old, modelIndex: index }));
     // the periodic images of the new frame (its periodic directions) in the same state update: the structure is
     // built and drawn once, not once for the frame and again for its images (which would also drop a selection
     // made in between)
     const frame = current.dataset.frames[index];
-    const type = frame ? structureType(imageRange(frame, acelensStore(plugin).periodicImages.value)) : undefined;
-    for (const s of model.structures) {
-        if (!type || sameType((s.cell.transform.params as any)?.type, type)) continue;
-        update.to(s.cell.transform.ref).update(StateTransforms.Model.StructureFromModel, old => ({ ...old, type }));
-    }
+    if (frame) updatePeriodicImages(update, model.structures, frame, acelensStore(plugin).periodicImages.value);
     await update.commit();
     plugin.managers.structure.focus.clear();
     plugin.managers.camera.reset(undefined, 0);

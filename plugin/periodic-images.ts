@@ -9,6 +9,8 @@
 import { Vec3 } from 'molstar/lib/mol-math/linear-algebra';
 import { StateTransforms } from 'molstar/lib/mol-plugin-state/transforms';
 import type { PluginContext } from 'molstar/lib/mol-plugin/context';
+import type { StateBuilder } from 'molstar/lib/mol-state';
+import type { StructureRef } from 'molstar/lib/mol-plugin-state/manager/structure/hierarchy-state';
 import type { Frame } from '../src/structure/frame';
 import { currentDataset } from './current-dataset';
 
@@ -23,16 +25,35 @@ export function imageRange(frame: Frame, n: number): ImageRange | null {
 }
 
 /** Mol*'s structure type for the frame: its images (symmetry by indices) or the plain model. */
-export function structureType(range: ImageRange | null) {
+function structureType(range: ImageRange | null) {
     return range
         ? { name: 'symmetry' as const, params: { ijkMin: Vec3.create(...range.ijkMin), ijkMax: Vec3.create(...range.ijkMax) } }
         : { name: 'model' as const, params: {} };
 }
 
-export function sameType(a: any, b: ReturnType<typeof structureType>): boolean {
+function sameType(a: any, b: ReturnType<typeof structureType>): boolean {
     if (!a || a.name !== b.name) return false;
     if (b.name === 'model') return true;
     return Vec3.exactEquals(a.params.ijkMin, b.params.ijkMin) && Vec3.exactEquals(a.params.ijkMax, b.params.ijkMax);
+}
+
+/**
+ * Shows the current frame of the current dataset with ±n periodic images (0: the cell alone). Does nothing
+ * when the structure already shows that, so it can be called on every frame change.
+ */
+/**
+ * Adds to `update` the structures of `structures` that do not show frame `frame` with ±n periodic images yet
+ * (0: the cell alone); returns whether any was added. For one state update with other changes (a frame switch).
+ */
+export function updatePeriodicImages(update: StateBuilder.Root, structures: readonly StructureRef[], frame: Frame, n: number): boolean {
+    const type = structureType(imageRange(frame, n));
+    let changed = false;
+    for (const s of structures) {
+        if (sameType((s.cell.transform.params as any)?.type, type)) continue;
+        update.to(s.cell.transform.ref).update(StateTransforms.Model.StructureFromModel, old => ({ ...old, type }));
+        changed = true;
+    }
+    return changed;
 }
 
 /**
@@ -43,16 +64,9 @@ export async function showPeriodicImages(plugin: PluginContext, n: number): Prom
     const current = currentDataset(plugin);
     const frame = current?.dataset.frames[current.frameIndex];
     if (!current || !frame) return;
-    const type = structureType(imageRange(frame, n));
     const update = plugin.build();
     let changed = false;
-    for (const model of current.trajectory.models) {
-        for (const s of model.structures) {
-            if (sameType((s.cell.transform.params as any)?.type, type)) continue;
-            update.to(s.cell.transform.ref).update(StateTransforms.Model.StructureFromModel, old => ({ ...old, type }));
-            changed = true;
-        }
-    }
+    for (const model of current.trajectory.models) changed = updatePeriodicImages(update, model.structures, frame, n) || changed;
     if (!changed) return;
     await update.commit();
     plugin.managers.camera.reset(); // the view grows or shrinks by the images
