@@ -56,3 +56,15 @@ export function afterFirstStructure(plugin: PluginContext): Promise<void> {
     }
     return p;
 }
+
+/**
+ * Resolves after the next animation frame has been drawn (or after 100 ms where frames are not drawn: a hidden
+ * page): for work that must not delay what that frame shows (a selection in 3D before the table, the plots'
+ * recolouring after a frame switch).
+ */
+export function afterNextFrame(): Promise<void> {
+    return new Promise(resolve => {
+        const timer = setTimeout(resolve, 100);
+        requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); resolve(); }, 0));
+    });
+}

@@ -29,6 +29,7 @@ import { setForceArrows, type ArrowKind } from '../force-arrows';
 import { IconButton } from 'molstar/lib/mol-plugin-ui/controls/common';
 import { DeleteOutlinedSvg, GetAppSvg } from 'molstar/lib/mol-plugin-ui/controls/icons';
 import { workspaceState, type SharedColouring } from '../workspace/state';
+import { afterNextFrame } from '../idle';
 
 type RangeMode = 'robust' | 'minmax' | 'manual';
 
@@ -232,12 +233,12 @@ export class ModelsPanel extends CollapsableControls<{}, State> {
         const pending = this.sharedColouring;
         this.sharedColouring = { value };
         if (pending) return;
-        requestAnimationFrame(() => setTimeout(() => {
+        afterNextFrame().then(() => {
             const latest = this.sharedColouring;
             this.sharedColouring = undefined;
             const colouring = workspaceState(this.plugin).colouring;
             if (latest && JSON.stringify(colouring.value) !== JSON.stringify(latest.value)) colouring.next(latest.value);
-        }));
+        });
     }
 
     private setColouring(patch: Partial<State>) {

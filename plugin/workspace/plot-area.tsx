@@ -25,6 +25,7 @@ import { acelensStore, type StoredModel } from '../store';
 import { isCancelled } from '../worker/worker-task';
 import { loadPlotly, serialDraw, type PlotlyModule } from '../plots/plotly';
 import { keepHoverTreesReplaced } from '../plots/hover-index';
+import { afterNextFrame } from '../idle';
 import { PlotPointSelector, selectablePoints, type Outline, type SelectablePoints, type SelectHow } from '../plots/point-select';
 import type { AcelensDataset } from '../props/frame-data';
 import { atomIdsOfLoci, selectAtomsInViewer, selectedAtomIds } from './linking';
@@ -97,14 +98,6 @@ function largestForceError(errors: DatasetErrors, ids: Int32Array): number {
     let best = ids[0], max = -Infinity;
     for (const id of ids) if (errors.forceError[id] > max) { max = errors.forceError[id]; best = id; }
     return best;
-}
-
-/** Resolves after the next animation frame has been drawn (or after 100 ms where frames are not drawn: a hidden page). */
-function afterNextFrame(): Promise<void> {
-    return new Promise(resolve => {
-        const timer = setTimeout(resolve, 100);
-        requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); resolve(); }, 0));
-    });
 }
 
 function plotlyScale(colours: string[]): [number, string][] {
