@@ -65,9 +65,10 @@ export class DatasetPanel extends CollapsableControls<{}, State> {
         const applyImages = () => { pending = pending.then(() => showPeriodicImages(this.plugin, images.value)).catch(e => this.setState({ error: `periodic images: ${(e as Error).message}` })); };
         this.subscribe(images, () => { this.forceUpdate(); applyImages(); });
         this.subscribe(this.plugin.state.data.events.changed, () => { if (images.value > 0) applyImages(); });
-        this.subscribe(acelensStore(this.plugin).revision, () => { this.rowsVersion++; this.forceUpdate(); });
-        this.subscribe(acelensStore(this.plugin).predictionsArrived, () => { this.rowsVersion++; this.forceUpdate(); });
-        this.subscribe(acelensStore(this.plugin).activeModelId, () => { this.rowsVersion++; this.forceUpdate(); });
+        const store = acelensStore(this.plugin), rowsChanged = () => { this.rowsVersion++; this.forceUpdate(); };
+        this.subscribe(store.revision, rowsChanged);
+        this.subscribe(store.predictionsArrived, rowsChanged);
+        this.subscribe(store.activeModelId, rowsChanged);
         this.sync();
     }
 
